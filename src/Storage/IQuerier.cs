@@ -1,0 +1,55 @@
+using Mlobs.Storage.Labels;
+
+namespace Mlobs.Storage;
+
+/// <summary>
+/// Read access over [MinTime, MaxTime] (Prometheus's storage.Querier). The query engine and the HTTP API
+/// see storage only through this. Errors travel inside the returned series set, so Select never throws.
+/// </summary>
+public interface IQuerier : IDisposable
+{
+    ISeriesSet Select(bool sorted, params LabelMatcher[] matchers);
+
+    /// <summary>Sorted distinct label names of series matching all matchers (all series when none).</summary>
+    IReadOnlyList<string> LabelNames(params LabelMatcher[] matchers);
+
+    /// <summary>Sorted distinct values of one label over series matching all matchers.</summary>
+    IReadOnlyList<string> LabelValues(string name, params LabelMatcher[] matchers);
+}
+
+public interface IQueryableStorage
+{
+    IQuerier Querier(long minTimeMs, long maxTimeMs);
+}
+
+/// <summary>A pull iterator over series, walked with Next/Current; Error is set when iteration stopped on a failure.</summary>
+public interface ISeriesSet
+{
+    bool Next();
+    ISeries Current { get; }
+    Exception? Error { get; }
+}
+
+public interface ISeries
+{
+    LabelSet Labels { get; }
+
+    /// <summary>An iterator over the series' samples in the querier's time range; pass the previous iterator in to reuse it.</summary>
+    ISampleIterator Iterator(ISampleIterator? reuse = null);
+}
+
+/// <summary>Iterates samples in timestamp order without allocating per sample.</summary>
+public interface ISampleIterator
+{
+    bool Next();
+
+    /// <summary>Advances to the first sample at or after t; true if there is one.</summary>
+    bool Seek(long timestampMs);
+
+    long Timestamp { get; }
+    double Value { get; }
+    Exception? Error { get; }
+}
+
+/// <summary>Both sides of a store, as the appliance wires it.</summary>
+public interface IStorage : IAppendable, IQueryableStorage;

@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+
+namespace Mlobs.Storage.Labels;
+
+public enum LabelMatchType { Equal, NotEqual, Regex, NotRegex }
+
+/// <summary>
+/// A label matcher as in a PromQL selector. Regexes are fully anchored as in Prometheus;
+/// .NET's non-backtracking engine gives RE2-like linear-time matching.
+/// </summary>
+public sealed class LabelMatcher
+{
+    private readonly Regex? _regex;
+
+    public LabelMatcher(LabelMatchType type, string name, string value)
+    {
+        Type = type;
+        Name = name;
+        Value = value;
+        if (type is LabelMatchType.Regex or LabelMatchType.NotRegex)
+        {
+            // Throws RegexParseException (an ArgumentException) for an invalid pattern; callers map it to their error.
+            _regex = new Regex("^(?:" + value + ")$",
+                RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.Singleline);
+        }
+    }
+
+    public LabelMatchType Type { get; }
+    public string Name { get; }
+    public string Value { get; }
+
+    public static LabelMatcher Equal(string name, string value) => new(LabelMatchType.Equal, name, value);
+
+    /// <summary>Matches a label value; a missing label is the empty string, as in Prometheus.</summary>
+    public bool Matches(string value) => Type switch
+    {
+        LabelMatchType.Equal => string.Equals(value, Value, StringComparison.Ordinal),
+        LabelMatchType.NotEqual => !string.Equals(value, Value, StringComparison.Ordinal),
+        LabelMatchType.Regex => _regex!.IsMatch(value),
+        _ => !_regex!.IsMatch(value),
+    };
+
+    /// <summary>True when the matcher also matches series that lack the label entirely.</summary>
+    public bool MatchesEmpty => Matches("");
+
+    public override string ToString()
+    {
+        var op = Type switch { LabelMatchType.Equal => "=", LabelMatchType.NotEqual => "!=", LabelMatchType.Regex => "=~", _ => "!~" };
+        var sb = new System.Text.StringBuilder(Name).Append(op).Append('"');
+        LabelSet.AppendEscaped(sb, Value);
+        return sb.Append('"').ToString();
+    }
+}

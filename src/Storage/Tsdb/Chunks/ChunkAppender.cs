@@ -1,0 +1,170 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace Mlobs.Storage.Tsdb.Chunks;
+
+/// <summary>
+/// Incrementally encodes samples into one chunk (the open head chunk of a series). Timestamps are Rice-coded
+/// delta-of-deltas; values follow the chunk's <see cref="ChunkEncoding"/>. Bytes can be taken at any time.
+/// </summary>
+internal sealed class ChunkAppender
+{
+    private readonly BitBuffer _bits;
+
+    // timestamp state
+    private long _prevT, _prevDelta;
+    // decimal state
+    private int _exp;
+    private long _prevM, _prevD;
+    // xor state
+    private ulong _prevBits;
+    private int _leading = 0xff, _trailing;
+
+    public ChunkAppender(ChunkEncoding encoding, int timestampK, int valueK, int initialBytes = 32)
+    {
+        Encoding = encoding;
+        TimestampK = timestampK;
+        ValueK = valueK;
+        _bits = new BitBuffer(initialBytes);
+    }
+
+    public ChunkEncoding Encoding { get; }
+    public int TimestampK { get; }
+    public int ValueK { get; }
+    public int Count { get; private set; }
+    public long MinTime { get; private set; }
+    public long MaxTime => _prevT;
+    public double LastValue { get; private set; }
+    public int SizeBytes => ChunkHeader.Size + _bits.ByteLength;
+
+    public void Append(long t, double v)
+    {
+        if (Count == 0)
+        {
+            MinTime = t;
+            _bits.WriteBits((ulong)t, 64);
+        }
+        else
+        {
+            long delta = t - _prevT;
+            RiceCode.Write(_bits, RiceCode.ZigZag(delta - _prevDelta), TimestampK);
+            _prevDelta = delta;
+        }
+        _prevT = t;
+
+        if (Encoding == ChunkEncoding.Xor) AppendXor(v);
+        else AppendDecimal(v);
+
+        LastValue = v;
+        Count++;
+    }
+
+    private void AppendDecimal(double v)
+    {
+        if (double.IsNaN(v))
+        {
+            if (StaleNaN.Is(v)) RiceCode.WriteEscape(_bits, ChunkHeader.EscStale);
+            else { RiceCode.WriteEscape(_bits, ChunkHeader.EscRawFloat); _bits.WriteBits(BitConverter.DoubleToUInt64Bits(v), 64); }
+            return;
+        }
+        if (double.IsInfinity(v))
+        {
+            RiceCode.WriteEscape(_bits, v > 0 ? ChunkHeader.EscPosInf : ChunkHeader.EscNegInf);
+            return;
+        }
+        if (!DecimalValue.TryMantissaAt(v, _exp, out long m))
+        {
+            if (!DecimalValue.TryFromFloat(v, out long m0, out int e0))
+            {
+                RiceCode.WriteEscape(_bits, ChunkHeader.EscRawFloat);
+                _bits.WriteBits(BitConverter.DoubleToUInt64Bits(v), 64);
+                return;
+            }
+            if (e0 < _exp
+                && DecimalValue.TryScale(_prevM, _exp - e0, out long scaledM)
+                && DecimalValue.TryScale(_prevD, _exp - e0, out long scaledD))
+            {
+                RiceCode.WriteEscape(_bits, ChunkHeader.EscRescale);
+                _bits.WriteBits((ulong)(sbyte)e0, 8);
+                _exp = e0; _prevM = scaledM; _prevD = scaledD;
+                m = m0;
+            }
+            else
+            {
+                RiceCode.WriteEscape(_bits, ChunkHeader.EscAbsolute);
+                _bits.WriteBits((ulong)(sbyte)e0, 8);
+                _bits.WriteBits((ulong)m0, 64);
+                _exp = e0; _prevM = m0; _prevD = 0;
+                return;
+            }
+        }
+        long d = m - _prevM;
+        if (Encoding == ChunkEncoding.DecimalDelta)
+        {
+            WriteValueCode(RiceCode.ZigZag(d));
+        }
+        else
+        {
+            WriteValueCode(RiceCode.ZigZag(d - _prevD));
+            _prevD = d;
+        }
+        _prevM = m;
+    }
+
+    private void WriteValueCode(ulong z)
+    {
+        CapturedValueCodes?.Add(z);
+        RiceCode.Write(_bits, z, ValueK);
+    }
+
+    /// <summary>When set, every Rice-coded value is also recorded here so the recoder can pick the best k.</summary>
+    public List<ulong>? CapturedValueCodes { get; set; }
+
+    private void AppendXor(double v)
+    {
+        ulong bits = BitConverter.DoubleToUInt64Bits(v);
+        if (Count == 0)
+        {
+            _bits.WriteBits(bits, 64);
+            _prevBits = bits;
+            return;
+        }
+        ulong delta = bits ^ _prevBits;
+        _prevBits = bits;
+        if (delta == 0) { _bits.WriteBit(false); return; }
+        _bits.WriteBit(true);
+        int leading = BitOperations.LeadingZeroCount(delta);
+        int trailing = BitOperations.TrailingZeroCount(delta);
+        if (leading >= 32) leading = 31;
+        if (_leading != 0xff && leading >= _leading && trailing >= _trailing)
+        {
+            _bits.WriteBit(false);
+            _bits.WriteBits(delta >> _trailing, 64 - _leading - _trailing);
+            return;
+        }
+        _leading = leading;
+        _trailing = trailing;
+        _bits.WriteBit(true);
+        _bits.WriteBits((ulong)leading, 5);
+        int sig = 64 - leading - trailing;
+        _bits.WriteBits((ulong)(sig & 63), 6); // 64 is written as 0
+        _bits.WriteBits(delta >> trailing, sig);
+    }
+
+    /// <summary>The chunk as stored: header then the bit stream.</summary>
+    public byte[] ToBytes()
+    {
+        var result = new byte[SizeBytes];
+        WriteTo(result);
+        return result;
+    }
+
+    public void WriteTo(Span<byte> destination)
+    {
+        destination[0] = (byte)Encoding;
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[1..], (ushort)Count);
+        destination[3] = (byte)TimestampK;
+        destination[4] = (byte)ValueK;
+        _bits.Written.CopyTo(destination[ChunkHeader.Size..]);
+    }
+}

@@ -1,0 +1,68 @@
+namespace Mlobs.Storage.Tsdb.Chunks;
+
+/// <summary>
+/// Golomb-Rice coding of zig-zag integers with a per-chunk parameter k: quotient in unary (capped),
+/// then k remainder bits. Small deltas around zero, the common case for timestamps and decimal values,
+/// cost 1 + k bits. After <see cref="MaxUnary"/> ones a flag bit selects a raw 64-bit value (0) or an
+/// escape code (1) that value streams use for specials.
+/// </summary>
+internal static class RiceCode
+{
+    public const int MaxUnary = 16;
+    public const int EscapeCodeBits = 3;
+
+    public static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
+    public static long UnZigZag(ulong z) => (long)(z >> 1) ^ -(long)(z & 1);
+
+    public static void Write(BitBuffer w, ulong z, int k)
+    {
+        ulong q = z >> k;
+        if (q < MaxUnary)
+        {
+            w.WriteOnes((int)q);
+            w.WriteBit(false);
+            w.WriteBits(z, k);
+        }
+        else
+        {
+            w.WriteOnes(MaxUnary);
+            w.WriteBit(false);
+            w.WriteBits(z, 64);
+        }
+    }
+
+    public static void WriteEscape(BitBuffer w, int code)
+    {
+        w.WriteOnes(MaxUnary);
+        w.WriteBit(true);
+        w.WriteBits((ulong)code, EscapeCodeBits);
+    }
+
+    /// <summary>Bits that <see cref="Write"/> would use: lets the recoder pick k without encoding.</summary>
+    public static int Cost(ulong z, int k)
+    {
+        ulong q = z >> k;
+        return q < MaxUnary ? (int)q + 1 + k : MaxUnary + 1 + 64;
+    }
+
+    /// <summary>Reads one code; returns -1 with the escape code in <paramref name="escape"/> when an escape was read.</summary>
+    public static bool TryRead(ref BitReader r, int k, out ulong z, out int escape)
+    {
+        int q = r.ReadUnary(MaxUnary);
+        if (q < MaxUnary)
+        {
+            z = ((ulong)q << k) | r.ReadBits(k);
+            escape = -1;
+            return true;
+        }
+        if (!r.ReadBit())
+        {
+            z = r.ReadBits(64);
+            escape = -1;
+            return true;
+        }
+        z = 0;
+        escape = (int)r.ReadBits(EscapeCodeBits);
+        return false;
+    }
+}

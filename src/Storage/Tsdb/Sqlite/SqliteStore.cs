@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace Mlobs.Storage.Tsdb.Sqlite;
+
+/// <summary>
+/// The TSDB's SQLite file: schema, one writer connection with prepared statements, and a pool of reader
+/// connections (WAL mode lets readers run beside the writer). Layout documented in src/Storage/FORMAT.md.
+/// </summary>
+internal sealed class SqliteStore : IDisposable
+{
+    public const int SchemaVersion = 1;
+
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly ConcurrentBag<SqliteConnection> _readers = new();
+    private readonly SqliteCommand _insertSeries, _insertChunk, _insertWal, _upsertHead, _deleteHead, _deleteWal;
+
+    public SqliteStore(string path, int pageSize)
+    {
+        SqliteProvider.EnsureInitialized();
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        // page_size and auto_vacuum only take effect on a new file (before the first table).
+        Exec($"PRAGMA page_size={pageSize}; PRAGMA auto_vacuum=INCREMENTAL;");
+        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=256; " +
+             "PRAGMA journal_size_limit=1048576; PRAGMA cache_size=-4096; PRAGMA temp_store=MEMORY;");
+        Exec("""
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, labels BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS chunks(series_id INTEGER NOT NULL, min_time INTEGER NOT NULL,
+                max_time INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(series_id, min_time)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS head_chunks(series_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS wal(seq INTEGER PRIMARY KEY, data BLOB NOT NULL);
+            """);
+        var version = ScalarString("SELECT value FROM meta WHERE key='schema_version'");
+        if (version is null)
+            Exec($"INSERT INTO meta(key, value) VALUES('schema_version', '{SchemaVersion}')");
+        else if (version != SchemaVersion.ToString())
+            throw new InvalidDataException($"{path}: schema version {version} is not supported (this build reads {SchemaVersion})");
+
+        _insertSeries = Prepare("INSERT OR REPLACE INTO series(id, labels) VALUES($a, $b)", 2);
+        _insertChunk = Prepare("INSERT OR REPLACE INTO chunks(series_id, min_time, max_time, data) VALUES($a, $b, $c, $d)", 4);
+        _insertWal = Prepare("INSERT INTO wal(seq, data) VALUES($a, $b)", 2);
+        _upsertHead = Prepare("INSERT OR REPLACE INTO head_chunks(series_id, data) VALUES($a, $b)", 2);
+        _deleteHead = Prepare("DELETE FROM head_chunks WHERE series_id=$a", 1);
+        _deleteWal = Prepare("DELETE FROM wal WHERE seq <= $a", 1);
+    }
+
+    public string Path { get; }
+
+    public SqliteTransaction BeginTransaction() => _writer.BeginTransaction();
+
+    public void InsertSeries(ulong id, byte[] labels) => Run(_insertSeries, (long)id, labels);
+    public void InsertChunk(ulong seriesId, long minTime, long maxTime, byte[] data) => Run(_insertChunk, (long)seriesId, minTime, maxTime, data);
+    public void InsertWal(long seq, byte[] data) => Run(_insertWal, seq, data);
+    public void UpsertHead(ulong seriesId, byte[] data) => Run(_upsertHead, (long)seriesId, data);
+    public void DeleteHead(ulong seriesId) => Run(_deleteHead, (long)seriesId);
+    public void DeleteWalUpTo(long seq) => Run(_deleteWal, seq);
+
+    public IEnumerable<(ulong Id, byte[] Labels)> LoadSeries()
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "SELECT id, labels FROM series ORDER BY id";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) yield return ((ulong)r.GetInt64(0), (byte[])r.GetValue(1));
+    }
+
+    public IEnumerable<(ulong SeriesId, long MinTime)> LoadOldestChunkTimes()
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "SELECT series_id, MIN(min_time) FROM chunks GROUP BY series_id";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) yield return ((ulong)r.GetInt64(0), r.GetInt64(1));
+    }
+
+    public IEnumerable<(ulong SeriesId, byte[] Data)> LoadHeads()
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "SELECT series_id, data FROM head_chunks";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) yield return ((ulong)r.GetInt64(0), (byte[])r.GetValue(1));
+    }
+
+    public IEnumerable<(long Seq, byte[] Data)> LoadWal()
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "SELECT seq, data FROM wal ORDER BY seq";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) yield return (r.GetInt64(0), (byte[])r.GetValue(1));
+    }
+
+    /// <summary>Deletes a series' chunks that end before the cutoff; returns the number deleted.</summary>
+    public int DeleteChunksBefore(ulong seriesId, long cutoff)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "DELETE FROM chunks WHERE series_id=$a AND min_time < $b AND max_time < $b";
+        cmd.Parameters.AddWithValue("$a", (long)seriesId);
+        cmd.Parameters.AddWithValue("$b", cutoff);
+        return cmd.ExecuteNonQuery();
+    }
+
+    public long? OldestChunkTime(ulong seriesId)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "SELECT MIN(min_time) FROM chunks WHERE series_id=$a";
+        cmd.Parameters.AddWithValue("$a", (long)seriesId);
+        var v = cmd.ExecuteScalar();
+        return v is long l ? l : null;
+    }
+
+    public void DeleteSeries(ulong seriesId)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "DELETE FROM series WHERE id=$a; DELETE FROM head_chunks WHERE series_id=$a; DELETE FROM chunks WHERE series_id=$a;";
+        cmd.Parameters.AddWithValue("$a", (long)seriesId);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Bytes in use by live pages (excludes the free list), for size-based retention.</summary>
+    public long UsedBytes()
+    {
+        long pageSize = ScalarLong("PRAGMA page_size");
+        return (ScalarLong("PRAGMA page_count") - ScalarLong("PRAGMA freelist_count")) * pageSize;
+    }
+
+    public void IncrementalVacuum() => Exec("PRAGMA incremental_vacuum;");
+    public void CheckpointWal() => Exec("PRAGMA wal_checkpoint(TRUNCATE);");
+
+    public SqliteConnection RentReader()
+    {
+        if (_readers.TryTake(out var c)) return c;
+        c = new SqliteConnection(_connectionString + ";Mode=ReadOnly");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA cache_size=-2048;";
+        cmd.ExecuteNonQuery();
+        return c;
+    }
+
+    public void ReturnReader(SqliteConnection c)
+    {
+        if (_readers.Count < 4) _readers.Add(c); else c.Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var cmd in new[] { _insertSeries, _insertChunk, _insertWal, _upsertHead, _deleteHead, _deleteWal }) cmd.Dispose();
+        while (_readers.TryTake(out var c)) c.Dispose();
+        try { CheckpointWal(); } catch (SqliteException) { /* closing anyway */ }
+        _writer.Dispose();
+    }
+
+    private SqliteCommand Prepare(string sql, int parameters)
+    {
+        var cmd = _writer.CreateCommand();
+        cmd.CommandText = sql;
+        for (int i = 0; i < parameters; i++) cmd.Parameters.Add(new SqliteParameter("$" + (char)('a' + i), null));
+        return cmd;
+    }
+
+    private static void Run(SqliteCommand cmd, params object[] values)
+    {
+        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i];
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Statements must join the writer's open transaction.</summary>
+    public void Enlist(SqliteTransaction? tx)
+    {
+        foreach (var cmd in new[] { _insertSeries, _insertChunk, _insertWal, _upsertHead, _deleteHead, _deleteWal }) cmd.Transaction = tx;
+    }
+
+    private void Exec(string sql)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private long ScalarLong(string sql)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private string? ScalarString(string sql)
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar() as string;
+    }
+}

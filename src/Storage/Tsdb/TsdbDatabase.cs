@@ -1,0 +1,303 @@
+using System.Buffers;
+using Mlobs.Storage.Labels;
+using Mlobs.Storage.Tsdb.Chunks;
+using Mlobs.Storage.Tsdb.Head;
+using Mlobs.Storage.Tsdb.Index;
+using Mlobs.Storage.Tsdb.Sqlite;
+using Mlobs.Storage.Tsdb.Wal;
+
+namespace Mlobs.Storage.Tsdb;
+
+/// <summary>
+/// The time-series store: series and open head chunks in memory, finished chunks, head checkpoints and a
+/// WAL of committed batches in one SQLite file. Every commit is one SQLite transaction, so a killed process
+/// loses at most the batch in flight; <see cref="Open"/> recovers heads from the last checkpoint plus the WAL.
+/// </summary>
+public sealed partial class TsdbDatabase : IStorage, IDisposable
+{
+    private readonly TsdbOptions _options;
+    private readonly SqliteStore _store;
+    // Lock order: _writeLock, then _headLock. Queries take only _headLock, briefly.
+    private readonly Lock _writeLock = new();
+    private readonly Lock _headLock = new();
+    private readonly Dictionary<LabelSet, MemSeries> _byLabels = new();
+    private readonly Dictionary<ulong, MemSeries> _byRef = new();
+    private readonly PostingsIndex _index = new();
+    private readonly ChunkRecoder _recoder = new();
+    private readonly ArrayBufferWriter<byte> _walBuffer = new(64 * 1024);
+    private readonly List<WalRecord.Sample> _walSamples = new(4096);
+    private readonly List<CutChunk> _cuts = new();
+    private readonly List<MemSeries> _newSeries = new();
+    private ulong _nextRef = 1;
+    private long _walSeq;
+    private Timer? _maintenance;
+    private DateTime _lastCheckpoint = DateTime.UtcNow, _lastRetention = DateTime.MinValue;
+    private bool _disposed;
+
+    private readonly record struct CutChunk(ulong SeriesRef, long MinTime, long MaxTime, byte[] Data);
+
+    private TsdbDatabase(TsdbOptions options)
+    {
+        _options = options;
+        Directory.CreateDirectory(options.Directory);
+        _store = new SqliteStore(options.DatabasePath, options.PageSize);
+    }
+
+    public TsdbStats Stats { get; } = new();
+    public TsdbOptions Options => _options;
+
+    /// <summary>Opens (or creates) the store in options.Directory and recovers the head.</summary>
+    public static TsdbDatabase Open(TsdbOptions options)
+    {
+        var db = new TsdbDatabase(options);
+        try
+        {
+            db.Recover();
+        }
+        catch
+        {
+            db._store.Dispose();
+            throw;
+        }
+        return db;
+    }
+
+    /// <summary>Runs checkpoints and retention on a background timer.</summary>
+    public void StartMaintenance()
+    {
+        _maintenance ??= new Timer(_ => RunMaintenance(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Raised with errors from background maintenance, which never throws out of the timer.</summary>
+    public event Action<Exception>? MaintenanceError;
+
+    private void RunMaintenance()
+    {
+        try
+        {
+            var now = DateTime.UtcNow;
+            if (now - _lastCheckpoint >= _options.CheckpointInterval) Checkpoint();
+            if (now - _lastRetention >= _options.RetentionInterval)
+            {
+                _lastRetention = now;
+                ApplyRetention(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            }
+        }
+        catch (Exception ex)
+        {
+            MaintenanceError?.Invoke(ex);
+        }
+    }
+
+    public IAppender Appender() => new TsdbAppender(this);
+
+    public IQuerier Querier(long minTimeMs, long maxTimeMs) => new TsdbQuerier(this, minTimeMs, maxTimeMs);
+
+    public int SeriesCount { get { lock (_headLock) return _byRef.Count; } }
+
+    /// <summary>Bytes of the data directory's SQLite files (database plus its WAL).</summary>
+    public long DiskBytes()
+    {
+        long total = 0;
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            var f = new FileInfo(_options.DatabasePath + suffix);
+            if (f.Exists) total += f.Length;
+        }
+        return total;
+    }
+
+    internal long MinValidTime() =>
+        DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)_options.RetentionTime.TotalMilliseconds;
+
+    internal MemSeries GetOrCreateSeries(LabelSet labels)
+    {
+        lock (_headLock)
+        {
+            if (_byLabels.TryGetValue(labels, out var s)) return s;
+            s = new MemSeries(_nextRef++, labels);
+            _byLabels[labels] = s;
+            _byRef[s.Ref] = s;
+            _index.Add(s.Ref, labels);
+            Interlocked.Increment(ref Stats.SeriesCreated);
+            return s;
+        }
+    }
+
+    internal MemSeries? GetSeries(ulong seriesRef)
+    {
+        lock (_headLock) return _byRef.GetValueOrDefault(seriesRef);
+    }
+
+    /// <summary>Validates and applies a batch to the head, then persists it in one transaction.</summary>
+    internal CommitResult Commit(List<TsdbAppender.Pending> batch)
+    {
+        int appended = 0, ooo = 0, dup = 0, oob = 0, created = 0;
+        long minValid = MinValidTime();
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _walSamples.Clear();
+            _cuts.Clear();
+            _newSeries.Clear();
+            lock (_headLock)
+            {
+                foreach (var p in batch)
+                {
+                    var s = p.Series;
+                    if (!s.Persisted && !_newSeries.Contains(s)) { _newSeries.Add(s); created++; }
+                    if (p.Timestamp < minValid) { oob++; continue; }
+                    switch (Check(s, p.Timestamp, p.Value))
+                    {
+                        case SampleCheck.OutOfOrder: ooo++; continue;
+                        case SampleCheck.Duplicate: dup++; continue;
+                        case SampleCheck.AlreadyStored: continue;
+                    }
+                    ApplySample(s, p.Timestamp, p.Value);
+                    _walSamples.Add(new WalRecord.Sample(s.Ref, p.Timestamp, p.Value));
+                    appended++;
+                }
+            }
+            Persist();
+        }
+        Interlocked.Add(ref Stats.SamplesAppended, appended);
+        Interlocked.Add(ref Stats.OutOfOrder, ooo);
+        Interlocked.Add(ref Stats.Duplicates, dup);
+        Interlocked.Add(ref Stats.OutOfBounds, oob);
+        return new CommitResult(appended, ooo, dup, oob, created);
+    }
+
+    internal enum SampleCheck { Append, AlreadyStored, OutOfOrder, Duplicate }
+
+    /// <summary>
+    /// Prometheus semantics: older than the newest sample is out of order; the same timestamp with a different
+    /// value is a duplicate; the same timestamp and value is accepted but not stored twice.
+    /// </summary>
+    internal static SampleCheck Check(MemSeries s, long t, double v)
+    {
+        if (t > s.LastTimestamp) return SampleCheck.Append;
+        if (t < s.LastTimestamp) return SampleCheck.OutOfOrder;
+        return BitConverter.DoubleToInt64Bits(v) == BitConverter.DoubleToInt64Bits(s.LastValue)
+            ? SampleCheck.AlreadyStored
+            : SampleCheck.Duplicate;
+    }
+
+    /// <summary>Appends to the head chunk, cutting it first when full. Caller holds the head lock.</summary>
+    private void ApplySample(MemSeries s, long t, double v)
+    {
+        var head = s.HeadChunk;
+        if (head is not null && (head.Count >= _options.SamplesPerChunk || t - head.MinTime >= _options.MaxChunkSpanMs))
+        {
+            CutHead(s);
+            head = null;
+        }
+        if (head is null)
+        {
+            head = new ChunkAppender(s.NextChoice.Encoding, s.NextChoice.TimestampK, s.NextChoice.ValueK);
+            s.HeadChunk = head;
+        }
+        head.Append(t, v);
+        s.LastTimestamp = t;
+        s.LastValue = v;
+        s.Dirty = true;
+    }
+
+    private void CutHead(MemSeries s)
+    {
+        var head = s.HeadChunk!;
+        var (bytes, choice) = _recoder.Recode(head.ToBytes());
+        s.NextChoice = choice;
+        _cuts.Add(new CutChunk(s.Ref, head.MinTime, head.MaxTime, bytes));
+        if (head.MinTime < s.OldestChunkTime) s.OldestChunkTime = head.MinTime;
+        s.HeadChunk = null;
+        s.Dirty = true;
+    }
+
+    /// <summary>Writes new series, cut chunks and the WAL row of the current batch. Caller holds the write lock.</summary>
+    private void Persist()
+    {
+        if (_newSeries.Count == 0 && _cuts.Count == 0 && _walSamples.Count == 0) return;
+        using var tx = _store.BeginTransaction();
+        _store.Enlist(tx);
+        try
+        {
+            foreach (var s in _newSeries) _store.InsertSeries(s.Ref, LabelSetCodec.Encode(s.Labels));
+            foreach (var c in _cuts) _store.InsertChunk(c.SeriesRef, c.MinTime, c.MaxTime, c.Data);
+            if (_walSamples.Count > 0)
+            {
+                _walBuffer.Clear();
+                WalRecord.Encode(_walBuffer, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_walSamples));
+                _store.InsertWal(++_walSeq, _walBuffer.WrittenSpan.ToArray());
+                Interlocked.Add(ref Stats.WalBytes, _walBuffer.WrittenCount);
+            }
+            tx.Commit();
+        }
+        finally
+        {
+            _store.Enlist(null);
+        }
+        foreach (var s in _newSeries) s.Persisted = true;
+        Interlocked.Add(ref Stats.ChunksWritten, _cuts.Count);
+    }
+
+    /// <summary>
+    /// Saves every changed head chunk and deletes the WAL rows that the saved heads now cover; head chunks of
+    /// series idle for a long time are cut and persisted instead.
+    /// </summary>
+    public void Checkpoint()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed) return;
+            _cuts.Clear();
+            var heads = new List<(ulong Ref, byte[]? Data)>();
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            long seq;
+            lock (_headLock)
+            {
+                foreach (var s in _byRef.Values)
+                {
+                    if (s.HeadChunk is not null && now - s.LastTimestamp > _options.IdleSeriesFlushMs) CutHead(s);
+                    if (!s.Dirty) continue;
+                    heads.Add((s.Ref, s.HeadChunk?.ToBytes()));
+                    s.Dirty = false;
+                }
+                seq = _walSeq;
+            }
+            using (var tx = _store.BeginTransaction())
+            {
+                _store.Enlist(tx);
+                try
+                {
+                    foreach (var c in _cuts) _store.InsertChunk(c.SeriesRef, c.MinTime, c.MaxTime, c.Data);
+                    foreach (var (r, data) in heads)
+                    {
+                        if (data is null) _store.DeleteHead(r); else _store.UpsertHead(r, data);
+                    }
+                    _store.DeleteWalUpTo(seq);
+                    tx.Commit();
+                }
+                finally
+                {
+                    _store.Enlist(null);
+                }
+            }
+            Interlocked.Add(ref Stats.ChunksWritten, _cuts.Count);
+            Interlocked.Increment(ref Stats.Checkpoints);
+            _lastCheckpoint = DateTime.UtcNow;
+        }
+    }
+
+    public void Dispose()
+    {
+        _maintenance?.Dispose();
+        _maintenance = null;
+        if (_disposed) return;
+        Checkpoint();
+        lock (_writeLock)
+        {
+            _disposed = true;
+            _store.Dispose();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Mlobs.Storage.Tsdb;
+
+/// <summary>Settings of one TSDB directory.</summary>
+public sealed record TsdbOptions
+{
+    public required string Directory { get; init; }
+
+    /// <summary>Samples are dropped once older than this (Prometheus's --storage.tsdb.retention.time, default 15d).</summary>
+    public TimeSpan RetentionTime { get; init; } = TimeSpan.FromDays(15);
+
+    /// <summary>Oldest chunks are dropped while the store uses more than this many bytes; 0 = no limit.</summary>
+    public long RetentionBytes { get; init; }
+
+    /// <summary>A head chunk is cut after this many samples (Prometheus uses 120).</summary>
+    public int SamplesPerChunk { get; init; } = 120;
+
+    /// <summary>A head chunk is also cut when it would span more than this (keeps retention granular).</summary>
+    public long MaxChunkSpanMs { get; init; } = 2 * 3600 * 1000;
+
+    /// <summary>How often open head chunks are checkpointed and the WAL rows they cover deleted.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Head chunks of series without samples for this long are cut and persisted, freeing memory.</summary>
+    public long IdleSeriesFlushMs { get; init; } = 30 * 60 * 1000;
+
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>SQLite page size, chosen by measurement (bench/README.md).</summary>
+    public int PageSize { get; init; } = 4096;
+
+    public string DatabasePath => Path.Combine(Directory, "tsdb.sqlite");
+}

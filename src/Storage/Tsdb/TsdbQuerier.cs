@@ -1,0 +1,137 @@
+using Microsoft.Data.Sqlite;
+using Mlobs.Storage.Labels;
+using Mlobs.Storage.Tsdb.Chunks;
+
+namespace Mlobs.Storage.Tsdb;
+
+/// <summary>
+/// Reads series over [minTime, maxTime]: matching series are taken from the in-memory index with a copy of
+/// their head chunk; their finished chunks are read from SQLite when an iterator first needs them.
+/// </summary>
+internal sealed class TsdbQuerier(TsdbDatabase db, long minTime, long maxTime) : IQuerier
+{
+    private SqliteConnection? _reader;
+    private SqliteCommand? _chunkQuery;
+
+    public ISeriesSet Select(bool sorted, params LabelMatcher[] matchers)
+    {
+        try
+        {
+            var list = db.SelectSeries(matchers, minTime, maxTime, this);
+            if (sorted) list.Sort(static (a, b) => a.Labels.CompareTo(b.Labels));
+            return new ListSeriesSet(list);
+        }
+        catch (Exception ex) when (ex is SqliteException or InvalidDataException)
+        {
+            return new ListSeriesSet([], ex);
+        }
+    }
+
+    public IReadOnlyList<string> LabelNames(params LabelMatcher[] matchers) => db.LabelNames(matchers, minTime, maxTime);
+
+    public IReadOnlyList<string> LabelValues(string name, params LabelMatcher[] matchers) => db.LabelValues(name, matchers, minTime, maxTime);
+
+    /// <summary>Finished chunks of one series overlapping the querier's range, oldest first.</summary>
+    internal List<byte[]> LoadChunks(ulong seriesRef)
+    {
+        if (_reader is null)
+        {
+            _reader = db.RentReader();
+            _chunkQuery = _reader.CreateCommand();
+            _chunkQuery.CommandText = "SELECT data FROM chunks WHERE series_id=$id AND min_time <= $maxt AND max_time >= $mint ORDER BY min_time";
+            _chunkQuery.Parameters.Add(new SqliteParameter("$id", 0L));
+            _chunkQuery.Parameters.Add(new SqliteParameter("$maxt", maxTime));
+            _chunkQuery.Parameters.Add(new SqliteParameter("$mint", minTime));
+        }
+        _chunkQuery!.Parameters[0].Value = (long)seriesRef;
+        var result = new List<byte[]>();
+        using var r = _chunkQuery.ExecuteReader();
+        while (r.Read()) result.Add((byte[])r.GetValue(0));
+        return result;
+    }
+
+    public void Dispose()
+    {
+        _chunkQuery?.Dispose();
+        if (_reader is not null) db.ReturnReader(_reader);
+        _reader = null;
+    }
+
+    internal sealed class ListSeriesSet(List<TsdbSeries> series, Exception? error = null) : ISeriesSet
+    {
+        private int _i = -1;
+        public bool Next() => ++_i < series.Count;
+        public ISeries Current => series[_i];
+        public Exception? Error => error;
+    }
+}
+
+/// <summary>A selected series: labels, a copy of the head chunk, and lazy access to its finished chunks.</summary>
+internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, byte[]? head, bool mayHavePersisted, TsdbQuerier querier, long minTime, long maxTime) : ISeries
+{
+    public LabelSet Labels { get; } = labels;
+
+    public ISampleIterator Iterator(ISampleIterator? reuse = null)
+    {
+        var chunks = mayHavePersisted ? querier.LoadChunks(seriesRef) : new List<byte[]>(1);
+        if (head is not null) chunks.Add(head);
+        var it = reuse as SeriesChunksIterator ?? new SeriesChunksIterator();
+        it.Reset(chunks, minTime, maxTime);
+        return it;
+    }
+}
+
+/// <summary>Walks a series' chunks in order, yielding only samples inside [minTime, maxTime].</summary>
+internal sealed class SeriesChunksIterator : ISampleIterator
+{
+    private readonly ChunkIterator _chunk = new();
+    private List<byte[]> _chunks = [];
+    private int _index;
+    private long _minTime, _maxTime;
+    private bool _done, _hasCurrent;
+
+    public void Reset(List<byte[]> chunks, long minTime, long maxTime)
+    {
+        _chunks = chunks;
+        _minTime = minTime;
+        _maxTime = maxTime;
+        _index = 0;
+        _done = chunks.Count == 0;
+        _hasCurrent = false;
+        Error = null;
+        if (!_done) _chunk.Reset(chunks[0]);
+    }
+
+    public long Timestamp => _chunk.Timestamp;
+    public double Value => _chunk.Value;
+    public Exception? Error { get; private set; }
+
+    public bool Next() => _hasCurrent = Advance();
+
+    private bool Advance()
+    {
+        while (!_done)
+        {
+            if (_chunk.Next())
+            {
+                if (_chunk.Timestamp < _minTime) continue;
+                if (_chunk.Timestamp > _maxTime) { _done = true; return false; }
+                return true;
+            }
+            if (_chunk.Error is not null) { Error = new InvalidDataException(_chunk.Error); _done = true; return false; }
+            if (++_index >= _chunks.Count) { _done = true; return false; }
+            _chunk.Reset(_chunks[_index]);
+        }
+        return false;
+    }
+
+    public bool Seek(long timestampMs)
+    {
+        if (_hasCurrent && Timestamp >= timestampMs) return true;
+        while (Next())
+        {
+            if (Timestamp >= timestampMs) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Mlobs.Storage.Tsdb;
+
+/// <summary>Counters the TSDB keeps for /metrics and the benchmarks.</summary>
+public sealed class TsdbStats
+{
+    internal long SamplesAppended, OutOfOrder, Duplicates, OutOfBounds, SeriesCreated, ChunksWritten, Checkpoints, WalBytes;
+
+    public long SamplesAppendedTotal => Interlocked.Read(ref SamplesAppended);
+    public long OutOfOrderTotal => Interlocked.Read(ref OutOfOrder);
+    public long DuplicatesTotal => Interlocked.Read(ref Duplicates);
+    public long OutOfBoundsTotal => Interlocked.Read(ref OutOfBounds);
+    public long SeriesCreatedTotal => Interlocked.Read(ref SeriesCreated);
+    public long ChunksWrittenTotal => Interlocked.Read(ref ChunksWritten);
+    public long CheckpointsTotal => Interlocked.Read(ref Checkpoints);
+    public long WalBytesTotal => Interlocked.Read(ref WalBytes);
+}

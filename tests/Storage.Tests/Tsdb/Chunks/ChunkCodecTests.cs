@@ -1,0 +1,106 @@
+using Mlobs.Storage.Tsdb.Chunks;
+
+namespace Mlobs.Storage.Tests.Tsdb.Chunks;
+
+public class ChunkCodecTests
+{
+    public static TheoryData<ChunkEncoding> Encodings => new() { ChunkEncoding.Xor, ChunkEncoding.DecimalDelta, ChunkEncoding.DecimalDoubleDelta };
+
+    private static (long, double)[] RoundTrip(ChunkEncoding enc, (long T, double V)[] samples, int tsK = 0, int valK = 2)
+    {
+        var app = new ChunkAppender(enc, tsK, valK);
+        foreach (var (t, v) in samples) app.Append(t, v);
+        var it = new ChunkIterator().Reset(app.ToBytes());
+        var result = new List<(long, double)>();
+        while (it.Next()) result.Add((it.Timestamp, it.Value));
+        Assert.Null(it.Error);
+        return result.ToArray();
+    }
+
+    private static void AssertBitsEqual((long T, double V)[] expected, (long T, double V)[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i].T, actual[i].T);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i].V), BitConverter.DoubleToInt64Bits(actual[i].V));
+        }
+    }
+
+    [Theory, MemberData(nameof(Encodings))]
+    public void SpecialValuesRoundTripBitExact(ChunkEncoding enc)
+    {
+        var samples = new (long, double)[]
+        {
+            (1000, 0.37), (2000, double.NaN), (3000, StaleNaN.Value), (4000, double.PositiveInfinity),
+            (5000, double.NegativeInfinity), (6000, 0.41), (7000, -0.0), (8000, 0.1 + 0.2), (9000, 1e300),
+            (10000, -12345678.25), (11000, double.Epsilon), (12000, 0), (13000, 1.7e9), (14000, 42),
+        };
+        AssertBitsEqual(samples, RoundTrip(enc, samples));
+    }
+
+    [Theory, MemberData(nameof(Encodings))]
+    public void LargeGapsAndIrregularTimestamps(ChunkEncoding enc)
+    {
+        var samples = new (long, double)[] { (-5000, 1), (0, 2), (1, 3), (86_400_000L * 365, 4), (86_400_000L * 365 + 15_000, 5), (long.MaxValue / 2, 6) };
+        AssertBitsEqual(samples, RoundTrip(enc, samples));
+    }
+
+    [Theory, MemberData(nameof(Encodings))]
+    public void RandomWalkRoundTrips(ChunkEncoding enc)
+    {
+        var rng = new Random(42);
+        var samples = new (long, double)[120];
+        double x = 0.5;
+        long t = 1_700_000_000_000;
+        for (int i = 0; i < samples.Length; i++)
+        {
+            x += (rng.NextDouble() - 0.5) * 0.01;
+            t += 15_000 + rng.Next(-3, 4);
+            samples[i] = (t, Math.Round(x, 3));
+        }
+        AssertBitsEqual(samples, RoundTrip(enc, samples, tsK: 2, valK: 3));
+    }
+
+    [Fact]
+    public void DecimalGaugeIsFarSmallerThanXor()
+    {
+        var rng = new Random(7);
+        var samples = new (long, double)[120];
+        double x = 0.9;
+        for (int i = 0; i < samples.Length; i++)
+        {
+            x += (rng.NextDouble() - 0.5) * 0.004;
+            samples[i] = (i * 1000L, double.Parse(x.ToString("G3", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var xor = new ChunkAppender(ChunkEncoding.Xor, 0, 0);
+        var dec = new ChunkAppender(ChunkEncoding.DecimalDelta, 0, 1);
+        foreach (var (t, v) in samples) { xor.Append(t, v); dec.Append(t, v); }
+        Assert.True(dec.SizeBytes * 3 < xor.SizeBytes, $"decimal {dec.SizeBytes} bytes vs xor {xor.SizeBytes}");
+        Assert.True(dec.SizeBytes < 96, $"decimal chunk {dec.SizeBytes} bytes for 120 samples");
+    }
+
+    [Fact]
+    public void RecoderPicksSmallestAndPreservesSamples()
+    {
+        var app = new ChunkAppender(ChunkEncoding.Xor, 0, 0);
+        var samples = new (long, double)[120];
+        for (int i = 0; i < samples.Length; i++) samples[i] = (i * 1000L, 1000 + i * 17);
+        foreach (var (t, v) in samples) app.Append(t, v);
+        var (bytes, choice) = new ChunkRecoder().Recode(app.ToBytes());
+        Assert.Equal(ChunkEncoding.DecimalDoubleDelta, choice.Encoding);
+        Assert.True(bytes.Length < app.SizeBytes);
+        var it = new ChunkIterator().Reset(bytes);
+        int n = 0;
+        while (it.Next()) { Assert.Equal(samples[n].Item2, it.Value); n++; }
+        Assert.Equal(120, n);
+    }
+
+    [Fact]
+    public void CorruptChunkReportsErrorInsteadOfThrowing()
+    {
+        var it = new ChunkIterator().Reset([9, 1, 0, 0, 0]);
+        Assert.False(it.Next());
+        Assert.NotNull(it.Error);
+    }
+}

@@ -1,0 +1,144 @@
+using Mlobs.Storage.Labels;
+using Mlobs.Storage.Tests.Support;
+using Mlobs.Storage.Tsdb;
+
+namespace Mlobs.Storage.Tests.Tsdb;
+
+public class TsdbDatabaseTests
+{
+    private static readonly long Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000 * 1000;
+
+    private static TsdbOptions Options(string dir) => new() { Directory = dir, SamplesPerChunk = 120 };
+
+    private static List<(long T, double V)> ReadAll(IQueryableStorage db, LabelMatcher[] matchers, long mint = long.MinValue, long maxt = long.MaxValue)
+    {
+        using var q = db.Querier(mint, maxt);
+        var set = q.Select(true, matchers);
+        var result = new List<(long, double)>();
+        while (set.Next())
+        {
+            var it = set.Current.Iterator();
+            while (it.Next()) result.Add((it.Timestamp, it.Value));
+            Assert.Null(it.Error);
+        }
+        Assert.Null(set.Error);
+        return result;
+    }
+
+    [Fact]
+    public void AppendsSurviveReopenAcrossChunksHeadAndWal()
+    {
+        using var dir = new TempDir();
+        var labels = LabelSet.From(("__name__", "accuracy"), ("job", "model"));
+        var other = LabelSet.From(("__name__", "accuracy"), ("job", "other"));
+        using (var db = TsdbDatabase.Open(Options(dir.Path)))
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                var app = db.Appender();
+                ulong r1 = 0, r2 = 0;
+                app.Append(ref r1, labels, Now - 300_000 + i * 1000, 0.5 + i * 0.001);
+                app.Append(ref r2, other, Now - 300_000 + i * 1000, i);
+                app.Commit();
+                if (i == 150) db.Checkpoint();
+            }
+        } // dispose checkpoints
+        using (var db = TsdbDatabase.Open(Options(dir.Path)))
+        {
+            var got = ReadAll(db, [LabelMatcher.Equal("job", "model")]);
+            Assert.Equal(300, got.Count);
+            Assert.Equal(0.5 + 299 * 0.001, got[^1].V);
+            Assert.Equal(2, db.SeriesCount);
+            var range = ReadAll(db, [LabelMatcher.Equal("__name__", "accuracy")], Now - 300_000 + 100_000, Now - 300_000 + 109_000);
+            Assert.Equal(20, range.Count);
+        }
+    }
+
+    [Fact]
+    public void WalReplayRecoversUncheckpointedSamples()
+    {
+        using var dir = new TempDir();
+        var labels = LabelSet.From(("__name__", "x"));
+        var db = TsdbDatabase.Open(Options(dir.Path));
+        for (int i = 0; i < 50; i++)
+        {
+            var app = db.Appender();
+            ulong r = 0;
+            app.Append(ref r, labels, Now - 100_000 + i * 1000, i);
+            app.Commit();
+        }
+        // Simulate a crash: copy the files while the database is open (no final checkpoint).
+        using var crashed = new TempDir();
+        foreach (var f in Directory.GetFiles(dir.Path)) File.Copy(f, Path.Combine(crashed.Path, Path.GetFileName(f)));
+        db.Dispose();
+        using var reopened = TsdbDatabase.Open(Options(crashed.Path));
+        Assert.Equal(50, ReadAll(reopened, [LabelMatcher.Equal("__name__", "x")]).Count);
+    }
+
+    [Fact]
+    public void OutOfOrderAndDuplicatesAreRejectedAndCounted()
+    {
+        using var dir = new TempDir();
+        using var db = TsdbDatabase.Open(Options(dir.Path));
+        var labels = LabelSet.From(("__name__", "x"));
+        var app = db.Appender();
+        ulong r = 0;
+        Assert.Equal(AppendStatus.Ok, app.Append(ref r, labels, Now, 1));
+        app.Commit();
+        app = db.Appender();
+        Assert.Equal(AppendStatus.OutOfOrder, app.Append(ref r, labels, Now - 1000, 1));
+        Assert.Equal(AppendStatus.DuplicateTimestamp, app.Append(ref r, labels, Now, 2));
+        Assert.Equal(AppendStatus.Ok, app.Append(ref r, labels, Now, 1)); // identical: ignored
+        Assert.Equal(AppendStatus.OutOfBounds, app.Append(ref r, labels, Now - (long)TimeSpan.FromDays(30).TotalMilliseconds, 1));
+        app.Commit();
+        Assert.Single(ReadAll(db, [LabelMatcher.Equal("__name__", "x")]));
+    }
+
+    [Fact]
+    public void MatchersSelectTheRightSeries()
+    {
+        using var dir = new TempDir();
+        using var db = TsdbDatabase.Open(Options(dir.Path));
+        var app = db.Appender();
+        foreach (var (job, inst) in new[] { ("api", "a:1"), ("api", "b:1"), ("db", "c:1") })
+        {
+            ulong r = 0;
+            app.Append(ref r, LabelSet.From(("__name__", "up"), ("job", job), ("instance", inst)), Now, 1);
+        }
+        app.Commit();
+        using var q = db.Querier(Now - 1000, Now + 1000);
+        int Count(params LabelMatcher[] m) { var s = q.Select(false, m); int n = 0; while (s.Next()) n++; return n; }
+        Assert.Equal(2, Count(LabelMatcher.Equal("job", "api")));
+        Assert.Equal(1, Count(new LabelMatcher(LabelMatchType.NotEqual, "job", "api")));
+        Assert.Equal(3, Count(new LabelMatcher(LabelMatchType.Regex, "instance", ".*:1")));
+        Assert.Equal(1, Count(new LabelMatcher(LabelMatchType.Regex, "instance", "a.*"), LabelMatcher.Equal("__name__", "up")));
+        Assert.Equal(2, Count(new LabelMatcher(LabelMatchType.NotRegex, "instance", "c.*")));
+        Assert.Equal(0, Count(LabelMatcher.Equal("missing", "x")));
+        Assert.Equal(3, Count(LabelMatcher.Equal("missing", "")));
+        Assert.Equal(["__name__", "instance", "job"], q.LabelNames());
+        Assert.Equal(["api", "db"], q.LabelValues("job"));
+        Assert.Equal(["a:1", "b:1"], q.LabelValues("instance", LabelMatcher.Equal("job", "api")));
+    }
+
+    [Fact]
+    public void RetentionDropsOldChunksAndEmptySeries()
+    {
+        using var dir = new TempDir();
+        using var db = TsdbDatabase.Open(Options(dir.Path) with { RetentionTime = TimeSpan.FromHours(1), IdleSeriesFlushMs = 60_000 });
+        var old = LabelSet.From(("__name__", "old"));
+        var fresh = LabelSet.From(("__name__", "fresh"));
+        for (int i = 0; i < 130; i++)
+        {
+            var app = db.Appender();
+            ulong a = 0, b = 0;
+            app.Append(ref a, old, Now - 3_500_000 + i * 1000, i);
+            app.Append(ref b, fresh, Now - 130_000 + i * 1000, i);
+            app.Commit();
+        }
+        db.Checkpoint(); // "old" is idle: its head is cut and persisted
+        db.ApplyRetention(Now + 3_000_000);
+        Assert.Empty(ReadAll(db, [LabelMatcher.Equal("__name__", "old")]));
+        Assert.Equal(1, db.SeriesCount);
+        Assert.Equal(130, ReadAll(db, [LabelMatcher.Equal("__name__", "fresh")]).Count);
+    }
+}
