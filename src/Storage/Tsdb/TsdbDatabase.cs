@@ -36,11 +36,38 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
 
     private readonly record struct CutChunk(ulong SeriesRef, long MinTime, long MaxTime, byte[] Data);
 
+    private readonly FileStream _dirLock;
+
     private TsdbDatabase(TsdbOptions options)
     {
         _options = options;
         Directory.CreateDirectory(options.Directory);
-        _store = new SqliteStore(options.DatabasePath, options.PageSize);
+        _dirLock = AcquireDirectoryLock(options.Directory);
+        try
+        {
+            _store = new SqliteStore(options.DatabasePath, options.PageSize);
+        }
+        catch
+        {
+            _dirLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One process per data dir: the in-memory head and series ids would diverge if two processes wrote to the
+    /// same file. .NET maps FileShare.None to an advisory flock on Unix.
+    /// </summary>
+    private static FileStream AcquireDirectoryLock(string dir)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(dir, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"data directory {dir} is in use by another mlobs process (lock file held)", ex);
+        }
     }
 
     public TsdbStats Stats { get; } = new();
@@ -57,6 +84,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
         catch
         {
             db._store.Dispose();
+            db._dirLock.Dispose();
             throw;
         }
         return db;
@@ -298,6 +326,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
         {
             _disposed = true;
             _store.Dispose();
+            _dirLock.Dispose();
         }
     }
 }

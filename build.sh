@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# mlobs build script.
+#   ./build.sh          publish the Native AOT binary to dist/mlobs
+#   ./build.sh serve    publish, then run dist/mlobs serve on the embedded default config (extra args are passed on)
+#   ./build.sh test     publish, then run every test project; ends with "N passed, N failed"
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+verb=${1:-publish}
+[ $# -gt 0 ] && shift
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+
+apt_updated=0
+apt_install() {
+  if ! command -v apt-get >/dev/null; then echo "warning: cannot install $* (no apt-get)" >&2; return 0; fi
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq >/dev/null || true; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_build_deps() {
+  if ! command -v dotnet >/dev/null; then
+    echo "error: the .NET 10 SDK (dotnet) is required and is not on PATH" >&2; exit 1
+  fi
+  # Native AOT links with the system C toolchain.
+  if ! command -v cc >/dev/null && ! command -v clang >/dev/null; then apt_install clang; fi
+}
+
+ensure_test_deps() {
+  # Real peers the end-to-end tests compare with (Debian packages); tests skip a peer only if it is missing.
+  command -v prometheus-node-exporter >/dev/null || [ -x /usr/bin/prometheus-node-exporter ] || apt_install prometheus-node-exporter || true
+  command -v python3 >/dev/null || apt_install python3 || true
+}
+
+publish() {
+  ensure_build_deps
+  # Zero AOT/trim warnings is the rule: -warnaserror turns any into a failed build.
+  if ! dotnet publish src/Appliance/Appliance.csproj -c Release -r linux-x64 -p:PublishAot=true -o dist --nologo \
+      -v quiet -warnaserror >dist.log 2>&1; then
+    cat dist.log >&2; echo "publish failed" >&2; exit 1
+  fi
+  [ -x dist/mlobs ] || { echo "publish failed: dist/mlobs missing" >&2; exit 1; }
+  echo "built $(du -h dist/mlobs | cut -f1) dist/mlobs"
+}
+
+run_tests() {
+  ensure_test_deps
+  rm -rf TestResults
+  local status=0
+  dotnet test Appliance.sln -c Release --nologo --logger "trx" --results-directory "$root/TestResults" "$@" || status=$?
+  local passed=0 failed=0
+  for f in TestResults/*.trx; do
+    [ -f "$f" ] || continue
+    local c
+    c=$(grep -o '<Counters [^>]*' "$f" | head -1)
+    p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$c"); fl=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$c")
+    passed=$((passed + p)); failed=$((failed + fl))
+  done
+  if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
+  echo "$passed passed, $failed failed"
+  [ $failed -eq 0 ]
+}
+
+case "$verb" in
+  publish|build) publish ;;
+  serve) publish; exec dist/mlobs serve "$@" ;;
+  test) publish; run_tests "$@" ;;
+  *) echo "usage: ./build.sh [publish|serve|test]" >&2; exit 2 ;;
+esac

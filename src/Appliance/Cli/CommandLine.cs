@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace Mlobs.Appliance.Cli;
+
+/// <summary>The verb tree. Parse errors exit with 2 (usage), as the brief's exit-code contract says.</summary>
+public static class CommandLine
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("mlobs: one binary for ML observability — a Prometheus-compatible scraper, TSDB, query API and UI")
+        {
+            ServeCommand.Create(),
+            CheckCommand.Create(),
+            ImportCommand.Create(),
+            VersionCommand.Create(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine("Run 'mlobs --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync().ConfigureAwait(false);
+    }
+}

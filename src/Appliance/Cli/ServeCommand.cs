@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.InteropServices;
+using Mlobs.Appliance.Config;
+using Mlobs.Appliance.Http;
+using Mlobs.Rules.Yaml;
+using Serilog;
+
+namespace Mlobs.Appliance.Cli;
+
+/// <summary><c>mlobs serve</c>: open the store, start scraping, serve the API and UI until SIGINT/SIGTERM.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "prometheus.yml-style config file (default: the embedded config)" };
+        var data = new Option<string?>("--data") { Description = "data directory (default: mlobs.data_dir from the config, else ./mlobs-data)" };
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT to serve HTTP on", DefaultValueFactory = _ => "127.0.0.1:9090" };
+        var cmd = new Command("serve", "Scrape targets into the local store and serve the Prometheus API and UI") { config, data, listen };
+        cmd.SetAction((parse, ct) => RunAsync(parse.GetValue(config), parse.GetValue(data), parse.GetValue(listen)!, ct));
+        return cmd;
+    }
+
+    private static async Task<int> RunAsync(string? configPath, string? dataArg, string listenText, CancellationToken ct)
+    {
+        var started = Stopwatch.StartNew();
+        if (!WebServer.TryParseListen(listenText, out var endpoint))
+        {
+            Console.Error.WriteLine($"invalid --listen address \"{listenText}\": expected HOST:PORT");
+            return ExitCodes.Usage;
+        }
+        Environment.SetEnvironmentVariable(DefaultConfig.ListenAddressVariable, FormatAddress(endpoint));
+        PrometheusConfig config;
+        try
+        {
+            config = configPath is null ? ConfigLoader.Parse(DefaultConfig.Text(), DefaultConfig.SourceName) : ConfigLoader.LoadFile(configPath);
+        }
+        catch (ConfigException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return ExitCodes.Failure;
+        }
+        var dataDir = Path.GetFullPath(dataArg ?? config.Mlobs.DataDir ?? "mlobs-data");
+        Directory.CreateDirectory(dataDir);
+        Logging.Configure(dataDir);
+        try
+        {
+            await using var runtime = ApplianceRuntime.Open(config, configPath, dataDir);
+            var app = WebServer.Build(runtime, endpoint);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; _ = runtime.ReloadAsync(); });
+            await app.StartAsync(stop.Token).ConfigureAwait(false);
+            Log.Information("mlobs {Version} listening on http://{Listen}, data in {DataDir}, ready in {Ms} ms",
+                BuildInfo.Version, FormatAddress(endpoint), dataDir, started.ElapsedMilliseconds);
+            await runtime.StartAsync().ConfigureAwait(false);
+            try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+            Log.Information("Shutting down: stopping scrapes, flushing the store");
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            Log.Fatal("{Error}", ex.Message);
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            Log.Information("Stopped");
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static string FormatAddress(IPEndPoint ep)
+    {
+        var host = ep.Address.Equals(IPAddress.Any) ? "127.0.0.1" : ep.Address.ToString();
+        return ep.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]:{ep.Port}" : $"{host}:{ep.Port}";
+    }
+}

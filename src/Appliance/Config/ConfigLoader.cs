@@ -1,0 +1,374 @@
+using Mlobs.Rules.Yaml;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Mlobs.Appliance.Config;
+
+/// <summary>
+/// Loads prometheus.yml (the subset in <see cref="PrometheusConfig"/>) with Prometheus's defaults and checks,
+/// reporting problems as <c>file:line:col: message</c>.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>Prometheus sections accepted for compatibility that mlobs does not act on yet.</summary>
+    private static readonly string[] IgnoredTopLevel = ["remote_write", "remote_read", "storage", "tracing", "otlp", "runtime", "scrape_config_files"];
+
+    public static PrometheusConfig LoadFile(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(path, 0, 0, ex.Message);
+        }
+        return Parse(text, path);
+    }
+
+    public static PrometheusConfig Parse(string yaml, string file)
+    {
+        var r = new YamlNodeReader(file);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigException(file, ex.Start.Line, ex.Start.Column, "yaml: " + (ex.InnerException?.Message ?? ex.Message));
+        }
+        if (stream.Documents.Count == 0) return new PrometheusConfig { SourcePath = file, OriginalYaml = yaml };
+        var root = r.Mapping(stream.Documents[0].RootNode, "config");
+
+        var global = new GlobalConfig();
+        YamlNode? globalNode = null;
+        var ruleFiles = new List<string>();
+        var scrapeNodes = new List<YamlNode>();
+        var alerting = new AlertingConfig();
+        var mlobs = new MlobsSettings();
+        var ignored = new List<string>();
+        foreach (var (key, _, value) in r.Entries(root, "config",
+                     ["global", "rule_files", "scrape_configs", "alerting", "mlobs", .. IgnoredTopLevel]))
+        {
+            switch (key)
+            {
+                case "global": globalNode = value; global = ReadGlobal(r, value); break;
+                case "rule_files": ruleFiles.AddRange(r.StringList(value, "rule_files")); break;
+                case "scrape_configs": scrapeNodes.AddRange(r.Sequence(value, "scrape_configs").Children); break;
+                case "alerting": alerting = ReadAlerting(r, value); break;
+                case "mlobs": mlobs = ReadMlobs(r, value); break;
+                default: ignored.Add(key); break;
+            }
+        }
+        if (global.ScrapeTimeout > global.ScrapeInterval)
+            throw r.Error(globalNode!, "global scrape timeout greater than scrape interval");
+
+        var scrapeConfigs = new List<ScrapeConfig>();
+        foreach (var node in scrapeNodes)
+        {
+            var sc = ReadScrapeConfig(r, node, global);
+            if (scrapeConfigs.Any(x => x.JobName == sc.JobName))
+                throw r.Error(node, $"found multiple scrape configs with job name \"{sc.JobName}\"");
+            scrapeConfigs.Add(sc);
+        }
+
+        return new PrometheusConfig
+        {
+            Global = global, RuleFiles = ruleFiles, ScrapeConfigs = scrapeConfigs, Alerting = alerting, Mlobs = mlobs,
+            IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
+        };
+    }
+
+    private static GlobalConfig ReadGlobal(YamlNodeReader r, YamlNode node)
+    {
+        var g = new GlobalConfig();
+        bool timeoutSet = false;
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "global"), "global config",
+                     "scrape_interval", "scrape_timeout", "evaluation_interval", "external_labels", "query_log_file",
+                     "scrape_protocols", "rule_query_offset", "body_size_limit", "sample_limit", "label_limit",
+                     "label_name_length_limit", "label_value_length_limit", "target_limit", "keep_dropped_targets",
+                     "metric_name_validation_scheme", "metric_name_escaping_scheme", "always_scrape_classic_histograms",
+                     "convert_classic_histograms_to_nhcb", "scrape_failure_log_file"))
+        {
+            switch (key)
+            {
+                case "scrape_interval": g = g with { ScrapeInterval = Positive(r, value, "scrape_interval") }; break;
+                case "scrape_timeout": g = g with { ScrapeTimeout = Positive(r, value, "scrape_timeout") }; timeoutSet = true; break;
+                case "evaluation_interval": g = g with { EvaluationInterval = Positive(r, value, "evaluation_interval") }; break;
+                case "external_labels":
+                    var labels = r.StringMap(value, "external_labels");
+                    foreach (var name in labels.Keys)
+                        if (!IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
+                    g = g with { ExternalLabels = labels };
+                    break;
+            }
+        }
+        // Prometheus: an unset global timeout defaults to 10s but never beyond the global interval.
+        if (!timeoutSet && g.ScrapeTimeout > g.ScrapeInterval) g = g with { ScrapeTimeout = g.ScrapeInterval };
+        return g;
+    }
+
+    private static TimeSpan Positive(YamlNodeReader r, YamlNode node, string what)
+    {
+        var d = r.Duration(node, what);
+        if (d <= TimeSpan.Zero) throw r.Error(node, $"{what} must be greater than 0");
+        return d;
+    }
+
+    private static ScrapeConfig ReadScrapeConfig(YamlNodeReader r, YamlNode node, GlobalConfig global)
+    {
+        var map = r.Mapping(node, "scrape config");
+        string? job = null;
+        TimeSpan? interval = null, timeout = null;
+        var sc = new ScrapeConfig { JobName = "" };
+        foreach (var (key, _, value) in r.Entries(map, "scrape config",
+                     "job_name", "scrape_interval", "scrape_timeout", "metrics_path", "scheme", "params", "honor_labels",
+                     "honor_timestamps", "sample_limit", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
+                     "static_configs", "file_sd_configs", "relabel_configs", "metric_relabel_configs", "tls_config",
+                     "follow_redirects", "enable_http2", "scrape_protocols", "label_limit", "target_limit",
+                     "body_size_limit", "track_timestamps_staleness", "enable_compression", "fallback_scrape_protocol"))
+        {
+            switch (key)
+            {
+                case "job_name": job = r.String(value, "job_name"); break;
+                case "scrape_interval": interval = Positive(r, value, "scrape_interval"); break;
+                case "scrape_timeout": timeout = Positive(r, value, "scrape_timeout"); break;
+                case "metrics_path": sc = sc with { MetricsPath = r.String(value, "metrics_path") }; break;
+                case "scheme":
+                    var scheme = r.String(value, "scheme");
+                    if (scheme is not ("http" or "https")) throw r.Error(value, $"unsupported scheme \"{scheme}\"");
+                    sc = sc with { Scheme = scheme };
+                    break;
+                case "params":
+                    var ps = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+                    foreach (var (pk, _, pv) in r.Entries(r.Mapping(value, "params"), "params")) ps[pk] = r.StringList(pv, "params." + pk);
+                    sc = sc with { Params = ps };
+                    break;
+                case "honor_labels": sc = sc with { HonorLabels = r.Bool(value, "honor_labels") }; break;
+                case "honor_timestamps": sc = sc with { HonorTimestamps = r.Bool(value, "honor_timestamps") }; break;
+                case "sample_limit": sc = sc with { SampleLimit = (int)r.Long(value, "sample_limit", 0) }; break;
+                case "basic_auth": sc = sc with { BasicAuth = ReadBasicAuth(r, value) }; break;
+                case "authorization": sc = sc with { Authorization = ReadAuthorization(r, value) }; break;
+                case "bearer_token": sc = sc with { Authorization = new Authorization("Bearer", r.String(value, "bearer_token"), null) }; break;
+                case "bearer_token_file": sc = sc with { Authorization = new Authorization("Bearer", null, r.String(value, "bearer_token_file")) }; break;
+                case "static_configs": sc = sc with { StaticConfigs = r.Sequence(value, "static_configs").Children.Select(n => ReadStaticConfig(r, n)).ToList() }; break;
+                case "file_sd_configs": sc = sc with { FileSdConfigs = r.Sequence(value, "file_sd_configs").Children.Select(n => ReadFileSd(r, n)).ToList() }; break;
+                case "relabel_configs": sc = sc with { RelabelConfigs = ReadRelabelConfigs(r, value) }; break;
+                case "metric_relabel_configs": sc = sc with { MetricRelabelConfigs = ReadRelabelConfigs(r, value) }; break;
+                default: break; // accepted Prometheus keys without effect here (TLS, HTTP/2, limits)
+            }
+        }
+        if (string.IsNullOrEmpty(job)) throw r.Error(node, "job_name is empty");
+        var iv = interval ?? global.ScrapeInterval;
+        var to = timeout ?? (global.ScrapeTimeout > iv ? iv : global.ScrapeTimeout);
+        if (to > iv) throw r.Error(node, $"scrape timeout greater than scrape interval for scrape config with job name \"{job}\"");
+        return sc with { JobName = job, ScrapeInterval = iv, ScrapeTimeout = to };
+    }
+
+    private static BasicAuth ReadBasicAuth(YamlNodeReader r, YamlNode node)
+    {
+        string user = "";
+        string? pass = null, file = null;
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "basic_auth"), "basic_auth", "username", "password", "password_file", "username_file"))
+        {
+            switch (key)
+            {
+                case "username": user = r.String(value, key); break;
+                case "password": pass = r.String(value, key); break;
+                case "password_file": file = r.String(value, key); break;
+            }
+        }
+        if (pass is not null && file is not null) throw r.Error(node, "at most one of basic_auth password & password_file must be configured");
+        return new BasicAuth(user, pass, file);
+    }
+
+    private static Authorization ReadAuthorization(YamlNodeReader r, YamlNode node)
+    {
+        string type = "Bearer";
+        string? cred = null, file = null;
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "authorization"), "authorization", "type", "credentials", "credentials_file"))
+        {
+            switch (key)
+            {
+                case "type": type = r.String(value, key); break;
+                case "credentials": cred = r.String(value, key); break;
+                case "credentials_file": file = r.String(value, key); break;
+            }
+        }
+        if (type.Equals("basic", StringComparison.OrdinalIgnoreCase))
+            throw r.Error(node, "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+        if (cred is not null && file is not null) throw r.Error(node, "at most one of authorization credentials & credentials_file must be configured");
+        return new Authorization(type, cred, file);
+    }
+
+    internal static StaticConfig ReadStaticConfig(YamlNodeReader r, YamlNode node)
+    {
+        IReadOnlyList<string> targets = [];
+        IReadOnlyDictionary<string, string> labels = new Dictionary<string, string>();
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "static_config"), "static_config", "targets", "labels"))
+        {
+            if (key == "targets")
+            {
+                targets = r.StringList(value, "targets");
+                foreach (var (t, n) in targets.Zip(r.Sequence(value, "targets").Children))
+                    if (t.Length == 0 || t.Contains('/')) throw r.Error(n, $"\"{t}\" is not a valid hostname");
+            }
+            else
+            {
+                labels = r.StringMap(value, "labels");
+                foreach (var name in labels.Keys)
+                    if (!IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
+            }
+        }
+        return new StaticConfig(targets, labels);
+    }
+
+    private static FileSdConfig ReadFileSd(YamlNodeReader r, YamlNode node)
+    {
+        IReadOnlyList<string> files = [];
+        var refresh = TimeSpan.FromMinutes(5);
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "file_sd_config"), "file_sd_config", "files", "refresh_interval"))
+        {
+            if (key == "files")
+            {
+                files = r.StringList(value, "files");
+                foreach (var (f, n) in files.Zip(r.Sequence(value, "files").Children))
+                {
+                    var ext = Path.GetExtension(f);
+                    if (ext is not (".json" or ".yml" or ".yaml"))
+                        throw r.Error(n, $"invalid file extension for file \"{f}\": must be .json, .yml or .yaml");
+                }
+            }
+            else refresh = Positive(r, value, "refresh_interval");
+        }
+        return new FileSdConfig(files, refresh);
+    }
+
+    private static IReadOnlyList<RelabelConfig> ReadRelabelConfigs(YamlNodeReader r, YamlNode node) =>
+        r.Sequence(node, "relabel_configs").Children.Select(n => ReadRelabelConfig(r, n)).ToList();
+
+    private static RelabelConfig ReadRelabelConfig(YamlNodeReader r, YamlNode node)
+    {
+        var rc = new RelabelConfig();
+        bool hasRegex = false, hasReplacement = false;
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "relabel_config"), "relabel_config",
+                     "source_labels", "separator", "regex", "modulus", "target_label", "replacement", "action"))
+        {
+            switch (key)
+            {
+                case "source_labels": rc = rc with { SourceLabels = r.StringList(value, key) }; break;
+                case "separator": rc = rc with { Separator = r.String(value, key) }; break;
+                case "regex":
+                    var re = r.String(value, key);
+                    try { _ = new Regex("^(?:" + re + ")$", RegexOptions.CultureInvariant); }
+                    catch (ArgumentException ex) { throw r.Error(value, $"invalid regular expression \"{re}\": {ex.Message}"); }
+                    rc = rc with { Regex = re };
+                    hasRegex = true;
+                    break;
+                case "modulus": rc = rc with { Modulus = (ulong)r.Long(value, key, 0) }; break;
+                case "target_label": rc = rc with { TargetLabel = r.String(value, key) }; break;
+                case "replacement": rc = rc with { Replacement = r.String(value, key) }; hasReplacement = true; break;
+                case "action":
+                    var a = r.String(value, key).ToLowerInvariant();
+                    rc = rc with
+                    {
+                        Action = a switch
+                        {
+                            "replace" => RelabelAction.Replace, "keep" => RelabelAction.Keep, "drop" => RelabelAction.Drop,
+                            "keepequal" => RelabelAction.KeepEqual, "dropequal" => RelabelAction.DropEqual,
+                            "hashmod" => RelabelAction.HashMod, "labelmap" => RelabelAction.LabelMap,
+                            "labeldrop" => RelabelAction.LabelDrop, "labelkeep" => RelabelAction.LabelKeep,
+                            "lowercase" => RelabelAction.Lowercase, "uppercase" => RelabelAction.Uppercase,
+                            _ => throw r.Error(value, $"unknown relabel action \"{a}\""),
+                        },
+                    };
+                    break;
+            }
+        }
+        // The same validations as Prometheus's relabel.Config.Validate.
+        if (rc.Action is RelabelAction.Replace or RelabelAction.HashMod or RelabelAction.Lowercase or RelabelAction.Uppercase
+            or RelabelAction.KeepEqual or RelabelAction.DropEqual && rc.TargetLabel.Length == 0)
+        {
+            if (rc.TargetLabel.Length == 0) throw r.Error(node, $"relabel configuration for {rc.Action.ToString().ToLowerInvariant()} action requires 'target_label' value");
+        }
+        if (rc.Action == RelabelAction.HashMod && rc.Modulus == 0) throw r.Error(node, "relabel configuration for hashmod requires non-zero modulus");
+        if (rc.Action is RelabelAction.LabelDrop or RelabelAction.LabelKeep && (rc.SourceLabels.Count > 0 || rc.TargetLabel.Length > 0 || hasReplacement))
+            throw r.Error(node, $"{rc.Action.ToString().ToLowerInvariant()} action requires only 'regex', and no other fields");
+        if (rc.Action is RelabelAction.KeepEqual or RelabelAction.DropEqual && hasRegex)
+            throw r.Error(node, $"{rc.Action.ToString().ToLowerInvariant()} action requires only 'source_labels' and 'target_label', and no other fields");
+        return rc;
+    }
+
+    private static AlertingConfig ReadAlerting(YamlNodeReader r, YamlNode node)
+    {
+        var ams = new List<AlertmanagerConfig>();
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "alerting"), "alerting", "alertmanagers", "alert_relabel_configs"))
+        {
+            if (key != "alertmanagers") continue;
+            foreach (var amNode in r.Sequence(value, "alertmanagers").Children)
+            {
+                var am = new AlertmanagerConfig();
+                foreach (var (k, _, v) in r.Entries(r.Mapping(amNode, "alertmanager config"), "alertmanager config",
+                             "scheme", "path_prefix", "timeout", "api_version", "static_configs", "basic_auth", "authorization",
+                             "tls_config", "relabel_configs", "follow_redirects", "enable_http2"))
+                {
+                    am = k switch
+                    {
+                        "scheme" => am with { Scheme = r.String(v, k) },
+                        "path_prefix" => am with { PathPrefix = r.String(v, k) },
+                        "timeout" => am with { Timeout = Positive(r, v, k) },
+                        "api_version" => am with { ApiVersion = r.String(v, k) },
+                        "static_configs" => am with { StaticConfigs = r.Sequence(v, k).Children.Select(n => ReadStaticConfig(r, n)).ToList() },
+                        _ => am,
+                    };
+                }
+                ams.Add(am);
+            }
+        }
+        return new AlertingConfig { Alertmanagers = ams };
+    }
+
+    private static MlobsSettings ReadMlobs(YamlNodeReader r, YamlNode node)
+    {
+        var s = new MlobsSettings();
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "mlobs"), "mlobs settings", "data_dir", "retention_time", "retention_size"))
+        {
+            s = key switch
+            {
+                "data_dir" => s with { DataDir = r.String(value, key) },
+                "retention_time" => s with { RetentionTime = Positive(r, value, key) },
+                _ => s with { RetentionBytes = ParseBytes(r, value) },
+            };
+        }
+        return s;
+    }
+
+    /// <summary>Sizes as Prometheus's --storage.tsdb.retention.size: a number with B, KB, MB, GB, TB, PB, EB (powers of 1024).</summary>
+    private static long ParseBytes(YamlNodeReader r, YamlNode node)
+    {
+        var text = r.String(node, "retention_size").Trim();
+        string[] units = ["EB", "PB", "TB", "GB", "MB", "KB", "B"];
+        foreach (var u in units)
+        {
+            if (!text.EndsWith(u, StringComparison.OrdinalIgnoreCase)) continue;
+            if (long.TryParse(text[..^u.Length], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                int power = Array.IndexOf(units, u) switch { 0 => 6, 1 => 5, 2 => 4, 3 => 3, 4 => 2, 5 => 1, _ => 0 };
+                return n * (long)Math.Pow(1024, power);
+            }
+        }
+        if (text == "0") return 0;
+        throw r.Error(node, $"retention_size: invalid size \"{text}\" (use e.g. 512MB or 10GB)");
+    }
+
+    public static bool IsLabelName(string name)
+    {
+        if (name.Length == 0) return false;
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (!(char.IsAsciiLetter(c) || c == '_' || (i > 0 && char.IsAsciiDigit(c)))) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,90 @@
+namespace Mlobs.Appliance.Config;
+
+/// <summary>The prometheus.yml subset mlobs reads, plus its own <c>mlobs:</c> section.</summary>
+public sealed record PrometheusConfig
+{
+    public GlobalConfig Global { get; init; } = new();
+    public IReadOnlyList<string> RuleFiles { get; init; } = [];
+    public IReadOnlyList<ScrapeConfig> ScrapeConfigs { get; init; } = [];
+    public AlertingConfig Alerting { get; init; } = new();
+    public MlobsSettings Mlobs { get; init; } = new();
+
+    /// <summary>Prometheus sections that are accepted but not acted on yet (reported by <c>check config</c>).</summary>
+    public IReadOnlyList<string> IgnoredSections { get; init; } = [];
+
+    /// <summary>The file it was read from ("&lt;embedded&gt;" for the default), for resolving relative paths.</summary>
+    public string SourcePath { get; init; } = "";
+
+    /// <summary>The YAML text as loaded (after env expansion), served by /api/v1/status/config.</summary>
+    public string OriginalYaml { get; init; } = "";
+}
+
+public sealed record GlobalConfig
+{
+    public TimeSpan ScrapeInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan EvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public IReadOnlyDictionary<string, string> ExternalLabels { get; init; } = new Dictionary<string, string>();
+}
+
+public sealed record ScrapeConfig
+{
+    public required string JobName { get; init; }
+    public TimeSpan ScrapeInterval { get; init; }
+    public TimeSpan ScrapeTimeout { get; init; }
+    public string MetricsPath { get; init; } = "/metrics";
+    public string Scheme { get; init; } = "http";
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Params { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    public bool HonorLabels { get; init; }
+    public bool HonorTimestamps { get; init; } = true;
+    public int SampleLimit { get; init; }
+    public BasicAuth? BasicAuth { get; init; }
+    public Authorization? Authorization { get; init; }
+    public IReadOnlyList<StaticConfig> StaticConfigs { get; init; } = [];
+    public IReadOnlyList<FileSdConfig> FileSdConfigs { get; init; } = [];
+    public IReadOnlyList<RelabelConfig> RelabelConfigs { get; init; } = [];
+    public IReadOnlyList<RelabelConfig> MetricRelabelConfigs { get; init; } = [];
+}
+
+public sealed record BasicAuth(string Username, string? Password, string? PasswordFile);
+
+public sealed record Authorization(string Type, string? Credentials, string? CredentialsFile);
+
+public sealed record StaticConfig(IReadOnlyList<string> Targets, IReadOnlyDictionary<string, string> Labels);
+
+public sealed record FileSdConfig(IReadOnlyList<string> Files, TimeSpan RefreshInterval);
+
+public enum RelabelAction { Replace, Keep, Drop, KeepEqual, DropEqual, HashMod, LabelMap, LabelDrop, LabelKeep, Lowercase, Uppercase }
+
+public sealed record RelabelConfig
+{
+    public IReadOnlyList<string> SourceLabels { get; init; } = [];
+    public string Separator { get; init; } = ";";
+    public string Regex { get; init; } = "(.*)";
+    public ulong Modulus { get; init; }
+    public string TargetLabel { get; init; } = "";
+    public string Replacement { get; init; } = "$1";
+    public RelabelAction Action { get; init; } = RelabelAction.Replace;
+}
+
+public sealed record AlertingConfig
+{
+    public IReadOnlyList<AlertmanagerConfig> Alertmanagers { get; init; } = [];
+}
+
+public sealed record AlertmanagerConfig
+{
+    public string Scheme { get; init; } = "http";
+    public string PathPrefix { get; init; } = "/";
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+    public string ApiVersion { get; init; } = "v2";
+    public IReadOnlyList<StaticConfig> StaticConfigs { get; init; } = [];
+}
+
+/// <summary>mlobs's own settings.</summary>
+public sealed record MlobsSettings
+{
+    public string? DataDir { get; init; }
+    public TimeSpan RetentionTime { get; init; } = TimeSpan.FromDays(15);
+    public long RetentionBytes { get; init; }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+
+namespace Mlobs.Appliance.Http;
+
+/// <summary>The Prometheus API envelope: <c>status</c>, then <c>data</c> or <c>errorType</c>/<c>error</c>, and <c>warnings</c>.</summary>
+public sealed record ApiResponse<T>(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("data"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] T? Data,
+    [property: JsonPropertyName("errorType"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ErrorType = null,
+    [property: JsonPropertyName("error"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null,
+    [property: JsonPropertyName("warnings"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Warnings = null);
+
+public sealed record TargetsData(
+    [property: JsonPropertyName("activeTargets")] IReadOnlyList<ActiveTargetJson> ActiveTargets,
+    [property: JsonPropertyName("droppedTargets")] IReadOnlyList<DroppedTargetJson> DroppedTargets,
+    [property: JsonPropertyName("droppedTargetCounts")] IReadOnlyDictionary<string, int> DroppedTargetCounts);
+
+public sealed record ActiveTargetJson(
+    [property: JsonPropertyName("discoveredLabels")] IReadOnlyDictionary<string, string> DiscoveredLabels,
+    [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string> Labels,
+    [property: JsonPropertyName("scrapePool")] string ScrapePool,
+    [property: JsonPropertyName("scrapeUrl")] string ScrapeUrl,
+    [property: JsonPropertyName("globalUrl")] string GlobalUrl,
+    [property: JsonPropertyName("lastError")] string LastError,
+    [property: JsonPropertyName("lastScrape")] string LastScrape,
+    [property: JsonPropertyName("lastScrapeDuration")] double LastScrapeDuration,
+    [property: JsonPropertyName("health")] string Health,
+    [property: JsonPropertyName("scrapeInterval")] string ScrapeInterval,
+    [property: JsonPropertyName("scrapeTimeout")] string ScrapeTimeout);
+
+public sealed record DroppedTargetJson(
+    [property: JsonPropertyName("discoveredLabels")] IReadOnlyDictionary<string, string> DiscoveredLabels,
+    [property: JsonPropertyName("scrapePool")] string ScrapePool);
+
+public sealed record BuildInfoData(
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("revision")] string Revision,
+    [property: JsonPropertyName("branch")] string Branch,
+    [property: JsonPropertyName("buildUser")] string BuildUser,
+    [property: JsonPropertyName("buildDate")] string BuildDate,
+    [property: JsonPropertyName("goVersion")] string GoVersion);
+
+public sealed record ConfigData([property: JsonPropertyName("yaml")] string Yaml);
+
+[JsonSerializable(typeof(ApiResponse<TargetsData>))]
+[JsonSerializable(typeof(ApiResponse<IReadOnlyList<IReadOnlyDictionary<string, string>>>))]
+[JsonSerializable(typeof(ApiResponse<IReadOnlyList<string>>))]
+[JsonSerializable(typeof(ApiResponse<BuildInfoData>))]
+[JsonSerializable(typeof(ApiResponse<ConfigData>))]
+[JsonSerializable(typeof(ApiResponse<object>))]
+[JsonSourceGenerationOptions(WriteIndented = false)]
+public sealed partial class ApiJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Like Go's encoding/json, leave '+' and non-ASCII label values unescaped (the default encoder writes
+    /// "\u002B"); output is still valid JSON for every client.
+    /// </summary>
+    public static ApiJsonContext Api { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace Mlobs.Appliance.Http;
+
+/// <summary>Writes success and error envelopes with source-generated JSON (no reflection under AOT).</summary>
+public static class ApiResults
+{
+    public static IResult Success<T>(T data, JsonTypeInfo<ApiResponse<T>> typeInfo, IReadOnlyList<string>? warnings = null) =>
+        Results.Json(new ApiResponse<T>("success", data, Warnings: warnings is { Count: > 0 } ? warnings : null), typeInfo);
+
+    public static IResult Error(ApiException ex)
+    {
+        var (code, status) = ex.Type switch
+        {
+            ApiErrorType.BadData => ("bad_data", 400),
+            ApiErrorType.Execution => ("execution", 422),
+            ApiErrorType.Timeout => ("timeout", 503),
+            ApiErrorType.Canceled => ("canceled", 503),
+            ApiErrorType.NotFound => ("not_found", 404),
+            ApiErrorType.Unavailable => ("unavailable", 503),
+            _ => ("internal", 500),
+        };
+        return Results.Json(new ApiResponse<object>("error", null, code, ex.Message), ApiJsonContext.Api.ApiResponseObject, statusCode: status);
+    }
+
+    /// <summary>Runs a handler body, turning <see cref="ApiException"/> into its envelope.</summary>
+    public static async Task<IResult> Guard(Func<Task<IResult>> handler)
+    {
+        try { return await handler().ConfigureAwait(false); }
+        catch (ApiException ex) { return Error(ex); }
+    }
+
+    public static IResult Guard(Func<IResult> handler)
+    {
+        try { return handler(); }
+        catch (ApiException ex) { return Error(ex); }
+    }
+}

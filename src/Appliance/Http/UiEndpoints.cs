@@ -1,0 +1,16 @@
+using Mlobs.WebUi;
+
+namespace Mlobs.Appliance.Http;
+
+/// <summary>Serves the embedded UI files from <see cref="UiAssets"/>.</summary>
+public static class UiEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", () => Serve("/"));
+        app.MapGet("/{file}", (string file) => Serve("/" + file));
+    }
+
+    private static IResult Serve(string path) =>
+        UiAssets.Find(path) is { } asset ? Results.Bytes(asset.Content, asset.ContentType) : Results.NotFound();
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using Mlobs.Appliance.Telemetry;
+
+using Serilog;
+
+namespace Mlobs.Appliance.Http;
+
+/// <summary>Builds the Kestrel app (slim builder): API, lifecycle endpoints, the embedded UI, request metrics.</summary>
+public static class WebServer
+{
+    public static WebApplication Build(ApplianceRuntime runtime, IPEndPoint listen)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(Log.Logger);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseKestrel(o =>
+        {
+            o.Listen(listen);
+            o.AddServerHeader = false;
+        });
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        var app = builder.Build();
+        app.Use(async (ctx, next) =>
+        {
+            try { await next(ctx).ConfigureAwait(false); }
+            finally
+            {
+                var handler = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "other";
+                ApplianceMetrics.HttpRequests.WithLabels(handler, ctx.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+            }
+        });
+        LifecycleEndpoints.Map(app, runtime);
+        PrometheusApi.Map(app, runtime);
+        UiEndpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>Parses HOST:PORT (IPv6 as [addr]:port; "localhost" means 127.0.0.1).</summary>
+    public static bool TryParseListen(string text, out IPEndPoint endpoint)
+    {
+        endpoint = new IPEndPoint(IPAddress.Loopback, 9090);
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), out int port) || port is < 0 or > 65535) return false;
+        var host = text[..colon].Trim('[', ']');
+        IPAddress? addr = host switch
+        {
+            "localhost" => IPAddress.Loopback,
+            "" or "0.0.0.0" => IPAddress.Any,
+            _ => IPAddress.TryParse(host, out var a) ? a : null,
+        };
+        if (addr is null) return false;
+        endpoint = new IPEndPoint(addr, port);
+        return true;
+    }
+}

@@ -1,0 +1,3 @@
+using Mlobs.Appliance.Cli;
+
+return await CommandLine.RunAsync(args);

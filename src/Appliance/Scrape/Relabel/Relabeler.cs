@@ -1,0 +1,135 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Mlobs.Appliance.Config;
+using Mlobs.Storage.Labels;
+
+namespace Mlobs.Appliance.Scrape.Relabel;
+
+/// <summary>
+/// Applies relabel_configs / metric_relabel_configs exactly as Prometheus's model/relabel does. A built set
+/// of rules is immutable and safe to share between scrape loops.
+/// </summary>
+public sealed class Relabeler
+{
+    private readonly Rule[] _rules;
+
+    private sealed record Rule(RelabelConfig Config, Regex Regex);
+
+    public Relabeler(IReadOnlyList<RelabelConfig> configs)
+    {
+        _rules = configs.Select(c => new Rule(c, new Regex("^(?:" + c.Regex + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline))).ToArray();
+    }
+
+    public bool IsEmpty => _rules.Length == 0;
+
+    /// <summary>Relabels the builder in place; false when the series or target is dropped.</summary>
+    public bool Process(LabelSetBuilder lb)
+    {
+        foreach (var rule in _rules)
+        {
+            if (!Apply(rule, lb)) return false;
+        }
+        return true;
+    }
+
+    private static bool Apply(Rule rule, LabelSetBuilder lb)
+    {
+        var cfg = rule.Config;
+        string val = string.Join(cfg.Separator, cfg.SourceLabels.Select(n => lb.Get(n) ?? ""));
+        switch (cfg.Action)
+        {
+            case RelabelAction.Drop:
+                return !rule.Regex.IsMatch(val);
+            case RelabelAction.Keep:
+                return rule.Regex.IsMatch(val);
+            case RelabelAction.DropEqual:
+                return lb.Get(cfg.TargetLabel) != val;
+            case RelabelAction.KeepEqual:
+                return lb.Get(cfg.TargetLabel) == val;
+            case RelabelAction.Replace:
+            {
+                var m = rule.Regex.Match(val);
+                if (!m.Success) break;
+                var target = Expand(cfg.TargetLabel, m, rule.Regex);
+                if (!ConfigLoader.IsLabelName(target)) break;
+                var res = Expand(cfg.Replacement, m, rule.Regex);
+                if (res.Length == 0) lb.Delete(target); else lb.Set(target, res);
+                break;
+            }
+            case RelabelAction.Lowercase:
+                lb.Set(cfg.TargetLabel, val.ToLowerInvariant());
+                break;
+            case RelabelAction.Uppercase:
+                lb.Set(cfg.TargetLabel, val.ToUpperInvariant());
+                break;
+            case RelabelAction.HashMod:
+            {
+                Span<byte> hash = stackalloc byte[16];
+                MD5.HashData(Encoding.UTF8.GetBytes(val), hash);
+                // Go: binary.BigEndian.Uint64(md5[8:]) % modulus
+                ulong mod = BinaryPrimitives.ReadUInt64BigEndian(hash[8..]) % cfg.Modulus;
+                lb.Set(cfg.TargetLabel, mod.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            }
+            case RelabelAction.LabelMap:
+                foreach (var l in lb.Current.ToArray())
+                {
+                    var m = rule.Regex.Match(l.Name);
+                    if (m.Success) lb.Set(Expand(cfg.Replacement, m, rule.Regex), l.Value);
+                }
+                break;
+            case RelabelAction.LabelDrop:
+                lb.RemoveWhere(l => rule.Regex.IsMatch(l.Name));
+                break;
+            case RelabelAction.LabelKeep:
+                lb.RemoveWhere(l => !rule.Regex.IsMatch(l.Name));
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Go's regexp.Expand: <c>$1</c>, <c>${1}</c>, <c>$name</c>, <c>${name}</c>, <c>$$</c>. A bare reference takes the
+    /// longest run of letters, digits and underscores, so <c>$1x</c> names group "1x" (empty when absent).
+    /// </summary>
+    internal static string Expand(string template, Match m, Regex regex)
+    {
+        if (!template.Contains('$')) return template;
+        var sb = new StringBuilder();
+        for (int i = 0; i < template.Length; i++)
+        {
+            char c = template[i];
+            if (c != '$' || i + 1 >= template.Length) { sb.Append(c); continue; }
+            char n = template[i + 1];
+            if (n == '$') { sb.Append('$'); i++; continue; }
+            string name;
+            if (n == '{')
+            {
+                int close = template.IndexOf('}', i + 2);
+                if (close < 0) { sb.Append(c); continue; }
+                name = template.Substring(i + 2, close - i - 2);
+                i = close;
+            }
+            else
+            {
+                int j = i + 1;
+                while (j < template.Length && (char.IsAsciiLetterOrDigit(template[j]) || template[j] == '_')) j++;
+                if (j == i + 1) { sb.Append(c); continue; }
+                name = template.Substring(i + 1, j - i - 1);
+                i = j - 1;
+            }
+            sb.Append(GroupValue(m, regex, name));
+        }
+        return sb.ToString();
+    }
+
+    private static string GroupValue(Match m, Regex regex, string name)
+    {
+        if (int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int idx))
+            return idx < m.Groups.Count && regex.GroupNumberFromName(name) >= 0 ? m.Groups[idx].Value : "";
+        var g = m.Groups[name];
+        return g.Success ? g.Value : "";
+    }
+}

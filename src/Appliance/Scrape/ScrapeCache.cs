@@ -1,0 +1,82 @@
+using System.Runtime.InteropServices;
+using Mlobs.Storage.Labels;
+
+namespace Mlobs.Appliance.Scrape;
+
+/// <summary>
+/// Per-target cache from the raw series bytes of an exposition line to its final labels and storage ref
+/// (Prometheus's scrapeCache), so steady scrapes skip label parsing and relabeling. It also remembers which
+/// series each scrape saw, to write staleness markers for those that disappear.
+/// </summary>
+internal sealed class ScrapeCache
+{
+    public sealed class Entry
+    {
+        /// <summary>Final labels, or null when metric relabeling dropped the series.</summary>
+        public LabelSet? Labels;
+        public ulong Ref;
+        /// <summary>Iteration in which the series was last seen without an explicit timestamp (staleness tracking).</summary>
+        public long SeenIteration = -1;
+        public long LastUsedIteration;
+    }
+
+    private readonly Dictionary<byte[], Entry> _entries = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private long _iteration;
+
+    public ScrapeCache() => _lookup = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
+
+    public long Iteration => _iteration;
+    public int Count => _entries.Count;
+
+    public bool TryGet(ReadOnlySpan<byte> key, out Entry entry)
+    {
+        if (_lookup.TryGetValue(key, out entry!))
+        {
+            entry.LastUsedIteration = _iteration;
+            return true;
+        }
+        return false;
+    }
+
+    public Entry Add(ReadOnlySpan<byte> key, LabelSet? labels)
+    {
+        var e = new Entry { Labels = labels, LastUsedIteration = _iteration };
+        _entries[key.ToArray()] = e;
+        return e;
+    }
+
+    /// <summary>Series seen in the previous iteration (without explicit timestamps) but not in the current one; after a failed scrape, all of them.</summary>
+    public IEnumerable<Entry> Disappeared()
+    {
+        foreach (var e in _entries.Values)
+            if (e.SeenIteration == _iteration - 1 && e.Labels is not null) yield return e;
+    }
+
+    /// <summary>Ends an iteration, evicting entries unused for a while so churned series do not pile up.</summary>
+    public void IterationDone(bool success)
+    {
+        if (success && _iteration % 10 == 0)
+        {
+            var stale = new List<byte[]>();
+            foreach (var (k, e) in _entries) if (_iteration - e.LastUsedIteration > 10) stale.Add(k);
+            foreach (var k in stale) _entries.Remove(k);
+        }
+        _iteration++;
+    }
+
+    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly ByteArrayComparer Instance = new();
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var h = new HashCode();
+            h.AddBytes(alternate);
+            return h.ToHashCode();
+        }
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+    }
+}

@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using System.Net;
+using Mlobs.Appliance.Scrape.Relabel;
+using Mlobs.Appliance.Telemetry;
+using Mlobs.Storage;
+using Mlobs.Storage.Labels;
+using Serilog;
+
+namespace Mlobs.Appliance.Scrape;
+
+/// <summary>
+/// Scrapes one target on its own fixed offset within the interval (scrape/scrape.go's scrapeLoop): fetch,
+/// parse, relabel, append and commit as one batch; a failed scrape stores nothing from the body, marks the
+/// previous series stale and reports <c>up</c> = 0.
+/// </summary>
+public sealed class ScrapeLoop : IAsyncDisposable
+{
+    /// <summary>Scrape timestamps within this of the schedule are snapped to it, keeping stored timestamps regular.</summary>
+    private static readonly TimeSpan AlignTolerance = TimeSpan.FromMilliseconds(10);
+
+    private const string AcceptHeader =
+        "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+
+    private readonly ScrapeTarget _target;
+    private readonly HttpClient _http;
+    private readonly IAppendable _storage;
+    private readonly Relabeler _metricRelabeler;
+    private readonly bool _honorLabels, _honorTimestamps;
+    private readonly int _sampleLimit;
+    private readonly ScrapeCache _cache = new();
+    private readonly ExpositionParser _parser = new();
+    private readonly LabelSetBuilder _lb = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ulong[] _reportRefs = new ulong[5];
+    private readonly LabelSet[] _reportLabels;
+    private byte[] _body = new byte[64 * 1024];
+    private Task? _run;
+
+    public ScrapeLoop(ScrapeTarget target, HttpClient http, IAppendable storage, Relabeler metricRelabeler,
+        bool honorLabels, bool honorTimestamps, int sampleLimit)
+    {
+        _target = target;
+        _http = http;
+        _storage = storage;
+        _metricRelabeler = metricRelabeler;
+        _honorLabels = honorLabels;
+        _honorTimestamps = honorTimestamps;
+        _sampleLimit = sampleLimit;
+        string[] names = ["up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added"];
+        _reportLabels = names.Select(n => new LabelSetBuilder().Reset(target.Labels).Set(LabelSet.MetricName, n).Build()).ToArray();
+    }
+
+    public ScrapeTarget Target => _target;
+
+    public void Start(ulong offsetSeed) => _run = Task.Run(() => RunAsync(offsetSeed, _stop.Token));
+
+    private async Task RunAsync(ulong seed, CancellationToken ct)
+    {
+        var interval = _target.Interval;
+        var offset = _target.Offset(seed);
+        // First tick: the next point in time congruent to the offset modulo the interval.
+        long nowTicks = DateTimeOffset.UtcNow.UtcTicks;
+        long next = nowTicks - (nowTicks % interval.Ticks) + offset.Ticks;
+        if (next < nowTicks) next += interval.Ticks;
+        while (!ct.IsCancellationRequested)
+        {
+            var wait = TimeSpan.FromTicks(next - DateTimeOffset.UtcNow.UtcTicks);
+            if (wait > TimeSpan.Zero)
+            {
+                try { await Task.Delay(wait, ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { break; }
+            }
+            var actual = DateTimeOffset.UtcNow;
+            var scheduled = new DateTimeOffset(next, TimeSpan.Zero);
+            var ts = (actual - scheduled).Duration() <= AlignTolerance ? scheduled : actual;
+            try
+            {
+                await ScrapeOnceAsync(ts, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
+            catch (Exception ex)
+            {
+                Log.Error(ex, "Scrape loop for {Url} failed unexpectedly", _target.Url);
+            }
+            next += interval.Ticks;
+            long now = DateTimeOffset.UtcNow.UtcTicks;
+            if (next <= now) next += ((now - next) / interval.Ticks + 1) * interval.Ticks; // skip missed ticks
+        }
+    }
+
+    /// <summary>One scrape at timestamp ts: fetch, append, report. Public for tests and the import path.</summary>
+    public async Task ScrapeOnceAsync(DateTimeOffset ts, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        long tsMs = ts.ToUnixTimeMilliseconds();
+        string error = "";
+        int length = 0;
+        bool openMetrics = false;
+        try
+        {
+            (length, openMetrics) = await FetchAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
+        catch (Exception ex)
+        {
+            error = DescribeFetchError(ex);
+        }
+
+        var app = _storage.Appender();
+        int scraped = 0, added = 0, postRelabel = 0;
+        if (error.Length == 0)
+        {
+            try
+            {
+                (scraped, postRelabel, added) = AppendBody(app, length, openMetrics, tsMs);
+            }
+            catch (Exception ex) when (ex is ExpositionParseException or SampleLimitExceededException)
+            {
+                app.Rollback();
+                app = _storage.Appender();
+                error = ex.Message;
+                scraped = 0; postRelabel = 0; added = 0;
+            }
+        }
+        if (error.Length > 0)
+        {
+            // As Prometheus: a failed scrape appends an empty body, so every previous series gets a stale marker.
+            foreach (var e in _cache.Disappeared()) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
+        }
+        var duration = sw.Elapsed;
+        AppendReport(app, tsMs, error.Length == 0, duration, scraped, postRelabel, added);
+        var result = app.Commit();
+        _cache.IterationDone(error.Length == 0);
+
+        ApplianceMetrics.Scrapes.WithLabels(_target.Job, error.Length == 0 ? "success" : "failure").Inc();
+        ApplianceMetrics.SamplesAppended.Inc(result.Appended);
+        if (result.OutOfOrder > 0) ApplianceMetrics.SamplesRejected.WithLabels("out_of_order").Inc(result.OutOfOrder);
+        if (result.Duplicate > 0) ApplianceMetrics.SamplesRejected.WithLabels("duplicate_timestamp").Inc(result.Duplicate);
+        if (result.OutOfBounds > 0) ApplianceMetrics.SamplesRejected.WithLabels("out_of_bounds").Inc(result.OutOfBounds);
+        _target.Report(error.Length == 0 ? TargetHealth.Up : TargetHealth.Down, error, ts, duration);
+    }
+
+    private async Task<(int Length, bool OpenMetrics)> FetchAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_target.Timeout);
+        using var req = new HttpRequestMessage(HttpMethod.Get, _target.Url);
+        req.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
+        req.Headers.TryAddWithoutValidation("X-Prometheus-Scrape-Timeout-Seconds",
+            _target.Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            using var resp = await _http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (!resp.IsSuccessStatusCode)
+                throw new HttpRequestException($"server returned HTTP status {(int)resp.StatusCode} {resp.ReasonPhrase}");
+            var contentType = resp.Content.Headers.ContentType?.MediaType ?? "";
+            await using var stream = await resp.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            int length = 0;
+            while (true)
+            {
+                if (length == _body.Length) Array.Resize(ref _body, _body.Length * 2);
+                int n = await stream.ReadAsync(_body.AsMemory(length), timeout.Token).ConfigureAwait(false);
+                if (n == 0) break;
+                length += n;
+            }
+            return (length, contentType.Equals("application/openmetrics-text", StringComparison.OrdinalIgnoreCase));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException("context deadline exceeded");
+        }
+    }
+
+    private string DescribeFetchError(Exception ex) => ex switch
+    {
+        TimeoutException => $"Get \"{_target.Url}\": context deadline exceeded",
+        HttpRequestException { StatusCode: null, InnerException: { } inner } => $"Get \"{_target.Url}\": {inner.Message}",
+        _ => ex.Message.StartsWith("server returned", StringComparison.Ordinal) ? ex.Message : $"Get \"{_target.Url}\": {ex.Message}",
+    };
+
+    /// <summary>Parses the body and appends each sample; returns (scraped, after metric relabeling, new series).</summary>
+    private (int Scraped, int PostRelabel, int Added) AppendBody(IAppender app, int length, bool openMetrics, long tsMs)
+    {
+        _parser.Reset(_body, length, openMetrics);
+        long iteration = _cache.Iteration;
+        int scraped = 0, post = 0, added = 0;
+        EntryKind kind;
+        while ((kind = _parser.Next()) != EntryKind.None)
+        {
+            if (kind != EntryKind.Series) continue;
+            scraped++;
+            if (!_cache.TryGet(_parser.SeriesKey, out var entry))
+            {
+                entry = _cache.Add(_parser.SeriesKey, BuildSeriesLabels());
+                if (entry.Labels is not null) added++;
+            }
+            if (entry.Labels is null) continue;
+            post++;
+            if (_sampleLimit > 0 && post > _sampleLimit) throw new SampleLimitExceededException();
+            long t = tsMs;
+            if (_parser.TimestampMs is { } explicitTs && _honorTimestamps) t = explicitTs;
+            else entry.SeenIteration = iteration;
+            app.Append(ref entry.Ref, entry.Labels, t, _parser.Value);
+        }
+        foreach (var e in _cache.Disappeared())
+        {
+            if (e.SeenIteration != iteration) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
+        }
+        return (scraped, post, added);
+    }
+
+    /// <summary>Scraped labels merged with the target's (honor_labels or exported_ renaming), then metric relabeling.</summary>
+    private LabelSet? BuildSeriesLabels()
+    {
+        _parser.ParseLabels(_lb);
+        foreach (var tl in _target.Labels.AsSpan())
+        {
+            var existing = _lb.Get(tl.Name);
+            if (_honorLabels)
+            {
+                if (existing is null) _lb.Set(tl.Name, tl.Value);
+                continue;
+            }
+            if (existing is not null)
+            {
+                var name = "exported_" + tl.Name;
+                while (_lb.Get(name) is not null) name = "exported_" + name;
+                _lb.Set(name, existing);
+            }
+            _lb.Set(tl.Name, tl.Value);
+        }
+        if (!_metricRelabeler.IsEmpty && !_metricRelabeler.Process(_lb)) return null;
+        return _lb.Current.Count == 0 ? null : _lb.Build();
+    }
+
+    private void AppendReport(IAppender app, long tsMs, bool up, TimeSpan duration, int scraped, int post, int added)
+    {
+        Span<double> values = [up ? 1 : 0, duration.TotalSeconds, scraped, post, added];
+        for (int i = 0; i < values.Length; i++) app.Append(ref _reportRefs[i], _reportLabels[i], tsMs, values[i]);
+    }
+
+    /// <summary>Stops the loop and marks all its series (and report series) stale, as when a target disappears.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_run is not null) { try { await _run.ConfigureAwait(false); } catch (OperationCanceledException) { } }
+        _stop.Dispose();
+    }
+
+    /// <summary>Writes staleness markers for everything this target exposed (used when the target goes away).</summary>
+    public void MarkAllStale()
+    {
+        long tsMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var app = _storage.Appender();
+        foreach (var e in _cache.Disappeared()) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
+        for (int i = 0; i < _reportLabels.Length; i++) app.Append(ref _reportRefs[i], _reportLabels[i], tsMs, StaleNaN.Value);
+        app.Commit();
+    }
+}
+
+public sealed class SampleLimitExceededException() : Exception("sample limit exceeded");

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Mlobs.Rules.Yaml;
+
+/// <summary>
+/// Strict, reflection-free binding for the YAML files users bring (prometheus.yml, rule files, alertmanager.yml) from a YamlDotNet node tree: every value is read explicitly, unknown keys
+/// and wrong types are errors with the node's line and column, and <c>${VAR}</c> in scalars is expanded
+/// from the environment.
+/// </summary>
+public sealed partial class YamlNodeReader(string file)
+{
+    public string File { get; } = file;
+
+    public ConfigException Error(YamlNode node, string message) =>
+        new(File, node.Start.Line, node.Start.Column, message);
+
+    public YamlMappingNode Mapping(YamlNode node, string what)
+    {
+        if (node is YamlMappingNode m) return m;
+        if (IsNull(node)) return new YamlMappingNode();
+        throw Error(node, $"{what} must be a mapping");
+    }
+
+    public YamlSequenceNode Sequence(YamlNode node, string what)
+    {
+        if (node is YamlSequenceNode s) return s;
+        if (IsNull(node)) return new YamlSequenceNode();
+        throw Error(node, $"{what} must be a list");
+    }
+
+    /// <summary>Iterates keys of a mapping, rejecting keys not in <paramref name="allowed"/> and duplicates.</summary>
+    public IEnumerable<(string Key, YamlNode KeyNode, YamlNode Value)> Entries(YamlMappingNode map, string what, params string[] allowed)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is not YamlScalarNode ks || ks.Value is null) throw Error(k, $"{what}: keys must be strings");
+            var key = ks.Value;
+            if (allowed.Length > 0 && Array.IndexOf(allowed, key) < 0)
+                throw Error(k, $"field {key} not found in {what}");
+            if (!seen.Add(key)) throw Error(k, $"field {key} already set in {what}");
+            yield return (key, k, v);
+        }
+    }
+
+    public static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Value: null or "" or "~" or "null" } s && s.Style == YamlDotNet.Core.ScalarStyle.Plain;
+
+    public string String(YamlNode node, string what)
+    {
+        if (node is not YamlScalarNode s) throw Error(node, $"{what} must be a string");
+        return Expand(s.Value ?? "");
+    }
+
+    public bool Bool(YamlNode node, string what)
+    {
+        var text = String(node, what);
+        return text switch
+        {
+            "true" or "True" or "TRUE" => true,
+            "false" or "False" or "FALSE" => false,
+            _ => throw Error(node, $"{what}: cannot unmarshal {Quote(text)} into bool"),
+        };
+    }
+
+    public long Long(YamlNode node, string what, long min = long.MinValue)
+    {
+        var text = String(node, what);
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v))
+            throw Error(node, $"{what}: cannot unmarshal {Quote(text)} into an integer");
+        if (v < min) throw Error(node, $"{what} must be at least {min}");
+        return v;
+    }
+
+    public TimeSpan Duration(YamlNode node, string what)
+    {
+        var text = String(node, what);
+        if (!GoDuration.TryParse(text, out var d))
+            throw Error(node, $"{what}: not a valid duration string: {Quote(text)}");
+        return d;
+    }
+
+    public IReadOnlyList<string> StringList(YamlNode node, string what) =>
+        Sequence(node, what).Children.Select(n => String(n, what)).ToList();
+
+    public IReadOnlyDictionary<string, string> StringMap(YamlNode node, string what)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, keyNode, value) in Entries(Mapping(node, what), what))
+        {
+            result[key] = String(value, $"{what}.{key}");
+            _ = keyNode;
+        }
+        return result;
+    }
+
+    private static string Quote(string s) => "\"" + s + "\"";
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex EnvReference();
+
+    /// <summary>Expands <c>${VAR}</c> from the environment; an unset variable expands to "" as os.ExpandEnv does.</summary>
+    public static string Expand(string value) =>
+        value.Contains("${", StringComparison.Ordinal)
+            ? EnvReference().Replace(value, m => Environment.GetEnvironmentVariable(m.Groups[1].Value) ?? "")
+            : value;
+}
