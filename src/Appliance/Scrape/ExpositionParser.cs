@@ -51,9 +51,9 @@ public sealed class ExpositionParser
                 if (_openMetrics && !_sawEof) throw Error(_pos, "expected # EOF at the end of an OpenMetrics exposition");
                 return EntryKind.None;
             }
-            if (_sawEof) throw Error(_pos, "unexpected data after # EOF");
             _line++;
             _lineStart = _pos;
+            if (_sawEof) throw Error(_pos, "unexpected data after # EOF");
             int eol = Array.IndexOf(_buf, (byte)'\n', _pos, _end - _pos);
             if (eol < 0) eol = _end;
             int lineEnd = eol > _pos && _buf[eol - 1] == '\r' ? eol - 1 : eol;

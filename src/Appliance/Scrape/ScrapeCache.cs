@@ -16,7 +16,9 @@ internal sealed class ScrapeCache
         public LabelSet? Labels;
         public ulong Ref;
         /// <summary>Iteration in which the series was last seen without an explicit timestamp (staleness tracking).</summary>
-        public long SeenIteration = -1;
+        public long SeenIteration = long.MinValue;
+        /// <summary>SeenIteration before the current scrape touched it, to undo marks of a rejected scrape.</summary>
+        public long PreviousSeenIteration = long.MinValue;
         public long LastUsedIteration;
     }
 
@@ -51,6 +53,21 @@ internal sealed class ScrapeCache
     {
         foreach (var e in _entries.Values)
             if (e.SeenIteration == _iteration - 1 && e.Labels is not null) yield return e;
+    }
+
+    /// <summary>Marks a series as seen without an explicit timestamp in the current scrape.</summary>
+    public void MarkSeen(Entry e)
+    {
+        if (e.SeenIteration == _iteration) return;
+        e.PreviousSeenIteration = e.SeenIteration;
+        e.SeenIteration = _iteration;
+    }
+
+    /// <summary>Undoes the marks of a scrape whose body was rejected, so staleness is judged from the last good scrape.</summary>
+    public void UndoMarks()
+    {
+        foreach (var e in _entries.Values)
+            if (e.SeenIteration == _iteration) e.SeenIteration = e.PreviousSeenIteration;
     }
 
     /// <summary>Ends an iteration, evicting entries unused for a while so churned series do not pile up.</summary>

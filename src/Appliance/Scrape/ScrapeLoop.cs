@@ -117,6 +117,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
             catch (Exception ex) when (ex is ExpositionParseException or SampleLimitExceededException)
             {
                 app.Rollback();
+                _cache.UndoMarks();
                 app = _storage.Appender();
                 error = ex.Message;
                 scraped = 0; postRelabel = 0; added = 0;
@@ -199,7 +200,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
             if (_sampleLimit > 0 && post > _sampleLimit) throw new SampleLimitExceededException();
             long t = tsMs;
             if (_parser.TimestampMs is { } explicitTs && _honorTimestamps) t = explicitTs;
-            else entry.SeenIteration = iteration;
+            else _cache.MarkSeen(entry);
             app.Append(ref entry.Ref, entry.Labels, t, _parser.Value);
         }
         foreach (var e in _cache.Disappeared())

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Mlobs.Appliance.Tests.Support;
+
+/// <summary>A scrape target on 127.0.0.1 with a free port whose body, status and content type tests can change.</summary>
+public sealed class FakeTarget : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    public FakeTarget()
+    {
+        Port = FreePort();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _ = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+    public string Address => $"127.0.0.1:{Port}";
+    public volatile string Body = "";
+    public volatile int Status = 200;
+    public volatile string ContentType = "text/plain; version=0.0.4";
+    public int Requests;
+    public string? LastAuthorization;
+    public string? LastAccept;
+
+    public static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext ctx;
+            try { ctx = await _listener.GetContextAsync(); }
+            catch (Exception) { return; }
+            Interlocked.Increment(ref Requests);
+            LastAuthorization = ctx.Request.Headers["Authorization"];
+            LastAccept = ctx.Request.Headers["Accept"];
+            var bytes = Encoding.UTF8.GetBytes(Body);
+            ctx.Response.StatusCode = Status;
+            ctx.Response.ContentType = ContentType;
+            ctx.Response.ContentLength64 = bytes.Length;
+            await ctx.Response.OutputStream.WriteAsync(bytes);
+            ctx.Response.Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Close();
+    }
+}
