@@ -1,6 +1,5 @@
 using Mlobs.Rules.Yaml;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Mlobs.Appliance.Config;
@@ -28,17 +27,9 @@ public static class ConfigLoader
     public static PrometheusConfig Parse(string yaml, string file)
     {
         var r = new YamlNodeReader(file);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new ConfigException(file, ex.Start.Line, ex.Start.Column, "yaml: " + (ex.InnerException?.Message ?? ex.Message));
-        }
-        if (stream.Documents.Count == 0) return new PrometheusConfig { SourcePath = file, OriginalYaml = yaml };
-        var root = r.Mapping(stream.Documents[0].RootNode, "config");
+        var doc = r.LoadDocument(yaml);
+        if (doc is null) return new PrometheusConfig { SourcePath = file, OriginalYaml = yaml };
+        var root = r.Mapping(doc, "config");
 
         var global = new GlobalConfig();
         YamlNode? globalNode = null;

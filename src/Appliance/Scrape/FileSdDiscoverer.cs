@@ -1,8 +1,6 @@
 using Mlobs.Rules.Yaml;
 using Mlobs.Appliance.Config;
 using Serilog;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Mlobs.Appliance.Scrape;
 
@@ -72,12 +70,9 @@ public sealed class FileSdDiscoverer(FileSdConfig config, string baseDirectory)
     public static List<(string, IReadOnlyDictionary<string, string>)> Parse(string file, string text)
     {
         var r = new YamlNodeReader(file);
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(text)); }
-        catch (YamlException ex) { throw new ConfigException(file, ex.Start.Line, ex.Start.Column, ex.Message); }
         var result = new List<(string, IReadOnlyDictionary<string, string>)>();
-        if (stream.Documents.Count == 0) return result;
-        foreach (var node in r.Sequence(stream.Documents[0].RootNode, "target groups").Children)
+        if (r.LoadDocument(text) is not { } doc) return result;
+        foreach (var node in r.Sequence(doc, "target groups").Children)
         {
             var sc = ConfigLoader.ReadStaticConfig(r, node);
             var labels = new Dictionary<string, string>(sc.Labels) { ["__meta_filepath"] = file };

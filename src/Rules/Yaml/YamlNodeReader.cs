@@ -13,6 +13,21 @@ public sealed partial class YamlNodeReader(string file)
 {
     public string File { get; } = file;
 
+    /// <summary>Parses YAML text; returns the first document's root, or null for an empty file. Syntax errors carry their position.</summary>
+    public YamlNode? LoadDocument(string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new ConfigException(File, ex.Start.Line, ex.Start.Column, "yaml: " + (ex.InnerException?.Message ?? ex.Message));
+        }
+        return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+    }
+
     public ConfigException Error(YamlNode node, string message) =>
         new(File, node.Start.Line, node.Start.Column, message);
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Mlobs.Appliance.Import;
 using Mlobs.Appliance.Scrape;
-using Mlobs.Appliance.Tests.Support;
+using Mlobs.Tests.Support;
 using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;
 

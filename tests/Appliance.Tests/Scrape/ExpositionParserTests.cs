@@ -1,6 +1,6 @@
 using System.Text;
 using Mlobs.Appliance.Scrape;
-using Mlobs.Appliance.Tests.Support;
+using Mlobs.Tests.Support;
 using Mlobs.Storage.Labels;
 
 namespace Mlobs.Appliance.Tests.Scrape;

@@ -1,6 +1,6 @@
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape;
-using Mlobs.Appliance.Tests.Support;
+using Mlobs.Tests.Support;
 using Mlobs.Rules.Yaml;
 
 namespace Mlobs.Appliance.Tests.Scrape;

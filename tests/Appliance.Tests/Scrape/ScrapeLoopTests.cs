@@ -1,7 +1,7 @@
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape;
 using Mlobs.Appliance.Scrape.Relabel;
-using Mlobs.Appliance.Tests.Support;
+using Mlobs.Tests.Support;
 using Mlobs.Storage;
 using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;

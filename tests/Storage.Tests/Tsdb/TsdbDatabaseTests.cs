@@ -1,5 +1,5 @@
 using Mlobs.Storage.Labels;
-using Mlobs.Storage.Tests.Support;
+using Mlobs.Tests.Support;
 using Mlobs.Storage.Tsdb;
 
 namespace Mlobs.Storage.Tests.Tsdb;
@@ -69,7 +69,7 @@ public class TsdbDatabaseTests
         }
         // Simulate a crash: copy the files while the database is open (no final checkpoint).
         using var crashed = new TempDir();
-        foreach (var f in Directory.GetFiles(dir.Path)) File.Copy(f, Path.Combine(crashed.Path, Path.GetFileName(f)));
+        foreach (var f in Directory.GetFiles(dir.Path).Where(f => Path.GetFileName(f) != "lock")) File.Copy(f, Path.Combine(crashed.Path, Path.GetFileName(f)));
         db.Dispose();
         using var reopened = TsdbDatabase.Open(Options(crashed.Path));
         Assert.Equal(50, ReadAll(reopened, [LabelMatcher.Equal("__name__", "x")]).Count);

@@ -1,4 +1,4 @@
-namespace Mlobs.Appliance.Tests.Support;
+namespace Mlobs.Tests.Support;
 
 /// <summary>Locates the repository root and the shared conformance data beside it (read in place, never copied).</summary>
 public static class Paths
@@ -16,12 +16,3 @@ public static class Paths
     }
 }
 
-public sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlobs-test-" + Guid.NewGuid().ToString("N"));
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}

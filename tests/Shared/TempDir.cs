@@ -1,4 +1,4 @@
-namespace Mlobs.Storage.Tests.Support;
+namespace Mlobs.Tests.Support;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDir : IDisposable

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Mlobs.Appliance.Tests.Support;
+namespace Mlobs.Tests.Support;
 
 /// <summary>A scrape target on 127.0.0.1 with a free port whose body, status and content type tests can change.</summary>
 public sealed class FakeTarget : IDisposable

@@ -1,0 +1,44 @@
+# mlobs build script for PowerShell (same verbs as build.sh).
+#   ./build.ps1          publish the Native AOT binary to dist/mlobs
+#   ./build.ps1 serve    publish, then run dist/mlobs serve on the embedded default config
+#   ./build.ps1 test     publish, then run every test project; ends with "N passed, N failed"
+param([string]$Verb = "publish", [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest)
+$ErrorActionPreference = "Stop"
+Set-Location $PSScriptRoot
+
+function Install-Apt([string[]]$Packages) {
+    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) { Write-Warning "cannot install $Packages (no apt-get)"; return }
+    $sudo = if ((id -u) -eq "0") { @() } else { @("sudo") }
+    & @sudo apt-get update -qq | Out-Null
+    & @sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq @Packages | Out-Null
+}
+
+function Publish {
+    if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { throw "the .NET 10 SDK (dotnet) is required and is not on PATH" }
+    if (-not (Get-Command cc -ErrorAction SilentlyContinue) -and -not (Get-Command clang -ErrorAction SilentlyContinue)) { Install-Apt @("clang") }
+    dotnet publish src/Appliance/Appliance.csproj -c Release -r linux-x64 -p:PublishAot=true -o dist --nologo -v quiet -warnaserror *> dist.log
+    if ($LASTEXITCODE -ne 0) { Get-Content dist.log; throw "publish failed" }
+    Write-Host "built dist/mlobs"
+}
+
+function Run-Tests {
+    if (-not (Test-Path /usr/bin/prometheus-node-exporter)) { try { Install-Apt @("prometheus-node-exporter") } catch { Write-Warning $_ } }
+    Remove-Item -Recurse -Force TestResults -ErrorAction SilentlyContinue
+    dotnet test Appliance.sln -c Release --nologo --logger trx --results-directory "$PSScriptRoot/TestResults" @Rest
+    $status = $LASTEXITCODE
+    $passed = 0; $failed = 0
+    foreach ($f in Get-ChildItem TestResults -Filter *.trx -ErrorAction SilentlyContinue) {
+        $c = ([xml](Get-Content $f.FullName)).TestRun.ResultSummary.Counters
+        $passed += [int]$c.passed; $failed += [int]$c.failed
+    }
+    if ($status -ne 0 -and $failed -eq 0) { $failed = 1 }
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -ne 0) { exit 1 }
+}
+
+switch ($Verb) {
+    { $_ -in "publish", "build" } { Publish }
+    "serve" { Publish; & ./dist/mlobs serve @Rest; exit $LASTEXITCODE }
+    "test" { Publish; Run-Tests }
+    default { Write-Error "usage: ./build.ps1 [publish|serve|test]"; exit 2 }
+}
