@@ -17,11 +17,18 @@ public sealed partial class TsdbDatabase
             foreach (var s in Matching(matchers))
             {
                 if (s.LastTimestamp < minTime) continue;
-                bool persisted = s.OldestChunkTime <= maxTime;
+                // Persisted groups all start before the first in-memory chunk.
+                bool persisted = s.OldestChunkTime <= maxTime && s.OldestChunkTime != long.MaxValue && minTime < s.FirstInMemoryTime;
+                List<byte[]>? memory = null;
+                if (s.Pending is { } pending)
+                {
+                    foreach (var p in pending)
+                        if (p.MinTime <= maxTime && p.MaxTime >= minTime) (memory ??= []).Add(p.Data);
+                }
                 var head = s.HeadChunk;
-                byte[]? headBytes = head is not null && head.MinTime <= maxTime && head.MaxTime >= minTime ? head.ToBytes() : null;
-                if (!persisted && headBytes is null) continue;
-                result.Add(new TsdbSeries(s.Labels, s.Ref, headBytes, persisted, querier, minTime, maxTime));
+                if (head is not null && head.MinTime <= maxTime && head.MaxTime >= minTime) (memory ??= []).Add(head.ToBytes());
+                if (!persisted && memory is null) continue;
+                result.Add(new TsdbSeries(s.Labels, s.Ref, memory, persisted, querier, minTime, maxTime));
             }
         }
         return result;
@@ -59,7 +66,7 @@ public sealed partial class TsdbDatabase
     private static bool HasDataIn(MemSeries s, long minTime, long maxTime)
     {
         if (s.LastTimestamp < minTime) return false;
-        long first = Math.Min(s.OldestChunkTime, s.HeadChunk?.MinTime ?? long.MaxValue);
+        long first = Math.Min(s.OldestChunkTime, s.FirstInMemoryTime);
         return first <= maxTime;
     }
 

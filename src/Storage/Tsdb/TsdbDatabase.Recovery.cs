@@ -7,12 +7,13 @@ namespace Mlobs.Storage.Tsdb;
 
 public sealed partial class TsdbDatabase
 {
-    /// <summary>Loads series and the index, restores checkpointed head chunks, replays the WAL, then checkpoints.</summary>
+    /// <summary>Loads symbols, series and the index, restores the head snapshot, replays newer WAL rows, then checkpoints.</summary>
     private void Recover()
     {
+        foreach (var (id, value) in _store.LoadSymbols()) _symbols.Load(id, value);
         foreach (var (id, labelBytes) in _store.LoadSeries())
         {
-            var labels = LabelSetCodec.Decode(labelBytes);
+            var labels = LabelSetCodec.Decode(labelBytes, _symbols);
             var s = new MemSeries(id, labels) { Persisted = true };
             _byLabels[labels] = s;
             _byRef[id] = s;
@@ -24,36 +25,56 @@ public sealed partial class TsdbDatabase
             if (_byRef.TryGetValue(id, out var s)) s.OldestChunkTime = minTime;
         }
 
-        var it = new ChunkIterator();
-        foreach (var (id, data) in _store.LoadHeads())
+        long snapshotSeq = 0;
+        if (_store.LoadHead() is var (seq, data))
         {
-            if (!_byRef.TryGetValue(id, out var s) || data.Length < ChunkHeader.Size) continue;
-            var head = new ChunkAppender((ChunkEncoding)data[0], data[3], data[4]);
-            it.Reset(data);
-            while (it.Next()) head.Append(it.Timestamp, it.Value);
-            if (head.Count == 0) continue;
-            s.HeadChunk = head;
-            s.NextChoice = new ChunkRecoder.Choice(head.Encoding, head.TimestampK, head.ValueK);
-            s.LastTimestamp = head.MaxTime;
-            s.LastValue = head.LastValue;
+            snapshotSeq = seq;
+            _walSeq = seq;
+            var it = new ChunkIterator();
+            foreach (var entry in HeadSnapshot.Decode(data))
+            {
+                if (!_byRef.TryGetValue(entry.SeriesRef, out var s)) continue;
+                if (entry.Pending.Count > 0)
+                {
+                    s.Pending = entry.Pending;
+                    s.LastTimestamp = entry.Pending[^1].MaxTime;
+                    it.Reset(entry.Pending[^1].Data);
+                    while (it.Next()) s.LastValue = it.Value;
+                }
+                if (entry.Open is { Length: >= ChunkHeader.Size } open)
+                {
+                    int tsK = open[3] == ChunkHeader.RegularTimestamps ? 0 : open[3];
+                    var head = new ChunkAppender((ChunkEncoding)open[0], tsK, open[4]);
+                    it.Reset(open);
+                    while (it.Next()) head.Append(it.Timestamp, it.Value);
+                    if (head.Count > 0)
+                    {
+                        s.HeadChunk = head;
+                        s.NextChoice = new ChunkRecoder.Choice(head.Encoding, head.TimestampK, head.ValueK);
+                        s.LastTimestamp = head.MaxTime;
+                        s.LastValue = head.LastValue;
+                    }
+                }
+            }
         }
 
-        _cuts.Clear();
+        _groups.Clear();
         bool replayed = false;
-        foreach (var (seq, data) in _store.LoadWal())
+        foreach (var (walSeq, walData) in _store.LoadWal(snapshotSeq))
         {
             replayed = true;
-            _walSeq = seq;
-            foreach (var sample in WalRecord.Decode(data))
+            _walSeq = walSeq;
+            foreach (var sample in WalRecord.Decode(walData))
             {
                 if (!_byRef.TryGetValue(sample.SeriesRef, out var s)) continue;
-                // Samples already in a checkpointed head are skipped, which makes replay idempotent.
+                // Samples already in the snapshot are skipped, which makes replay idempotent.
                 if (Check(s, sample.Timestamp, sample.Value) == SampleCheck.Append) ApplySample(s, sample.Timestamp, sample.Value);
             }
         }
         if (replayed)
         {
-            Persist(); // writes the chunks cut during replay
+            Persist(); // writes chunk groups completed during replay
+            _changedSinceCheckpoint = true;
             Checkpoint();
         }
     }

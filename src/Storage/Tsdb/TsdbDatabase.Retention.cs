@@ -44,7 +44,7 @@ public sealed partial class TsdbDatabase
         {
             if (_disposed) return 0;
             List<MemSeries> affected;
-            lock (_headLock) affected = _byRef.Values.Where(s => s.OldestChunkTime < cutoff || (s.HeadChunk is null && s.LastTimestamp < cutoff)).ToList();
+            lock (_headLock) affected = _byRef.Values.Where(s => s.OldestChunkTime < cutoff || (s.HeadChunk is null && s.Pending is null && s.LastTimestamp < cutoff)).ToList();
             if (affected.Count == 0) return 0;
             var dropped = new List<MemSeries>();
             using (var tx = _store.BeginTransaction())
@@ -56,7 +56,7 @@ public sealed partial class TsdbDatabase
                         deleted += _store.DeleteChunksBefore(s.Ref, cutoff);
                         s.OldestChunkTime = _store.OldestChunkTime(s.Ref) ?? long.MaxValue;
                     }
-                    if (s.OldestChunkTime == long.MaxValue && s.HeadChunk is null && s.LastTimestamp < cutoff)
+                    if (s.OldestChunkTime == long.MaxValue && s.HeadChunk is null && s.Pending is null && s.LastTimestamp < cutoff)
                     {
                         _store.DeleteSeries(s.Ref);
                         dropped.Add(s);

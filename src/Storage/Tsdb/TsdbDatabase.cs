@@ -23,10 +23,12 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     private readonly Dictionary<LabelSet, MemSeries> _byLabels = new();
     private readonly Dictionary<ulong, MemSeries> _byRef = new();
     private readonly PostingsIndex _index = new();
+    private readonly SymbolTable _symbols = new();
+    private readonly List<GroupWrite> _groups = new();
+    private bool _changedSinceCheckpoint;
     private readonly ChunkRecoder _recoder = new();
     private readonly ArrayBufferWriter<byte> _walBuffer = new(64 * 1024);
     private readonly List<WalRecord.Sample> _walSamples = new(4096);
-    private readonly List<CutChunk> _cuts = new();
     private readonly List<MemSeries> _newSeries = new();
     private ulong _nextRef = 1;
     private long _walSeq;
@@ -34,7 +36,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     private DateTime _lastCheckpoint = DateTime.UtcNow, _lastRetention = DateTime.MinValue;
     private bool _disposed;
 
-    private readonly record struct CutChunk(ulong SeriesRef, long MinTime, long MaxTime, byte[] Data);
+    private readonly record struct GroupWrite(ulong SeriesRef, long MinTime, long MaxTime, byte[] Data);
 
     private readonly FileStream _dirLock;
 
@@ -166,7 +168,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _walSamples.Clear();
-            _cuts.Clear();
+            _groups.Clear();
             _newSeries.Clear();
             lock (_headLock)
             {
@@ -227,30 +229,47 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
         head.Append(t, v);
         s.LastTimestamp = t;
         s.LastValue = v;
-        s.Dirty = true;
+        _changedSinceCheckpoint = true;
     }
 
+    /// <summary>Recodes the head chunk into its smallest form and queues it; a full group becomes a row.</summary>
     private void CutHead(MemSeries s)
     {
         var head = s.HeadChunk!;
         var (bytes, choice) = _recoder.Recode(head.ToBytes());
         s.NextChoice = choice;
-        _cuts.Add(new CutChunk(s.Ref, head.MinTime, head.MaxTime, bytes));
-        if (head.MinTime < s.OldestChunkTime) s.OldestChunkTime = head.MinTime;
+        (s.Pending ??= []).Add(new PendingChunk(head.MinTime, head.MaxTime, bytes));
         s.HeadChunk = null;
-        s.Dirty = true;
+        if (s.Pending.Count >= _options.ChunksPerGroup || head.MaxTime - s.Pending[0].MinTime >= _options.MaxGroupSpanMs)
+            FlushGroup(s);
     }
 
-    /// <summary>Writes new series, cut chunks and the WAL row of the current batch. Caller holds the write lock.</summary>
+    private void FlushGroup(MemSeries s)
+    {
+        if (s.Pending is not { Count: > 0 } pending) return;
+        _groups.Add(new GroupWrite(s.Ref, pending[0].MinTime, pending[^1].MaxTime, ChunkGroup.Encode(pending.Select(p => p.Data))));
+        if (pending[0].MinTime < s.OldestChunkTime) s.OldestChunkTime = pending[0].MinTime;
+        s.Pending = null;
+    }
+
+    /// <summary>Writes new symbols and series, finished chunk groups and the WAL row of the batch. Caller holds the write lock.</summary>
     private void Persist()
     {
-        if (_newSeries.Count == 0 && _cuts.Count == 0 && _walSamples.Count == 0) return;
+        if (_newSeries.Count == 0 && _groups.Count == 0 && _walSamples.Count == 0) return;
+        List<byte[]> seriesRows;
+        List<(int Id, string Value)> symbols;
+        lock (_headLock)
+        {
+            seriesRows = _newSeries.Select(s => LabelSetCodec.Encode(s.Labels, _symbols)).ToList();
+            symbols = _symbols.TakeUnpersisted();
+        }
         using var tx = _store.BeginTransaction();
         _store.Enlist(tx);
         try
         {
-            foreach (var s in _newSeries) _store.InsertSeries(s.Ref, LabelSetCodec.Encode(s.Labels));
-            foreach (var c in _cuts) _store.InsertChunk(c.SeriesRef, c.MinTime, c.MaxTime, c.Data);
+            foreach (var (id, value) in symbols) _store.InsertSymbol(id, value);
+            for (int i = 0; i < _newSeries.Count; i++) _store.InsertSeries(_newSeries[i].Ref, seriesRows[i]);
+            foreach (var g in _groups) _store.InsertChunkGroup(g.SeriesRef, g.MinTime, g.MaxTime, g.Data);
             if (_walSamples.Count > 0)
             {
                 _walBuffer.Clear();
@@ -265,43 +284,42 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
             _store.Enlist(null);
         }
         foreach (var s in _newSeries) s.Persisted = true;
-        Interlocked.Add(ref Stats.ChunksWritten, _cuts.Count);
+        Interlocked.Add(ref Stats.ChunksWritten, _groups.Count);
+        _groups.Clear();
     }
 
     /// <summary>
-    /// Saves every changed head chunk and deletes the WAL rows that the saved heads now cover; head chunks of
-    /// series idle for a long time are cut and persisted instead.
+    /// Saves everything that lives only in memory (pending chunks and open head chunks) as one snapshot row and
+    /// deletes the WAL rows it covers. Series idle for a long time first have their chunks written out.
     /// </summary>
     public void Checkpoint()
     {
         lock (_writeLock)
         {
-            if (_disposed) return;
-            _cuts.Clear();
-            var heads = new List<(ulong Ref, byte[]? Data)>();
+            if (_disposed || !_changedSinceCheckpoint && _groups.Count == 0) return;
+            _groups.Clear();
             long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            byte[] snapshot;
             long seq;
             lock (_headLock)
             {
                 foreach (var s in _byRef.Values)
                 {
-                    if (s.HeadChunk is not null && now - s.LastTimestamp > _options.IdleSeriesFlushMs) CutHead(s);
-                    if (!s.Dirty) continue;
-                    heads.Add((s.Ref, s.HeadChunk?.ToBytes()));
-                    s.Dirty = false;
+                    if (now - s.LastTimestamp <= _options.IdleSeriesFlushMs) continue;
+                    if (s.HeadChunk is not null) CutHead(s);
+                    FlushGroup(s);
                 }
+                snapshot = HeadSnapshot.Encode(_byRef.Values);
                 seq = _walSeq;
+                _changedSinceCheckpoint = false;
             }
             using (var tx = _store.BeginTransaction())
             {
                 _store.Enlist(tx);
                 try
                 {
-                    foreach (var c in _cuts) _store.InsertChunk(c.SeriesRef, c.MinTime, c.MaxTime, c.Data);
-                    foreach (var (r, data) in heads)
-                    {
-                        if (data is null) _store.DeleteHead(r); else _store.UpsertHead(r, data);
-                    }
+                    foreach (var g in _groups) _store.InsertChunkGroup(g.SeriesRef, g.MinTime, g.MaxTime, g.Data);
+                    _store.SaveHead(seq, snapshot);
                     _store.DeleteWalUpTo(seq);
                     tx.Commit();
                 }
@@ -310,7 +328,10 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
                     _store.Enlist(null);
                 }
             }
-            Interlocked.Add(ref Stats.ChunksWritten, _cuts.Count);
+            Interlocked.Add(ref Stats.ChunksWritten, _groups.Count);
+            _groups.Clear();
+            // The snapshot row is rewritten each time: give its old pages back so the file does not keep both.
+            _store.IncrementalVacuum();
             Interlocked.Increment(ref Stats.Checkpoints);
             _lastCheckpoint = DateTime.UtcNow;
         }

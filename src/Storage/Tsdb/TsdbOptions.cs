@@ -17,6 +17,12 @@ public sealed record TsdbOptions
     /// <summary>A head chunk is also cut when it would span more than this (keeps retention granular).</summary>
     public long MaxChunkSpanMs { get; init; } = 2 * 3600 * 1000;
 
+    /// <summary>Finished chunks of a series are written together, this many to a row (amortises per-row cost).</summary>
+    public int ChunksPerGroup { get; init; } = 4;
+
+    /// <summary>A group row is also written once its chunks span this long, bounding how far back a row starts.</summary>
+    public long MaxGroupSpanMs { get; init; } = 6 * 3600 * 1000;
+
     /// <summary>How often open head chunks are checkpointed and the WAL rows they cover deleted.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(15);
 

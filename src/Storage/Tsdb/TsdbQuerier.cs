@@ -31,24 +31,30 @@ internal sealed class TsdbQuerier(TsdbDatabase db, long minTime, long maxTime) :
 
     public IReadOnlyList<string> LabelValues(string name, params LabelMatcher[] matchers) => db.LabelValues(name, matchers, minTime, maxTime);
 
-    /// <summary>Finished chunks of one series overlapping the querier's range, oldest first.</summary>
-    internal List<byte[]> LoadChunks(ulong seriesRef)
+    /// <summary>Persisted chunks of one series overlapping the querier's range, oldest first, as slices of group rows.</summary>
+    internal void LoadChunks(ulong seriesRef, List<(byte[] Data, int Offset, int Length)> into)
     {
         if (_reader is null)
         {
             _reader = db.RentReader();
             _chunkQuery = _reader.CreateCommand();
-            _chunkQuery.CommandText = "SELECT data FROM chunks WHERE series_id=$id AND min_time <= $maxt AND max_time >= $mint ORDER BY min_time";
+            // The index is (series_id, min_time); a group never spans more than MaxGroupSpan plus one chunk span,
+            // which bounds how far before the range a relevant group can start.
+            _chunkQuery.CommandText = "SELECT max_time, data FROM chunks WHERE series_id=$id AND min_time >= $lo AND min_time <= $maxt ORDER BY min_time";
             _chunkQuery.Parameters.Add(new SqliteParameter("$id", 0L));
+            _chunkQuery.Parameters.Add(new SqliteParameter("$lo", SaturatingSub(minTime, db.Options.MaxGroupSpanMs + db.Options.MaxChunkSpanMs)));
             _chunkQuery.Parameters.Add(new SqliteParameter("$maxt", maxTime));
-            _chunkQuery.Parameters.Add(new SqliteParameter("$mint", minTime));
         }
         _chunkQuery!.Parameters[0].Value = (long)seriesRef;
-        var result = new List<byte[]>();
         using var r = _chunkQuery.ExecuteReader();
-        while (r.Read()) result.Add((byte[])r.GetValue(0));
-        return result;
+        while (r.Read())
+        {
+            if (r.GetInt64(0) < minTime) continue;
+            ChunkGroup.Split((byte[])r.GetValue(1), into);
+        }
     }
+
+    private static long SaturatingSub(long a, long b) => a < long.MinValue + b ? long.MinValue : a - b;
 
     public void Dispose()
     {
@@ -67,16 +73,18 @@ internal sealed class TsdbQuerier(TsdbDatabase db, long minTime, long maxTime) :
 }
 
 /// <summary>A selected series: labels, a copy of the head chunk, and lazy access to its finished chunks.</summary>
-internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, byte[]? head, bool mayHavePersisted, TsdbQuerier querier, long minTime, long maxTime) : ISeries
+internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, List<byte[]>? inMemory, bool mayHavePersisted, TsdbQuerier querier, long minTime, long maxTime) : ISeries
 {
     public LabelSet Labels { get; } = labels;
 
     public ISampleIterator Iterator(ISampleIterator? reuse = null)
     {
-        var chunks = mayHavePersisted ? querier.LoadChunks(seriesRef) : new List<byte[]>(1);
-        if (head is not null) chunks.Add(head);
         var it = reuse as SeriesChunksIterator ?? new SeriesChunksIterator();
-        it.Reset(chunks, minTime, maxTime);
+        var chunks = it.ChunkList;
+        chunks.Clear();
+        if (mayHavePersisted) querier.LoadChunks(seriesRef, chunks);
+        if (inMemory is not null) foreach (var c in inMemory) chunks.Add((c, 0, c.Length));
+        it.Reset(minTime, maxTime);
         return it;
     }
 }
@@ -85,21 +93,24 @@ internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, byte[]? head,
 internal sealed class SeriesChunksIterator : ISampleIterator
 {
     private readonly ChunkIterator _chunk = new();
-    private List<byte[]> _chunks = [];
+    private readonly List<(byte[] Data, int Offset, int Length)> _chunks = [];
+
+    /// <summary>The chunks to walk; filled by the series before <see cref="Reset"/>.</summary>
+    internal List<(byte[] Data, int Offset, int Length)> ChunkList => _chunks;
     private int _index;
     private long _minTime, _maxTime;
     private bool _done, _hasCurrent;
 
-    public void Reset(List<byte[]> chunks, long minTime, long maxTime)
+    public void Reset(long minTime, long maxTime)
     {
-        _chunks = chunks;
+        var chunks = _chunks;
         _minTime = minTime;
         _maxTime = maxTime;
         _index = 0;
         _done = chunks.Count == 0;
         _hasCurrent = false;
         Error = null;
-        if (!_done) _chunk.Reset(chunks[0]);
+        if (!_done) _chunk.Reset(chunks[0].Data, chunks[0].Offset, chunks[0].Length);
     }
 
     public long Timestamp => _chunk.Timestamp;
@@ -120,7 +131,7 @@ internal sealed class SeriesChunksIterator : ISampleIterator
             }
             if (_chunk.Error is not null) { Error = new InvalidDataException(_chunk.Error); _done = true; return false; }
             if (++_index >= _chunks.Count) { _done = true; return false; }
-            _chunk.Reset(_chunks[_index]);
+            _chunk.Reset(_chunks[_index].Data, _chunks[_index].Offset, _chunks[_index].Length);
         }
         return false;
     }

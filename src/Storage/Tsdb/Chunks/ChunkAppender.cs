@@ -44,6 +44,12 @@ internal sealed class ChunkAppender
             MinTime = t;
             _bits.WriteBits((ulong)t, 64);
         }
+        else if (TimestampK == ChunkHeader.RegularTimestamps)
+        {
+            long delta = t - _prevT;
+            if (Count == 1) { RiceCode.WriteSized(_bits, RiceCode.ZigZag(delta)); _prevDelta = delta; }
+            else if (delta != _prevDelta) throw new InvalidOperationException("a regular-timestamp chunk got an irregular interval");
+        }
         else
         {
             long delta = t - _prevT;
@@ -61,6 +67,11 @@ internal sealed class ChunkAppender
 
     private void AppendDecimal(double v)
     {
+        if (Count == 0)
+        {
+            AppendFirstDecimal(v);
+            return;
+        }
         if (double.IsNaN(v))
         {
             if (StaleNaN.Is(v)) RiceCode.WriteEscape(_bits, ChunkHeader.EscStale);
@@ -109,6 +120,30 @@ internal sealed class ChunkAppender
             _prevD = d;
         }
         _prevM = m;
+    }
+
+    /// <summary>
+    /// The first value sets the chunk's decimal state directly: flag 0, exponent (8 bits), sized mantissa; or
+    /// flag 1 and an escape code for specials and non-decimal floats.
+    /// </summary>
+    private void AppendFirstDecimal(double v)
+    {
+        int esc = double.IsNaN(v) ? (StaleNaN.Is(v) ? ChunkHeader.EscStale : ChunkHeader.EscRawFloat)
+            : double.IsPositiveInfinity(v) ? ChunkHeader.EscPosInf
+            : double.IsNegativeInfinity(v) ? ChunkHeader.EscNegInf
+            : -1;
+        if (esc < 0 && DecimalValue.TryFromFloat(v, out long m, out int e))
+        {
+            _bits.WriteBit(false);
+            _bits.WriteBits((ulong)(sbyte)e, 8);
+            RiceCode.WriteSized(_bits, RiceCode.ZigZag(m));
+            _exp = e; _prevM = m; _prevD = 0;
+            return;
+        }
+        if (esc < 0) esc = ChunkHeader.EscRawFloat;
+        _bits.WriteBit(true);
+        _bits.WriteBits((ulong)esc, RiceCode.EscapeCodeBits);
+        if (esc == ChunkHeader.EscRawFloat) _bits.WriteBits(BitConverter.DoubleToUInt64Bits(v), 64);
     }
 
     private void WriteValueCode(ulong z)

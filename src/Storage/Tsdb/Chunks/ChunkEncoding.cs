@@ -17,6 +17,9 @@ internal static class ChunkHeader
 {
     /// <summary>encoding(1) count(2, little-endian) timestampRiceK(1) valueRiceK(1).</summary>
     public const int Size = 5;
+
+    /// <summary>timestampRiceK value meaning "every interval equals the first": no per-sample timestamp bits.</summary>
+    public const int RegularTimestamps = 0xFF;
     public const int MaxSamples = ushort.MaxValue;
 
     // Escape codes in decimal value streams.

@@ -57,6 +57,11 @@ internal sealed class ChunkIterator
         {
             Timestamp = (long)_reader.ReadBits(64);
         }
+        else if (_tsK == ChunkHeader.RegularTimestamps)
+        {
+            if (_read == 1) _prevDelta = RiceCode.UnZigZag(RiceCode.ReadSized(ref _reader));
+            Timestamp += _prevDelta;
+        }
         else
         {
             if (!RiceCode.TryRead(ref _reader, _tsK, out ulong z, out _)) return Fail("bad timestamp code");
@@ -72,6 +77,7 @@ internal sealed class ChunkIterator
 
     private bool ReadDecimal()
     {
+        if (_read == 0) return ReadFirstDecimal();
         while (true)
         {
             if (RiceCode.TryRead(ref _reader, _valK, out ulong z, out int esc))
@@ -104,6 +110,26 @@ internal sealed class ChunkIterator
                 case ChunkHeader.EscRawFloat: Value = BitConverter.UInt64BitsToDouble(_reader.ReadBits(64)); return true;
                 default: return Fail($"unknown escape {esc}");
             }
+        }
+    }
+
+    private bool ReadFirstDecimal()
+    {
+        if (!_reader.ReadBit())
+        {
+            _exp = (sbyte)(byte)_reader.ReadBits(8);
+            _prevM = RiceCode.UnZigZag(RiceCode.ReadSized(ref _reader));
+            _prevD = 0;
+            Value = DecimalValue.ToFloat(_prevM, _exp);
+            return true;
+        }
+        switch ((int)_reader.ReadBits(RiceCode.EscapeCodeBits))
+        {
+            case ChunkHeader.EscStale: Value = StaleNaN.Value; return true;
+            case ChunkHeader.EscPosInf: Value = double.PositiveInfinity; return true;
+            case ChunkHeader.EscNegInf: Value = double.NegativeInfinity; return true;
+            case ChunkHeader.EscRawFloat: Value = BitConverter.UInt64BitsToDouble(_reader.ReadBits(64)); return true;
+            default: return Fail("bad first value");
         }
     }
 

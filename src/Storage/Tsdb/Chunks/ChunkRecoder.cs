@@ -20,7 +20,7 @@ internal sealed class ChunkRecoder
     {
         int n = Decode(chunk);
         if (n == 0) return (chunk, new Choice(ChunkEncoding.DecimalDelta, 0, 2));
-        int tsK = BestTimestampK(n);
+        int tsK = RegularInterval(n) ? ChunkHeader.RegularTimestamps : BestTimestampK(n);
 
         byte[]? best = null;
         Choice bestChoice = default;
@@ -35,7 +35,17 @@ internal sealed class ChunkRecoder
         }
         var xor = Encode(ChunkEncoding.Xor, tsK, 0, n, null).ToBytes();
         if (xor.Length < best!.Length) { best = xor; bestChoice = new Choice(ChunkEncoding.Xor, tsK, 0); }
+        // A head chunk cannot know its intervals will stay regular: it starts with k=0 (one bit per regular sample).
+        if (bestChoice.TimestampK == ChunkHeader.RegularTimestamps) bestChoice = bestChoice with { TimestampK = 0 };
         return (best, bestChoice);
+    }
+
+    private bool RegularInterval(int n)
+    {
+        if (n < 3) return false;
+        long d = _ts[1] - _ts[0];
+        for (int i = 2; i < n; i++) if (_ts[i] - _ts[i - 1] != d) return false;
+        return true;
     }
 
     private int Decode(byte[] chunk)

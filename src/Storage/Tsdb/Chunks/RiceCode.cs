@@ -38,6 +38,16 @@ internal static class RiceCode
         w.WriteBits((ulong)code, EscapeCodeBits);
     }
 
+    /// <summary>A self-delimiting integer: 7-bit bit length n, then n bits (used once per chunk, not per sample).</summary>
+    public static void WriteSized(BitBuffer w, ulong z)
+    {
+        int n = 64 - System.Numerics.BitOperations.LeadingZeroCount(z);
+        w.WriteBits((ulong)n, 7);
+        w.WriteBits(z, n);
+    }
+
+    public static ulong ReadSized(ref BitReader r) => r.ReadBits((int)r.ReadBits(7));
+
     /// <summary>Bits that <see cref="Write"/> would use: lets the recoder pick k without encoding.</summary>
     public static int Cost(ulong z, int k)
     {

@@ -4,8 +4,8 @@ using Mlobs.Storage.Tsdb.Chunks;
 namespace Mlobs.Storage.Tsdb.Head;
 
 /// <summary>
-/// A series in memory: its identity, its open head chunk and what the next head chunk should be encoded with.
-/// Finished chunks live only in SQLite. Guarded by the head lock.
+/// A series in memory: its identity, its open head chunk, finished chunks waiting to be written as one group
+/// row, and what the next head chunk should be encoded with. Guarded by the head lock.
 /// </summary>
 internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
 {
@@ -15,15 +15,21 @@ internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
     public ChunkAppender? HeadChunk;
     public ChunkRecoder.Choice NextChoice = new(ChunkEncoding.DecimalDelta, 0, 2);
 
+    /// <summary>Finished chunks not yet in the chunks table; kept durable by the head checkpoint and the WAL.</summary>
+    public List<PendingChunk>? Pending;
+
     public long LastTimestamp = long.MinValue;
     public double LastValue;
 
-    /// <summary>Oldest min_time among this series' persisted chunks, long.MaxValue when none (for retention).</summary>
+    /// <summary>Oldest min_time among this series' persisted chunk groups, long.MaxValue when none (for retention).</summary>
     public long OldestChunkTime = long.MaxValue;
 
     /// <summary>Has a row in the series table.</summary>
     public bool Persisted;
 
-    /// <summary>Head chunk changed since the last checkpoint.</summary>
-    public bool Dirty;
+    public long FirstInMemoryTime =>
+        Pending is { Count: > 0 } p ? p[0].MinTime : HeadChunk?.MinTime ?? long.MaxValue;
 }
+
+/// <summary>A finished (recoded) chunk and its time range.</summary>
+internal sealed record PendingChunk(long MinTime, long MaxTime, byte[] Data);

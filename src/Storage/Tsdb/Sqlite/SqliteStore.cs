@@ -10,11 +10,12 @@ namespace Mlobs.Storage.Tsdb.Sqlite;
 internal sealed class SqliteStore : IDisposable
 {
     public const int SchemaVersion = 1;
+    private readonly SqliteCommand[] _all;
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly ConcurrentBag<SqliteConnection> _readers = new();
-    private readonly SqliteCommand _insertSeries, _insertChunk, _insertWal, _upsertHead, _deleteHead, _deleteWal;
+    private readonly SqliteCommand _insertSymbol, _insertSeries, _insertChunks, _insertWal, _saveHead, _deleteWal;
 
     public SqliteStore(string path, int pageSize)
     {
@@ -29,10 +30,12 @@ internal sealed class SqliteStore : IDisposable
              "PRAGMA journal_size_limit=1048576; PRAGMA cache_size=-4096; PRAGMA temp_store=MEMORY;");
         Exec("""
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS symbols(id INTEGER PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, labels BLOB NOT NULL);
-            CREATE TABLE IF NOT EXISTS chunks(series_id INTEGER NOT NULL, min_time INTEGER NOT NULL,
-                max_time INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(series_id, min_time)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS head_chunks(series_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY, series_id INTEGER NOT NULL,
+                min_time INTEGER NOT NULL, max_time INTEGER NOT NULL, data BLOB NOT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS chunks_by_series ON chunks(series_id, min_time);
+            CREATE TABLE IF NOT EXISTS head(id INTEGER PRIMARY KEY CHECK (id = 1), wal_seq INTEGER NOT NULL, data BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS wal(seq INTEGER PRIMARY KEY, data BLOB NOT NULL);
             """);
         var version = ScalarString("SELECT value FROM meta WHERE key='schema_version'");
@@ -41,24 +44,34 @@ internal sealed class SqliteStore : IDisposable
         else if (version != SchemaVersion.ToString())
             throw new InvalidDataException($"{path}: schema version {version} is not supported (this build reads {SchemaVersion})");
 
+        _insertSymbol = Prepare("INSERT OR REPLACE INTO symbols(id, value) VALUES($a, $b)", 2);
         _insertSeries = Prepare("INSERT OR REPLACE INTO series(id, labels) VALUES($a, $b)", 2);
-        _insertChunk = Prepare("INSERT OR REPLACE INTO chunks(series_id, min_time, max_time, data) VALUES($a, $b, $c, $d)", 4);
+        // OR IGNORE: replaying the WAL after a crash may rebuild a group that was already written.
+        _insertChunks = Prepare("INSERT OR IGNORE INTO chunks(series_id, min_time, max_time, data) VALUES($a, $b, $c, $d)", 4);
         _insertWal = Prepare("INSERT INTO wal(seq, data) VALUES($a, $b)", 2);
-        _upsertHead = Prepare("INSERT OR REPLACE INTO head_chunks(series_id, data) VALUES($a, $b)", 2);
-        _deleteHead = Prepare("DELETE FROM head_chunks WHERE series_id=$a", 1);
+        _saveHead = Prepare("INSERT OR REPLACE INTO head(id, wal_seq, data) VALUES(1, $a, $b)", 2);
         _deleteWal = Prepare("DELETE FROM wal WHERE seq <= $a", 1);
+        _all = [_insertSymbol, _insertSeries, _insertChunks, _insertWal, _saveHead, _deleteWal];
     }
 
     public string Path { get; }
 
     public SqliteTransaction BeginTransaction() => _writer.BeginTransaction();
 
+    public void InsertSymbol(int id, string value) => Run(_insertSymbol, (long)id, value);
     public void InsertSeries(ulong id, byte[] labels) => Run(_insertSeries, (long)id, labels);
-    public void InsertChunk(ulong seriesId, long minTime, long maxTime, byte[] data) => Run(_insertChunk, (long)seriesId, minTime, maxTime, data);
+    public void InsertChunkGroup(ulong seriesId, long minTime, long maxTime, byte[] data) => Run(_insertChunks, (long)seriesId, minTime, maxTime, data);
     public void InsertWal(long seq, byte[] data) => Run(_insertWal, seq, data);
-    public void UpsertHead(ulong seriesId, byte[] data) => Run(_upsertHead, (long)seriesId, data);
-    public void DeleteHead(ulong seriesId) => Run(_deleteHead, (long)seriesId);
+    public void SaveHead(long walSeq, byte[] data) => Run(_saveHead, walSeq, data);
     public void DeleteWalUpTo(long seq) => Run(_deleteWal, seq);
+
+    public IEnumerable<(int Id, string Value)> LoadSymbols()
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = "SELECT id, value FROM symbols";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) yield return ((int)r.GetInt64(0), r.GetString(1));
+    }
 
     public IEnumerable<(ulong Id, byte[] Labels)> LoadSeries()
     {
@@ -76,18 +89,19 @@ internal sealed class SqliteStore : IDisposable
         while (r.Read()) yield return ((ulong)r.GetInt64(0), r.GetInt64(1));
     }
 
-    public IEnumerable<(ulong SeriesId, byte[] Data)> LoadHeads()
+    public (long WalSeq, byte[] Data)? LoadHead()
     {
         using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT series_id, data FROM head_chunks";
+        cmd.CommandText = "SELECT wal_seq, data FROM head WHERE id = 1";
         using var r = cmd.ExecuteReader();
-        while (r.Read()) yield return ((ulong)r.GetInt64(0), (byte[])r.GetValue(1));
+        return r.Read() ? (r.GetInt64(0), (byte[])r.GetValue(1)) : null;
     }
 
-    public IEnumerable<(long Seq, byte[] Data)> LoadWal()
+    public IEnumerable<(long Seq, byte[] Data)> LoadWal(long afterSeq)
     {
         using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT seq, data FROM wal ORDER BY seq";
+        cmd.CommandText = "SELECT seq, data FROM wal WHERE seq > $a ORDER BY seq";
+        cmd.Parameters.AddWithValue("$a", afterSeq);
         using var r = cmd.ExecuteReader();
         while (r.Read()) yield return (r.GetInt64(0), (byte[])r.GetValue(1));
     }
@@ -114,7 +128,7 @@ internal sealed class SqliteStore : IDisposable
     public void DeleteSeries(ulong seriesId)
     {
         using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "DELETE FROM series WHERE id=$a; DELETE FROM head_chunks WHERE series_id=$a; DELETE FROM chunks WHERE series_id=$a;";
+        cmd.CommandText = "DELETE FROM series WHERE id=$a; DELETE FROM chunks WHERE series_id=$a;";
         cmd.Parameters.AddWithValue("$a", (long)seriesId);
         cmd.ExecuteNonQuery();
     }
@@ -147,7 +161,7 @@ internal sealed class SqliteStore : IDisposable
 
     public void Dispose()
     {
-        foreach (var cmd in new[] { _insertSeries, _insertChunk, _insertWal, _upsertHead, _deleteHead, _deleteWal }) cmd.Dispose();
+        foreach (var cmd in _all) cmd.Dispose();
         while (_readers.TryTake(out var c)) c.Dispose();
         try { CheckpointWal(); } catch (SqliteException) { /* closing anyway */ }
         _writer.Dispose();
@@ -170,7 +184,7 @@ internal sealed class SqliteStore : IDisposable
     /// <summary>Statements must join the writer's open transaction.</summary>
     public void Enlist(SqliteTransaction? tx)
     {
-        foreach (var cmd in new[] { _insertSeries, _insertChunk, _insertWal, _upsertHead, _deleteHead, _deleteWal }) cmd.Transaction = tx;
+        foreach (var cmd in _all) cmd.Transaction = tx;
     }
 
     private void Exec(string sql)

@@ -96,6 +96,31 @@ public class ChunkCodecTests
         Assert.Equal(120, n);
     }
 
+    [Theory, MemberData(nameof(Encodings))]
+    public void SpecialFirstValuesRoundTrip(ChunkEncoding enc)
+    {
+        foreach (var first in new[] { double.NaN, StaleNaN.Value, double.PositiveInfinity, double.NegativeInfinity, 0.1 + 0.2, -0.0, 123456789012345 })
+        {
+            var samples = new (long, double)[] { (0, first), (1000, 0.5), (2000, first), (3000, 7) };
+            AssertBitsEqual(samples, RoundTrip(enc, samples));
+        }
+    }
+
+    [Fact]
+    public void RegularIntervalsCostNoTimestampBits()
+    {
+        var app = new ChunkAppender(ChunkEncoding.DecimalDelta, 0, 0);
+        for (int i = 0; i < 120; i++) app.Append(1_700_000_000_000 + i * 15_000L, 5);
+        var (bytes, choice) = new ChunkRecoder().Recode(app.ToBytes());
+        Assert.Equal(ChunkHeader.RegularTimestamps, bytes[3]);
+        Assert.Equal(0, choice.TimestampK); // the next head chunk cannot assume regularity
+        Assert.True(bytes.Length <= ChunkHeader.Size + 8 + 4 + 3 + 15, $"{bytes.Length} bytes");
+        var it = new ChunkIterator().Reset(bytes);
+        int n = 0;
+        while (it.Next()) { Assert.Equal(1_700_000_000_000 + n * 15_000L, it.Timestamp); Assert.Equal(5, it.Value); n++; }
+        Assert.Equal(120, n);
+    }
+
     [Fact]
     public void CorruptChunkReportsErrorInsteadOfThrowing()
     {
