@@ -46,13 +46,25 @@ public static class ServeCommand
         Logging.Configure(dataDir);
         try
         {
-            await using var runtime = ApplianceRuntime.Open(config, configPath, dataDir);
-            var app = WebServer.Build(runtime, endpoint);
+            // The store opens (recovering its head) while Kestrel starts; /-/ready answers 503 until both are done.
+            var opening = Task.Run(() => ApplianceRuntime.Open(config, configPath, dataDir));
+            var gate = new ReadinessGate();
+            var app = WebServer.Build(gate, endpoint);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            try
+            {
+                await app.StartAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                (await opening.ConfigureAwait(false)).DisposeAsync().AsTask().Wait();
+                throw;
+            }
+            await using var runtime = await opening.ConfigureAwait(false);
+            gate.Open(runtime);
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; _ = runtime.ReloadAsync(); });
-            await app.StartAsync(stop.Token).ConfigureAwait(false);
             Log.Information("mlobs {Version} listening on http://{Listen}, data in {DataDir}, ready in {Ms} ms",
                 BuildInfo.Version, FormatAddress(endpoint), dataDir, started.ElapsedMilliseconds);
             await runtime.StartAsync().ConfigureAwait(false);
@@ -63,6 +75,7 @@ public static class ServeCommand
             await app.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
+        // (a port in use surfaces as IOException from Kestrel)
         {
             Log.Fatal("{Error}", ex.Message);
             return ExitCodes.Failure;

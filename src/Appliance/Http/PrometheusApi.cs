@@ -8,18 +8,21 @@ namespace Mlobs.Appliance.Http;
 /// <summary>The Prometheus HTTP API endpoints (web/api/v1/api.go) that read targets, series, labels and status.</summary>
 public static class PrometheusApi
 {
-    public static void Map(IEndpointRouteBuilder app, ApplianceRuntime runtime)
+    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapGet("/targets", (HttpRequest req) => ApiResults.Guard(() => Targets(runtime, req)));
-        api.MapMethods("/series", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => SeriesAsync(runtime, req)));
-        api.MapMethods("/labels", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => LabelNamesAsync(runtime, req)));
-        api.MapGet("/label/{name}/values", (string name, HttpRequest req) => ApiResults.Guard(() => LabelValuesAsync(runtime, name, req)));
+        api.MapGet("/targets", (HttpRequest req) => ApiResults.Guard(() => Targets(gate.Runtime, req)));
+        api.MapMethods("/series", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => SeriesAsync(gate.Runtime, req)));
+        api.MapMethods("/labels", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => LabelNamesAsync(gate.Runtime, req)));
+        api.MapGet("/label/{name}/values", (string name, HttpRequest req) => ApiResults.Guard(() => LabelValuesAsync(gate.Runtime, name, req)));
         api.MapGet("/status/buildinfo", () => ApiResults.Success(
             new BuildInfoData(BuildInfo.Version, BuildInfo.Revision, "main", "mlobs", "", BuildInfo.Runtime),
             ApiJsonContext.Api.ApiResponseBuildInfoData));
-        api.MapGet("/status/config", () => ApiResults.Success(new ConfigData(runtime.Config.OriginalYaml), ApiJsonContext.Api.ApiResponseConfigData));
+        api.MapGet("/status/config", () => ApiResults.Guard(() => StatusConfig(gate)));
     }
+
+    private static IResult StatusConfig(ReadinessGate gate) =>
+        ApiResults.Success(new ConfigData(gate.Runtime.Config.OriginalYaml), ApiJsonContext.Api.ApiResponseConfigData);
 
     private static IResult Targets(ApplianceRuntime runtime, HttpRequest req)
     {

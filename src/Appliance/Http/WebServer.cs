@@ -8,13 +8,15 @@ namespace Mlobs.Appliance.Http;
 /// <summary>Builds the Kestrel app (slim builder): API, lifecycle endpoints, the embedded UI, request metrics.</summary>
 public static class WebServer
 {
-    public static WebApplication Build(ApplianceRuntime runtime, IPEndPoint listen)
+    public static WebApplication Build(ReadinessGate gate, IPEndPoint listen)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder skips configuration files, environment providers and default logging, which the
+        // slim builder spends most of its ~50 ms start-up on; we configure exactly what we use.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.AddSerilog(Log.Logger);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(o =>
+        builder.Services.AddRoutingCore();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
         {
             o.Listen(listen);
             o.AddServerHeader = false;
@@ -30,8 +32,8 @@ public static class WebServer
                 ApplianceMetrics.HttpRequests.WithLabels(handler, ctx.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
             }
         });
-        LifecycleEndpoints.Map(app, runtime);
-        PrometheusApi.Map(app, runtime);
+        LifecycleEndpoints.Map(app, gate);
+        PrometheusApi.Map(app, gate);
         UiEndpoints.Map(app);
         return app;
     }

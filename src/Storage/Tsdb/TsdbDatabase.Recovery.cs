@@ -50,6 +50,7 @@ public sealed partial class TsdbDatabase
                     if (head.Count > 0)
                     {
                         s.HeadChunk = head;
+                        s.Tuned = true;
                         s.NextChoice = new ChunkRecoder.Choice(head.Encoding, head.TimestampK, head.ValueK);
                         s.LastTimestamp = head.MaxTime;
                         s.LastValue = head.LastValue;

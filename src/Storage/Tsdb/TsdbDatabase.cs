@@ -227,17 +227,26 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
             s.HeadChunk = head;
         }
         head.Append(t, v);
+        if (!s.Tuned && head.Count == RetuneAfterSamples)
+        {
+            s.HeadChunk = _recoder.Retune(head);
+            s.Tuned = true;
+        }
         s.LastTimestamp = t;
         s.LastValue = v;
         _changedSinceCheckpoint = true;
     }
 
     /// <summary>Recodes the head chunk into its smallest form and queues it; a full group becomes a row.</summary>
+    /// <summary>A new series' head chunk is re-fitted once after this many samples (see <see cref="ChunkRecoder.Retune"/>).</summary>
+    private const int RetuneAfterSamples = 8;
+
     private void CutHead(MemSeries s)
     {
         var head = s.HeadChunk!;
         var (bytes, choice) = _recoder.Recode(head.ToBytes());
         s.NextChoice = choice;
+        s.Tuned = true;
         (s.Pending ??= []).Add(new PendingChunk(head.MinTime, head.MaxTime, bytes));
         s.HeadChunk = null;
         if (s.Pending.Count >= _options.ChunksPerGroup || head.MaxTime - s.Pending[0].MinTime >= _options.MaxGroupSpanMs)

@@ -40,6 +40,17 @@ internal sealed class ChunkRecoder
         return (best, bestChoice);
     }
 
+    /// <summary>
+    /// Re-encodes an open head chunk with the best choice for the samples it has so far; used once early in a
+    /// new series' life so its first chunk is not written with guessed parameters.
+    /// </summary>
+    public ChunkAppender Retune(ChunkAppender head)
+    {
+        var (_, choice) = Recode(head.ToBytes());
+        int n = Decode(head.ToBytes());
+        return Encode(choice.Encoding, choice.TimestampK, choice.ValueK, n, null);
+    }
+
     private bool RegularInterval(int n)
     {
         if (n < 3) return false;

@@ -3,7 +3,7 @@ namespace Mlobs.Storage.Tsdb.Chunks;
 /// <summary>
 /// Golomb-Rice coding of zig-zag integers with a per-chunk parameter k: quotient in unary (capped),
 /// then k remainder bits. Small deltas around zero, the common case for timestamps and decimal values,
-/// cost 1 + k bits. After <see cref="MaxUnary"/> ones a flag bit selects a raw 64-bit value (0) or an
+/// cost 1 + k bits. After <see cref="MaxUnary"/> ones a flag bit selects a sized value (0: 7-bit length, then the bits) or an
 /// escape code (1) that value streams use for specials.
 /// </summary>
 internal static class RiceCode
@@ -27,7 +27,7 @@ internal static class RiceCode
         {
             w.WriteOnes(MaxUnary);
             w.WriteBit(false);
-            w.WriteBits(z, 64);
+            WriteSized(w, z);
         }
     }
 
@@ -52,7 +52,7 @@ internal static class RiceCode
     public static int Cost(ulong z, int k)
     {
         ulong q = z >> k;
-        return q < MaxUnary ? (int)q + 1 + k : MaxUnary + 1 + 64;
+        return q < MaxUnary ? (int)q + 1 + k : MaxUnary + 1 + 7 + (64 - System.Numerics.BitOperations.LeadingZeroCount(z));
     }
 
     /// <summary>Reads one code; returns -1 with the escape code in <paramref name="escape"/> when an escape was read.</summary>
@@ -67,7 +67,7 @@ internal static class RiceCode
         }
         if (!r.ReadBit())
         {
-            z = r.ReadBits(64);
+            z = ReadSized(ref r);
             escape = -1;
             return true;
         }

@@ -15,6 +15,9 @@ internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
     public ChunkAppender? HeadChunk;
     public ChunkRecoder.Choice NextChoice = new(ChunkEncoding.DecimalDelta, 0, 2);
 
+    /// <summary>False until the encoding choice has been fitted to this series' own samples.</summary>
+    public bool Tuned;
+
     /// <summary>Finished chunks not yet in the chunks table; kept durable by the head checkpoint and the WAL.</summary>
     public List<PendingChunk>? Pending;
 
