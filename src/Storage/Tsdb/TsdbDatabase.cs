@@ -28,6 +28,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     private bool _changedSinceCheckpoint;
     private readonly ChunkRecoder _recoder = new();
     private readonly ArrayBufferWriter<byte> _walBuffer = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(64 * 1024);
     private readonly List<WalRecord.Sample> _walSamples = new(4096);
     private readonly List<MemSeries> _newSeries = new();
     private ulong _nextRef = 1;
@@ -308,7 +309,6 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
             if (_disposed || !_changedSinceCheckpoint && _groups.Count == 0) return;
             _groups.Clear();
             long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            byte[] snapshot;
             long seq;
             lock (_headLock)
             {
@@ -318,7 +318,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
                     if (s.HeadChunk is not null) CutHead(s);
                     FlushGroup(s);
                 }
-                snapshot = HeadSnapshot.Encode(_byRef.Values);
+                HeadSnapshot.Encode(_snapshotBuffer, _byRef.Values);
                 seq = _walSeq;
                 _changedSinceCheckpoint = false;
             }
@@ -328,7 +328,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
                 try
                 {
                     foreach (var g in _groups) _store.InsertChunkGroup(g.SeriesRef, g.MinTime, g.MaxTime, g.Data);
-                    _store.SaveHead(seq, snapshot);
+                    _store.SaveHead(seq, _snapshotBuffer.WrittenSpan);
                     _store.DeleteWalUpTo(seq);
                     tx.Commit();
                 }

@@ -35,8 +35,9 @@ internal sealed class BitBuffer
 
     public void WriteBit(bool bit)
     {
-        EnsureCapacity(ByteLength + 1);
-        if (bit) _bytes[_bitLength >> 3] |= (byte)(0x80 >> (_bitLength & 7));
+        int idx = _bitLength >> 3;
+        if (idx >= _bytes.Length) Grow(idx + 1);
+        if (bit) _bytes[idx] |= (byte)(0x80 >> (_bitLength & 7));
         _bitLength++;
     }
 
@@ -44,7 +45,8 @@ internal sealed class BitBuffer
     public void WriteBits(ulong value, int count)
     {
         if (count == 0) return;
-        EnsureCapacity(ByteLength + 9);
+        int needed = ((_bitLength + count) >> 3) + 1;
+        if (needed > _bytes.Length) Grow(needed);
         if (count < 64) value &= (1UL << count) - 1;
         while (count > 0)
         {
@@ -69,7 +71,8 @@ internal sealed class BitBuffer
 
     private void EnsureCapacity(int bytes)
     {
-        if (bytes <= _bytes.Length) return;
-        Array.Resize(ref _bytes, Math.Max(bytes, _bytes.Length * 2));
+        if (bytes > _bytes.Length) Grow(bytes);
     }
+
+    private void Grow(int bytes) => Array.Resize(ref _bytes, Math.Max(bytes, _bytes.Length * 2));
 }

@@ -13,9 +13,10 @@ internal static class HeadSnapshot
 {
     public readonly record struct Entry(ulong SeriesRef, List<PendingChunk> Pending, byte[]? Open);
 
-    public static byte[] Encode(IEnumerable<MemSeries> series)
+    /// <summary>Writes the snapshot into a reused buffer (it is megabytes at 10k series; no per-checkpoint copy).</summary>
+    public static void Encode(ArrayBufferWriter<byte> w, IEnumerable<MemSeries> series)
     {
-        var w = new ArrayBufferWriter<byte>(1 << 20);
+        w.Clear();
         var list = series.Where(s => s.HeadChunk is not null || s.Pending is { Count: > 0 }).ToList();
         Varint.WriteUnsigned(w, (ulong)list.Count);
         foreach (var s in list)
@@ -31,12 +32,13 @@ internal static class HeadSnapshot
             }
             if (s.HeadChunk is { } head)
             {
-                var bytes = head.ToBytes();
-                ChunkGroup.Append(w, bytes);
+                int len = head.SizeBytes;
+                Varint.WriteUnsigned(w, (ulong)len);
+                head.WriteTo(w.GetSpan(len));
+                w.Advance(len);
             }
             else Varint.WriteUnsigned(w, 0);
         }
-        return w.WrittenSpan.ToArray();
     }
 
     public static List<Entry> Decode(byte[] data)

@@ -49,7 +49,7 @@ internal sealed class SqliteStore : IDisposable
         // OR IGNORE: replaying the WAL after a crash may rebuild a group that was already written.
         _insertChunks = Prepare("INSERT OR IGNORE INTO chunks(series_id, min_time, max_time, data) VALUES($a, $b, $c, $d)", 4);
         _insertWal = Prepare("INSERT INTO wal(seq, data) VALUES($a, $b)", 2);
-        _saveHead = Prepare("INSERT OR REPLACE INTO head(id, wal_seq, data) VALUES(1, $a, $b)", 2);
+        _saveHead = Prepare("INSERT OR REPLACE INTO head(id, wal_seq, data) VALUES(1, $a, zeroblob($b))", 2);
         _deleteWal = Prepare("DELETE FROM wal WHERE seq <= $a", 1);
         _all = [_insertSymbol, _insertSeries, _insertChunks, _insertWal, _saveHead, _deleteWal];
     }
@@ -62,7 +62,13 @@ internal sealed class SqliteStore : IDisposable
     public void InsertSeries(ulong id, byte[] labels) => Run(_insertSeries, (long)id, labels);
     public void InsertChunkGroup(ulong seriesId, long minTime, long maxTime, byte[] data) => Run(_insertChunks, (long)seriesId, minTime, maxTime, data);
     public void InsertWal(long seq, byte[] data) => Run(_insertWal, seq, data);
-    public void SaveHead(long walSeq, byte[] data) => Run(_saveHead, walSeq, data);
+    /// <summary>Replaces the head snapshot row, streaming the bytes in with incremental blob I/O (no copy to a byte[]).</summary>
+    public void SaveHead(long walSeq, ReadOnlySpan<byte> data)
+    {
+        Run(_saveHead, walSeq, (long)data.Length);
+        using var blob = new SqliteBlob(_writer, "head", "data", 1);
+        blob.Write(data);
+    }
     public void DeleteWalUpTo(long seq) => Run(_deleteWal, seq);
 
     public IEnumerable<(int Id, string Value)> LoadSymbols()
