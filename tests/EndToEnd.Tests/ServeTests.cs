@@ -181,6 +181,28 @@ public sealed class ServeTests : IDisposable
     }
 
     [Fact]
+    public async Task ReloadAppliesNewTargetsAndKeepsTheOldConfigOnError()
+    {
+        using var second = new FakeTarget();
+        _target.Body = "a 1\n";
+        second.Body = "b 2\n";
+        var config = WriteConfig("1s", _target.Address);
+        using var p = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
+        await WaitUntil(async () => (await GetData(p, "/api/v1/targets")).GetProperty("activeTargets").GetArrayLength() == 1);
+
+        WriteConfig("1s", _target.Address, second.Address);
+        Assert.True((await _http.PostAsync(p.BaseUrl + "/-/reload", null)).IsSuccessStatusCode);
+        await WaitUntil(async () => (await GetData(p, "/api/v1/series?match[]=b")).GetArrayLength() == 1);
+
+        File.WriteAllText(config, "scrape_configs:\n  - job_name: x\n    bogus: 1\n");
+        var failed = await _http.PostAsync(p.BaseUrl + "/-/reload", null);
+        Assert.Equal(500, (int)failed.StatusCode);
+        Assert.Contains("field bogus not found", await failed.Content.ReadAsStringAsync());
+        Assert.Equal(2, (await GetData(p, "/api/v1/targets")).GetProperty("activeTargets").GetArrayLength());
+        Assert.Contains("job_name: model", (await GetData(p, "/api/v1/status/config")).GetProperty("yaml").GetString());
+    }
+
+    [Fact]
     public async Task ScrapesARealNodeExporterWhenInstalled()
     {
         const string exporter = "/usr/bin/prometheus-node-exporter";

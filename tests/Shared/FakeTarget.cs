@@ -23,6 +23,9 @@ public sealed class FakeTarget : IDisposable
     public volatile string Body = "";
     public volatile int Status = 200;
     public volatile string ContentType = "text/plain; version=0.0.4";
+    /// <summary>Compress the body with gzip when the client accepts it.</summary>
+    public volatile bool Gzip;
+    public string? LastAcceptEncoding;
     public int Requests;
     public string? LastAuthorization;
     public string? LastAccept;
@@ -46,7 +49,15 @@ public sealed class FakeTarget : IDisposable
             Interlocked.Increment(ref Requests);
             LastAuthorization = ctx.Request.Headers["Authorization"];
             LastAccept = ctx.Request.Headers["Accept"];
+            LastAcceptEncoding = ctx.Request.Headers["Accept-Encoding"];
             var bytes = Encoding.UTF8.GetBytes(Body);
+            if (Gzip && (LastAcceptEncoding ?? "").Contains("gzip"))
+            {
+                using var ms = new MemoryStream();
+                using (var gz = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.Fastest)) gz.Write(bytes);
+                bytes = ms.ToArray();
+                ctx.Response.AddHeader("Content-Encoding", "gzip");
+            }
             ctx.Response.StatusCode = Status;
             ctx.Response.ContentType = ContentType;
             ctx.Response.ContentLength64 = bytes.Length;

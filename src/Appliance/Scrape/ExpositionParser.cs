@@ -236,7 +236,7 @@ public sealed class ExpositionParser
         {
             int ns = p;
             while (p < end && _buf[p] != '{') p++;
-            lb.Set(LabelSet.MetricName, Encoding.UTF8.GetString(_buf, ns, p - ns));
+            lb.Set(LabelSet.MetricName, LabelStringPool.Intern(Encoding.UTF8.GetString(_buf, ns, p - ns)));
             if (p >= end) return;
         }
         p++; // '{'
@@ -258,7 +258,8 @@ public sealed class ExpositionParser
                 name = Encoding.UTF8.GetString(_buf, ns, p - ns);
             }
             while (p < end && _buf[p] != '"') p++;
-            var value = ReadQuoted(ref p, end);
+            var value = LabelStringPool.Intern(ReadQuoted(ref p, end));
+            name = LabelStringPool.Intern(name);
             if (lb.Get(name) is not null) throw Error(p, $"duplicate label name \"{name}\"");
             lb.Set(name, value);
         }

@@ -105,7 +105,7 @@ public sealed class ScrapePool : IAsyncDisposable
         }
     }
 
-    private static HttpClient CreateClient(ScrapeConfig cfg, string configDirectory)
+    internal static HttpClient CreateClient(ScrapeConfig cfg, string configDirectory)
     {
         var handler = new SocketsHttpHandler
         {

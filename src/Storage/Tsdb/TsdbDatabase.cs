@@ -28,7 +28,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     private bool _changedSinceCheckpoint;
     private readonly ChunkRecoder _recoder = new();
     private readonly ArrayBufferWriter<byte> _walBuffer = new(64 * 1024);
-    private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _snapshotBuffer = new(40 * 1024);
     private readonly List<WalRecord.Sample> _walSamples = new(4096);
     private readonly List<MemSeries> _newSeries = new();
     private ulong _nextRef = 1;
@@ -176,7 +176,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
                 foreach (var p in batch)
                 {
                     var s = p.Series;
-                    if (!s.Persisted && !_newSeries.Contains(s)) { _newSeries.Add(s); created++; }
+                    if (!s.Persisted && !s.QueuedForPersist) { s.QueuedForPersist = true; _newSeries.Add(s); created++; }
                     if (p.Timestamp < minValid) { oob++; continue; }
                     switch (Check(s, p.Timestamp, p.Value))
                     {
@@ -189,7 +189,15 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
                     appended++;
                 }
             }
-            Persist();
+            try
+            {
+                Persist();
+            }
+            catch
+            {
+                foreach (var s in _newSeries) s.QueuedForPersist = false; // retried with the next batch
+                throw;
+            }
         }
         Interlocked.Add(ref Stats.SamplesAppended, appended);
         Interlocked.Add(ref Stats.OutOfOrder, ooo);
@@ -293,7 +301,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
         {
             _store.Enlist(null);
         }
-        foreach (var s in _newSeries) s.Persisted = true;
+        foreach (var s in _newSeries) { s.Persisted = true; s.QueuedForPersist = false; }
         Interlocked.Add(ref Stats.ChunksWritten, _groups.Count);
         _groups.Clear();
     }
@@ -318,7 +326,6 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
                     if (s.HeadChunk is not null) CutHead(s);
                     FlushGroup(s);
                 }
-                HeadSnapshot.Encode(_snapshotBuffer, _byRef.Values);
                 seq = _walSeq;
                 _changedSinceCheckpoint = false;
             }
@@ -328,7 +335,13 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
                 try
                 {
                     foreach (var g in _groups) _store.InsertChunkGroup(g.SeriesRef, g.MinTime, g.MaxTime, g.Data);
-                    _store.SaveHead(seq, _snapshotBuffer.WrittenSpan);
+                    // Head chunks and pending lists only change under the write lock, which we hold; the head
+                    // lock is needed only to list series (new ones are added under it alone).
+                    List<MemSeries> withData;
+                    lock (_headLock) withData = HeadSnapshot.WithData(_byRef.Values);
+                    long size = HeadSnapshot.Size(withData);
+                    long written = _store.SaveHead(seq, size, blob => HeadSnapshot.Write(blob, _snapshotBuffer, withData));
+                    if (written != size) throw new InvalidOperationException($"head snapshot size mismatch: {written} != {size}");
                     _store.DeleteWalUpTo(seq);
                     tx.Commit();
                 }

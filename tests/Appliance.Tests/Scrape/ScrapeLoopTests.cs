@@ -14,7 +14,7 @@ public sealed class ScrapeLoopTests : IDisposable
     private readonly TempDir _dir = new();
     private readonly FakeTarget _target = new();
     private readonly TsdbDatabase _db;
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http = ScrapePool.CreateClient(new ScrapeConfig { JobName = "test" }, ".");
 
     public ScrapeLoopTests() => _db = TsdbDatabase.Open(new TsdbOptions { Directory = _dir.Path });
 
@@ -63,6 +63,21 @@ public sealed class ScrapeLoopTests : IDisposable
         Assert.Equal(2, Samples("scrape_series_added").Single().V);
         Assert.Equal(TargetHealth.Up, loop.Target.State.Health);
         Assert.Contains("openmetrics-text", _target.LastAccept);
+    }
+
+    [Fact]
+    public async Task GzipBodiesAndOpenMetricsContentTypeAreHandled()
+    {
+        _target.Gzip = true;
+        _target.ContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+        long sec = T0.ToUnixTimeSeconds() - 5;
+        _target.Body = $"# TYPE drift gauge\ndrift{{feature=\"age\"}} 0.31 {sec}.5\n# EOF\n";
+        var loop = Loop();
+        await loop.ScrapeOnceAsync(T0, CancellationToken.None);
+        Assert.Contains("gzip", _target.LastAcceptEncoding);
+        Assert.Equal(TargetHealth.Up, loop.Target.State.Health);
+        // OpenMetrics timestamps are seconds; honored as exposed
+        Assert.Equal([(sec * 1000 + 500, 0.31)], Samples("drift"));
     }
 
     [Fact]

@@ -158,6 +158,31 @@ public class TsdbDatabaseTests
     }
 
     [Fact]
+    public void SizeRetentionDeletesOldestGroupsFirst()
+    {
+        using var dir = new TempDir();
+        var opts = Options(dir.Path) with { SamplesPerChunk = 30, ChunksPerGroup = 1, RetentionBytes = 1 };
+        using var db = TsdbDatabase.Open(opts);
+        var labels = Enumerable.Range(0, 50).Select(i => LabelSet.From(("__name__", "m"), ("i", i.ToString()))).ToArray();
+        var refs = new ulong[labels.Length];
+        var rng = new Random(5);
+        for (int t = 0; t < 300; t++)
+        {
+            var app = db.Appender();
+            for (int i = 0; i < labels.Length; i++) app.Append(ref refs[i], labels[i], Now - 3_000_000 + t * 10_000, rng.NextDouble());
+            app.Commit();
+        }
+        var before = ReadAll(db, [LabelMatcher.Equal("__name__", "m")]);
+        int deleted = db.ApplyRetention(Now);
+        Assert.True(deleted > 0);
+        var after = ReadAll(db, [LabelMatcher.Equal("__name__", "m")]);
+        Assert.True(after.Count < before.Count);
+        // what remains is the newest data: the in-memory head is never deleted by size
+        Assert.Equal(before.Max(s => s.T), after.Max(s => s.T));
+        Assert.True(after.Min(s => s.T) > before.Min(s => s.T));
+    }
+
+    [Fact]
     public void RetentionDropsOldChunksAndEmptySeries()
     {
         using var dir = new TempDir();

@@ -13,13 +13,61 @@ internal static class HeadSnapshot
 {
     public readonly record struct Entry(ulong SeriesRef, List<PendingChunk> Pending, byte[]? Open);
 
-    /// <summary>Writes the snapshot into a reused buffer (it is megabytes at 10k series; no per-checkpoint copy).</summary>
-    public static void Encode(ArrayBufferWriter<byte> w, IEnumerable<MemSeries> series)
+    /// <summary>
+    /// Streams the snapshot through a small reused buffer: it is megabytes at 10k series, and a single array that
+    /// size would live on the large-object heap between checkpoints. Returns the bytes written.
+    /// </summary>
+    public static long Write(Stream destination, ArrayBufferWriter<byte> scratch, List<MemSeries> withData)
     {
-        w.Clear();
-        var list = series.Where(s => s.HeadChunk is not null || s.Pending is { Count: > 0 }).ToList();
-        Varint.WriteUnsigned(w, (ulong)list.Count);
-        foreach (var s in list)
+        long total = 0;
+        scratch.Clear();
+        Varint.WriteUnsigned(scratch, (ulong)withData.Count);
+        foreach (var s in withData)
+        {
+            WriteEntry(scratch, s);
+            if (scratch.WrittenCount >= 32 * 1024) total += Flush(destination, scratch);
+        }
+        return total + Flush(destination, scratch);
+    }
+
+    /// <summary>The exact size <see cref="Write"/> will produce (the blob is allocated at this size first).</summary>
+    public static long Size(List<MemSeries> withData)
+    {
+        long size = VarintSize((ulong)withData.Count);
+        foreach (var s in withData)
+        {
+            size += VarintSize(s.Ref);
+            var pending = s.Pending ?? [];
+            size += VarintSize((ulong)pending.Count);
+            foreach (var p in pending)
+                size += VarintSize(Zig(p.MinTime)) + VarintSize(Zig(p.MaxTime)) + VarintSize((ulong)p.Data.Length) + p.Data.Length;
+            size += s.HeadChunk is { } h ? VarintSize((ulong)h.SizeBytes) + h.SizeBytes : 1;
+        }
+        return size;
+    }
+
+    public static List<MemSeries> WithData(IEnumerable<MemSeries> series) =>
+        series.Where(s => s.HeadChunk is not null || s.Pending is { Count: > 0 }).ToList();
+
+    private static ulong Zig(long v) => (ulong)((v << 1) ^ (v >> 63));
+
+    private static int VarintSize(ulong v)
+    {
+        int n = 1;
+        while (v >= 0x80) { v >>= 7; n++; }
+        return n;
+    }
+
+    private static long Flush(Stream destination, ArrayBufferWriter<byte> scratch)
+    {
+        int n = scratch.WrittenCount;
+        destination.Write(scratch.WrittenSpan);
+        scratch.Clear();
+        return n;
+    }
+
+    private static void WriteEntry(ArrayBufferWriter<byte> w, MemSeries s)
+    {
         {
             Varint.WriteUnsigned(w, s.Ref);
             var pending = s.Pending ?? [];

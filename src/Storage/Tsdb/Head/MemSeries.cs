@@ -30,6 +30,9 @@ internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
     /// <summary>Has a row in the series table.</summary>
     public bool Persisted;
 
+    /// <summary>Queued to get its series row in the batch being committed.</summary>
+    public bool QueuedForPersist;
+
     public long FirstInMemoryTime =>
         Pending is { Count: > 0 } p ? p[0].MinTime : HeadChunk?.MinTime ?? long.MaxValue;
 }

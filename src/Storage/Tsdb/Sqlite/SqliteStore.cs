@@ -62,12 +62,15 @@ internal sealed class SqliteStore : IDisposable
     public void InsertSeries(ulong id, byte[] labels) => Run(_insertSeries, (long)id, labels);
     public void InsertChunkGroup(ulong seriesId, long minTime, long maxTime, byte[] data) => Run(_insertChunks, (long)seriesId, minTime, maxTime, data);
     public void InsertWal(long seq, byte[] data) => Run(_insertWal, seq, data);
-    /// <summary>Replaces the head snapshot row, streaming the bytes in with incremental blob I/O (no copy to a byte[]).</summary>
-    public void SaveHead(long walSeq, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Replaces the head snapshot row: allocates a blob of the given size, then lets the caller stream the bytes
+    /// into it with incremental blob I/O (no multi-megabyte byte[]). Returns the bytes the writer wrote.
+    /// </summary>
+    public long SaveHead(long walSeq, long size, Func<Stream, long> write)
     {
-        Run(_saveHead, walSeq, (long)data.Length);
+        Run(_saveHead, walSeq, size);
         using var blob = new SqliteBlob(_writer, "head", "data", 1);
-        blob.Write(data);
+        return write(blob);
     }
     public void DeleteWalUpTo(long seq) => Run(_deleteWal, seq);
 
