@@ -51,11 +51,11 @@ public sealed class ScrapeLoopTests : IDisposable
     private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow.AddMinutes(-10);
 
     [Fact]
-    public async Task StoresSamplesAndReportSeries()
+    public void StoresSamplesAndReportSeries()
     {
         _target.Body = "# TYPE requests_total counter\nrequests_total{code=\"200\"} 5\nmodel_accuracy 0.93\n";
         var loop = Loop();
-        await loop.ScrapeOnceAsync(T0, CancellationToken.None);
+        loop.ScrapeOnce(T0, CancellationToken.None);
         Assert.Equal([(T0.ToUnixTimeMilliseconds(), 5.0)], Samples("requests_total", ("job", "test"), ("code", "200")));
         Assert.Equal(0.93, Samples("model_accuracy").Single().V);
         Assert.Equal(1, Samples("up").Single().V);
@@ -66,14 +66,14 @@ public sealed class ScrapeLoopTests : IDisposable
     }
 
     [Fact]
-    public async Task GzipBodiesAndOpenMetricsContentTypeAreHandled()
+    public void GzipBodiesAndOpenMetricsContentTypeAreHandled()
     {
         _target.Gzip = true;
         _target.ContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
         long sec = T0.ToUnixTimeSeconds() - 5;
         _target.Body = $"# TYPE drift gauge\ndrift{{feature=\"age\"}} 0.31 {sec}.5\n# EOF\n";
         var loop = Loop();
-        await loop.ScrapeOnceAsync(T0, CancellationToken.None);
+        loop.ScrapeOnce(T0, CancellationToken.None);
         Assert.Contains("gzip", _target.LastAcceptEncoding);
         Assert.Equal(TargetHealth.Up, loop.Target.State.Health);
         // OpenMetrics timestamps are seconds; honored as exposed
@@ -81,19 +81,19 @@ public sealed class ScrapeLoopTests : IDisposable
     }
 
     [Fact]
-    public async Task DisappearedSeriesAndFailedScrapesGetStalenessMarkers()
+    public void DisappearedSeriesAndFailedScrapesGetStalenessMarkers()
     {
         var loop = Loop();
         _target.Body = "a 1\nb 2\n";
-        await loop.ScrapeOnceAsync(T0, CancellationToken.None);
+        loop.ScrapeOnce(T0, CancellationToken.None);
         _target.Body = "a 1\n";
-        await loop.ScrapeOnceAsync(T0.AddSeconds(15), CancellationToken.None);
+        loop.ScrapeOnce(T0.AddSeconds(15), CancellationToken.None);
         var b = Samples("b");
         Assert.Equal(2, b.Count);
         Assert.True(StaleNaN.Is(b[1].V));
 
         _target.Status = 500;
-        await loop.ScrapeOnceAsync(T0.AddSeconds(30), CancellationToken.None);
+        loop.ScrapeOnce(T0.AddSeconds(30), CancellationToken.None);
         Assert.True(StaleNaN.Is(Samples("a")[^1].V));
         Assert.Equal(0, Samples("up")[^1].V);
         var (health, error, _, _) = loop.Target.State;
@@ -102,13 +102,13 @@ public sealed class ScrapeLoopTests : IDisposable
     }
 
     [Fact]
-    public async Task MalformedBodyStoresNothingFromTheScrape()
+    public void MalformedBodyStoresNothingFromTheScrape()
     {
         var loop = Loop();
         _target.Body = "good 1\n";
-        await loop.ScrapeOnceAsync(T0, CancellationToken.None);
+        loop.ScrapeOnce(T0, CancellationToken.None);
         _target.Body = "good 2\nnew_series 3\nbroken{ 4\n";
-        await loop.ScrapeOnceAsync(T0.AddSeconds(15), CancellationToken.None);
+        loop.ScrapeOnce(T0.AddSeconds(15), CancellationToken.None);
         Assert.Empty(Samples("new_series"));
         var good = Samples("good");
         Assert.Equal(1, good[0].V);
@@ -118,30 +118,30 @@ public sealed class ScrapeLoopTests : IDisposable
     }
 
     [Fact]
-    public async Task ConflictingLabelsAreExportedUnlessHonored()
+    public void ConflictingLabelsAreExportedUnlessHonored()
     {
         _target.Body = "m{job=\"inner\",instance=\"x\"} 1\n";
-        await Loop().ScrapeOnceAsync(T0, CancellationToken.None);
+        Loop().ScrapeOnce(T0, CancellationToken.None);
         Assert.Single(Samples("m", ("job", "test"), ("exported_job", "inner"), ("exported_instance", "x")));
 
         using var dir2 = new TempDir();
         _target.Body = "h{job=\"inner\"} 1\n";
-        await Loop(honorLabels: true).ScrapeOnceAsync(T0, CancellationToken.None);
+        Loop(honorLabels: true).ScrapeOnce(T0, CancellationToken.None);
         Assert.Single(Samples("h", ("job", "inner"), ("instance", _target.Address)));
     }
 
     [Fact]
-    public async Task SampleLimitFailsTheScrapeAndMetricRelabelingApplies()
+    public void SampleLimitFailsTheScrapeAndMetricRelabelingApplies()
     {
         _target.Body = "a 1\nb 2\nc 3\n";
         var limited = Loop(sampleLimit: 2);
-        await limited.ScrapeOnceAsync(T0, CancellationToken.None);
+        limited.ScrapeOnce(T0, CancellationToken.None);
         Assert.Empty(Samples("a"));
         Assert.Equal("sample limit exceeded", limited.Target.State.LastError);
 
         using var dir2 = new TempDir();
         var relabeled = Loop(false, 2, new RelabelConfig { SourceLabels = ["__name__"], Regex = "c", Action = RelabelAction.Drop });
-        await relabeled.ScrapeOnceAsync(T0.AddSeconds(15), CancellationToken.None);
+        relabeled.ScrapeOnce(T0.AddSeconds(15), CancellationToken.None);
         Assert.Single(Samples("a"));
         Assert.Empty(Samples("c"));
         Assert.Equal(2, Samples("scrape_samples_post_metric_relabeling")[^1].V);
@@ -149,12 +149,12 @@ public sealed class ScrapeLoopTests : IDisposable
     }
 
     [Fact]
-    public async Task UnreachableTargetIsDownWithGoStyleError()
+    public void UnreachableTargetIsDownWithGoStyleError()
     {
         var labels = LabelSet.From(("job", "test"), ("instance", "127.0.0.1:1"));
         var target = new ScrapeTarget("test", labels, labels, new Uri("http://127.0.0.1:1/metrics"), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(2));
         var loop = new ScrapeLoop(target, _http, _db, new Relabeler([]), false, true, 0);
-        await loop.ScrapeOnceAsync(T0, CancellationToken.None);
+        loop.ScrapeOnce(T0, CancellationToken.None);
         Assert.Equal(TargetHealth.Down, target.State.Health);
         Assert.StartsWith("Get \"http://127.0.0.1:1/metrics\": ", target.State.LastError);
     }
