@@ -46,9 +46,8 @@ internal sealed class ChunkRecoder
     /// </summary>
     public ChunkAppender Retune(ChunkAppender head)
     {
-        var (_, choice) = Recode(head.ToBytes());
-        int n = Decode(head.ToBytes());
-        return Encode(choice.Encoding, choice.TimestampK, choice.ValueK, n, null);
+        var (_, choice) = Recode(head.ToBytes()); // leaves the decoded samples in _ts/_vs
+        return Encode(choice.Encoding, choice.TimestampK, choice.ValueK, head.Count, null);
     }
 
     private bool RegularInterval(int n)
