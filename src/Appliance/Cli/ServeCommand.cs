@@ -53,16 +53,20 @@ public static class ServeCommand
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            ApplianceRuntime opened;
             try
             {
                 await app.StartAsync(stop.Token).ConfigureAwait(false);
+                opened = await opening.ConfigureAwait(false);
             }
             catch
             {
-                (await opening.ConfigureAwait(false)).DisposeAsync().AsTask().Wait();
+                // Either half failed (port in use, data dir locked or unreadable): undo the other half, then report.
+                await app.DisposeAsync().ConfigureAwait(false);
+                if (opening.IsCompletedSuccessfully) await opening.Result.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-            await using var runtime = await opening.ConfigureAwait(false);
+            await using var runtime = opened;
             gate.Open(runtime);
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; _ = runtime.ReloadAsync(); });
             Log.Information("mlobs {Version} listening on http://{Listen}, data in {DataDir}, ready in {Ms} ms",
@@ -74,8 +78,8 @@ public static class ServeCommand
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
+        // A port in use surfaces as IOException from Kestrel; a locked or foreign data dir as IOException/InvalidDataException.
         catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
-        // (a port in use surfaces as IOException from Kestrel)
         {
             Log.Fatal("{Error}", ex.Message);
             return ExitCodes.Failure;
