@@ -203,6 +203,23 @@ public sealed class ServeTests : IDisposable
     }
 
     [Fact]
+    public async Task SecondServeOnTheSameDataDirOrPortFailsWithOneLine()
+    {
+        _target.Body = "a 1\n";
+        var config = WriteConfig("1s", _target.Address);
+        var data = Path.Combine(_dir.Path, "data");
+        using var p = await MlobsProcess.ServeAsync(config, data);
+        var (exit, output) = await MlobsProcess.RunAsync("serve", "--config", config, "--data", data, "--listen", $"127.0.0.1:{FakeTarget.FreePort()}");
+        Assert.Equal(1, exit);
+        Assert.Contains("is in use by another mlobs process", output);
+        (exit, output) = await MlobsProcess.RunAsync("serve", "--config", config, "--data", Path.Combine(_dir.Path, "other"), "--listen", $"127.0.0.1:{p.Port}");
+        Assert.Equal(1, exit);
+        Assert.Contains("address already in use", output);
+        Assert.DoesNotContain("   at ", output); // no stack trace
+        Assert.True((await _http.GetAsync(p.BaseUrl + "/-/healthy")).IsSuccessStatusCode);
+    }
+
+    [Fact]
     public async Task ScrapesARealNodeExporterWhenInstalled()
     {
         const string exporter = "/usr/bin/prometheus-node-exporter";
