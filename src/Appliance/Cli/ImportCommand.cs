@@ -50,9 +50,9 @@ public static class ImportCommand
             if (r.Rejected > 0) Console.WriteLine($"rejected {r.Rejected} samples (out of order, duplicate timestamp, or older than the retention)");
             return ExitCodes.Ok;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
         {
-            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine($"{dataDir}: {ex.Message}");
             return ExitCodes.Failure;
         }
     }

@@ -79,6 +79,19 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     /// <summary>Opens (or creates) the store in options.Directory and recovers the head.</summary>
     public static TsdbDatabase Open(TsdbOptions options)
     {
+        try
+        {
+            return OpenCore(options);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            // Name the file: "file is not a database" alone does not say which.
+            throw new InvalidDataException($"{options.DatabasePath}: {ex.Message}", ex);
+        }
+    }
+
+    private static TsdbDatabase OpenCore(TsdbOptions options)
+    {
         var db = new TsdbDatabase(options);
         try
         {

@@ -113,6 +113,21 @@ public class TsdbDatabaseTests
     }
 
     [Fact]
+    public void ForeignFileIsReportedByPathAndLeftUntouched()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "tsdb.sqlite");
+        var junk = new byte[8192];
+        new Random(9).NextBytes(junk);
+        File.WriteAllBytes(path, junk);
+        var ex = Assert.Throws<InvalidDataException>(() => TsdbDatabase.Open(Options(dir.Path)));
+        Assert.StartsWith(path + ": ", ex.Message);
+        Assert.Equal(junk, File.ReadAllBytes(path));
+        // the lock was released: a second attempt reports the same problem, not "in use"
+        Assert.Throws<InvalidDataException>(() => TsdbDatabase.Open(Options(dir.Path)));
+    }
+
+    [Fact]
     public void OutOfOrderAndDuplicatesAreRejectedAndCounted()
     {
         using var dir = new TempDir();
