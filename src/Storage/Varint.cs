@@ -14,7 +14,19 @@ internal static class Varint
         w.Advance(i);
     }
 
-    public static void WriteSigned(IBufferWriter<byte> w, long v) => WriteUnsigned(w, (ulong)((v << 1) ^ (v >> 63)));
+    public static void WriteSigned(IBufferWriter<byte> w, long v) => WriteUnsigned(w, ZigZag(v));
+
+    /// <summary>Zig-zag maps small negative and positive integers to small unsigned ones (used by varints and Rice codes).</summary>
+    public static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
+    public static long UnZigZag(ulong z) => (long)(z >> 1) ^ -(long)(z & 1);
+
+    /// <summary>Bytes <see cref="WriteUnsigned"/> uses for v.</summary>
+    public static int Size(ulong v)
+    {
+        int n = 1;
+        while (v >= 0x80) { v >>= 7; n++; }
+        return n;
+    }
 
     public static ulong ReadUnsigned(ReadOnlySpan<byte> data, ref int pos)
     {
@@ -33,7 +45,6 @@ internal static class Varint
 
     public static long ReadSigned(ReadOnlySpan<byte> data, ref int pos)
     {
-        ulong z = ReadUnsigned(data, ref pos);
-        return (long)(z >> 1) ^ -(long)(z & 1);
+        return UnZigZag(ReadUnsigned(data, ref pos));
     }
 }

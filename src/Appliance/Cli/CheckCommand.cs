@@ -25,7 +25,7 @@ public static class CheckCommand
             {
                 var cfg = ConfigLoader.LoadFile(file);
                 var dir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
-                int ruleFiles = cfg.RuleFiles.Sum(pattern => CountMatches(dir, pattern));
+                int ruleFiles = cfg.RuleFiles.Sum(pattern => FilePatterns.Expand(dir, pattern).Count());
                 if (cfg.RuleFiles.Count > 0) Console.WriteLine($"  SUCCESS: {ruleFiles} rule files found");
                 foreach (var s in cfg.IgnoredSections) Console.WriteLine($"  WARNING: section \"{s}\" is accepted but not used by mlobs yet");
                 Console.WriteLine($" SUCCESS: {file} is valid prometheus config file syntax");
@@ -39,13 +39,5 @@ public static class CheckCommand
             Console.WriteLine();
         }
         return exit;
-    }
-
-    private static int CountMatches(string dir, string pattern)
-    {
-        var full = Path.IsPathRooted(pattern) ? pattern : Path.Combine(dir, pattern);
-        var d = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(d)) return 0;
-        return Directory.GetFiles(d, Path.GetFileName(full)).Length;
     }
 }

@@ -51,20 +51,7 @@ public sealed class FileSdDiscoverer(FileSdConfig config, string baseDirectory)
     public IEnumerable<(string Address, IReadOnlyDictionary<string, string> Labels)> Targets =>
         _files.OrderBy(f => f.Key, StringComparer.Ordinal).SelectMany(f => f.Value.Groups);
 
-    private List<string> ListFiles()
-    {
-        var result = new List<string>();
-        foreach (var pattern in config.Files)
-        {
-            var full = Path.IsPathRooted(pattern) ? pattern : Path.Combine(baseDirectory, pattern);
-            var dir = Path.GetDirectoryName(full) ?? ".";
-            var name = Path.GetFileName(full);
-            if (!Directory.Exists(dir)) continue;
-            if (name.IndexOfAny(['*', '?', '[']) < 0) { if (File.Exists(full)) result.Add(full); continue; }
-            result.AddRange(Directory.GetFiles(dir, name).Order(StringComparer.Ordinal));
-        }
-        return result;
-    }
+    private List<string> ListFiles() => config.Files.SelectMany(p => FilePatterns.Expand(baseDirectory, p)).ToList();
 
     /// <summary>Parses a target-group file: a list of {targets: [...], labels: {...}} (JSON is read as YAML).</summary>
     public static List<(string, IReadOnlyDictionary<string, string>)> Parse(string file, string text)

@@ -192,7 +192,6 @@ public sealed class ScrapeLoop : IAsyncDisposable
     private (int Scraped, int PostRelabel, int Added) AppendBody(IAppender app, int length, bool openMetrics, long tsMs)
     {
         _parser.Reset(_body, length, openMetrics);
-        long iteration = _cache.Iteration;
         int scraped = 0, post = 0, added = 0;
         EntryKind kind;
         while ((kind = _parser.Next()) != EntryKind.None)
@@ -212,10 +211,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
             else _cache.MarkSeen(entry);
             app.Append(ref entry.Ref, entry.Labels, t, _parser.Value);
         }
-        foreach (var e in _cache.Disappeared())
-        {
-            if (e.SeenIteration != iteration) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
-        }
+        foreach (var e in _cache.Disappeared()) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
         return (scraped, post, added);
     }
 

@@ -47,13 +47,13 @@ internal sealed class ChunkAppender
         else if (TimestampK == ChunkHeader.RegularTimestamps)
         {
             long delta = t - _prevT;
-            if (Count == 1) { RiceCode.WriteSized(_bits, RiceCode.ZigZag(delta)); _prevDelta = delta; }
+            if (Count == 1) { RiceCode.WriteSized(_bits, Varint.ZigZag(delta)); _prevDelta = delta; }
             else if (delta != _prevDelta) throw new InvalidOperationException("a regular-timestamp chunk got an irregular interval");
         }
         else
         {
             long delta = t - _prevT;
-            RiceCode.Write(_bits, RiceCode.ZigZag(delta - _prevDelta), TimestampK);
+            RiceCode.Write(_bits, Varint.ZigZag(delta - _prevDelta), TimestampK);
             _prevDelta = delta;
         }
         _prevT = t;
@@ -112,11 +112,11 @@ internal sealed class ChunkAppender
         long d = m - _prevM;
         if (Encoding == ChunkEncoding.DecimalDelta)
         {
-            WriteValueCode(RiceCode.ZigZag(d));
+            WriteValueCode(Varint.ZigZag(d));
         }
         else
         {
-            WriteValueCode(RiceCode.ZigZag(d - _prevD));
+            WriteValueCode(Varint.ZigZag(d - _prevD));
             _prevD = d;
         }
         _prevM = m;
@@ -136,7 +136,7 @@ internal sealed class ChunkAppender
         {
             _bits.WriteBit(false);
             _bits.WriteBits((ulong)(sbyte)e, 8);
-            RiceCode.WriteSized(_bits, RiceCode.ZigZag(m));
+            RiceCode.WriteSized(_bits, Varint.ZigZag(m));
             _exp = e; _prevM = m; _prevD = 0;
             return;
         }

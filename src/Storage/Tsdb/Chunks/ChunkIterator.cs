@@ -59,13 +59,13 @@ internal sealed class ChunkIterator
         }
         else if (_tsK == ChunkHeader.RegularTimestamps)
         {
-            if (_read == 1) _prevDelta = RiceCode.UnZigZag(RiceCode.ReadSized(ref _reader));
+            if (_read == 1) _prevDelta = Varint.UnZigZag(RiceCode.ReadSized(ref _reader));
             Timestamp += _prevDelta;
         }
         else
         {
             if (!RiceCode.TryRead(ref _reader, _tsK, out ulong z, out _)) return Fail("bad timestamp code");
-            _prevDelta += RiceCode.UnZigZag(z);
+            _prevDelta += Varint.UnZigZag(z);
             Timestamp += _prevDelta;
         }
         bool ok = _encoding == ChunkEncoding.Xor ? ReadXor() : ReadDecimal();
@@ -82,7 +82,7 @@ internal sealed class ChunkIterator
         {
             if (RiceCode.TryRead(ref _reader, _valK, out ulong z, out int esc))
             {
-                long d = RiceCode.UnZigZag(z);
+                long d = Varint.UnZigZag(z);
                 if (_encoding == ChunkEncoding.DecimalDoubleDelta) { _prevD += d; d = _prevD; }
                 _prevM += d;
                 Value = DecimalValue.ToFloat(_prevM, _exp);
@@ -118,7 +118,7 @@ internal sealed class ChunkIterator
         if (!_reader.ReadBit())
         {
             _exp = (sbyte)(byte)_reader.ReadBits(8);
-            _prevM = RiceCode.UnZigZag(RiceCode.ReadSized(ref _reader));
+            _prevM = Varint.UnZigZag(RiceCode.ReadSized(ref _reader));
             _prevD = 0;
             Value = DecimalValue.ToFloat(_prevM, _exp);
             return true;

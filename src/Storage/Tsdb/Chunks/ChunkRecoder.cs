@@ -82,7 +82,7 @@ internal sealed class ChunkRecoder
         for (int i = 1; i < n; i++)
         {
             long delta = _ts[i] - _ts[i - 1];
-            _codes.Add(RiceCode.ZigZag(delta - prevDelta));
+            _codes.Add(Varint.ZigZag(delta - prevDelta));
             prevDelta = delta;
         }
         return BestK(_codes);

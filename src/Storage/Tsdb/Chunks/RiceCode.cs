@@ -11,8 +11,6 @@ internal static class RiceCode
     public const int MaxUnary = 16;
     public const int EscapeCodeBits = 3;
 
-    public static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
-    public static long UnZigZag(ulong z) => (long)(z >> 1) ^ -(long)(z & 1);
 
     public static void Write(BitBuffer w, ulong z, int k)
     {

@@ -33,30 +33,21 @@ internal static class HeadSnapshot
     /// <summary>The exact size <see cref="Write"/> will produce (the blob is allocated at this size first).</summary>
     public static long Size(List<MemSeries> withData)
     {
-        long size = VarintSize((ulong)withData.Count);
+        long size = Varint.Size((ulong)withData.Count);
         foreach (var s in withData)
         {
-            size += VarintSize(s.Ref);
+            size += Varint.Size(s.Ref);
             var pending = s.Pending ?? [];
-            size += VarintSize((ulong)pending.Count);
+            size += Varint.Size((ulong)pending.Count);
             foreach (var p in pending)
-                size += VarintSize(Zig(p.MinTime)) + VarintSize(Zig(p.MaxTime)) + VarintSize((ulong)p.Data.Length) + p.Data.Length;
-            size += s.HeadChunk is { } h ? VarintSize((ulong)h.SizeBytes) + h.SizeBytes : 1;
+                size += Varint.Size(Varint.ZigZag(p.MinTime)) + Varint.Size(Varint.ZigZag(p.MaxTime)) + Varint.Size((ulong)p.Data.Length) + p.Data.Length;
+            size += s.HeadChunk is { } h ? Varint.Size((ulong)h.SizeBytes) + h.SizeBytes : 1;
         }
         return size;
     }
 
     public static List<MemSeries> WithData(IEnumerable<MemSeries> series) =>
         series.Where(s => s.HeadChunk is not null || s.Pending is { Count: > 0 }).ToList();
-
-    private static ulong Zig(long v) => (ulong)((v << 1) ^ (v >> 63));
-
-    private static int VarintSize(ulong v)
-    {
-        int n = 1;
-        while (v >= 0x80) { v >>= 7; n++; }
-        return n;
-    }
 
     private static long Flush(Stream destination, ArrayBufferWriter<byte> scratch)
     {
