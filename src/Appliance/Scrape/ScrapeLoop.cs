@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Mlobs.Appliance.Scrape.Relabel;
 using Mlobs.Appliance.Telemetry;
 using Mlobs.Storage;
@@ -18,11 +17,11 @@ public sealed class ScrapeLoop : IAsyncDisposable
     /// <summary>Scrape timestamps within this of the schedule are snapped to it, keeping stored timestamps regular.</summary>
     private static readonly TimeSpan AlignTolerance = TimeSpan.FromMilliseconds(10);
 
-    private const string AcceptHeader =
+    internal const string AcceptHeader =
         "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 
     private readonly ScrapeTarget _target;
-    private readonly HttpClient _http;
+    private readonly ScrapeHttpClient _http;
     private readonly IAppendable _storage;
     private readonly Relabeler _metricRelabeler;
     private readonly bool _honorLabels, _honorTimestamps;
@@ -36,11 +35,11 @@ public sealed class ScrapeLoop : IAsyncDisposable
     private byte[] _body = new byte[64 * 1024];
     private Thread? _thread;
 
-    public ScrapeLoop(ScrapeTarget target, HttpClient http, IAppendable storage, Relabeler metricRelabeler,
+    public ScrapeLoop(ScrapeTarget target, ScrapeHttpOptions http, IAppendable storage, Relabeler metricRelabeler,
         bool honorLabels, bool honorTimestamps, int sampleLimit)
     {
         _target = target;
-        _http = http;
+        _http = new ScrapeHttpClient(http);
         _storage = storage;
         _metricRelabeler = metricRelabeler;
         _honorLabels = honorLabels;
@@ -110,9 +109,9 @@ public sealed class ScrapeLoop : IAsyncDisposable
             (length, openMetrics) = Fetch(ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
-        catch (Exception ex)
+        catch (ScrapeHttpException ex)
         {
-            error = DescribeFetchError(ex);
+            error = ex.Message;
         }
 
         var app = _storage.Appender();
@@ -152,41 +151,9 @@ public sealed class ScrapeLoop : IAsyncDisposable
 
     private (int Length, bool OpenMetrics) Fetch(CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_target.Timeout);
-        using var req = new HttpRequestMessage(HttpMethod.Get, _target.Url);
-        req.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
-        req.Headers.TryAddWithoutValidation("X-Prometheus-Scrape-Timeout-Seconds",
-            _target.Timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        try
-        {
-            using var resp = _http.Send(req, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            if (!resp.IsSuccessStatusCode)
-                throw new HttpRequestException($"server returned HTTP status {(int)resp.StatusCode} {resp.ReasonPhrase}");
-            var contentType = resp.Content.Headers.ContentType?.MediaType ?? "";
-            using var stream = resp.Content.ReadAsStream(timeout.Token);
-            int length = 0;
-            while (true)
-            {
-                if (length == _body.Length) Array.Resize(ref _body, _body.Length * 2);
-                int n = stream.Read(_body.AsSpan(length));
-                if (n == 0) break;
-                length += n;
-            }
-            return (length, contentType.Equals("application/openmetrics-text", StringComparison.OrdinalIgnoreCase));
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new TimeoutException("context deadline exceeded");
-        }
+        var response = _http.Get(_target.Url, _target.Timeout, ref _body, ct);
+        return (response.Length, response.MediaType.Equals("application/openmetrics-text", StringComparison.OrdinalIgnoreCase));
     }
-
-    private string DescribeFetchError(Exception ex) => ex switch
-    {
-        TimeoutException => $"Get \"{_target.Url}\": context deadline exceeded",
-        HttpRequestException { StatusCode: null, InnerException: { } inner } => $"Get \"{_target.Url}\": {inner.Message}",
-        _ => ex.Message.StartsWith("server returned", StringComparison.Ordinal) ? ex.Message : $"Get \"{_target.Url}\": {ex.Message}",
-    };
 
     /// <summary>Parses the body and appends each sample; returns (scraped, after metric relabeling, new series).</summary>
     private (int Scraped, int PostRelabel, int Added) AppendBody(IAppender app, int length, bool openMetrics, long tsMs)
@@ -250,6 +217,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_thread is not null) await Task.Run(() => _thread.Join()).ConfigureAwait(false);
+        _http.Dispose();
         _stop.Dispose();
     }
 

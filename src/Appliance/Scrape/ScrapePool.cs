@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape.Relabel;
@@ -15,7 +13,7 @@ public sealed class ScrapePool : IAsyncDisposable
 {
     private readonly IAppendable _storage;
     private readonly ulong _seed;
-    private readonly HttpClient _http;
+    private readonly ScrapeHttpOptions _http;
     private readonly Relabeler _targetRelabeler, _metricRelabeler;
     private readonly List<FileSdDiscoverer> _fileSd;
     private readonly Dictionary<string, ScrapeLoop> _loops = new();
@@ -32,7 +30,7 @@ public sealed class ScrapePool : IAsyncDisposable
         _targetRelabeler = new Relabeler(config.RelabelConfigs);
         _metricRelabeler = new Relabeler(config.MetricRelabelConfigs);
         _fileSd = config.FileSdConfigs.Select(c => new FileSdDiscoverer(c, configDirectory)).ToList();
-        _http = CreateClient(config, configDirectory);
+        _http = CreateHttpOptions(config, configDirectory);
     }
 
     public ScrapeConfig Config { get; }
@@ -105,28 +103,21 @@ public sealed class ScrapePool : IAsyncDisposable
         }
     }
 
-    internal static HttpClient CreateClient(ScrapeConfig cfg, string configDirectory)
+    /// <summary>The request headers every target of this config sends: user agent, Accept, and basic_auth or authorization.</summary>
+    internal static ScrapeHttpOptions CreateHttpOptions(ScrapeConfig cfg, string configDirectory)
     {
-        var handler = new SocketsHttpHandler
-        {
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            UseProxy = false,
-        };
-        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.UserAgent.ParseAdd("mlobs/" + BuildInfo.Version);
+        string? authorization = null;
         if (cfg.BasicAuth is { } ba)
         {
             var password = ba.Password ?? (ba.PasswordFile is { } f ? File.ReadAllText(Resolve(f, configDirectory)).Trim() : "");
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes(ba.Username + ":" + password)));
+            authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(ba.Username + ":" + password));
         }
         else if (cfg.Authorization is { } auth)
         {
             var cred = auth.Credentials ?? (auth.CredentialsFile is { } f ? File.ReadAllText(Resolve(f, configDirectory)).Trim() : "");
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(auth.Type, cred);
+            authorization = auth.Type + " " + cred;
         }
-        return client;
+        return new ScrapeHttpOptions("mlobs/" + BuildInfo.Version, ScrapeLoop.AcceptHeader, authorization);
     }
 
     private static string Resolve(string path, string dir) => Path.IsPathRooted(path) ? path : Path.Combine(dir, path);
@@ -138,7 +129,6 @@ public sealed class ScrapePool : IAsyncDisposable
         List<ScrapeLoop> loops;
         lock (_loops) { loops = _loops.Values.ToList(); _loops.Clear(); }
         await Task.WhenAll(loops.Select(l => l.DisposeAsync().AsTask())).ConfigureAwait(false);
-        _http.Dispose();
         _stop.Dispose();
     }
 

@@ -266,7 +266,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     private void CutHead(MemSeries s)
     {
         var head = s.HeadChunk!;
-        var (bytes, choice) = _recoder.Recode(head.ToBytes());
+        var (bytes, choice) = _recoder.Recode(head);
         s.NextChoice = choice;
         s.Tuned = true;
         (s.Pending ??= []).Add(new PendingChunk(head.MinTime, head.MaxTime, bytes));

@@ -14,13 +14,12 @@ public sealed class ScrapeLoopTests : IDisposable
     private readonly TempDir _dir = new();
     private readonly FakeTarget _target = new();
     private readonly TsdbDatabase _db;
-    private readonly HttpClient _http = ScrapePool.CreateClient(new ScrapeConfig { JobName = "test" }, ".");
+    private readonly ScrapeHttpOptions _http = ScrapePool.CreateHttpOptions(new ScrapeConfig { JobName = "test" }, ".");
 
     public ScrapeLoopTests() => _db = TsdbDatabase.Open(new TsdbOptions { Directory = _dir.Path });
 
     public void Dispose()
     {
-        _http.Dispose();
         _db.Dispose();
         _target.Dispose();
         _dir.Dispose();

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Mlobs.Storage.Tsdb.Chunks;
 
 /// <summary>
@@ -13,7 +15,6 @@ internal sealed class BitBuffer
 
     public int BitLength => _bitLength;
     public int ByteLength => (_bitLength + 7) >> 3;
-    public byte[] RawBuffer => _bytes;
 
     public void Clear()
     {
@@ -44,28 +45,42 @@ internal sealed class BitBuffer
     /// <summary>Writes the low <paramref name="count"/> bits of value, most significant first.</summary>
     public void WriteBits(ulong value, int count)
     {
-        if (count == 0) return;
-        int needed = ((_bitLength + count) >> 3) + 1;
-        if (needed > _bytes.Length) Grow(needed);
-        if (count < 64) value &= (1UL << count) - 1;
-        while (count > 0)
+        if (count > MaxWordBits)
         {
-            int idx = _bitLength >> 3;
-            int free = 8 - (_bitLength & 7);
-            int take = Math.Min(free, count);
-            ulong bits = (value >> (count - take)) & ((1UL << take) - 1);
-            _bytes[idx] |= (byte)(bits << (free - take));
-            _bitLength += take;
-            count -= take;
+            WriteWord(value >> 32, count - 32);
+            WriteWord(value & 0xFFFF_FFFFUL, 32);
+        }
+        else if (count > 0)
+        {
+            WriteWord(value, count);
         }
     }
 
-    /// <summary>Writes n one-bits followed by a zero (unary code).</summary>
+    /// <summary>Writes n one-bits (the unary part of a Rice code).</summary>
     public void WriteOnes(int n)
     {
-        while (n >= 32) { WriteBits(0xFFFFFFFFUL, 32); n -= 32; }
-        if (n > 0) WriteBits((1UL << n) - 1, n);
+        while (n > MaxWordBits) { WriteWord(0xFFFF_FFFFUL, 32); n -= 32; }
+        if (n > 0) WriteWord((1UL << n) - 1, n);
     }
+
+    /// <summary>
+    /// Up to 56 bits in one read-modify-write of the big-endian 64-bit word at the current byte: the bits after
+    /// the end are always zero, so OR-ing the shifted value in is enough. One word per call instead of a loop
+    /// per byte keeps chunk encoding at a few nanoseconds per sample.
+    /// </summary>
+    private void WriteWord(ulong value, int count)
+    {
+        int idx = _bitLength >> 3;
+        if (idx + 8 > _bytes.Length) Grow(idx + 8);
+        int shift = _bitLength & 7;
+        value &= (1UL << count) - 1;
+        var word = _bytes.AsSpan(idx, 8);
+        BinaryPrimitives.WriteUInt64BigEndian(word, BinaryPrimitives.ReadUInt64BigEndian(word) | value << (64 - shift - count));
+        _bitLength += count;
+    }
+
+    /// <summary>Most bits one word write can take: 64 minus the up to 7 bits already used in the first byte, rounded down to bytes.</summary>
+    private const int MaxWordBits = 56;
 
     public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, ByteLength);
 

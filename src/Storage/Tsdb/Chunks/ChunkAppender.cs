@@ -28,14 +28,29 @@ internal sealed class ChunkAppender
         _bits = new BitBuffer(initialBytes);
     }
 
-    public ChunkEncoding Encoding { get; }
-    public int TimestampK { get; }
-    public int ValueK { get; }
+    public ChunkEncoding Encoding { get; private set; }
+    public int TimestampK { get; private set; }
+    public int ValueK { get; private set; }
     public int Count { get; private set; }
     public long MinTime { get; private set; }
     public long MaxTime => _prevT;
     public double LastValue { get; private set; }
     public int SizeBytes => ChunkHeader.Size + _bits.ByteLength;
+
+    /// <summary>Bits spent on values so far (timestamps excluded): what the recoder compares between codecs.</summary>
+    public long ValueBits { get; private set; }
+
+    /// <summary>Empties the appender for a new chunk with the given codec, keeping its buffer (the recoder's probes).</summary>
+    public void Reset(ChunkEncoding encoding, int timestampK, int valueK)
+    {
+        Encoding = encoding;
+        TimestampK = timestampK;
+        ValueK = valueK;
+        _bits.Clear();
+        _prevT = 0; _prevDelta = 0; _exp = 0; _prevM = 0; _prevD = 0; _prevBits = 0; _leading = 0xff; _trailing = 0;
+        Count = 0; MinTime = 0; LastValue = 0; ValueBits = 0;
+        _captured = null; _capturedCount = 0;
+    }
 
     public void Append(long t, double v)
     {
@@ -58,8 +73,10 @@ internal sealed class ChunkAppender
         }
         _prevT = t;
 
+        int before = _bits.BitLength;
         if (Encoding == ChunkEncoding.Xor) AppendXor(v);
         else AppendDecimal(v);
+        ValueBits += _bits.BitLength - before;
 
         LastValue = v;
         Count++;
@@ -148,12 +165,24 @@ internal sealed class ChunkAppender
 
     private void WriteValueCode(ulong z)
     {
-        CapturedValueCodes?.Add(z);
+        if (_captured is not null) _captured[_capturedCount++] = z;
         RiceCode.Write(_bits, z, ValueK);
     }
 
-    /// <summary>When set, every Rice-coded value is also recorded here so the recoder can pick the best k.</summary>
-    public List<ulong>? CapturedValueCodes { get; set; }
+    private ulong[]? _captured;
+    private int _capturedCount;
+
+    /// <summary>
+    /// Records every Rice-coded value into <paramref name="buffer"/> (at least one slot per sample to come) so the
+    /// recoder can pick the best k from one probe encoding. Cleared by <see cref="Reset"/>.
+    /// </summary>
+    public void CaptureValueCodes(ulong[] buffer)
+    {
+        _captured = buffer;
+        _capturedCount = 0;
+    }
+
+    public int CapturedCount => _capturedCount;
 
     private void AppendXor(double v)
     {

@@ -17,6 +17,13 @@ internal static class RiceCode
         ulong q = z >> k;
         if (q < MaxUnary)
         {
+            int length = (int)q + 1 + k;
+            if (length <= 56)
+            {
+                // Unary ones, the stop bit and the remainder as one write: the common case per sample.
+                w.WriteBits((((1UL << (int)q) - 1) << (k + 1)) | (z & ((1UL << k) - 1)), length);
+                return;
+            }
             w.WriteOnes((int)q);
             w.WriteBit(false);
             w.WriteBits(z, k);

@@ -17,6 +17,15 @@ public class ChunkCodecTests
         return result.ToArray();
     }
 
+    private static (long, double)[] Decode(byte[] chunk)
+    {
+        var it = new ChunkIterator().Reset(chunk);
+        var result = new List<(long, double)>();
+        while (it.Next()) result.Add((it.Timestamp, it.Value));
+        Assert.Null(it.Error);
+        return result.ToArray();
+    }
+
     private static void AssertBitsEqual((long T, double V)[] expected, (long T, double V)[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -87,13 +96,41 @@ public class ChunkCodecTests
         var samples = new (long, double)[120];
         for (int i = 0; i < samples.Length; i++) samples[i] = (i * 1000L, 1000 + i * 17);
         foreach (var (t, v) in samples) app.Append(t, v);
-        var (bytes, choice) = new ChunkRecoder().Recode(app.ToBytes());
+        var (bytes, choice) = new ChunkRecoder().Recode(app);
         Assert.Equal(ChunkEncoding.DecimalDoubleDelta, choice.Encoding);
         Assert.True(bytes.Length < app.SizeBytes);
         var it = new ChunkIterator().Reset(bytes);
         int n = 0;
         while (it.Next()) { Assert.Equal(samples[n].Item2, it.Value); n++; }
         Assert.Equal(120, n);
+    }
+
+    [Fact]
+    public void RecoderChoiceFromCostsIsNeverLargerThanAnyRealEncoding()
+    {
+        var rng = new Random(3);
+        var recoder = new ChunkRecoder();
+        for (int round = 0; round < 40; round++)
+        {
+            var samples = new (long, double)[120];
+            double x = rng.NextDouble() * 100;
+            for (int i = 0; i < samples.Length; i++)
+            {
+                x += round % 4 switch { 0 => 0.01 * rng.Next(-3, 4), 1 => rng.Next(0, 200), 2 => rng.NextDouble(), _ => 0 };
+                samples[i] = (i * 1000L + rng.Next(0, round % 2 * 30), round % 4 == 0 ? Math.Round(x, 2) : x);
+            }
+            var head = new ChunkAppender(ChunkEncoding.DecimalDelta, 0, 2);
+            foreach (var (t, v) in samples) head.Append(t, v);
+            var (bytes, _) = recoder.Recode(head);
+            foreach (var enc in new[] { ChunkEncoding.Xor, ChunkEncoding.DecimalDelta, ChunkEncoding.DecimalDoubleDelta })
+                for (int k = 0; k <= 12; k++)
+                {
+                    var other = new ChunkAppender(enc, 0, k);
+                    foreach (var (t, v) in samples) other.Append(t, v);
+                    Assert.True(bytes.Length <= other.SizeBytes, $"round {round}: chose {bytes.Length} bytes, {enc} k={k} gives {other.SizeBytes}");
+                }
+            AssertBitsEqual(samples, Decode(bytes));
+        }
     }
 
     [Theory, MemberData(nameof(Encodings))]
@@ -111,7 +148,7 @@ public class ChunkCodecTests
     {
         var app = new ChunkAppender(ChunkEncoding.DecimalDelta, 0, 0);
         for (int i = 0; i < 120; i++) app.Append(1_700_000_000_000 + i * 15_000L, 5);
-        var (bytes, choice) = new ChunkRecoder().Recode(app.ToBytes());
+        var (bytes, choice) = new ChunkRecoder().Recode(app);
         Assert.Equal(ChunkHeader.RegularTimestamps, bytes[3]);
         Assert.Equal(0, choice.TimestampK); // the next head chunk cannot assume regularity
         Assert.True(bytes.Length <= ChunkHeader.Size + 8 + 4 + 3 + 15, $"{bytes.Length} bytes");
