@@ -27,8 +27,22 @@ public sealed class ExpositionParser
     public ReadOnlySpan<byte> SeriesKey => _buf.AsSpan(_keyStart, _keyEnd - _keyStart);
 
     /// <summary>For HELP/TYPE/UNIT entries: the metric family and the text after it.</summary>
-    public string MetricFamily { get; private set; } = "";
-    public string MetaText { get; private set; } = "";
+    public string MetricFamily => _metricFamily ??= MaterializeFamily();
+    public string MetaText => _metaText ??= MaterializeText();
+
+    private EntryKind _metaKind;
+    private int _nameStart, _nameEnd, _textStart, _textEnd;
+    private bool _nameQuoted;
+    private string? _metricFamily, _metaText;
+
+    /// <summary>
+    /// Sets the series key the caller expects on the next series line (the scrape cache's entry at this position in
+    /// the previous scrape). A line that starts with exactly these bytes followed by a blank has that key, which
+    /// was validated when first seen, so it is not walked again; <see cref="KeyMatchedHint"/> tells the caller.
+    /// </summary>
+    public void SetKeyHint(byte[] key) => _keyHint = key;
+    private byte[] _keyHint = [];
+    public bool KeyMatchedHint { get; private set; }
 
     public ExpositionParser Reset(byte[] body, int length, bool openMetrics)
     {
@@ -38,6 +52,7 @@ public sealed class ExpositionParser
         _line = 0;
         _openMetrics = openMetrics;
         _sawEof = false;
+        _keyHint = [];
         return this;
     }
 
@@ -102,32 +117,51 @@ public sealed class ExpositionParser
         }
         while (p < end && _buf[p] is (byte)' ' or (byte)'\t') p++;
         int nameStart = p;
-        string name;
-        if (p < end && _buf[p] == '"')
+        bool quotedName = p < end && _buf[p] == '"';
+        if (quotedName)
         {
-            name = ReadQuoted(ref p, end);
+            SkipQuoted(ref p, end);
         }
         else
         {
             while (p < end && IsNameChar(_buf[p], p == nameStart)) p++;
             if (p == nameStart) throw Error(p, $"expected metric name after {Encoding.ASCII.GetString(word)}");
-            name = Encoding.UTF8.GetString(_buf, nameStart, p - nameStart);
         }
+        int nameEnd = p;
         if (p < end && _buf[p] != ' ' && _buf[p] != '\t') throw Error(p, "invalid metric name in comment");
         if (p < end) p++;
-        var text = Encoding.UTF8.GetString(_buf, p, end - p);
-        MetricFamily = name;
-        if (kind == EntryKind.Help) text = UnescapeHelp(text);
         if (kind == EntryKind.Type)
         {
-            text = text.Trim();
-            bool valid = _openMetrics
-                ? text is "counter" or "gauge" or "histogram" or "gaugehistogram" or "stateset" or "info" or "summary" or "unknown"
-                : text is "counter" or "gauge" or "histogram" or "summary" or "untyped";
-            if (!valid) throw Error(p, $"invalid metric type \"{text}\"");
+            var type = _buf.AsSpan(p, end - p).Trim(" \t"u8);
+            if (!IsValidType(type)) throw Error(p, $"invalid metric type \"{Encoding.UTF8.GetString(type)}\"");
         }
-        MetaText = text;
+        // The strings are made only if asked for: a scrape that does not keep metadata pays nothing per family.
+        _metaKind = kind;
+        _nameStart = nameStart; _nameEnd = nameEnd; _nameQuoted = quotedName;
+        _textStart = p; _textEnd = end;
+        _metricFamily = null; _metaText = null;
         return kind;
+    }
+
+    private bool IsValidType(ReadOnlySpan<byte> t) => _openMetrics
+        ? t.SequenceEqual("counter"u8) || t.SequenceEqual("gauge"u8) || t.SequenceEqual("histogram"u8) || t.SequenceEqual("gaugehistogram"u8)
+          || t.SequenceEqual("stateset"u8) || t.SequenceEqual("info"u8) || t.SequenceEqual("summary"u8) || t.SequenceEqual("unknown"u8)
+        : t.SequenceEqual("counter"u8) || t.SequenceEqual("gauge"u8) || t.SequenceEqual("histogram"u8) || t.SequenceEqual("summary"u8)
+          || t.SequenceEqual("untyped"u8);
+
+    private string MaterializeFamily() => _nameQuoted
+        ? Unescape(_buf.AsSpan(_nameStart + 1, _nameEnd - _nameStart - 2))
+        : Encoding.UTF8.GetString(_buf, _nameStart, _nameEnd - _nameStart);
+
+    private string MaterializeText()
+    {
+        var text = Encoding.UTF8.GetString(_buf, _textStart, _textEnd - _textStart);
+        return _metaKind switch
+        {
+            EntryKind.Help => UnescapeHelp(text),
+            EntryKind.Type => text.Trim(),
+            _ => text,
+        };
     }
 
     private static string UnescapeHelp(string s) =>
@@ -137,6 +171,26 @@ public sealed class ExpositionParser
     {
         int p = start;
         _keyStart = start;
+        var hint = _keyHint;
+        if (hint.Length > 0 && end - start > hint.Length && _buf[start + hint.Length] is (byte)' ' or (byte)'\t'
+            && _buf.AsSpan(start, hint.Length).SequenceEqual(hint))
+        {
+            KeyMatchedHint = true;
+            p = start + hint.Length;
+        }
+        else
+        {
+            KeyMatchedHint = false;
+            p = ParseKey(start, end);
+        }
+        _keyEnd = p;
+        ParseValueAndTimestamp(p, end);
+    }
+
+    /// <summary>Validates the metric name and label block; returns the position after them.</summary>
+    private int ParseKey(int start, int end)
+    {
+        int p = start;
         if (_buf[p] == '{')
         {
             SkipLabelBlock(ref p, end); // name may be quoted inside the braces
@@ -148,7 +202,11 @@ public sealed class ExpositionParser
             if (p == nameStart) throw Error(p, $"\"{Printable(p, end)}\" is not a valid start token");
             if (p < end && _buf[p] == '{') SkipLabelBlock(ref p, end);
         }
-        _keyEnd = p;
+        return p;
+    }
+
+    private void ParseValueAndTimestamp(int p, int end)
+    {
         if (p >= end || _buf[p] is not ((byte)' ' or (byte)'\t')) throw Error(p, "expected a space and a value after the series");
         while (p < end && _buf[p] is (byte)' ' or (byte)'\t') p++;
         int valStart = p;

@@ -30,16 +30,24 @@ internal sealed class ScrapeCache
     // previous scrape first turns most lookups into one vectorised compare, with no hashing.
     private List<Entry> _order = new(), _nextOrder = new();
     private int _position;
+    // Entries marked seen in the previous iteration, in this one, and in both: equal first and last counts mean
+    // nothing disappeared.
+    private int _seenPrevious, _seenNow, _seenAgain;
 
     public ScrapeCache() => _lookup = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
 
     public long Iteration => _iteration;
     public int Count => _entries.Count;
 
-    public bool TryGet(ReadOnlySpan<byte> key, out Entry entry)
+    /// <summary>The key of the series at the current position in the previous scrape (the parser's key hint), or empty.</summary>
+    public byte[] ExpectedKey => _position < _order.Count ? _order[_position].Key : [];
+
+    /// <summary>Looks a series up; <paramref name="isExpected"/> says the parser already matched <see cref="ExpectedKey"/>.</summary>
+    public bool TryGet(ReadOnlySpan<byte> key, bool isExpected, out Entry entry)
     {
         int pos = _position++;
-        if (pos < _order.Count && key.SequenceEqual(_order[pos].Key)) entry = _order[pos];
+        if (isExpected) entry = _order[pos];
+        else if (pos < _order.Count && key.SequenceEqual(_order[pos].Key)) entry = _order[pos];
         else if (!_lookup.TryGetValue(key, out entry!)) return false;
         entry.LastUsedIteration = _iteration;
         _nextOrder.Add(entry);
@@ -57,6 +65,8 @@ internal sealed class ScrapeCache
     /// <summary>Series seen in the previous iteration (without explicit timestamps) but not in the current one; after a failed scrape, all of them.</summary>
     public IEnumerable<Entry> Disappeared()
     {
+        // Everything seen last time was seen again: nothing to look for (the steady state, without a walk of the cache).
+        if (_seenAgain == _seenPrevious) yield break;
         foreach (var e in _entries.Values)
             if (e.SeenIteration == _iteration - 1 && e.Labels is not null) yield return e;
     }
@@ -65,6 +75,8 @@ internal sealed class ScrapeCache
     public void MarkSeen(Entry e)
     {
         if (e.SeenIteration == _iteration) return;
+        if (e.SeenIteration == _iteration - 1) _seenAgain++;
+        _seenNow++;
         e.PreviousSeenIteration = e.SeenIteration;
         e.SeenIteration = _iteration;
     }
@@ -74,12 +86,17 @@ internal sealed class ScrapeCache
     {
         foreach (var e in _entries.Values)
             if (e.SeenIteration == _iteration) e.SeenIteration = e.PreviousSeenIteration;
+        _seenAgain = 0;
+        _seenNow = 0;
     }
 
     /// <summary>Ends an iteration, evicting entries unused for a while so churned series do not pile up.</summary>
     public void IterationDone(bool success)
     {
         if (success) (_order, _nextOrder) = (_nextOrder, _order);
+        _seenPrevious = _seenNow;
+        _seenNow = 0;
+        _seenAgain = 0;
         _nextOrder.Clear();
         _position = 0;
         if (success && _iteration % 10 == 0)

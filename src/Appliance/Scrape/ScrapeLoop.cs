@@ -33,6 +33,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
     private readonly ulong[] _reportRefs = new ulong[5];
     private readonly LabelSet[] _reportLabels;
     private byte[] _body = new byte[64 * 1024];
+    private readonly Prometheus.Counter.Child _scrapesSucceeded, _scrapesFailed;
     private Thread? _thread;
 
     public ScrapeLoop(ScrapeTarget target, ScrapeHttpOptions http, IAppendable storage, Relabeler metricRelabeler,
@@ -45,6 +46,8 @@ public sealed class ScrapeLoop : IAsyncDisposable
         _honorLabels = honorLabels;
         _honorTimestamps = honorTimestamps;
         _sampleLimit = sampleLimit;
+        _scrapesSucceeded = ApplianceMetrics.Scrapes.WithLabels(target.Job, "success");
+        _scrapesFailed = ApplianceMetrics.Scrapes.WithLabels(target.Job, "failure");
         string[] names = ["up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added"];
         _reportLabels = names.Select(n => new LabelSetBuilder().Reset(target.Labels).Set(LabelSet.MetricName, n).Build()).ToArray();
     }
@@ -99,7 +102,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
     /// <summary>One scrape at timestamp ts: fetch, append, report. Public for tests and the import path.</summary>
     public void ScrapeOnce(DateTimeOffset ts, CancellationToken ct)
     {
-        var sw = Stopwatch.StartNew();
+        long started = Stopwatch.GetTimestamp();
         long tsMs = ts.ToUnixTimeMilliseconds();
         string error = "";
         int length = 0;
@@ -136,12 +139,12 @@ public sealed class ScrapeLoop : IAsyncDisposable
             // As Prometheus: a failed scrape appends an empty body, so every previous series gets a stale marker.
             foreach (var e in _cache.Disappeared()) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
         }
-        var duration = sw.Elapsed;
+        var duration = Stopwatch.GetElapsedTime(started);
         AppendReport(app, tsMs, error.Length == 0, duration, scraped, postRelabel, added);
         var result = app.Commit();
         _cache.IterationDone(error.Length == 0);
 
-        ApplianceMetrics.Scrapes.WithLabels(_target.Job, error.Length == 0 ? "success" : "failure").Inc();
+        (error.Length == 0 ? _scrapesSucceeded : _scrapesFailed).Inc();
         ApplianceMetrics.SamplesAppended.Inc(result.Appended);
         if (result.OutOfOrder > 0) ApplianceMetrics.SamplesRejected.WithLabels("out_of_order").Inc(result.OutOfOrder);
         if (result.Duplicate > 0) ApplianceMetrics.SamplesRejected.WithLabels("duplicate_timestamp").Inc(result.Duplicate);
@@ -161,11 +164,13 @@ public sealed class ScrapeLoop : IAsyncDisposable
         _parser.Reset(_body, length, openMetrics);
         int scraped = 0, post = 0, added = 0;
         EntryKind kind;
-        while ((kind = _parser.Next()) != EntryKind.None)
+        while (true)
         {
+            _parser.SetKeyHint(_cache.ExpectedKey);
+            if ((kind = _parser.Next()) == EntryKind.None) break;
             if (kind != EntryKind.Series) continue;
             scraped++;
-            if (!_cache.TryGet(_parser.SeriesKey, out var entry))
+            if (!_cache.TryGet(_parser.SeriesKey, _parser.KeyMatchedHint, out var entry))
             {
                 entry = _cache.Add(_parser.SeriesKey, BuildSeriesLabels());
                 if (entry.Labels is not null) added++;

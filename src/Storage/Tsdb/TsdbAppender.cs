@@ -8,7 +8,7 @@ internal sealed class TsdbAppender(TsdbDatabase db) : IAppender
 {
     internal readonly record struct Pending(MemSeries Series, long Timestamp, double Value);
 
-    private readonly List<Pending> _batch = new(256);
+    private List<Pending>? _batch;
     private readonly long _minValid = db.MinValidTime();
 
     public AppendStatus Append(ref ulong seriesRef, LabelSet labels, long timestampMs, double value)
@@ -27,17 +27,28 @@ internal sealed class TsdbAppender(TsdbDatabase db) : IAppender
             case TsdbDatabase.SampleCheck.Duplicate: return AppendStatus.DuplicateTimestamp;
             case TsdbDatabase.SampleCheck.AlreadyStored: return AppendStatus.Ok;
         }
-        _batch.Add(new Pending(s, timestampMs, value));
+        (_batch ??= db.RentBatch()).Add(new Pending(s, timestampMs, value));
         return AppendStatus.Ok;
     }
 
     public CommitResult Commit()
     {
-        if (_batch.Count == 0) return default;
-        var result = db.Commit(_batch);
-        _batch.Clear();
-        return result;
+        if (_batch is null) return default;
+        try
+        {
+            return db.Commit(_batch);
+        }
+        finally
+        {
+            db.ReturnBatch(_batch);
+            _batch = null;
+        }
     }
 
-    public void Rollback() => _batch.Clear();
+    public void Rollback()
+    {
+        if (_batch is null) return;
+        db.ReturnBatch(_batch);
+        _batch = null;
+    }
 }

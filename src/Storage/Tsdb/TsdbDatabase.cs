@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Buffers;
 using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb.Chunks;
@@ -21,7 +22,9 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     private readonly Lock _writeLock = new();
     private readonly Lock _headLock = new();
     private readonly Dictionary<LabelSet, MemSeries> _byLabels = new();
-    private readonly Dictionary<ulong, MemSeries> _byRef = new();
+    // Lock-free reads: every appended sample resolves its series ref here, and a lock per sample showed up in profiles.
+    private readonly ConcurrentDictionary<ulong, MemSeries> _byRef = new();
+    private readonly ConcurrentBag<List<TsdbAppender.Pending>> _batchPool = new();
     private readonly PostingsIndex _index = new();
     private readonly SymbolTable _symbols = new();
     private readonly List<GroupWrite> _groups = new();
@@ -137,7 +140,16 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
 
     public IQuerier Querier(long minTimeMs, long maxTimeMs) => new TsdbQuerier(this, minTimeMs, maxTimeMs);
 
-    public int SeriesCount { get { lock (_headLock) return _byRef.Count; } }
+    public int SeriesCount => _byRef.Count;
+
+    /// <summary>Appenders borrow their batch lists, so a scrape does not allocate (and grow) one each time.</summary>
+    internal List<TsdbAppender.Pending> RentBatch() => _batchPool.TryTake(out var list) ? list : new List<TsdbAppender.Pending>(1024);
+
+    internal void ReturnBatch(List<TsdbAppender.Pending> batch)
+    {
+        batch.Clear();
+        if (batch.Capacity <= 64 * 1024 && _batchPool.Count < 32) _batchPool.Add(batch);
+    }
 
     /// <summary>Bytes of the data directory's SQLite files (database plus its WAL).</summary>
     public long DiskBytes()
@@ -170,7 +182,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
 
     internal MemSeries? GetSeries(ulong seriesRef)
     {
-        lock (_headLock) return _byRef.GetValueOrDefault(seriesRef);
+        return _byRef.GetValueOrDefault(seriesRef);
     }
 
     /// <summary>Validates and applies a batch to the head, then persists it in one transaction.</summary>

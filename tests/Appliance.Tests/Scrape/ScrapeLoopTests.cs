@@ -101,6 +101,29 @@ public sealed class ScrapeLoopTests : IDisposable
     }
 
     [Fact]
+    public void SteadyScrapesMatchKeysExactlyAndNoticeSwapsAndLookalikes()
+    {
+        var loop = Loop();
+        _target.Body = "foo 1\nfoo{a=\"b\"} 2\nbar 3\n";
+        loop.ScrapeOnce(T0, CancellationToken.None);
+        // Same positions, but keys that extend the previous ones, and one series replaced by another.
+        _target.Body = "foo_total 10\nfoo{a=\"b\",c=\"d\"} 20\nbaz 30\n";
+        loop.ScrapeOnce(T0.AddSeconds(15), CancellationToken.None);
+        _target.Body = "foo_total 11\nfoo{a=\"b\",c=\"d\"} 21\nbaz 31\n";
+        loop.ScrapeOnce(T0.AddSeconds(30), CancellationToken.None);
+        Assert.Equal([10, 11], Samples("foo_total").Select(s => s.V));
+        Assert.Equal([30, 31], Samples("baz").Select(s => s.V));
+        var foo = Samples("foo", ("a", ""));
+        Assert.Equal(2, foo.Count); // 1, then a staleness marker
+        Assert.True(StaleNaN.Is(foo[1].V));
+        var fooB = Samples("foo", ("a", "b"), ("c", ""));
+        Assert.Equal(2, fooB.Count);
+        Assert.True(StaleNaN.Is(fooB[1].V));
+        Assert.True(StaleNaN.Is(Samples("bar")[^1].V));
+        Assert.Equal([20, 21], Samples("foo", ("a", "b"), ("c", "d")).Select(s => s.V));
+    }
+
+    [Fact]
     public void MalformedBodyStoresNothingFromTheScrape()
     {
         var loop = Loop();
