@@ -1,0 +1,221 @@
+using System.Globalization;
+using Mlobs.Query.PromQl.Ast;
+using Mlobs.Storage.Labels;
+
+namespace Mlobs.Query.PromQl.Engine;
+
+/// <summary>Aggregation operators with by/without (engine.go's aggregation and aggregationK).</summary>
+internal sealed partial class Evaluator
+{
+    private sealed class Group(LabelSet labels)
+    {
+        public LabelSet Labels = labels;
+        public double Value, KahanC, Mean;
+        public double Count;
+        public bool IncrementalMean;
+        public List<double>? Values;
+    }
+
+    private List<Series> EvalAggregate(AggregateExpr a)
+    {
+        var groupLabels = new Dictionary<LabelSet, LabelSet>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
+        LabelSet GroupOf(LabelSet metric)
+        {
+            if (groupLabels.TryGetValue(metric, out var g)) return g;
+            var b = new LabelSetBuilder();
+            foreach (var l in metric.AsSpan())
+            {
+                bool listed = Array.IndexOf(a.Grouping, l.Name) >= 0;
+                if (a.Without ? !listed && l.Name != LabelSet.MetricName : listed) b.Set(l.Name, l.Value);
+            }
+            g = b.Build();
+            groupLabels[metric] = g;
+            return g;
+        }
+
+        if (a.Op == AggregateOp.CountValues)
+        {
+            var label = ((StringLiteral)Unwrap(a.Param!)).Value;
+            if (!IsValidLabelName(label)) throw QueryException.Execution($"invalid label name \"{label}\"");
+            return RangeEval((args, ts, output) =>
+            {
+                var counts = new Dictionary<LabelSet, int>();
+                var order = new List<LabelSet>();
+                foreach (var s in args[0])
+                {
+                    var key = new LabelSetBuilder().Reset(GroupOf(s.Metric)).Set(label, FormatValue(s.F)).Build();
+                    if (counts.TryGetValue(key, out int c)) counts[key] = c + 1;
+                    else { counts[key] = 1; order.Add(key); }
+                }
+                foreach (var key in order) output.Add(new Sample(key, ts, counts[key]));
+                return true;
+            }, a.Inner);
+        }
+
+        var exprs = a.Param is null ? new[] { a.Inner } : new[] { a.Inner, a.Param };
+        return RangeEval((args, ts, output) =>
+        {
+            double param = 0;
+            if (a.Param is not null)
+            {
+                if (args[1].Count == 0) return true;
+                param = args[1][0].F;
+            }
+            if (a.Op is AggregateOp.Topk or AggregateOp.Bottomk)
+            {
+                if (double.IsNaN(param)) throw QueryException.Execution("Parameter value is NaN");
+                if (param >= 9.223372036854775807E18 || param <= -9.223372036854775807E18)
+                    throw QueryException.Execution($"Scalar value {FormatValue(param)} overflows int64");
+                long k = (long)param;
+                if (k < 1) return true;
+                TopK(args[0], k, a.Op == AggregateOp.Bottomk, GroupOf, output);
+                return true;
+            }
+            var groups = new Dictionary<LabelSet, Group>();
+            var order = new List<Group>();
+            foreach (var s in args[0])
+            {
+                var key = GroupOf(s.Metric);
+                if (!groups.TryGetValue(key, out var g))
+                {
+                    g = new Group(key) { Value = s.F, Mean = s.F, Count = 1 };
+                    // A NaN or infinite sample makes the group's deviation NaN (Prometheus 3.5).
+                    if (a.Op is AggregateOp.Stddev or AggregateOp.Stdvar) g.Value = double.IsFinite(s.F) ? 0 : double.NaN;
+                    if (a.Op == AggregateOp.Quantile) g.Values = [s.F];
+                    if (a.Op == AggregateOp.Sum) g.Value = s.F;
+                    if (a.Op == AggregateOp.Avg) { g.Value = s.F; g.Mean = s.F; }
+                    groups[key] = g;
+                    order.Add(g);
+                    continue;
+                }
+                Accumulate(a.Op, g, s.F);
+            }
+            foreach (var g in order) output.Add(new Sample(g.Labels, ts, Finish(a.Op, g, param)));
+            return true;
+        }, exprs);
+    }
+
+    private static void Accumulate(AggregateOp op, Group g, double f)
+    {
+        switch (op)
+        {
+            case AggregateOp.Sum:
+                (g.Value, g.KahanC) = Kahan.Inc(f, g.Value, g.KahanC);
+                break;
+            case AggregateOp.Avg:
+                g.Count++;
+                if (!g.IncrementalMean)
+                {
+                    var (newV, newC) = Kahan.Inc(f, g.Value, g.KahanC);
+                    if (!double.IsInfinity(newV)) { g.Value = newV; g.KahanC = newC; break; }
+                    // The sum would overflow: continue with an incremental mean.
+                    g.IncrementalMean = true;
+                    g.Mean = g.Value / (g.Count - 1);
+                    g.KahanC /= g.Count - 1;
+                }
+                if (double.IsInfinity(g.Mean))
+                {
+                    if (double.IsInfinity(f) && (g.Mean > 0) == (f > 0)) break;
+                    if (!double.IsInfinity(f) && !double.IsNaN(f)) break;
+                }
+                double currentMean = g.Mean + g.KahanC;
+                (g.Mean, g.KahanC) = Kahan.Inc(f / g.Count - currentMean / g.Count, g.Mean, g.KahanC);
+                break;
+            case AggregateOp.Count:
+            case AggregateOp.Group:
+                g.Count++;
+                break;
+            case AggregateOp.Min:
+                if (g.Value > f || double.IsNaN(g.Value)) g.Value = f;
+                break;
+            case AggregateOp.Max:
+                if (g.Value < f || double.IsNaN(g.Value)) g.Value = f;
+                break;
+            case AggregateOp.Stddev:
+            case AggregateOp.Stdvar:
+            {
+                g.Count++;
+                double delta = f - g.Mean;
+                g.Mean += delta / g.Count;
+                g.Value += delta * (f - g.Mean);
+                break;
+            }
+            case AggregateOp.Quantile:
+                g.Values!.Add(f);
+                break;
+        }
+    }
+
+    private static double Finish(AggregateOp op, Group g, double param) => op switch
+    {
+        AggregateOp.Sum => g.Value + g.KahanC,
+        AggregateOp.Avg => g.IncrementalMean ? g.Mean + g.KahanC : (g.Value + g.KahanC) / g.Count,
+        AggregateOp.Count => g.Count,
+        AggregateOp.Group => 1,
+        AggregateOp.Min or AggregateOp.Max => g.Value,
+        AggregateOp.Stdvar => g.Value / g.Count,
+        AggregateOp.Stddev => Math.Sqrt(g.Value / g.Count),
+        AggregateOp.Quantile => Quantiles.Of(param, g.Values!),
+        _ => throw QueryException.Execution($"unsupported aggregation {op}"),
+    };
+
+    /// <summary>topk/bottomk: the k largest (smallest) samples per group, labels unchanged, largest (smallest) first.</summary>
+    private static void TopK(List<Sample> input, long k, bool bottom, Func<LabelSet, LabelSet> groupOf, List<Sample> output)
+    {
+        var groups = new Dictionary<LabelSet, List<Sample>>();
+        var order = new List<List<Sample>>();
+        // "a ranks below b": NaN always ranks lowest, so it is the first to be dropped.
+        bool Below(double x, double y) => double.IsNaN(x) ? !double.IsNaN(y) : !double.IsNaN(y) && (bottom ? x > y : x < y);
+        foreach (var s in input)
+        {
+            var key = groupOf(s.Metric);
+            if (!groups.TryGetValue(key, out var kept))
+            {
+                groups[key] = kept = new List<Sample>();
+                order.Add(kept);
+            }
+            if (kept.Count < k) { kept.Add(s); continue; }
+            int lowest = 0;
+            for (int i = 1; i < kept.Count; i++) if (Below(kept[i].F, kept[lowest].F)) lowest = i;
+            if (Below(kept[lowest].F, s.F)) kept[lowest] = s;
+        }
+        foreach (var kept in order)
+        {
+            kept.Sort((x, y) => Below(x.F, y.F) ? 1 : Below(y.F, x.F) ? -1 : 0);
+            output.AddRange(kept);
+        }
+    }
+
+    internal static string FormatValue(double v) =>
+        double.IsPositiveInfinity(v) ? "+Inf" : double.IsNegativeInfinity(v) ? "-Inf" : double.IsNaN(v) ? "NaN"
+        : v.ToString("R", CultureInfo.InvariantCulture) is var s && s.Contains('E') ? FormatGoFloat(v) : v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Go's strconv.FormatFloat(v, 'f', -1, 64): shortest round-trip digits, never exponent notation.</summary>
+    private static string FormatGoFloat(double v)
+    {
+        var r = v.ToString("R", CultureInfo.InvariantCulture);
+        int e = r.IndexOf('E');
+        if (e < 0) return r;
+        var mantissa = r[..e];
+        int exp = int.Parse(r[(e + 1)..], CultureInfo.InvariantCulture);
+        bool neg = mantissa.StartsWith('-');
+        if (neg) mantissa = mantissa[1..];
+        var digits = mantissa.Replace(".", "");
+        int point = (mantissa.IndexOf('.') is var d && d >= 0 ? d : mantissa.Length) + exp;
+        string result = point <= 0 ? "0." + new string('0', -point) + digits
+            : point >= digits.Length ? digits + new string('0', point - digits.Length)
+            : digits[..point] + "." + digits[point..];
+        return neg ? "-" + result : result;
+    }
+
+    internal static bool IsValidLabelName(string name)
+    {
+        if (name.Length == 0) return false;
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (!(char.IsAsciiLetter(c) || c == '_' || i > 0 && char.IsAsciiDigit(c))) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,408 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Mlobs.Query.PromQl.Ast;
+using Mlobs.Storage.Labels;
+using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
+
+namespace Mlobs.Query.PromQl.Engine;
+
+/// <summary>Function calls: range-vector functions per series, the rest step by step (promql/functions.go).</summary>
+internal sealed partial class Evaluator
+{
+    private List<Series> EvalCall(Call c)
+    {
+        var name = c.Func.Name;
+        int matrixArg = Array.FindIndex(c.Args, a => a.Type == ValueType.Matrix);
+        if (name == "absent_over_time") return EvalAbsentOverTime(c);
+        if (matrixArg >= 0) return EvalRangeFunction(c, matrixArg);
+        switch (name)
+        {
+            case "time":
+                return [SeriesOf(ts => ts / 1000.0)];
+            case "pi":
+                return [ConstantSeries(Math.PI)];
+            case "timestamp" when Unwrap(c.Args[0]) is VectorSelector vs:
+                return DropNames(EvalVectorSelector(vs, timestamps: true));
+            case "timestamp":
+            {
+                // Of anything but a selector: the evaluation time of each sample.
+                var drop = NameDropper();
+                return RangeEval((args, ts, output) =>
+                {
+                    foreach (var s in args[0]) output.Add(new Sample(drop(s.Metric), ts, ts / 1000.0));
+                    return true;
+                }, c.Args[0]);
+            }
+            case "absent":
+                return EvalAbsent(c);
+            case "label_replace":
+                return EvalLabelReplace(c);
+            case "label_join":
+                return EvalLabelJoin(c);
+            case "sort" or "sort_desc" or "sort_by_label" or "sort_by_label_desc":
+                // Order only matters for an instant query's result; the engine sorts it there.
+                return Eval(c.Args[0]);
+            case "scalar":
+                return RangeEval((args, ts, output) =>
+                {
+                    output.Add(new Sample(LabelSet.Empty, ts, args[0].Count == 1 ? args[0][0].F : double.NaN));
+                    return true;
+                }, c.Args[0]);
+            case "vector":
+                return RangeEval((args, ts, output) =>
+                {
+                    if (args[0].Count > 0) output.Add(new Sample(LabelSet.Empty, ts, args[0][0].F));
+                    return true;
+                }, c.Args[0]);
+            case "histogram_quantile":
+                return EvalHistogramQuantile(c);
+            case "day_of_month" or "day_of_week" or "day_of_year" or "days_in_month" or "hour" or "minute" or "month" or "year":
+                return EvalDateFunction(c);
+            case "clamp" or "clamp_min" or "clamp_max" or "round":
+                return EvalWithScalars(c);
+            default:
+                var f = MathFunction(name);
+                var dropped = NameDropper();
+                return RangeEval((args, ts, output) =>
+                {
+                    foreach (var s in args[0]) output.Add(new Sample(dropped(s.Metric), ts, f(s.F)));
+                    return true;
+                }, c.Args[0]);
+        }
+    }
+
+    private Series SeriesOf(Func<long, double> value)
+    {
+        var points = new List<FPoint>(StepCount);
+        for (int i = 0; i < StepCount; i++) points.Add(new FPoint(StepTime(i), value(StepTime(i))));
+        return new Series(LabelSet.Empty, points);
+    }
+
+    private static Func<LabelSet, LabelSet> NameDropper()
+    {
+        var cache = new Dictionary<LabelSet, LabelSet>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
+        return metric =>
+        {
+            if (!cache.TryGetValue(metric, out var d)) cache[metric] = d = metric.Without(LabelSet.MetricName);
+            return d;
+        };
+    }
+
+    private static List<Series> DropNames(List<Series> series)
+    {
+        foreach (var s in series) s.Metric = s.Metric.Without(LabelSet.MetricName);
+        return MergeDuplicates(series);
+    }
+
+    private static Func<double, double> MathFunction(string name) => name switch
+    {
+        "abs" => Math.Abs,
+        "ceil" => Math.Ceiling,
+        "floor" => Math.Floor,
+        "exp" => Math.Exp,
+        "sqrt" => Math.Sqrt,
+        "ln" => Math.Log,
+        "log2" => Math.Log2,
+        "log10" => Math.Log10,
+        "sgn" => v => v < 0 ? -1 : v > 0 ? 1 : v,
+        "acos" => Math.Acos, "acosh" => Math.Acosh, "asin" => Math.Asin, "asinh" => Math.Asinh,
+        "atan" => Math.Atan, "atanh" => Math.Atanh, "cos" => Math.Cos, "cosh" => Math.Cosh,
+        "sin" => Math.Sin, "sinh" => Math.Sinh, "tan" => Math.Tan, "tanh" => Math.Tanh,
+        "deg" => v => v * 180 / Math.PI,
+        "rad" => v => v * Math.PI / 180,
+        _ => throw QueryException.Execution($"function \"{name}\" is not implemented"),
+    };
+
+    private List<Series> EvalWithScalars(Call c)
+    {
+        var dropped = NameDropper();
+        return RangeEval((args, ts, output) =>
+        {
+            double a1 = c.Args.Length > 1 ? (args[1].Count > 0 ? args[1][0].F : double.NaN) : 1;
+            double a2 = c.Args.Length > 2 ? (args[2].Count > 0 ? args[2][0].F : double.NaN) : 0;
+            if (c.Func.Name == "clamp" && a2 < a1) return true;
+            foreach (var s in args[0])
+            {
+                double v = c.Func.Name switch
+                {
+                    "clamp" => Math.Max(a1, Math.Min(a2, s.F)),
+                    "clamp_max" => Math.Min(a1, s.F),
+                    "clamp_min" => Math.Max(a1, s.F),
+                    _ => Math.Floor(s.F * (1.0 / a1) + 0.5) / (1.0 / a1), // round(v, to_nearest)
+                };
+                output.Add(new Sample(dropped(s.Metric), ts, v));
+            }
+            return true;
+        }, c.Args);
+    }
+
+    private List<Series> EvalDateFunction(Call c)
+    {
+        Func<DateTime, double> part = c.Func.Name switch
+        {
+            "day_of_month" => d => d.Day,
+            "day_of_week" => d => (int)d.DayOfWeek,
+            "day_of_year" => d => d.DayOfYear,
+            "days_in_month" => d => DateTime.DaysInMonth(d.Year, d.Month),
+            "hour" => d => d.Hour,
+            "minute" => d => d.Minute,
+            "month" => d => d.Month,
+            _ => d => d.Year,
+        };
+        static DateTime ToTime(double seconds) => DateTime.UnixEpoch.AddSeconds(Math.Truncate(seconds));
+        if (c.Args.Length == 0) return [SeriesOf(ts => part(ToTime(ts / 1000.0)))];
+        var dropped = NameDropper();
+        return RangeEval((args, ts, output) =>
+        {
+            foreach (var s in args[0])
+            {
+                if (!double.IsFinite(s.F) || Math.Abs(s.F) > 253402300799) continue;
+                output.Add(new Sample(dropped(s.Metric), ts, part(ToTime(s.F))));
+            }
+            return true;
+        }, c.Args[0]);
+    }
+
+    private List<Series> EvalRangeFunction(Call c, int matrixArg)
+    {
+        var rangeExpr = Unwrap(c.Args[matrixArg]);
+        var (rangeMs, modifiers) = rangeExpr switch
+        {
+            MatrixSelector ms => (ms.RangeMs, ms.Selector.Modifiers),
+            SubqueryExpr sq => (sq.RangeMs, sq.Modifiers),
+            _ => throw QueryException.Execution("expected a range vector argument"),
+        };
+        // A scalar parameter (quantile_over_time's φ, predict_linear's t) may change from step to step.
+        double[]? param = null;
+        if (c.Args.Length > 1)
+        {
+            var paramExpr = c.Args[matrixArg == 0 ? 1 : 0];
+            param = new double[StepCount];
+            Array.Fill(param, double.NaN);
+            var ps = Eval(paramExpr);
+            if (ps.Count > 0) foreach (var p in ps[0].Points) param[(int)((p.T - Start) / Interval)] = p.F;
+        }
+        var name = c.Func.Name;
+        bool dropName = name != "last_over_time";
+        var result = new List<Series>();
+        foreach (var rs in LoadRangeVector(rangeExpr))
+        {
+            _ct.ThrowIfCancellationRequested();
+            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rs.Points);
+            var points = new List<FPoint>();
+            for (int i = 0; i < StepCount; i++)
+            {
+                long ts = StepTime(i);
+                var (lo, hi) = rs.Window(ts);
+                if (hi <= lo) continue;
+                long rangeEnd = ReferenceTime(modifiers, ts);
+                // predict_linear's intercept is at the step time, even when @ moves the window.
+                var window = new RangeFunctions.Window(rangeEnd - rangeMs, rangeEnd, rangeMs, ts, param?[i] ?? 0);
+                if (RangeFunctions.TryEval(name, span[lo..hi], window, out double v)) points.Add(new FPoint(ts, v));
+            }
+            if (points.Count > 0) result.Add(new Series(dropName ? rs.Labels.Without(LabelSet.MetricName) : rs.Labels, points));
+        }
+        return dropName ? MergeDuplicates(result) : result;
+    }
+
+    /// <summary>Labels absent() reports: equality matchers of the selector, except names matched more than once or otherwise.</summary>
+    private static LabelSet AbsentLabels(Expr arg)
+    {
+        LabelMatcher[] matchers = Unwrap(arg) switch
+        {
+            VectorSelector vs => vs.Matchers,
+            MatrixSelector ms => ms.Selector.Matchers,
+            _ => [],
+        };
+        var b = new LabelSetBuilder();
+        var has = new HashSet<string>();
+        foreach (var m in matchers)
+        {
+            if (m.Name == LabelSet.MetricName) continue;
+            if (m.Type == LabelMatchType.Equal && has.Add(m.Name)) b.Set(m.Name, m.Value);
+            else b.Delete(m.Name);
+        }
+        return b.Build();
+    }
+
+    private List<Series> EvalAbsent(Call c)
+    {
+        var labels = AbsentLabels(c.Args[0]);
+        var present = new HashSet<long>();
+        foreach (var s in Eval(c.Args[0])) foreach (var p in s.Points) present.Add(p.T);
+        var points = new List<FPoint>();
+        for (int i = 0; i < StepCount; i++) if (!present.Contains(StepTime(i))) points.Add(new FPoint(StepTime(i), 1));
+        return points.Count == 0 ? [] : [new Series(labels, points)];
+    }
+
+    private List<Series> EvalAbsentOverTime(Call c)
+    {
+        var labels = AbsentLabels(c.Args[0]);
+        var series = LoadRangeVector(c.Args[0]);
+        var points = new List<FPoint>();
+        for (int i = 0; i < StepCount; i++)
+        {
+            long ts = StepTime(i);
+            bool any = false;
+            foreach (var rs in series)
+            {
+                var (lo, hi) = rs.Window(ts);
+                if (hi > lo) { any = true; break; }
+            }
+            if (!any) points.Add(new FPoint(ts, 1));
+        }
+        return points.Count == 0 ? [] : [new Series(labels, points)];
+    }
+
+    private List<Series> EvalHistogramQuantile(Call c)
+    {
+        var withoutLe = new Dictionary<LabelSet, (LabelSet Key, LabelSet Output, double UpperBound, bool Valid)>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
+        return RangeEval((args, ts, output) =>
+        {
+            if (args[0].Count == 0) return true;
+            double q = args[0][0].F;
+            var groups = new Dictionary<LabelSet, (LabelSet Output, List<HistogramQuantile.Bucket> Buckets)>();
+            var order = new List<LabelSet>();
+            foreach (var s in args[1])
+            {
+                if (!withoutLe.TryGetValue(s.Metric, out var info))
+                {
+                    var le = s.Metric.Get("le");
+                    bool valid = le is not null && Parser.Literals.TryParseNumber(le, out double ub);
+                    Parser.Literals.TryParseNumber(le ?? "", out ub);
+                    var key = s.Metric.Without("le");
+                    info = (key, key.Without(LabelSet.MetricName), ub, valid);
+                    withoutLe[s.Metric] = info;
+                }
+                if (!info.Valid)
+                {
+                    Warn($"PromQL warning: bucket label \"le\" is missing or has a malformed value of \"{s.Metric.Get("le")}\" for metric name \"{s.Metric.MetricNameOrEmpty}\"");
+                    continue;
+                }
+                if (!groups.TryGetValue(info.Key, out var g))
+                {
+                    g = (info.Output, new List<HistogramQuantile.Bucket>());
+                    groups[info.Key] = g;
+                    order.Add(info.Key);
+                }
+                g.Buckets.Add(new HistogramQuantile.Bucket(info.UpperBound, s.F));
+            }
+            foreach (var key in order)
+            {
+                var g = groups[key];
+                output.Add(new Sample(g.Output, ts, HistogramQuantile.Of(q, g.Buckets)));
+            }
+            return true;
+        }, c.Args[0], c.Args[1]);
+    }
+
+    private static Regex CompileAnchored(string pattern, string function)
+    {
+        try
+        {
+            return new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new QueryException(QueryErrorKind.BadData, $"invalid regular expression in {function}(): {ex.Message}");
+        }
+    }
+
+    private List<Series> EvalLabelReplace(Call c)
+    {
+        string dst = StringArg(c.Args[1]), replacement = StringArg(c.Args[2]), src = StringArg(c.Args[3]), pattern = StringArg(c.Args[4]);
+        var regex = CompileAnchored(pattern, "label_replace");
+        if (!IsValidLabelName(dst)) throw new QueryException(QueryErrorKind.BadData, $"invalid destination label name in label_replace(): {dst}");
+        var cache = new Dictionary<LabelSet, LabelSet>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
+        return RangeEval((args, ts, output) =>
+        {
+            foreach (var s in args[0])
+            {
+                if (!cache.TryGetValue(s.Metric, out var metric))
+                {
+                    metric = s.Metric;
+                    var m = regex.Match(s.Metric.Get(src) ?? "");
+                    if (m.Success)
+                    {
+                        var value = ExpandTemplate(replacement, m, regex);
+                        var b = new LabelSetBuilder().Reset(s.Metric);
+                        if (value.Length == 0) b.Delete(dst); else b.Set(dst, value);
+                        metric = b.Build();
+                    }
+                    cache[s.Metric] = metric;
+                }
+                output.Add(new Sample(metric, ts, s.F));
+            }
+            return true;
+        }, c.Args[0]);
+    }
+
+    private List<Series> EvalLabelJoin(Call c)
+    {
+        string dst = StringArg(c.Args[1]), sep = StringArg(c.Args[2]);
+        var srcs = c.Args.Skip(3).Select(StringArg).ToArray();
+        foreach (var s in srcs)
+            if (!IsValidLabelName(s)) throw new QueryException(QueryErrorKind.BadData, $"invalid source label name in label_join(): {s}");
+        if (!IsValidLabelName(dst)) throw new QueryException(QueryErrorKind.BadData, $"invalid destination label name in label_join(): {dst}");
+        var cache = new Dictionary<LabelSet, LabelSet>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
+        return RangeEval((args, ts, output) =>
+        {
+            foreach (var s in args[0])
+            {
+                if (!cache.TryGetValue(s.Metric, out var metric))
+                {
+                    var value = string.Join(sep, srcs.Select(n => s.Metric.Get(n) ?? ""));
+                    var b = new LabelSetBuilder().Reset(s.Metric);
+                    if (value.Length == 0) b.Delete(dst); else b.Set(dst, value);
+                    cache[s.Metric] = metric = b.Build();
+                }
+                output.Add(new Sample(metric, ts, s.F));
+            }
+            return true;
+        }, c.Args[0]);
+    }
+
+    private static string StringArg(Expr e) => Unwrap(e) is StringLiteral s ? s.Value
+        : throw QueryException.Execution("expected a string literal argument");
+
+    /// <summary>Go's Regexp.Expand: <c>$1</c>, <c>${1}</c>, <c>$name</c>, <c>${name}</c>, <c>$$</c>; a name is the longest run of word characters.</summary>
+    internal static string ExpandTemplate(string template, Match m, Regex regex)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < template.Length; i++)
+        {
+            char ch = template[i];
+            if (ch != '$' || i + 1 >= template.Length) { sb.Append(ch); continue; }
+            char next = template[i + 1];
+            if (next == '$') { sb.Append('$'); i++; continue; }
+            string name;
+            int end;
+            if (next == '{')
+            {
+                int close = template.IndexOf('}', i + 2);
+                if (close < 0) { sb.Append(ch); continue; }
+                name = template[(i + 2)..close];
+                end = close;
+                if (name.Length == 0 || !name.All(x => char.IsAsciiLetterOrDigit(x) || x == '_')) { sb.Append(ch); continue; }
+            }
+            else
+            {
+                int j = i + 1;
+                while (j < template.Length && (char.IsAsciiLetterOrDigit(template[j]) || template[j] == '_')) j++;
+                if (j == i + 1) { sb.Append(ch); continue; }
+                name = template[(i + 1)..j];
+                end = j - 1;
+            }
+            if (int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+            {
+                if (index < m.Groups.Count && m.Groups[index].Success) sb.Append(m.Groups[index].Value);
+            }
+            else if (regex.GroupNumberFromName(name) >= 0 && m.Groups[name].Success)
+            {
+                sb.Append(m.Groups[name].Value);
+            }
+            i = end;
+        }
+        return sb.ToString();
+    }
+}
