@@ -29,6 +29,8 @@ ensure_build_deps() {
 ensure_test_deps() {
   # Real peers the end-to-end tests compare with (Debian packages); tests skip a peer only if it is missing.
   command -v prometheus-node-exporter >/dev/null || [ -x /usr/bin/prometheus-node-exporter ] || apt_install prometheus-node-exporter || true
+  # promtool ships in Debian's prometheus package (the daemon it also installs is not started by the tests).
+  [ -x /usr/bin/promtool ] || apt_install --no-install-recommends prometheus || true
   command -v python3 >/dev/null || apt_install python3 || true
 }
 

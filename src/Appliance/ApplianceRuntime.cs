@@ -31,6 +31,11 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     public IStorage Storage => Tsdb;
     public ScrapeManager Scrape { get; }
     public DateTimeOffset StartTime { get; } = DateTimeOffset.UtcNow;
+    private readonly HeapTrimmer _heapTrimmer = new(TimeSpan.FromSeconds(30));
+    public Query.PromQl.Engine.QueryEngine Engine { get; private init; } = null!;
+    public MetadataStore Metadata { get; private init; } = null!;
+    public bool LastReloadSucceeded { get; private set; } = true;
+    public DateTimeOffset LastConfigTime { get; private set; } = DateTimeOffset.UtcNow;
 
     public static ApplianceRuntime Open(PrometheusConfig config, string? configPath, string dataDir)
     {
@@ -47,9 +52,16 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             ApplianceMetrics.StorageBytes.Set(tsdb.DiskBytes());
             ApplianceMetrics.HeadSeries.Set(tsdb.SeriesCount);
         });
-        // A per-process seed keeps target offsets stable for a given data dir across restarts.
-        ulong seed = (ulong)Path.GetFullPath(dataDir).GetHashCode() & 0xFFFFFFFF;
-        return new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed));
+        // A seed from the data dir's path keeps target offsets stable across restarts (string.GetHashCode is
+        // randomised per process, so FNV-1a).
+        ulong seed = 14695981039346656037UL;
+        foreach (char c in Path.GetFullPath(dataDir)) { seed ^= c; seed *= 1099511628211UL; }
+        var metadata = new MetadataStore();
+        var engine = new Query.PromQl.Engine.QueryEngine(tsdb, new Query.PromQl.Engine.EngineOptions
+        {
+            DefaultSubqueryStepMs = (long)config.Global.EvaluationInterval.TotalMilliseconds,
+        });
+        return new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata)) { Engine = engine, Metadata = metadata };
     }
 
     public Task StartAsync() => Scrape.ApplyConfigAsync(_config);
@@ -64,12 +76,15 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             var next = ConfigLoader.LoadFile(ConfigPath);
             await Scrape.ApplyConfigAsync(next).ConfigureAwait(false);
             _config = next;
+            LastReloadSucceeded = true;
+            LastConfigTime = DateTimeOffset.UtcNow;
             ApplianceMetrics.ConfigReloads.WithLabels("success").Inc();
             Log.Information("Configuration reloaded from {Path}", ConfigPath);
             return null;
         }
         catch (ConfigException ex)
         {
+            LastReloadSucceeded = false;
             ApplianceMetrics.ConfigReloads.WithLabels("failure").Inc();
             Log.Error("Reloading configuration failed, keeping the previous one: {Error}", ex.Message);
             return ex.Message;
@@ -82,6 +97,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _heapTrimmer.Dispose();
         await Scrape.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();
     }

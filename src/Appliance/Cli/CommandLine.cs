@@ -12,6 +12,8 @@ public static class CommandLine
             ServeCommand.Create(),
             CheckCommand.Create(),
             ImportCommand.Create(),
+            QueryCommand.CreateInstant(),
+            QueryCommand.CreateRange(),
             VersionCommand.Create(),
         };
         var parse = root.Parse(args);

@@ -42,7 +42,28 @@ public sealed record BuildInfoData(
 
 public sealed record ConfigData([property: JsonPropertyName("yaml")] string Yaml);
 
+public sealed record MetadataJson(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("help")] string Help,
+    [property: JsonPropertyName("unit")] string Unit);
+
+public sealed record RuntimeInfoJson(
+    [property: JsonPropertyName("startTime")] string StartTime,
+    [property: JsonPropertyName("CWD")] string Cwd,
+    [property: JsonPropertyName("reloadConfigSuccess")] bool ReloadConfigSuccess,
+    [property: JsonPropertyName("lastConfigTime")] string LastConfigTime,
+    [property: JsonPropertyName("corruptionCount")] long CorruptionCount,
+    [property: JsonPropertyName("goroutineCount")] int GoroutineCount,
+    [property: JsonPropertyName("GOMAXPROCS")] int GoMaxProcs,
+    [property: JsonPropertyName("GOMEMLIMIT")] string GoMemLimit,
+    [property: JsonPropertyName("GOGC")] string GoGc,
+    [property: JsonPropertyName("GODEBUG")] string GoDebug,
+    [property: JsonPropertyName("storageRetention")] string StorageRetention);
+
 [JsonSerializable(typeof(ApiResponse<TargetsData>))]
+[JsonSerializable(typeof(ApiResponse<IReadOnlyDictionary<string, IReadOnlyList<MetadataJson>>>))]
+[JsonSerializable(typeof(ApiResponse<IReadOnlyDictionary<string, string>>))]
+[JsonSerializable(typeof(ApiResponse<RuntimeInfoJson>))]
 [JsonSerializable(typeof(ApiResponse<IReadOnlyList<IReadOnlyDictionary<string, string>>>))]
 [JsonSerializable(typeof(ApiResponse<IReadOnlyList<string>>))]
 [JsonSerializable(typeof(ApiResponse<BuildInfoData>))]

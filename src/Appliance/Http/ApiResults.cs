@@ -15,7 +15,7 @@ public static class ApiResults
             ApiErrorType.BadData => ("bad_data", 400),
             ApiErrorType.Execution => ("execution", 422),
             ApiErrorType.Timeout => ("timeout", 503),
-            ApiErrorType.Canceled => ("canceled", 503),
+            ApiErrorType.Canceled => ("canceled", 499),
             ApiErrorType.NotFound => ("not_found", 404),
             ApiErrorType.Unavailable => ("unavailable", 503),
             _ => ("internal", 500),

@@ -34,6 +34,8 @@ public static class WebServer
         });
         LifecycleEndpoints.Map(app, gate);
         PrometheusApi.Map(app, gate);
+        QueryApi.Map(app, gate);
+        FederateEndpoint.Map(app, gate);
         UiEndpoints.Map(app);
         return app;
     }

@@ -35,10 +35,17 @@ public sealed class ScrapeLoop : IAsyncDisposable
     private byte[] _body = new byte[64 * 1024];
     private readonly Prometheus.Counter.Child _scrapesSucceeded, _scrapesFailed;
     private Thread? _thread;
+    private readonly MetadataStore? _metadata;
+    private Dictionary<string, MetricMetadata>? _families;
+    private int _scrapesUntilMetadata;
+
+    /// <summary>Metadata rarely changes: it is read on the first scrape and then every this many, so steady scrapes make no strings for it.</summary>
+    private const int MetadataEveryScrapes = 60;
 
     public ScrapeLoop(ScrapeTarget target, ScrapeHttpOptions http, IAppendable storage, Relabeler metricRelabeler,
-        bool honorLabels, bool honorTimestamps, int sampleLimit)
+        bool honorLabels, bool honorTimestamps, int sampleLimit, MetadataStore? metadata = null)
     {
+        _metadata = metadata;
         _target = target;
         _http = new ScrapeHttpClient(http);
         _storage = storage;
@@ -162,13 +169,18 @@ public sealed class ScrapeLoop : IAsyncDisposable
     private (int Scraped, int PostRelabel, int Added) AppendBody(IAppender app, int length, bool openMetrics, long tsMs)
     {
         _parser.Reset(_body, length, openMetrics);
+        if (_metadata is not null && --_scrapesUntilMetadata <= 0) _families = new Dictionary<string, MetricMetadata>(StringComparer.Ordinal);
         int scraped = 0, post = 0, added = 0;
         EntryKind kind;
         while (true)
         {
             _parser.SetKeyHint(_cache.ExpectedKey);
             if ((kind = _parser.Next()) == EntryKind.None) break;
-            if (kind != EntryKind.Series) continue;
+            if (kind != EntryKind.Series)
+            {
+                if (_families is not null && kind is EntryKind.Help or EntryKind.Type or EntryKind.Unit) RecordMetadata(kind);
+                continue;
+            }
             scraped++;
             if (!_cache.TryGet(_parser.SeriesKey, _parser.KeyMatchedHint, out var entry))
             {
@@ -184,7 +196,26 @@ public sealed class ScrapeLoop : IAsyncDisposable
             app.Append(ref entry.Ref, entry.Labels, t, _parser.Value);
         }
         foreach (var e in _cache.Disappeared()) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
+        if (_families is not null)
+        {
+            _metadata!.Replace(_target.Key, _families);
+            _families = null;
+            _scrapesUntilMetadata = MetadataEveryScrapes;
+        }
         return (scraped, post, added);
+    }
+
+    private void RecordMetadata(EntryKind kind)
+    {
+        var families = _families!;
+        var name = _parser.MetricFamily;
+        var md = families.GetValueOrDefault(name) ?? new MetricMetadata("unknown", "", "");
+        families[name] = kind switch
+        {
+            EntryKind.Type => md with { Type = _parser.MetaText == "untyped" ? "unknown" : _parser.MetaText },
+            EntryKind.Help => md with { Help = _parser.MetaText },
+            _ => md with { Unit = _parser.MetaText },
+        };
     }
 
     /// <summary>Scraped labels merged with the target's (honor_labels or exported_ renaming), then metric relabeling.</summary>
@@ -223,6 +254,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_thread is not null) await Task.Run(() => _thread.Join()).ConfigureAwait(false);
         _http.Dispose();
+        _metadata?.Remove(_target.Key);
         _stop.Dispose();
     }
 

@@ -4,7 +4,7 @@ using Mlobs.Storage;
 namespace Mlobs.Appliance.Scrape;
 
 /// <summary>Owns one <see cref="ScrapePool"/> per scrape config and swaps them on config reload (scrape/manager.go).</summary>
-public sealed class ScrapeManager(IAppendable storage, ulong offsetSeed) : IAsyncDisposable
+public sealed class ScrapeManager(IAppendable storage, ulong offsetSeed, MetadataStore? metadata = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, ScrapePool> _pools = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -35,7 +35,7 @@ public sealed class ScrapeManager(IAppendable storage, ulong offsetSeed) : IAsyn
                 lock (_pools) _pools.TryGetValue(job, out existing);
                 if (existing is not null && ScrapeConfigsEqual(existing.Config, sc)) continue;
                 if (existing is not null) await existing.DisposeAsync().ConfigureAwait(false);
-                var pool = new ScrapePool(sc, dir, storage, offsetSeed);
+                var pool = new ScrapePool(sc, dir, storage, offsetSeed, metadata);
                 lock (_pools) _pools[job] = pool;
                 await pool.StartAsync().ConfigureAwait(false);
             }

@@ -13,6 +13,7 @@ public sealed class ScrapePool : IAsyncDisposable
 {
     private readonly IAppendable _storage;
     private readonly ulong _seed;
+    private readonly MetadataStore? _metadata;
     private readonly ScrapeHttpOptions _http;
     private readonly Relabeler _targetRelabeler, _metricRelabeler;
     private readonly List<FileSdDiscoverer> _fileSd;
@@ -22,11 +23,12 @@ public sealed class ScrapePool : IAsyncDisposable
     private List<DroppedTarget> _dropped = [];
     private Task? _discovery;
 
-    public ScrapePool(ScrapeConfig config, string configDirectory, IAppendable storage, ulong seed)
+    public ScrapePool(ScrapeConfig config, string configDirectory, IAppendable storage, ulong seed, MetadataStore? metadata = null)
     {
         Config = config;
         _storage = storage;
         _seed = seed;
+        _metadata = metadata;
         _targetRelabeler = new Relabeler(config.RelabelConfigs);
         _metricRelabeler = new Relabeler(config.MetricRelabelConfigs);
         _fileSd = config.FileSdConfigs.Select(c => new FileSdDiscoverer(c, configDirectory)).ToList();
@@ -86,7 +88,7 @@ public sealed class ScrapePool : IAsyncDisposable
                 foreach (var (key, target) in wanted)
                 {
                     if (_loops.ContainsKey(key)) continue;
-                    var loop = new ScrapeLoop(target, _http, _storage, _metricRelabeler, Config.HonorLabels, Config.HonorTimestamps, Config.SampleLimit);
+                    var loop = new ScrapeLoop(target, _http, _storage, _metricRelabeler, Config.HonorLabels, Config.HonorTimestamps, Config.SampleLimit, _metadata);
                     _loops[key] = loop;
                     loop.Start(_seed);
                 }

@@ -36,7 +36,7 @@ internal sealed partial class Evaluator
         if (a.Op == AggregateOp.CountValues)
         {
             var label = ((StringLiteral)Unwrap(a.Param!)).Value;
-            if (!IsValidLabelName(label)) throw QueryException.Execution($"invalid label name \"{label}\"");
+            if (!IsValidLabelName(label)) throw QueryException.Execution($"invalid label name {Parser.GoBytes.Quote(label)}");
             return RangeEval((args, ts, output) =>
             {
                 var counts = new Dictionary<LabelSet, int>();
@@ -186,36 +186,8 @@ internal sealed partial class Evaluator
         }
     }
 
-    internal static string FormatValue(double v) =>
-        double.IsPositiveInfinity(v) ? "+Inf" : double.IsNegativeInfinity(v) ? "-Inf" : double.IsNaN(v) ? "NaN"
-        : v.ToString("R", CultureInfo.InvariantCulture) is var s && s.Contains('E') ? FormatGoFloat(v) : v.ToString("R", CultureInfo.InvariantCulture);
+    internal static string FormatValue(double v) => ValueFormat.Float(v);
 
-    /// <summary>Go's strconv.FormatFloat(v, 'f', -1, 64): shortest round-trip digits, never exponent notation.</summary>
-    private static string FormatGoFloat(double v)
-    {
-        var r = v.ToString("R", CultureInfo.InvariantCulture);
-        int e = r.IndexOf('E');
-        if (e < 0) return r;
-        var mantissa = r[..e];
-        int exp = int.Parse(r[(e + 1)..], CultureInfo.InvariantCulture);
-        bool neg = mantissa.StartsWith('-');
-        if (neg) mantissa = mantissa[1..];
-        var digits = mantissa.Replace(".", "");
-        int point = (mantissa.IndexOf('.') is var d && d >= 0 ? d : mantissa.Length) + exp;
-        string result = point <= 0 ? "0." + new string('0', -point) + digits
-            : point >= digits.Length ? digits + new string('0', point - digits.Length)
-            : digits[..point] + "." + digits[point..];
-        return neg ? "-" + result : result;
-    }
-
-    internal static bool IsValidLabelName(string name)
-    {
-        if (name.Length == 0) return false;
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (!(char.IsAsciiLetter(c) || c == '_' || i > 0 && char.IsAsciiDigit(c))) return false;
-        }
-        return true;
-    }
+    /// <summary>Prometheus 3 label names: any non-empty valid UTF-8.</summary>
+    internal static bool IsValidLabelName(string name) => name.Length > 0 && Parser.GoBytes.IsValidUtf8(name);
 }

@@ -10,6 +10,8 @@ namespace Mlobs.Query.PromQl.Parser;
 public sealed class Lexer(string input)
 {
     private int _pos;
+    private int _parenDepth;
+    private bool _insideBraces;
 
     public List<Token> Tokenize()
     {
@@ -25,15 +27,32 @@ public sealed class Lexer(string input)
     private Token NextToken()
     {
         SkipSpaceAndComments();
-        if (_pos >= input.Length) return new Token(TokenKind.Eof, "", _pos);
+        if (_pos >= input.Length)
+        {
+            // As Prometheus's lexer: unbalanced parentheses are reported where the input ends.
+            if (_insideBraces) throw new ParseException(input, _pos, "unexpected end of input inside braces");
+            if (_parenDepth != 0) throw new ParseException(input, _pos, "unclosed left parenthesis");
+            return new Token(TokenKind.Eof, "", _pos);
+        }
         int start = _pos;
         char c = input[_pos];
         switch (c)
         {
-            case '(': _pos++; return new Token(TokenKind.LeftParen, "(", start);
-            case ')': _pos++; return new Token(TokenKind.RightParen, ")", start);
-            case '{': _pos++; return new Token(TokenKind.LeftBrace, "{", start);
-            case '}': _pos++; return new Token(TokenKind.RightBrace, "}", start);
+            case '(': _pos++; _parenDepth++; return new Token(TokenKind.LeftParen, "(", start);
+            case ')':
+                _pos++;
+                if (--_parenDepth < 0) throw new ParseException(input, start, "unexpected right parenthesis ')'");
+                return new Token(TokenKind.RightParen, ")", start);
+            case '{':
+                _pos++;
+                if (_insideBraces) throw new ParseException(input, start, "unexpected left brace '{'");
+                _insideBraces = true;
+                return new Token(TokenKind.LeftBrace, "{", start);
+            case '}':
+                _pos++;
+                if (!_insideBraces) throw new ParseException(input, start, "unexpected right brace '}'");
+                _insideBraces = false;
+                return new Token(TokenKind.RightBrace, "}", start);
             case '[': _pos++; return new Token(TokenKind.LeftBracket, "[", start);
             case ']': _pos++; return new Token(TokenKind.RightBracket, "]", start);
             case ',': _pos++; return new Token(TokenKind.Comma, ",", start);
@@ -153,7 +172,7 @@ public sealed class Lexer(string input)
         {
             if (_pos >= input.Length) throw new ParseException(input, start, "unterminated quoted string");
             char c = input[_pos++];
-            if (c == quote) return sb.ToString();
+            if (c == quote) return GoBytes.DecodeEscapedBytes(sb.ToString());
             if (quote == '`') { sb.Append(c); continue; }
             if (c == '\n') throw new ParseException(input, start, "unterminated quoted string");
             if (c != '\\') { sb.Append(c); continue; }
@@ -171,7 +190,7 @@ public sealed class Lexer(string input)
                 case '\\': sb.Append('\\'); break;
                 case '"' when quote == '"': sb.Append('"'); break;
                 case '\'' when quote == '\'': sb.Append('\''); break;
-                case 'x': sb.Append((char)ReadHex(2, start)); break;
+                case 'x': sb.Append(GoBytes.EscapedByte(ReadHex(2, start))); break;
                 case 'u': sb.Append(char.ConvertFromUtf32(ReadHex(4, start))); break;
                 case 'U': sb.Append(char.ConvertFromUtf32(ReadHex(8, start))); break;
                 case >= '0' and <= '7':
@@ -181,7 +200,7 @@ public sealed class Lexer(string input)
                         if (_pos >= input.Length || input[_pos] is < '0' or > '7') throw new ParseException(input, _pos, "invalid escape sequence");
                         v = v * 8 + (input[_pos++] - '0');
                     }
-                    sb.Append((char)v);
+                    sb.Append(GoBytes.EscapedByte(v));
                     break;
                 default: throw new ParseException(input, _pos - 2, $"unknown escape sequence '{e}'");
             }

@@ -23,7 +23,7 @@ public class SeriesSelectorParserTests
     }
 
     [Theory]
-    [InlineData("up{", "1:4: parse error: unexpected end of input in label matching, expected label")]
+    [InlineData("up{", "1:4: parse error: unexpected end of input inside braces")]
     [InlineData("{job=~\".*\"}", "1:1: parse error: vector selector must contain at least one non-empty matcher")]
     [InlineData("up{job=5}", "1:8: parse error: unexpected number \"5\" in label matching, expected string")]
     [InlineData("up{job=\"a\"} + 1", "1:13: parse error: unexpected \"+\"")]

@@ -1,0 +1,131 @@
+using System.Globalization;
+using Microsoft.Extensions.Primitives;
+using Mlobs.Query.PromQl.Engine;
+using Mlobs.Query.PromQl.Parser;
+
+namespace Mlobs.Appliance.Http;
+
+/// <summary>The PromQL endpoints of the Prometheus API: query, query_range, and the calls Grafana makes around them.</summary>
+public static class QueryApi
+{
+    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapMethods("/query", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => InstantAsync(gate.Runtime, req)));
+        api.MapMethods("/query_range", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => RangeAsync(gate.Runtime, req)));
+        api.MapMethods("/query_exemplars", ["GET", "POST"], () =>
+            ApiResults.Success<IReadOnlyList<string>>([], ApiJsonContext.Api.ApiResponseIReadOnlyListString));
+        api.MapGet("/metadata", (HttpRequest req) => ApiResults.Guard(() => Metadata(gate.Runtime, req)));
+        api.MapGet("/status/runtimeinfo", () => ApiResults.Guard(() => RuntimeInfo(gate.Runtime)));
+        api.MapGet("/status/flags", () => ApiResults.Guard(() => Flags(gate.Runtime)));
+    }
+
+    private static async Task<IResult> InstantAsync(ApplianceRuntime runtime, HttpRequest req)
+    {
+        var p = await ApiParameters.ReadAsync(req).ConfigureAwait(false);
+        var query = Required(p, "query");
+        long time = ApiParameters.ParseTime(p, "time", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var timeout = OptionalDuration(p, "timeout");
+        return Run(() => runtime.Engine.Instant(query, time, timeout, req.HttpContext.RequestAborted));
+    }
+
+    private static async Task<IResult> RangeAsync(ApplianceRuntime runtime, HttpRequest req)
+    {
+        var p = await ApiParameters.ReadAsync(req).ConfigureAwait(false);
+        var query = Required(p, "query");
+        if (!p.ContainsKey("start")) throw ApiException.BadData("invalid parameter \"start\": cannot parse \"\" to a valid timestamp");
+        if (!p.ContainsKey("end")) throw ApiException.BadData("invalid parameter \"end\": cannot parse \"\" to a valid timestamp");
+        long start = ApiParameters.ParseTime(p, "start", 0), end = ApiParameters.ParseTime(p, "end", 0);
+        if (end < start) throw ApiException.BadData("invalid parameter \"end\": end timestamp must not be before start time");
+        var stepText = p.TryGetValue("step", out var sv) ? sv.ToString() : "";
+        if (!TryParseDuration(stepText, out long step)) throw ApiException.BadData($"invalid parameter \"step\": cannot parse \"{stepText}\" to a valid duration");
+        if (step <= 0) throw ApiException.BadData("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer");
+        if ((end - start) / step > 11000)
+            throw ApiException.BadData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        var timeout = OptionalDuration(p, "timeout");
+        return Run(() => runtime.Engine.Range(query, start, end, step, timeout, req.HttpContext.RequestAborted));
+    }
+
+    private static IResult Run(Func<QueryResult> query)
+    {
+        try
+        {
+            return new QueryResultJson(query());
+        }
+        catch (QueryException ex)
+        {
+            throw new ApiException(ex.Kind switch
+            {
+                QueryErrorKind.BadData => ApiErrorType.BadData,
+                QueryErrorKind.Timeout => ApiErrorType.Timeout,
+                QueryErrorKind.Canceled => ApiErrorType.Canceled,
+                _ => ApiErrorType.Execution,
+            }, ex.Message);
+        }
+    }
+
+    private static string Required(Dictionary<string, StringValues> p, string name)
+    {
+        if (!p.TryGetValue(name, out var v) || StringValues.IsNullOrEmpty(v))
+            throw ApiException.BadData($"invalid parameter \"{name}\": parse error: no expression found in input");
+        return v[0]!;
+    }
+
+    private static TimeSpan? OptionalDuration(Dictionary<string, StringValues> p, string name)
+    {
+        if (!p.TryGetValue(name, out var v) || StringValues.IsNullOrEmpty(v)) return null;
+        if (!TryParseDuration(v[0]!, out long ms)) throw ApiException.BadData($"invalid parameter \"{name}\": cannot parse \"{v[0]}\" to a valid duration");
+        return TimeSpan.FromMilliseconds(ms);
+    }
+
+    /// <summary>A step or timeout: float seconds (<c>15</c>, <c>0.5</c>) or a Prometheus duration (<c>1m30s</c>).</summary>
+    public static bool TryParseDuration(string s, out long ms)
+    {
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double secs))
+        {
+            ms = (long)Math.Round(secs * 1000);
+            return double.IsFinite(secs) && Math.Abs(secs * 1000) < long.MaxValue;
+        }
+        return Literals.TryParseDuration(s, out ms);
+    }
+
+    private static IResult Metadata(ApplianceRuntime runtime, HttpRequest req)
+    {
+        var metric = req.Query["metric"].ToString();
+        int limit = int.TryParse(req.Query["limit"], out var l) ? l : -1;
+        int limitPerMetric = int.TryParse(req.Query["limit_per_metric"], out var lpm) ? lpm : -1;
+        var result = new SortedDictionary<string, IReadOnlyList<MetadataJson>>(StringComparer.Ordinal);
+        foreach (var (name, entries) in runtime.Metadata.Snapshot())
+        {
+            if (metric.Length > 0 && name != metric) continue;
+            if (limit >= 0 && result.Count >= limit) break;
+            var list = entries.Select(e => new MetadataJson(e.Type, e.Help, e.Unit));
+            result[name] = (limitPerMetric >= 0 ? list.Take(limitPerMetric) : list).ToList();
+        }
+        return ApiResults.Success<IReadOnlyDictionary<string, IReadOnlyList<MetadataJson>>>(result, ApiJsonContext.Api.ApiResponseIReadOnlyDictionaryStringIReadOnlyListMetadataJson);
+    }
+
+    private static IResult RuntimeInfo(ApplianceRuntime runtime) => ApiResults.Success(new RuntimeInfoJson(
+        runtime.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        Environment.CurrentDirectory, runtime.LastReloadSucceeded,
+        runtime.LastConfigTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        0, Environment.CurrentManagedThreadId, Environment.ProcessorCount, "", "", "",
+        Literals.FormatDuration((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds)), ApiJsonContext.Api.ApiResponseRuntimeInfoJson);
+
+    private static IResult Flags(ApplianceRuntime runtime)
+    {
+        var o = runtime.Engine.Options;
+        var flags = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["config.file"] = runtime.ConfigPath ?? "(embedded)",
+            ["storage.tsdb.path"] = runtime.Tsdb.Options.Directory,
+            ["storage.tsdb.retention.time"] = Literals.FormatDuration((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds),
+            ["storage.tsdb.retention.size"] = runtime.Config.Mlobs.RetentionBytes.ToString(CultureInfo.InvariantCulture) + "B",
+            ["query.lookback-delta"] = Literals.FormatDuration(o.LookbackDeltaMs),
+            ["query.max-samples"] = o.MaxSamples.ToString(CultureInfo.InvariantCulture),
+            ["query.max-concurrency"] = o.MaxConcurrent.ToString(CultureInfo.InvariantCulture),
+            ["query.timeout"] = Literals.FormatDuration((long)o.Timeout.TotalMilliseconds),
+        };
+        return ApiResults.Success<IReadOnlyDictionary<string, string>>(flags, ApiJsonContext.Api.ApiResponseIReadOnlyDictionaryStringString);
+    }
+}

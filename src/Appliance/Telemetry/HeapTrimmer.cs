@@ -1,0 +1,24 @@
+using System.Runtime;
+
+namespace Mlobs.Appliance.Telemetry;
+
+/// <summary>
+/// Periodically runs a full compacting collection. The head's finished chunks live for minutes and then become
+/// garbage in gen2, which a workstation GC collects rarely; on a box sized for 10k series that garbage was a
+/// fifth of the resident memory. One full collection of a ~25 MB heap a minute costs well under 0.1% of a core.
+/// </summary>
+public sealed class HeapTrimmer : IDisposable
+{
+    private readonly Timer _timer;
+
+    public HeapTrimmer(TimeSpan interval) =>
+        _timer = new Timer(_ => Trim(), null, interval, interval);
+
+    private static void Trim()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
+
+    public void Dispose() => _timer.Dispose();
+}
