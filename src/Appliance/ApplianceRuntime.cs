@@ -51,6 +51,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         {
             ApplianceMetrics.StorageBytes.Set(tsdb.DiskBytes());
             ApplianceMetrics.HeadSeries.Set(tsdb.SeriesCount);
+            ApplianceMetrics.UpdateGcStats();
         });
         // A seed from the data dir's path keeps target offsets stable across restarts (string.GetHashCode is
         // randomised per process, so FNV-1a).

@@ -20,6 +20,27 @@ public static class ApplianceMetrics
     public static readonly Gauge HeadSeries = Metrics.CreateGauge(
         "mlobs_tsdb_head_series", "Series known to the TSDB.");
 
+    public static readonly Gauge GcHeapBytes = Metrics.CreateGauge(
+        "mlobs_gc_heap_bytes", "Managed heap after the last collection, by generation (gen0, gen1, gen2, loh, poh) and kind (size, fragmentation).",
+        new GaugeConfiguration { LabelNames = ["generation", "kind"] });
+
+    public static readonly Gauge GcCommittedBytes = Metrics.CreateGauge(
+        "mlobs_gc_committed_bytes", "Memory the garbage collector has committed.");
+
+    /// <summary>Per-generation sizes from the last collection, so memory growth can be told apart from garbage.</summary>
+    public static void UpdateGcStats()
+    {
+        var info = GC.GetGCMemoryInfo();
+        string[] names = ["gen0", "gen1", "gen2", "loh", "poh"];
+        var gens = info.GenerationInfo;
+        for (int i = 0; i < gens.Length && i < names.Length; i++)
+        {
+            GcHeapBytes.WithLabels(names[i], "size").Set(gens[i].SizeAfterBytes);
+            GcHeapBytes.WithLabels(names[i], "fragmentation").Set(gens[i].FragmentationAfterBytes);
+        }
+        GcCommittedBytes.Set(info.TotalCommittedBytes);
+    }
+
     public static readonly Counter HttpRequests = Metrics.CreateCounter(
         "mlobs_http_requests_total", "HTTP requests served, by handler and status code.", new CounterConfiguration { LabelNames = ["handler", "code"] });
 

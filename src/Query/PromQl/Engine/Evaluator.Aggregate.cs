@@ -1,6 +1,7 @@
 using System.Globalization;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Storage.Labels;
+using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;
 
@@ -31,6 +32,22 @@ internal sealed partial class Evaluator
             g = b.Build();
             groupLabels[metric] = g;
             return g;
+        }
+
+        if (a.Param is null && a.Op is AggregateOp.Sum or AggregateOp.Count or AggregateOp.Min or AggregateOp.Max or AggregateOp.Group
+            && Unwrap(a.Inner) is Call inner && inner.Func.Name != "absent_over_time"
+            && Array.FindIndex(inner.Args, x => x.Type == ValueType.Matrix) is var mi && mi >= 0)
+        {
+            var fused = new AggregatingSink(a.Op, StepCount, StepTime, GroupOf);
+            try
+            {
+                RunRangeFunction(inner, mi, fused);
+                return fused.Build();
+            }
+            catch (AggregatingSink.DuplicateSeriesException)
+            {
+                // Two inputs share labels once __name__ is gone: the unfused path reports (or tolerates) it exactly as Prometheus.
+            }
         }
 
         if (a.Op == AggregateOp.CountValues)
@@ -93,6 +110,78 @@ internal sealed partial class Evaluator
             foreach (var g in order) output.Add(new Sample(g.Labels, ts, Finish(a.Op, g, param)));
             return true;
         }, exprs);
+    }
+
+    /// <summary>
+    /// sum/count/min/max/group over a range function of a selector, accumulated per group and step as each input
+    /// series streams by, so the function's per-series output is never materialised. Inputs arrive in the same
+    /// order as the unfused evaluation visits them, so compensated sums come out bit-identical.
+    /// </summary>
+    private sealed class AggregatingSink(AggregateOp op, int steps, Func<int, long> stepTime, Func<LabelSet, LabelSet> groupOf) : IStepSink
+    {
+        public sealed class DuplicateSeriesException() : Exception("duplicate series after dropping the metric name");
+
+        private sealed class Acc(LabelSet labels, int steps)
+        {
+            public readonly LabelSet Labels = labels;
+            public readonly double[] Value = new double[steps], C = new double[steps];
+            public readonly int[] N = new int[steps];
+        }
+
+        private readonly Dictionary<LabelSet, Acc> _groups = new();
+        private readonly List<Acc> _order = [];
+        private readonly HashSet<LabelSet> _inputs = [];
+        private Acc? _current;
+        private LabelSet? _currentLabels;
+
+        public void Add(LabelSet labels, int step, double f)
+        {
+            if (!ReferenceEquals(labels, _currentLabels))
+            {
+                if (!_inputs.Add(labels)) throw new DuplicateSeriesException();
+                _currentLabels = labels;
+                var key = groupOf(labels);
+                if (!_groups.TryGetValue(key, out _current))
+                {
+                    _current = new Acc(key, steps);
+                    _groups[key] = _current;
+                    _order.Add(_current);
+                }
+            }
+            var g = _current!;
+            if (g.N[step]++ == 0) { g.Value[step] = f; return; }
+            switch (op)
+            {
+                case AggregateOp.Sum: (g.Value[step], g.C[step]) = Kahan.Inc(f, g.Value[step], g.C[step]); break;
+                case AggregateOp.Min: if (g.Value[step] > f || double.IsNaN(g.Value[step])) g.Value[step] = f; break;
+                case AggregateOp.Max: if (g.Value[step] < f || double.IsNaN(g.Value[step])) g.Value[step] = f; break;
+            }
+        }
+
+        public void EndSeries(LabelSet labels) { }
+
+        public List<Series> Build()
+        {
+            var result = new List<Series>(_order.Count);
+            foreach (var g in _order)
+            {
+                var points = new List<FPoint>();
+                for (int i = 0; i < steps; i++)
+                {
+                    if (g.N[i] == 0) continue;
+                    double v = op switch
+                    {
+                        AggregateOp.Sum => g.Value[i] + g.C[i],
+                        AggregateOp.Count => g.N[i],
+                        AggregateOp.Group => 1,
+                        _ => g.Value[i],
+                    };
+                    points.Add(new FPoint(stepTime(i), v));
+                }
+                result.Add(new Series(g.Labels, points));
+            }
+            return result;
+        }
     }
 
     private static void Accumulate(AggregateOp op, Group g, double f)

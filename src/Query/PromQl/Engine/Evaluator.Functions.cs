@@ -1,3 +1,4 @@
+using Mlobs.Storage;
 using System.Text;
 using System.Text.RegularExpressions;
 using Mlobs.Query.PromQl.Ast;
@@ -165,6 +166,51 @@ internal sealed partial class Evaluator
 
     private List<Series> EvalRangeFunction(Call c, int matrixArg)
     {
+        var sink = new SeriesSink(StepCount, StepTime);
+        RunRangeFunction(c, matrixArg, sink);
+        var result = sink.Series;
+        return c.Func.Name != "last_over_time" ? MergeDuplicates(result) : result;
+    }
+
+    /// <summary>Receives the per-step outputs of a range function, one input series at a time.</summary>
+    internal interface IStepSink
+    {
+        void Add(LabelSet labels, int step, double value);
+        void EndSeries(LabelSet labels);
+    }
+
+    /// <summary>Collects each input series' outputs as one output series, sized exactly.</summary>
+    private sealed class SeriesSink(int steps, Func<int, long> stepTime) : IStepSink
+    {
+        private readonly double[] _values = new double[steps];
+        private readonly bool[] _has = new bool[steps];
+        private int _count;
+        public List<Series> Series { get; } = [];
+
+        public void Add(LabelSet labels, int step, double value)
+        {
+            _values[step] = value;
+            _has[step] = true;
+            _count++;
+        }
+
+        public void EndSeries(LabelSet labels)
+        {
+            if (_count == 0) return;
+            var points = new List<FPoint>(_count);
+            for (int i = 0; i < _has.Length; i++)
+                if (_has[i]) { points.Add(new FPoint(stepTime(i), _values[i])); _has[i] = false; }
+            _count = 0;
+            Series.Add(new Series(labels, points));
+        }
+    }
+
+    /// <summary>
+    /// Evaluates a range-vector function series by series, streaming each input series through one reused
+    /// buffer and a window that slides forward with the steps (no per-step search, nothing kept per input series).
+    /// </summary>
+    private void RunRangeFunction(Call c, int matrixArg, IStepSink sink)
+    {
         var rangeExpr = Unwrap(c.Args[matrixArg]);
         var (rangeMs, modifiers) = rangeExpr switch
         {
@@ -184,25 +230,72 @@ internal sealed partial class Evaluator
         }
         var name = c.Func.Name;
         bool dropName = name != "last_over_time";
-        var result = new List<Series>();
-        foreach (var rs in LoadRangeVector(rangeExpr))
+        bool counter = name is "rate" or "increase";
+        ForEachRangeSeries(rangeExpr, (labels, list) =>
         {
-            _ct.ThrowIfCancellationRequested();
-            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rs.Points);
-            var points = new List<FPoint>();
+            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
+            var outLabels = dropName ? labels.Without(LabelSet.MetricName) : labels;
+            // Counter resets so far, so a window without any skips the reset scan.
+            int[]? resets = null;
+            if (counter)
+            {
+                resets = new int[span.Length + 1];
+                for (int k = 1; k < span.Length; k++) resets[k + 1] = resets[k] + (span[k].F < span[k - 1].F ? 1 : 0);
+            }
+            int lo = 0, hi = 0;
             for (int i = 0; i < StepCount; i++)
             {
                 long ts = StepTime(i);
-                var (lo, hi) = rs.Window(ts);
+                long rangeEnd = ReferenceTime(modifiers, ts), rangeStart = rangeEnd - rangeMs;
+                if (modifiers.At != AtModifier.None) { lo = 0; hi = 0; }
+                while (hi < span.Length && span[hi].T <= rangeEnd) hi++;
+                while (lo < hi && span[lo].T <= rangeStart) lo++;
                 if (hi <= lo) continue;
-                long rangeEnd = ReferenceTime(modifiers, ts);
                 // predict_linear's intercept is at the step time, even when @ moves the window.
-                var window = new RangeFunctions.Window(rangeEnd - rangeMs, rangeEnd, rangeMs, ts, param?[i] ?? 0);
-                if (RangeFunctions.TryEval(name, span[lo..hi], window, out double v)) points.Add(new FPoint(ts, v));
+                var window = new RangeFunctions.Window(rangeStart, rangeEnd, rangeMs, ts, param?[i] ?? 0,
+                    HasCounterResets: resets is null || resets[hi] - resets[lo + 1] > 0);
+                if (RangeFunctions.TryEval(name, span[lo..hi], window, out double v)) sink.Add(outLabels, i, v);
             }
-            if (points.Count > 0) result.Add(new Series(dropName ? rs.Labels.Without(LabelSet.MetricName) : rs.Labels, points));
+            sink.EndSeries(outLabels);
+        });
+    }
+
+    /// <summary>Calls <paramref name="visit"/> with each series of a range vector: stale markers dropped, samples of all steps' windows.</summary>
+    private void ForEachRangeSeries(Expr rangeExpr, Action<LabelSet, List<FPoint>> visit)
+    {
+        if (rangeExpr is SubqueryExpr sq)
+        {
+            foreach (var rs in EvalSubquery(sq)) visit(rs.Labels, rs.Points);
+            return;
         }
-        return dropName ? MergeDuplicates(result) : result;
+        var ms = (MatrixSelector)rangeExpr;
+        var m = ms.Selector.Modifiers;
+        long firstRef = ReferenceTime(m, Start), lastRef = ReferenceTime(m, End);
+        long mint = Math.Min(firstRef, lastRef) - ms.RangeMs, maxt = Math.Max(firstRef, lastRef);
+        using var q = _storage.Querier(mint + 1, maxt);
+        var set = q.Select(false, ms.Selector.Matchers);
+        ISampleIterator? it = null;
+        var buffer = new List<FPoint>(256);
+        while (set.Next())
+        {
+            _ct.ThrowIfCancellationRequested();
+            it = set.Current.Iterator(it);
+            buffer.Clear();
+            if (it.Seek(mint + 1))
+            {
+                do
+                {
+                    long t = it.Timestamp;
+                    if (t > maxt) break;
+                    double v = it.Value;
+                    if (!StaleNaN.Is(v)) buffer.Add(new FPoint(t, v));
+                } while (it.Next());
+            }
+            if (buffer.Count == 0) continue;
+            CountSamples(buffer.Count);
+            visit(set.Current.Labels, buffer);
+        }
+        if (set.Error is { } error) throw QueryException.Execution(error.Message);
     }
 
     /// <summary>Labels absent() reports: equality matchers of the selector, except names matched more than once or otherwise.</summary>
