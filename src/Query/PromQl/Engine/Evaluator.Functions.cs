@@ -393,7 +393,7 @@ internal sealed partial class Evaluator
     {
         try
         {
-            return new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
+            return new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking);
         }
         catch (ArgumentException ex)
         {
