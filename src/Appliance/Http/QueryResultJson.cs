@@ -73,6 +73,12 @@ public sealed class QueryResultJson(QueryResult result) : IResult
             foreach (var warning in result.Warnings) w.WriteStringValue(warning);
             w.WriteEndArray();
         }
+        if (result.Infos.Count > 0)
+        {
+            w.WriteStartArray("infos");
+            foreach (var info in result.Infos) w.WriteStringValue(info);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 

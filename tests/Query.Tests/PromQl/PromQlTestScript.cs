@@ -28,7 +28,6 @@ public sealed partial class PromQlTestScript : IDisposable
     private TempDir _dir = new();
     private TsdbDatabase _db;
     private readonly List<LabelSet> _nativeSeries = [];
-    private bool _nhcbLoaded;
 
     public PromQlTestScript(string path)
     {
@@ -64,7 +63,6 @@ public sealed partial class PromQlTestScript : IDisposable
                 _dir = new TempDir();
                 _db = OpenDb();
                 _nativeSeries.Clear();
-                _nhcbLoaded = false;
                 i++;
                 continue;
             }
@@ -97,7 +95,7 @@ public sealed partial class PromQlTestScript : IDisposable
     private int Load(int i)
     {
         var header = _lines[i].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (header[0] == "load_with_nhcb") _nhcbLoaded = true;
+        bool nhcb = header[0] == "load_with_nhcb";
         long interval = ParseDuration(header[1]);
         i++;
         // As promqltest: series are keyed by labels, so a later line for the same series replaces an earlier one.
@@ -116,6 +114,12 @@ public sealed partial class PromQlTestScript : IDisposable
             }
             if (!series.ContainsKey(labels)) order.Add(labels);
             series[labels] = valuesText;
+            // load_with_nhcb also stores each classic histogram as a native one under the base name (no le):
+            // queries that can select that series are about native histograms.
+            var name = labels.MetricNameOrEmpty;
+            foreach (var suffix in new[] { "_bucket", "_count", "_sum" })
+                if (nhcb && name.EndsWith(suffix, StringComparison.Ordinal))
+                    _nativeSeries.Add(new LabelSetBuilder().Reset(labels).Delete("le").Set(LabelSet.MetricName, name[..^suffix.Length]).Build());
         }
         var app = _db.Appender();
         foreach (var labels in order)
@@ -233,7 +237,10 @@ public sealed partial class PromQlTestScript : IDisposable
         if (!instant.Success && !range.Success) return new CaseResult(_file, lineNo, line, "failed", "cannot parse eval line");
         var m = instant.Success ? instant : range;
         string cmd = m.Groups["cmd"].Value, query = m.Groups["expr"].Value;
-        bool expectFail = cmd == "eval_fail", ordered = cmd == "eval_ordered";
+        bool expectFail = cmd == "eval_fail", ordered = cmd == "eval_ordered", expectWarn = cmd == "eval_warn", expectInfo = cmd == "eval_info";
+        bool noWarn = false, noInfo = false;
+        var warnMessages = new List<string>();
+        var infoMessages = new List<string>();
         string? failMessage = null, failRegex = null;
         var expected = new List<string>();
         foreach (var b in body)
@@ -247,6 +254,12 @@ public sealed partial class PromQlTestScript : IDisposable
                 if (e.StartsWith("fail msg:")) failMessage = e["fail msg:".Length..].Trim();
                 if (e.StartsWith("fail regex:")) failRegex = e["fail regex:".Length..].Trim();
                 if (e.StartsWith("ordered")) ordered = true;
+                if (e.StartsWith("warn")) expectWarn = true;
+                if (e.StartsWith("info")) expectInfo = true;
+                if (e.StartsWith("warn msg:")) warnMessages.Add(e["warn msg:".Length..].Trim());
+                if (e.StartsWith("info msg:")) infoMessages.Add(e["info msg:".Length..].Trim());
+                if (e.StartsWith("no_warn")) noWarn = true;
+                if (e.StartsWith("no_info")) noInfo = true;
                 continue;
             }
             expected.Add(b);
@@ -272,15 +285,35 @@ public sealed partial class PromQlTestScript : IDisposable
             return new CaseResult(_file, lineNo, query, "passed", null);
         }
         if (expectFail) return new CaseResult(_file, lineNo, query, "failed", "expected an error, got a result");
+        // Annotations as promqltest checks them: eval_warn/eval_info need at least one, expect msg lines must match one.
+        if (expectWarn && result.Warnings.Count == 0) return new CaseResult(_file, lineNo, query, "failed", "expected warnings but got none");
+        if (expectInfo && result.Infos.Count == 0) return new CaseResult(_file, lineNo, query, "failed", "expected info annotations but got none");
+        if (noWarn && result.Warnings.Count > 0) return new CaseResult(_file, lineNo, query, "failed", "unexpected warnings: " + string.Join("; ", result.Warnings));
+        if (noInfo && result.Infos.Count > 0) return new CaseResult(_file, lineNo, query, "failed", "unexpected infos: " + string.Join("; ", result.Infos));
+        foreach (var w in warnMessages)
+            if (!result.Warnings.Any(x => x.StartsWith(w, StringComparison.Ordinal)))
+                return new CaseResult(_file, lineNo, query, "failed", $"expected warning \"{w}\", got: {string.Join("; ", result.Warnings)}");
+        foreach (var w in infoMessages)
+            if (!result.Infos.Any(x => x.StartsWith(w, StringComparison.Ordinal)))
+                return new CaseResult(_file, lineNo, query, "failed", $"expected info \"{w}\", got: {string.Join("; ", result.Infos)}");
         string? problem = instant.Success
             ? CompareInstant(result.Value, expected, ordered)
             : CompareRange(result.Value, expected, ParseDuration(m.Groups["from"].Value), ParseDuration(m.Groups["step"].Value));
+        if (problem is null && instant.Success && result.Value is VectorValue or ScalarValue)
+        {
+            // As promqltest: the same query as a range query around the instant must give the same middle step.
+            long at = ParseDuration(m.Groups["at"].Value);
+            var around = (MatrixValue)engine.Range(query, at - 60_000, at + 60_000, 60_000).Value;
+            QueryValue middle = result.Value is ScalarValue
+                ? new ScalarValue(at, around.Series.Count > 0 && around.Series[0].Points.FirstOrDefault(p => p.T == at) is { T: var t } pt && t == at ? pt.F : double.NaN)
+                : new VectorValue(around.Series.Where(s => s.Points.Any(p => p.T == at)).Select(s => new Sample(s.Metric, at, s.Points.First(p => p.T == at).F)).ToList());
+            if (CompareInstant(middle, expected, ordered: false) is { } rangeProblem) problem = "as a range query: " + rangeProblem;
+        }
         return new CaseResult(_file, lineNo, query, problem is null ? "passed" : "failed", problem);
     }
 
     private string? SkipReason(string query, List<string> expected)
     {
-        if (_nhcbLoaded) return "native histograms (load_with_nhcb)";
         if (expected.Any(e => e.Contains("{{"))) return "native histogram result";
         Expr expr;
         try { expr = PromQlParser.Parse(query); }

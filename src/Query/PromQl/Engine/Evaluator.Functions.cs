@@ -72,6 +72,11 @@ internal sealed partial class Evaluator
         }
     }
 
+    private void WarnQuantile(double q)
+    {
+        if (!(q >= 0 && q <= 1)) Warn($"PromQL warning: quantile value should be between 0 and 1, got {ValueFormat.GoG(q)}");
+    }
+
     private Series SeriesOf(Func<long, double> value)
     {
         var points = new List<FPoint>(StepCount);
@@ -227,12 +232,18 @@ internal sealed partial class Evaluator
             Array.Fill(param, double.NaN);
             var ps = Eval(paramExpr);
             if (ps.Count > 0) foreach (var p in ps[0].Points) param[(int)((p.T - Start) / Interval)] = p.F;
+            if (c.Func.Name == "quantile_over_time") foreach (var q in param) WarnQuantile(q);
         }
         var name = c.Func.Name;
         bool dropName = name != "last_over_time";
         bool counter = name is "rate" or "increase";
+        bool mayNotBeCounter = name is "rate" or "increase" or "irate";
         ForEachRangeSeries(rangeExpr, (labels, list) =>
         {
+            if (mayNotBeCounter && labels.Get(LabelSet.MetricName) is { Length: > 0 } metricName
+                && !(metricName.EndsWith("_total", StringComparison.Ordinal) || metricName.EndsWith("_sum", StringComparison.Ordinal)
+                     || metricName.EndsWith("_count", StringComparison.Ordinal) || metricName.EndsWith("_bucket", StringComparison.Ordinal)))
+                Info($"PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"{metricName}\"");
             var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
             var outLabels = dropName ? labels.Without(LabelSet.MetricName) : labels;
             // Counter resets so far, so a window without any skips the reset scan.
@@ -354,7 +365,9 @@ internal sealed partial class Evaluator
         {
             if (args[0].Count == 0) return true;
             double q = args[0][0].F;
+            WarnQuantile(q);
             var groups = new Dictionary<LabelSet, (LabelSet Output, List<HistogramQuantile.Bucket> Buckets)>();
+            var names = new Dictionary<LabelSet, string>();
             var order = new List<LabelSet>();
             foreach (var s in args[1])
             {
@@ -376,6 +389,7 @@ internal sealed partial class Evaluator
                 {
                     g = (info.Output, new List<HistogramQuantile.Bucket>());
                     groups[info.Key] = g;
+                    names[info.Key] = s.Metric.MetricNameOrEmpty;
                     order.Add(info.Key);
                 }
                 g.Buckets.Add(new HistogramQuantile.Bucket(info.UpperBound, s.F));
@@ -383,7 +397,9 @@ internal sealed partial class Evaluator
             foreach (var key in order)
             {
                 var g = groups[key];
-                output.Add(new Sample(g.Output, ts, HistogramQuantile.Of(q, g.Buckets)));
+                output.Add(new Sample(g.Output, ts, HistogramQuantile.Of(q, g.Buckets, out bool forced)));
+                if (forced)
+                    Info($"PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \"{names[key]}\"");
             }
             return true;
         }, c.Args[0], c.Args[1]);

@@ -17,11 +17,11 @@ internal sealed partial class Evaluator
     private readonly IQueryableStorage _storage;
     private readonly EngineOptions _options;
     private readonly CancellationToken _ct;
-    private readonly List<string> _warnings;
+    private readonly Annotations _annotations;
     private long _samplesLoaded;
 
     public Evaluator(IQueryableStorage storage, EngineOptions options, long start, long end, long interval,
-        CancellationToken ct, List<string> warnings)
+        CancellationToken ct, Annotations annotations)
     {
         _storage = storage;
         _options = options;
@@ -29,7 +29,7 @@ internal sealed partial class Evaluator
         End = end;
         Interval = interval;
         _ct = ct;
-        _warnings = warnings;
+        _annotations = annotations;
     }
 
     public long Start { get; }
@@ -257,7 +257,7 @@ internal sealed partial class Evaluator
         if (alignedStart <= from) alignedStart += step;
         if (alignedStart > to) return [];
         long alignedEnd = to - (to - alignedStart) % step;
-        var inner = new Evaluator(_storage, _options, alignedStart, alignedEnd, step, _ct, _warnings) { _samplesLoaded = _samplesLoaded };
+        var inner = new Evaluator(_storage, _options, alignedStart, alignedEnd, step, _ct, _annotations) { _samplesLoaded = _samplesLoaded };
         var series = inner.Eval(sq.Inner);
         _samplesLoaded = inner._samplesLoaded;
         var result = new List<RangeSeries>(series.Count);
@@ -332,8 +332,7 @@ internal sealed partial class Evaluator
         return order;
     }
 
-    private void Warn(string warning)
-    {
-        if (!_warnings.Contains(warning)) _warnings.Add(warning);
-    }
+    private void Warn(string warning) => _annotations.Warn(warning);
+
+    private void Info(string info) => _annotations.Info(info);
 }

@@ -8,15 +8,19 @@ internal static class HistogramQuantile
     private const double SmallDeltaTolerance = 1e-12;
     private static readonly double MinNormal = BitConverter.Int64BitsToDouble(0x0010000000000000);
 
-    public static double Of(double q, List<Bucket> buckets)
+    public static double Of(double q, List<Bucket> buckets) => Of(q, buckets, out _);
+
+    /// <summary>The quantile; <paramref name="forcedMonotonic"/> tells whether decreasing bucket counts had to be evened out.</summary>
+    public static double Of(double q, List<Bucket> buckets, out bool forcedMonotonic)
     {
+        forcedMonotonic = false;
         if (double.IsNaN(q)) return double.NaN;
         if (q < 0) return double.NegativeInfinity;
         if (q > 1) return double.PositiveInfinity;
         buckets.Sort((a, b) => a.UpperBound < b.UpperBound ? -1 : a.UpperBound > b.UpperBound ? 1 : 0);
         if (!double.IsPositiveInfinity(buckets[^1].UpperBound)) return double.NaN;
         Coalesce(buckets);
-        EnsureMonotonic(buckets);
+        forcedMonotonic = EnsureMonotonic(buckets);
         if (buckets.Count < 2) return double.NaN;
         double observations = buckets[^1].Count;
         if (observations == 0) return double.NaN;
@@ -50,20 +54,28 @@ internal static class HistogramQuantile
         buckets.RemoveRange(i + 1, buckets.Count - i - 1);
     }
 
-    private static void EnsureMonotonic(List<Bucket> buckets)
+    private static bool EnsureMonotonic(List<Bucket> buckets)
     {
+        bool forced = false;
         double prev = buckets[0].Count;
         for (int i = 1; i < buckets.Count; i++)
         {
             double curr = buckets[i].Count;
             if (curr == prev) continue;
-            if (AlmostEqual(prev, curr, SmallDeltaTolerance) || curr < prev)
+            if (AlmostEqual(prev, curr, SmallDeltaTolerance))
             {
                 buckets[i] = buckets[i] with { Count = prev };
                 continue;
             }
+            if (curr < prev)
+            {
+                buckets[i] = buckets[i] with { Count = prev };
+                forced = true;
+                continue;
+            }
             prev = curr;
         }
+        return forced;
     }
 
     internal static bool AlmostEqual(double a, double b, double epsilon)

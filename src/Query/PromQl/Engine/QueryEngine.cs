@@ -94,9 +94,9 @@ public sealed class QueryEngine(IQueryableStorage storage, EngineOptions? option
         }
         try
         {
-            var warnings = new List<string>();
-            var ev = new Evaluator(storage, _options, start, end, step, cts.Token, warnings);
-            return new QueryResult(evaluate(ev, expr), warnings);
+            var annotations = new Annotations();
+            var ev = new Evaluator(storage, _options, start, end, step, cts.Token, annotations);
+            return new QueryResult(evaluate(ev, expr), annotations.Warnings, annotations.Infos);
         }
         catch (OperationCanceledException)
         {

@@ -26,5 +26,23 @@ public sealed record VectorValue(List<Sample> Samples) : QueryValue;
 
 public sealed record MatrixValue(List<Series> Series) : QueryValue;
 
-/// <summary>A finished query: its value and the warnings Prometheus would attach.</summary>
-public sealed record QueryResult(QueryValue Value, IReadOnlyList<string> Warnings);
+/// <summary>A finished query: its value and the warning and info annotations Prometheus would attach.</summary>
+public sealed record QueryResult(QueryValue Value, IReadOnlyList<string> Warnings, IReadOnlyList<string> Infos);
+
+/// <summary>Annotations collected while evaluating (util/annotations): warnings and infos, each once.</summary>
+public sealed class Annotations
+{
+    private readonly Lock _lock = new();
+    public List<string> Warnings { get; } = [];
+    public List<string> Infos { get; } = [];
+
+    public void Warn(string message)
+    {
+        lock (_lock) if (!Warnings.Contains(message)) Warnings.Add(message);
+    }
+
+    public void Info(string message)
+    {
+        lock (_lock) if (!Infos.Contains(message)) Infos.Add(message);
+    }
+}
