@@ -27,7 +27,7 @@ internal sealed class SqliteStore : IDisposable
         // page_size and auto_vacuum only take effect on a new file (before the first table).
         Exec($"PRAGMA page_size={pageSize}; PRAGMA auto_vacuum=INCREMENTAL;");
         Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=256; " +
-             "PRAGMA journal_size_limit=1048576; PRAGMA cache_size=-4096; PRAGMA temp_store=MEMORY;");
+             "PRAGMA journal_size_limit=1048576; PRAGMA cache_size=-1024; PRAGMA temp_store=MEMORY;");
         Exec("""
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS symbols(id INTEGER PRIMARY KEY, value TEXT NOT NULL);
