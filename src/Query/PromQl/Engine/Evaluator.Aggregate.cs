@@ -50,6 +50,33 @@ internal sealed partial class Evaluator
             }
         }
 
+        if (a.Op is AggregateOp.Topk or AggregateOp.Bottomk && Unwrap(a.Inner) is Call topInner && topInner.Func.Name != "absent_over_time"
+            && Array.FindIndex(topInner.Args, x => x.Type == ValueType.Matrix) is var ti && ti >= 0)
+        {
+            var k = new double[StepCount];
+            Array.Fill(k, double.NaN);
+            var ks = Eval(a.Param!);
+            bool haveK = ks.Count > 0;
+            if (haveK) foreach (var p in ks[0].Points) k[(int)((p.T - Start) / Interval)] = p.F;
+            foreach (var kv in k)
+            {
+                if (!haveK) break;
+                if (double.IsNaN(kv)) throw QueryException.Execution("Parameter value is NaN");
+                if (kv >= 9.223372036854775807E18 || kv <= -9.223372036854775807E18)
+                    throw QueryException.Execution($"Scalar value {FormatValue(kv)} overflows int64");
+            }
+            var fusedTop = new TopKSink(a.Op == AggregateOp.Bottomk, k, StepTime, GroupOf);
+            try
+            {
+                if (haveK) RunRangeFunction(topInner, ti, fusedTop);
+                return fusedTop.Build();
+            }
+            catch (AggregatingSink.DuplicateSeriesException)
+            {
+                // Fall back to the unfused path, which reports colliding label sets exactly as Prometheus.
+            }
+        }
+
         if (a.Op == AggregateOp.CountValues)
         {
             var label = ((StringLiteral)Unwrap(a.Param!)).Value;
@@ -180,6 +207,65 @@ internal sealed partial class Evaluator
                     points.Add(new FPoint(stepTime(i), v));
                 }
                 result.Add(new Series(g.Labels, points));
+            }
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// topk/bottomk over a range function: the k best per group and step are kept while input series stream by,
+    /// with the same replacement rule (and input order) as the unfused path, so the same series win.
+    /// </summary>
+    private sealed class TopKSink(bool bottom, double[] k, Func<int, long> stepTime, Func<LabelSet, LabelSet> groupOf) : IStepSink
+    {
+        private readonly Dictionary<LabelSet, List<(LabelSet Labels, double F)>?[]> _groups = new();
+        private readonly HashSet<LabelSet> _inputs = [];
+        private List<(LabelSet Labels, double F)>?[]? _current;
+        private LabelSet? _currentLabels;
+
+        private bool Below(double x, double y) => double.IsNaN(x) ? !double.IsNaN(y) : !double.IsNaN(y) && (bottom ? x > y : x < y);
+
+        public void Add(LabelSet labels, int step, double f)
+        {
+            if (!ReferenceEquals(labels, _currentLabels))
+            {
+                if (!_inputs.Add(labels)) throw new AggregatingSink.DuplicateSeriesException();
+                _currentLabels = labels;
+                var key = groupOf(labels);
+                if (!_groups.TryGetValue(key, out _current)) _groups[key] = _current = new List<(LabelSet, double)>?[k.Length];
+            }
+            long kk = (long)k[step];
+            if (kk < 1) return;
+            var kept = _current![step] ??= [];
+            if (kept.Count < kk) { kept.Add((labels, f)); return; }
+            int lowest = 0;
+            for (int i = 1; i < kept.Count; i++) if (Below(kept[i].F, kept[lowest].F)) lowest = i;
+            if (Below(kept[lowest].F, f)) kept[lowest] = (labels, f);
+        }
+
+        public void EndSeries(LabelSet labels) { }
+
+        public List<Series> Build()
+        {
+            var bySeries = new Dictionary<LabelSet, Series>();
+            var result = new List<Series>();
+            for (int step = 0; step < k.Length; step++)
+            {
+                foreach (var perStep in _groups.Values)
+                {
+                    var kept = perStep[step];
+                    if (kept is null) continue;
+                    kept.Sort((x, y) => Below(x.F, y.F) ? 1 : Below(y.F, x.F) ? -1 : 0);
+                    foreach (var (labels, f) in kept)
+                    {
+                        if (!bySeries.TryGetValue(labels, out var series))
+                        {
+                            bySeries[labels] = series = new Series(labels, []);
+                            result.Add(series);
+                        }
+                        series.Points.Add(new FPoint(stepTime(step), f));
+                    }
+                }
             }
             return result;
         }

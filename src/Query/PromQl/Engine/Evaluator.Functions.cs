@@ -238,6 +238,7 @@ internal sealed partial class Evaluator
         bool dropName = name != "last_over_time";
         bool counter = name is "rate" or "increase";
         bool mayNotBeCounter = name is "rate" or "increase" or "irate";
+        var resetsBuffer = new int[256];
         ForEachRangeSeries(rangeExpr, (labels, list) =>
         {
             if (mayNotBeCounter && labels.Get(LabelSet.MetricName) is { Length: > 0 } metricName
@@ -250,7 +251,9 @@ internal sealed partial class Evaluator
             int[]? resets = null;
             if (counter)
             {
-                resets = new int[span.Length + 1];
+                if (resetsBuffer.Length < span.Length + 1) resetsBuffer = new int[Math.Max(span.Length + 1, resetsBuffer.Length * 2)];
+                resets = resetsBuffer;
+                resets[0] = resets[1] = 0;
                 for (int k = 1; k < span.Length; k++) resets[k + 1] = resets[k] + (span[k].F < span[k - 1].F ? 1 : 0);
             }
             int lo = 0, hi = 0;
