@@ -1,3 +1,4 @@
+using Mlobs.Storage.Labels;
 using Mlobs.Rules.Yaml;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
@@ -251,7 +252,7 @@ public static class ConfigLoader
                 case "separator": rc = rc with { Separator = r.String(value, key) }; break;
                 case "regex":
                     var re = r.String(value, key);
-                    try { _ = new Regex("^(?:" + re + ")$", RegexOptions.CultureInvariant); }
+                    try { _ = GoRegex.Anchored(re); }
                     catch (ArgumentException ex) { throw r.Error(value, $"invalid regular expression \"{re}\": {ex.Message}"); }
                     rc = rc with { Regex = re };
                     hasRegex = true;

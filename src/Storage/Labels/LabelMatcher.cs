@@ -20,8 +20,7 @@ public sealed class LabelMatcher
         if (type is LabelMatchType.Regex or LabelMatchType.NotRegex)
         {
             // Throws RegexParseException (an ArgumentException) for an invalid pattern; callers map it to their error.
-            _regex = new Regex("^(?:" + value + ")$",
-                RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.Singleline);
+            _regex = GoRegex.Anchored(value);
         }
     }
 

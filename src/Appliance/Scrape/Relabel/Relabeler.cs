@@ -19,7 +19,7 @@ public sealed class Relabeler
 
     public Relabeler(IReadOnlyList<RelabelConfig> configs)
     {
-        _rules = configs.Select(c => new Rule(c, new Regex("^(?:" + c.Regex + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline))).ToArray();
+        _rules = configs.Select(c => new Rule(c, GoRegex.Anchored(c.Regex))).ToArray();
     }
 
     public bool IsEmpty => _rules.Length == 0;
@@ -52,9 +52,9 @@ public sealed class Relabeler
             {
                 var m = rule.Regex.Match(val);
                 if (!m.Success) break;
-                var target = Expand(cfg.TargetLabel, m, rule.Regex);
+                var target = GoRegex.Expand(cfg.TargetLabel, m, rule.Regex);
                 if (!ConfigLoader.IsLabelName(target)) break;
-                var res = Expand(cfg.Replacement, m, rule.Regex);
+                var res = GoRegex.Expand(cfg.Replacement, m, rule.Regex);
                 if (res.Length == 0) lb.Delete(target); else lb.Set(target, res);
                 break;
             }
@@ -77,7 +77,7 @@ public sealed class Relabeler
                 foreach (var l in lb.Current.ToArray())
                 {
                     var m = rule.Regex.Match(l.Name);
-                    if (m.Success) lb.Set(Expand(cfg.Replacement, m, rule.Regex), l.Value);
+                    if (m.Success) lb.Set(GoRegex.Expand(cfg.Replacement, m, rule.Regex), l.Value);
                 }
                 break;
             case RelabelAction.LabelDrop:
@@ -88,48 +88,5 @@ public sealed class Relabeler
                 break;
         }
         return true;
-    }
-
-    /// <summary>
-    /// Go's regexp.Expand: <c>$1</c>, <c>${1}</c>, <c>$name</c>, <c>${name}</c>, <c>$$</c>. A bare reference takes the
-    /// longest run of letters, digits and underscores, so <c>$1x</c> names group "1x" (empty when absent).
-    /// </summary>
-    internal static string Expand(string template, Match m, Regex regex)
-    {
-        if (!template.Contains('$')) return template;
-        var sb = new StringBuilder();
-        for (int i = 0; i < template.Length; i++)
-        {
-            char c = template[i];
-            if (c != '$' || i + 1 >= template.Length) { sb.Append(c); continue; }
-            char n = template[i + 1];
-            if (n == '$') { sb.Append('$'); i++; continue; }
-            string name;
-            if (n == '{')
-            {
-                int close = template.IndexOf('}', i + 2);
-                if (close < 0) { sb.Append(c); continue; }
-                name = template.Substring(i + 2, close - i - 2);
-                i = close;
-            }
-            else
-            {
-                int j = i + 1;
-                while (j < template.Length && (char.IsAsciiLetterOrDigit(template[j]) || template[j] == '_')) j++;
-                if (j == i + 1) { sb.Append(c); continue; }
-                name = template.Substring(i + 1, j - i - 1);
-                i = j - 1;
-            }
-            sb.Append(GroupValue(m, regex, name));
-        }
-        return sb.ToString();
-    }
-
-    private static string GroupValue(Match m, Regex regex, string name)
-    {
-        if (int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int idx))
-            return idx < m.Groups.Count && regex.GroupNumberFromName(name) >= 0 ? m.Groups[idx].Value : "";
-        var g = m.Groups[name];
-        return g.Success ? g.Value : "";
     }
 }

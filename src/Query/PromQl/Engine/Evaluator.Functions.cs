@@ -412,7 +412,7 @@ internal sealed partial class Evaluator
     {
         try
         {
-            return new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking);
+            return GoRegex.Anchored(pattern);
         }
         catch (ArgumentException ex)
         {
@@ -436,7 +436,7 @@ internal sealed partial class Evaluator
                     var m = regex.Match(s.Metric.Get(src) ?? "");
                     if (m.Success)
                     {
-                        var value = ExpandTemplate(replacement, m, regex);
+                        var value = GoRegex.Expand(replacement, m, regex);
                         var b = new LabelSetBuilder().Reset(s.Metric);
                         if (value.Length == 0) b.Delete(dst); else b.Set(dst, value);
                         metric = b.Build();
@@ -476,45 +476,4 @@ internal sealed partial class Evaluator
 
     private static string StringArg(Expr e) => Unwrap(e) is StringLiteral s ? s.Value
         : throw QueryException.Execution("expected a string literal argument");
-
-    /// <summary>Go's Regexp.Expand: <c>$1</c>, <c>${1}</c>, <c>$name</c>, <c>${name}</c>, <c>$$</c>; a name is the longest run of word characters.</summary>
-    internal static string ExpandTemplate(string template, Match m, Regex regex)
-    {
-        var sb = new StringBuilder();
-        for (int i = 0; i < template.Length; i++)
-        {
-            char ch = template[i];
-            if (ch != '$' || i + 1 >= template.Length) { sb.Append(ch); continue; }
-            char next = template[i + 1];
-            if (next == '$') { sb.Append('$'); i++; continue; }
-            string name;
-            int end;
-            if (next == '{')
-            {
-                int close = template.IndexOf('}', i + 2);
-                if (close < 0) { sb.Append(ch); continue; }
-                name = template[(i + 2)..close];
-                end = close;
-                if (name.Length == 0 || !name.All(x => char.IsAsciiLetterOrDigit(x) || x == '_')) { sb.Append(ch); continue; }
-            }
-            else
-            {
-                int j = i + 1;
-                while (j < template.Length && (char.IsAsciiLetterOrDigit(template[j]) || template[j] == '_')) j++;
-                if (j == i + 1) { sb.Append(ch); continue; }
-                name = template[(i + 1)..j];
-                end = j - 1;
-            }
-            if (int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
-            {
-                if (index < m.Groups.Count && m.Groups[index].Success) sb.Append(m.Groups[index].Value);
-            }
-            else if (regex.GroupNumberFromName(name) >= 0 && m.Groups[name].Success)
-            {
-                sb.Append(m.Groups[name].Value);
-            }
-            i = end;
-        }
-        return sb.ToString();
-    }
 }
