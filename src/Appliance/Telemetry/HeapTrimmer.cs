@@ -14,8 +14,12 @@ public sealed class HeapTrimmer : IDisposable
     public HeapTrimmer(TimeSpan interval) =>
         _timer = new Timer(_ => Trim(), null, interval, interval);
 
+    /// <summary>Above this the heap is busy with queries, not idle garbage, and a blocking full collection would pause scrapes for longer.</summary>
+    private const long MaxHeapToTrim = 128L * 1024 * 1024;
+
     private static void Trim()
     {
+        if (GC.GetTotalMemory(forceFullCollection: false) > MaxHeapToTrim) return;
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
