@@ -31,6 +31,7 @@ public sealed record Function(string Name, ValueType[] ArgTypes, int Variadic, V
         new("exp", [V], 0, V),
         new("floor", [V], 0, V),
         new("histogram_quantile", [S, V], 0, V),
+        new("histogram_fraction", [S, S, V], 0, V),
         new("idelta", [M], 0, V),
         new("increase", [M], 0, V),
         new("irate", [M], 0, V),
@@ -64,7 +65,7 @@ public sealed record Function(string Name, ValueType[] ArgTypes, int Variadic, V
     /// <summary>Functions Prometheus knows that mlobs does not evaluate (native histograms, experimental ones), for a clear error.</summary>
     public static readonly IReadOnlySet<string> Unsupported = new HashSet<string>
     {
-        "histogram_avg", "histogram_count", "histogram_sum", "histogram_fraction", "histogram_stddev", "histogram_stdvar",
+        "histogram_avg", "histogram_count", "histogram_sum", "histogram_stddev", "histogram_stdvar",
         "holt_winters", "double_exponential_smoothing", "info", "limitk", "limit_ratio",
         "ts_of_max_over_time", "ts_of_min_over_time", "ts_of_last_over_time", "first_over_time", "ts_of_first_over_time",
     };

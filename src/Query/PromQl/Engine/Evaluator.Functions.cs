@@ -55,7 +55,7 @@ internal sealed partial class Evaluator
                     if (args[0].Count > 0) output.Add(new Sample(LabelSet.Empty, ts, args[0][0].F));
                     return true;
                 }, c.Args[0]);
-            case "histogram_quantile":
+            case "histogram_quantile" or "histogram_fraction":
                 return EvalHistogramQuantile(c);
             case "day_of_month" or "day_of_week" or "day_of_year" or "days_in_month" or "hour" or "minute" or "month" or "year":
                 return EvalDateFunction(c);
@@ -366,13 +366,15 @@ internal sealed partial class Evaluator
         var withoutLe = new Dictionary<LabelSet, (LabelSet Key, LabelSet Output, double UpperBound, bool Valid)>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
         return RangeEval((args, ts, output) =>
         {
-            if (args[0].Count == 0) return true;
-            double q = args[0][0].F;
-            WarnQuantile(q);
+            bool fraction = c.Func.Name == "histogram_fraction";
+            if (args[0].Count == 0 || fraction && args[1].Count == 0) return true;
+            double q = args[0][0].F, upper = fraction ? args[1][0].F : 0;
+            if (!fraction) WarnQuantile(q);
+            var bucketsArg = args[^1];
             var groups = new Dictionary<LabelSet, (LabelSet Output, List<HistogramQuantile.Bucket> Buckets)>();
             var names = new Dictionary<LabelSet, string>();
             var order = new List<LabelSet>();
-            foreach (var s in args[1])
+            foreach (var s in bucketsArg)
             {
                 if (!withoutLe.TryGetValue(s.Metric, out var info))
                 {
@@ -400,12 +402,17 @@ internal sealed partial class Evaluator
             foreach (var key in order)
             {
                 var g = groups[key];
+                if (fraction)
+                {
+                    output.Add(new Sample(g.Output, ts, HistogramQuantile.Fraction(q, upper, g.Buckets)));
+                    continue;
+                }
                 output.Add(new Sample(g.Output, ts, HistogramQuantile.Of(q, g.Buckets, out bool forced)));
                 if (forced)
                     Info($"PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \"{names[key]}\"");
             }
             return true;
-        }, c.Args[0], c.Args[1]);
+        }, c.Args);
     }
 
     private static Regex CompileAnchored(string pattern, string function)

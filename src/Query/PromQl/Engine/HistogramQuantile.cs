@@ -40,6 +40,36 @@ internal static class HistogramQuantile
         return bucketStart + (bucketEnd - bucketStart) * (rank / count);
     }
 
+    /// <summary>histogram_fraction over classic buckets (quantile.go BucketFraction): the share of observations in [lower, upper].</summary>
+    public static double Fraction(double lower, double upper, List<Bucket> buckets)
+    {
+        buckets.Sort((a, b) => a.UpperBound < b.UpperBound ? -1 : a.UpperBound > b.UpperBound ? 1 : 0);
+        if (!double.IsPositiveInfinity(buckets[^1].UpperBound)) return double.NaN;
+        Coalesce(buckets);
+        double count = buckets[^1].Count;
+        if (count == 0 || double.IsNaN(lower) || double.IsNaN(upper)) return double.NaN;
+        if (lower >= upper) return 0;
+        double rank = 0, lowerRank = 0, upperRank = 0;
+        bool lowerSet = false, upperSet = false;
+        for (int i = 0; i < buckets.Count; i++)
+        {
+            var b = buckets[i];
+            double lowerBound = i > 0 ? buckets[i - 1].UpperBound : double.NegativeInfinity;
+            double upperBound = b.UpperBound;
+            double Interpolate(double v) => rank + (b.Count - rank) * (v - lowerBound) / (upperBound - lowerBound);
+            if (!lowerSet && lowerBound >= lower) { lowerRank = rank; lowerSet = true; }
+            if (!upperSet && lowerBound >= upper) { upperRank = rank; upperSet = true; }
+            if (lowerSet && upperSet) break;
+            if (!lowerSet && lowerBound < lower && upperBound > lower) { lowerRank = Interpolate(lower); lowerSet = true; }
+            if (!upperSet && lowerBound < upper && upperBound > upper) { upperRank = Interpolate(upper); upperSet = true; }
+            if (lowerSet && upperSet) break;
+            rank = b.Count;
+        }
+        if (!lowerSet || lowerRank > count) lowerRank = count;
+        if (!upperSet || upperRank > count) upperRank = count;
+        return (upperRank - lowerRank) / count;
+    }
+
     private static void Coalesce(List<Bucket> buckets)
     {
         var last = buckets[0];
