@@ -18,7 +18,7 @@ public static class QueryCommand
     public static Command CreateInstant()
     {
         var expr = new Argument<string>("EXPR") { Description = "PromQL expression" };
-        var time = new Option<string>("--time") { Description = "evaluation time: RFC 3339, Unix seconds, or now", DefaultValueFactory = _ => "now" };
+        var time = new Option<string>("--time") { Description = "evaluation time: RFC 3339, Unix seconds, now, or now-DURATION", DefaultValueFactory = _ => "now" };
         var (server, data, format) = CommonOptions();
         var cmd = new Command("query", "Run an instant PromQL query") { expr, time, server, data, format };
         cmd.SetAction(async parse =>
@@ -35,7 +35,7 @@ public static class QueryCommand
     {
         var expr = new Argument<string>("EXPR") { Description = "PromQL expression" };
         var start = new Option<string>("--start") { Description = "range start: RFC 3339, Unix seconds, now, or now-DURATION", DefaultValueFactory = _ => "now-1h" };
-        var end = new Option<string>("--end") { Description = "range end (default now)", DefaultValueFactory = _ => "now" };
+        var end = new Option<string>("--end") { Description = "range end: RFC 3339, Unix seconds, now, or now-DURATION", DefaultValueFactory = _ => "now" };
         var step = new Option<string?>("--step") { Description = "resolution: a duration (15s, 1m) or seconds; default (end-start)/250, at least 1s" };
         var (server, data, format) = CommonOptions();
         var cmd = new Command("query-range", "Run a PromQL range query") { expr, start, end, step, server, data, format };
@@ -44,7 +44,7 @@ public static class QueryCommand
             if (!TryTime(parse.GetValue(start)!, out long s)) return BadTime("--start", parse.GetValue(start)!);
             if (!TryTime(parse.GetValue(end)!, out long e)) return BadTime("--end", parse.GetValue(end)!);
             long stepMs = Math.Max(1000, (e - s) / 250 / 1000 * 1000);
-            if (parse.GetValue(step) is { } stepText && !QueryApi.TryParseDuration(stepText, out stepMs))
+            if (parse.GetValue(step) is { } stepText && !ApiParameters.TryParseDuration(stepText, out stepMs))
             {
                 Console.Error.WriteLine($"invalid --step \"{stepText}\"");
                 return ExitCodes.Usage;
@@ -76,7 +76,7 @@ public static class QueryCommand
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         if (text == "now") { ms = now; return true; }
-        if (text.StartsWith("now-", StringComparison.Ordinal) && QueryApi.TryParseDuration(text[4..], out long ago)) { ms = now - ago; return true; }
+        if (text.StartsWith("now-", StringComparison.Ordinal) && ApiParameters.TryParseDuration(text[4..], out long ago)) { ms = now - ago; return true; }
         return ApiParameters.TryParseTime(text, out ms);
     }
 

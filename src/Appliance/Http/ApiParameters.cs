@@ -49,6 +49,17 @@ public static class ApiParameters
         return false;
     }
 
+    /// <summary>A step or timeout: float seconds (<c>15</c>, <c>0.5</c>) or a Prometheus duration (<c>1m30s</c>).</summary>
+    public static bool TryParseDuration(string s, out long ms)
+    {
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double secs))
+        {
+            ms = (long)Math.Round(secs * 1000);
+            return double.IsFinite(secs) && Math.Abs(secs * 1000) < long.MaxValue;
+        }
+        return Literals.TryParseDuration(s, out ms);
+    }
+
     /// <summary>All match[] selectors, parsed; Prometheus reports a bad one as bad_data with the parse error.</summary>
     public static List<LabelMatcher[]> Matchers(Dictionary<string, StringValues> p)
     {

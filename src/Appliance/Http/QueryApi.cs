@@ -36,12 +36,9 @@ public static class QueryApi
         if (!p.ContainsKey("start")) throw ApiException.BadData("invalid parameter \"start\": cannot parse \"\" to a valid timestamp");
         if (!p.ContainsKey("end")) throw ApiException.BadData("invalid parameter \"end\": cannot parse \"\" to a valid timestamp");
         long start = ApiParameters.ParseTime(p, "start", 0), end = ApiParameters.ParseTime(p, "end", 0);
-        if (end < start) throw ApiException.BadData("invalid parameter \"end\": end timestamp must not be before start time");
         var stepText = p.TryGetValue("step", out var sv) ? sv.ToString() : "";
-        if (!TryParseDuration(stepText, out long step)) throw ApiException.BadData($"invalid parameter \"step\": cannot parse \"{stepText}\" to a valid duration");
-        if (step <= 0) throw ApiException.BadData("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer");
-        if ((end - start) / step > 11000)
-            throw ApiException.BadData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        if (!ApiParameters.TryParseDuration(stepText, out long step)) throw ApiException.BadData($"invalid parameter \"step\": cannot parse \"{stepText}\" to a valid duration");
+        // end before start, step ≤ 0 and more than 11,000 steps are refused by the engine with Prometheus's texts.
         var timeout = OptionalDuration(p, "timeout");
         return Run(() => runtime.Engine.Range(query, start, end, step, timeout, req.HttpContext.RequestAborted));
     }
@@ -74,19 +71,8 @@ public static class QueryApi
     private static TimeSpan? OptionalDuration(Dictionary<string, StringValues> p, string name)
     {
         if (!p.TryGetValue(name, out var v) || StringValues.IsNullOrEmpty(v)) return null;
-        if (!TryParseDuration(v[0]!, out long ms)) throw ApiException.BadData($"invalid parameter \"{name}\": cannot parse \"{v[0]}\" to a valid duration");
+        if (!ApiParameters.TryParseDuration(v[0]!, out long ms)) throw ApiException.BadData($"invalid parameter \"{name}\": cannot parse \"{v[0]}\" to a valid duration");
         return TimeSpan.FromMilliseconds(ms);
-    }
-
-    /// <summary>A step or timeout: float seconds (<c>15</c>, <c>0.5</c>) or a Prometheus duration (<c>1m30s</c>).</summary>
-    public static bool TryParseDuration(string s, out long ms)
-    {
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double secs))
-        {
-            ms = (long)Math.Round(secs * 1000);
-            return double.IsFinite(secs) && Math.Abs(secs * 1000) < long.MaxValue;
-        }
-        return Literals.TryParseDuration(s, out ms);
     }
 
     private static IResult Metadata(ApplianceRuntime runtime, HttpRequest req)

@@ -63,7 +63,7 @@ internal sealed partial class Evaluator
                 if (!haveK) break;
                 if (double.IsNaN(kv)) throw QueryException.Execution("Parameter value is NaN");
                 if (kv >= 9.223372036854775807E18 || kv <= -9.223372036854775807E18)
-                    throw QueryException.Execution($"Scalar value {FormatValue(kv)} overflows int64");
+                    throw QueryException.Execution($"Scalar value {ValueFormat.Float(kv)} overflows int64");
             }
             var fusedTop = new TopKSink(a.Op == AggregateOp.Bottomk, k, StepTime, GroupOf);
             try
@@ -87,7 +87,7 @@ internal sealed partial class Evaluator
                 var order = new List<LabelSet>();
                 foreach (var s in args[0])
                 {
-                    var key = new LabelSetBuilder().Reset(GroupOf(s.Metric)).Set(label, FormatValue(s.F)).Build();
+                    var key = new LabelSetBuilder().Reset(GroupOf(s.Metric)).Set(label, ValueFormat.Float(s.F)).Build();
                     if (counts.TryGetValue(key, out int c)) counts[key] = c + 1;
                     else { counts[key] = 1; order.Add(key); }
                 }
@@ -110,7 +110,7 @@ internal sealed partial class Evaluator
             {
                 if (double.IsNaN(param)) throw QueryException.Execution("Parameter value is NaN");
                 if (param >= 9.223372036854775807E18 || param <= -9.223372036854775807E18)
-                    throw QueryException.Execution($"Scalar value {FormatValue(param)} overflows int64");
+                    throw QueryException.Execution($"Scalar value {ValueFormat.Float(param)} overflows int64");
                 long k = (long)param;
                 if (k < 1) return true;
                 TopK(args[0], k, a.Op == AggregateOp.Bottomk, GroupOf, output);
@@ -361,8 +361,6 @@ internal sealed partial class Evaluator
             output.AddRange(kept);
         }
     }
-
-    internal static string FormatValue(double v) => ValueFormat.Float(v);
 
     /// <summary>Prometheus 3 label names: any non-empty valid UTF-8.</summary>
     internal static bool IsValidLabelName(string name) => name.Length > 0 && Parser.GoBytes.IsValidUtf8(name);

@@ -286,30 +286,7 @@ internal sealed partial class Evaluator
         var m = ms.Selector.Modifiers;
         long firstRef = ReferenceTime(m, Start), lastRef = ReferenceTime(m, End);
         long mint = Math.Min(firstRef, lastRef) - ms.RangeMs, maxt = Math.Max(firstRef, lastRef);
-        using var q = _storage.Querier(mint + 1, maxt);
-        var set = q.Select(false, ms.Selector.Matchers);
-        ISampleIterator? it = null;
-        var buffer = new List<FPoint>(256);
-        while (set.Next())
-        {
-            _ct.ThrowIfCancellationRequested();
-            it = set.Current.Iterator(it);
-            buffer.Clear();
-            if (it.Seek(mint + 1))
-            {
-                do
-                {
-                    long t = it.Timestamp;
-                    if (t > maxt) break;
-                    double v = it.Value;
-                    if (!StaleNaN.Is(v)) buffer.Add(new FPoint(t, v));
-                } while (it.Next());
-            }
-            if (buffer.Count == 0) continue;
-            CountSamples(buffer.Count);
-            visit(set.Current.Labels, buffer);
-        }
-        if (set.Error is { } error) throw QueryException.Execution(error.Message);
+        ForEachSeries(ms.Selector.Matchers, mint, maxt, dropStale: true, visit);
     }
 
     /// <summary>Labels absent() reports: equality matchers of the selector, except names matched more than once or otherwise.</summary>

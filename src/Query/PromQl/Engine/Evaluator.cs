@@ -118,33 +118,37 @@ internal sealed partial class Evaluator
     /// <summary>The time a selector looks at for step time ts: the @ time if set, minus the offset.</summary>
     private static long ReferenceTime(TimeModifiers m, long ts) => (m.At == AtModifier.None ? ts : m.AtMs) - m.OffsetMs;
 
-    /// <summary>Raw samples of every matching series in (mint, maxt], stale markers included.</summary>
-    private List<(LabelSet Labels, List<FPoint> Samples)> Select(LabelMatcher[] matchers, long mint, long maxt)
+    /// <summary>
+    /// Streams the samples in (mint, maxt] of every matching series through one reused buffer (so nothing is kept
+    /// per series unless <paramref name="visit"/> copies it); stale markers are dropped when asked, as range
+    /// selections do.
+    /// </summary>
+    internal void ForEachSeries(LabelMatcher[] matchers, long mint, long maxt, bool dropStale, Action<LabelSet, List<FPoint>> visit)
     {
-        var result = new List<(LabelSet, List<FPoint>)>();
         using var q = _storage.Querier(mint + 1, maxt);
         var set = q.Select(false, matchers);
         ISampleIterator? it = null;
+        var buffer = new List<FPoint>(256);
         while (set.Next())
         {
             _ct.ThrowIfCancellationRequested();
-            var series = set.Current;
-            it = series.Iterator(it);
-            var samples = new List<FPoint>();
+            it = set.Current.Iterator(it);
+            buffer.Clear();
             if (it.Seek(mint + 1))
             {
                 do
                 {
-                    if (it.Timestamp > maxt) break;
-                    samples.Add(new FPoint(it.Timestamp, it.Value));
+                    long t = it.Timestamp;
+                    if (t > maxt) break;
+                    double v = it.Value;
+                    if (!dropStale || !StaleNaN.Is(v)) buffer.Add(new FPoint(t, v));
                 } while (it.Next());
             }
-            if (samples.Count == 0) continue;
-            CountSamples(samples.Count);
-            result.Add((series.Labels, samples));
+            if (buffer.Count == 0) continue;
+            CountSamples(buffer.Count);
+            visit(set.Current.Labels, buffer);
         }
         if (set.Error is { } error) throw QueryException.Execution(error.Message);
-        return result;
     }
 
     private void CountSamples(long n)
@@ -160,7 +164,7 @@ internal sealed partial class Evaluator
         long firstRef = ReferenceTime(vs.Modifiers, Start), lastRef = ReferenceTime(vs.Modifiers, End);
         long mint = Math.Min(firstRef, lastRef) - lookback, maxt = Math.Max(firstRef, lastRef);
         var result = new List<Series>();
-        foreach (var (labels, samples) in Select(vs.Matchers, mint, maxt))
+        ForEachSeries(vs.Matchers, mint, maxt, dropStale: false, (labels, samples) =>
         {
             var points = new List<FPoint>();
             int j = 0;
@@ -176,7 +180,7 @@ internal sealed partial class Evaluator
                 points.Add(new FPoint(ts, timestamps ? s.T / 1000.0 : s.F));
             }
             if (points.Count > 0) result.Add(new Series(labels, points));
-        }
+        });
         return result;
     }
 
@@ -231,15 +235,8 @@ internal sealed partial class Evaluator
         expr = Unwrap(expr);
         if (expr is MatrixSelector ms)
         {
-            var m = ms.Selector.Modifiers;
-            long firstRef = ReferenceTime(m, Start), lastRef = ReferenceTime(m, End);
-            long mint = Math.Min(firstRef, lastRef) - ms.RangeMs, maxt = Math.Max(firstRef, lastRef);
             var result = new List<RangeSeries>();
-            foreach (var (labels, samples) in Select(ms.Selector.Matchers, mint, maxt))
-            {
-                samples.RemoveAll(p => StaleNaN.Is(p.F));
-                if (samples.Count > 0) result.Add(new RangeSeries(labels, samples, ms.RangeMs, m));
-            }
+            ForEachRangeSeries(ms, (labels, samples) => result.Add(new RangeSeries(labels, [.. samples], ms.RangeMs, ms.Selector.Modifiers)));
             return result;
         }
         if (expr is SubqueryExpr sq) return EvalSubquery(sq);

@@ -61,14 +61,15 @@ public sealed class QueryEngine(IQueryableStorage storage, EngineOptions? option
 
     public QueryResult Range(string query, long startMs, long endMs, long stepMs, TimeSpan? timeout = null, CancellationToken ct = default)
     {
+        if (stepMs <= 0) throw new QueryException(QueryErrorKind.BadData, "invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer");
+        if (endMs < startMs) throw new QueryException(QueryErrorKind.BadData, "invalid parameter \"end\": end timestamp must not be before start time");
+        if ((endMs - startMs) / stepMs > _options.MaxRangeSteps)
+            throw new QueryException(QueryErrorKind.BadData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        // Parameters are checked before the expression, in the order Prometheus's API checks them.
         var expr = ParseOrThrow(query);
         if (expr.Type is not (ValueType.Scalar or ValueType.Vector))
             throw new QueryException(QueryErrorKind.BadData,
                 $"invalid expression type \"{TypeChecker.Describe(expr.Type)}\" for range query, must be Scalar or instant Vector");
-        if (stepMs <= 0) throw new QueryException(QueryErrorKind.BadData, "zero or negative query resolution step widths are not accepted. Try a positive integer");
-        if (endMs < startMs) throw new QueryException(QueryErrorKind.BadData, "end timestamp must not be before start time");
-        if ((endMs - startMs) / stepMs > _options.MaxRangeSteps)
-            throw new QueryException(QueryErrorKind.BadData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         return Run(expr, startMs, endMs, stepMs, timeout, ct, (ev, e) =>
         {
             var series = ev.Eval(e).Where(s => s.Points.Count > 0).ToList();

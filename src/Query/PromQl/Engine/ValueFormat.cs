@@ -27,8 +27,6 @@ public static class ValueFormat
         return neg ? "-" + result : result;
     }
 
-    /// <summary>Milliseconds as the Unix seconds the API writes (<c>1435781451.781</c>, <c>1435781451</c>).</summary>
-    public static double Seconds(long ms) => ms / 1000.0;
 
     /// <summary>
     /// Go's strconv.FormatFloat(f, 'g', -1, 64), as the text exposition format writes values: shortest digits,
