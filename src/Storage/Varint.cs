@@ -16,6 +16,13 @@ internal static class Varint
 
     public static void WriteSigned(IBufferWriter<byte> w, long v) => WriteUnsigned(w, ZigZag(v));
 
+    /// <summary>Writes into a span the caller sized with <see cref="Size"/>.</summary>
+    public static void WriteUnsigned(Span<byte> destination, ref int pos, ulong v)
+    {
+        while (v >= 0x80) { destination[pos++] = (byte)(v | 0x80); v >>= 7; }
+        destination[pos++] = (byte)v;
+    }
+
     /// <summary>Zig-zag maps small negative and positive integers to small unsigned ones (used by varints and Rice codes).</summary>
     public static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
     public static long UnZigZag(ulong z) => (long)(z >> 1) ^ -(long)(z & 1);

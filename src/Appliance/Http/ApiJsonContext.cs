@@ -69,6 +69,7 @@ public sealed record RuntimeInfoJson(
 [JsonSerializable(typeof(ApiResponse<BuildInfoData>))]
 [JsonSerializable(typeof(ApiResponse<ConfigData>))]
 [JsonSerializable(typeof(ApiResponse<object>))]
+[JsonSerializable(typeof(ApiResponse<string>))]
 [JsonSourceGenerationOptions(WriteIndented = false)]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Primitives;
+using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 
@@ -15,6 +16,8 @@ public static class QueryApi
         api.MapMethods("/query_range", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => RangeAsync(gate.Runtime, req)));
         api.MapMethods("/query_exemplars", ["GET", "POST"], () =>
             ApiResults.Success<IReadOnlyList<string>>([], ApiJsonContext.Api.ApiResponseIReadOnlyListString));
+        api.MapMethods("/format_query", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => FormatAsync(req)));
+        api.MapMethods("/parse_query", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => ParseAsync(req)));
         api.MapGet("/metadata", (HttpRequest req) => ApiResults.Guard(() => Metadata(gate.Runtime, req)));
         api.MapGet("/status/runtimeinfo", () => ApiResults.Guard(() => RuntimeInfo(gate.Runtime)));
         api.MapGet("/status/flags", () => ApiResults.Guard(() => Flags(gate.Runtime)));
@@ -41,6 +44,31 @@ public static class QueryApi
         // end before start, step ≤ 0 and more than 11,000 steps are refused by the engine with Prometheus's texts.
         var timeout = OptionalDuration(p, "timeout");
         return Run(() => runtime.Engine.Range(query, start, end, step, timeout, req.HttpContext.RequestAborted));
+    }
+
+    /// <summary>The query in Prometheus's canonical multi-line form (promql/parser's Prettify).</summary>
+    private static async Task<IResult> FormatAsync(HttpRequest req)
+    {
+        var expr = await ParseParameterAsync(req).ConfigureAwait(false);
+        return ApiResults.Success(Prettier.Format(expr), ApiJsonContext.Api.ApiResponseString);
+    }
+
+    /// <summary>The query's syntax tree, shaped for a tree view as Prometheus's UI expects.</summary>
+    private static async Task<IResult> ParseAsync(HttpRequest req) =>
+        new SyntaxTreeJson(await ParseParameterAsync(req).ConfigureAwait(false));
+
+    private static async Task<Expr> ParseParameterAsync(HttpRequest req)
+    {
+        var p = await ApiParameters.ReadAsync(req).ConfigureAwait(false);
+        var query = p.TryGetValue("query", out var v) ? v.ToString() : "";
+        try
+        {
+            return PromQlParser.Parse(query);
+        }
+        catch (ParseException ex)
+        {
+            throw ApiException.BadData($"invalid parameter \"query\": {ex.Message}");
+        }
     }
 
     private static IResult Run(Func<QueryResult> query)

@@ -19,14 +19,15 @@ public sealed partial class TsdbDatabase
                 if (s.LastTimestamp < minTime) continue;
                 // Persisted groups all start before the first in-memory chunk.
                 bool persisted = s.OldestChunkTime <= maxTime && s.OldestChunkTime != long.MaxValue && minTime < s.FirstInMemoryTime;
-                List<byte[]>? memory = null;
-                if (s.Pending is { } pending)
-                {
-                    foreach (var p in pending)
-                        if (p.MinTime <= maxTime && p.MaxTime >= minTime) (memory ??= []).Add(p.Data);
-                }
+                List<(byte[] Data, int Offset, int Length)>? memory = null;
+                foreach (var p in PendingChunks.Enumerate(s.Pending))
+                    if (p.MinTime <= maxTime && p.MaxTime >= minTime) (memory ??= []).Add((s.Pending!, p.Offset, p.Length));
                 var head = s.HeadChunk;
-                if (head is not null && head.MinTime <= maxTime && head.MaxTime >= minTime) (memory ??= []).Add(head.ToBytes());
+                if (head is not null && head.MinTime <= maxTime && head.MaxTime >= minTime)
+                {
+                    var copy = head.ToBytes();
+                    (memory ??= []).Add((copy, 0, copy.Length));
+                }
                 if (!persisted && memory is null) continue;
                 result.Add(new TsdbSeries(s.Labels, s.Ref, memory, persisted, querier, minTime, maxTime));
             }
@@ -76,7 +77,7 @@ public sealed partial class TsdbDatabase
         var candidates = _index.Candidates(matchers);
         IEnumerable<MemSeries> pool = candidates is null
             ? _byRef.Values
-            : candidates.Select(r => _byRef.GetValueOrDefault(r)).OfType<MemSeries>();
+            : candidates.Select(r => _byRef.Get(r)).OfType<MemSeries>();
         foreach (var s in pool)
         {
             bool ok = true;

@@ -16,7 +16,7 @@ public sealed partial class TsdbDatabase
             var labels = LabelSetCodec.Decode(labelBytes, _symbols);
             var s = new MemSeries(id, labels) { Persisted = true };
             _byLabels[labels] = s;
-            _byRef[id] = s;
+            _byRef.Set(s);
             _index.Add(id, labels);
             if (id >= _nextRef) _nextRef = id + 1;
         }
@@ -34,11 +34,14 @@ public sealed partial class TsdbDatabase
             foreach (var entry in HeadSnapshot.Decode(data))
             {
                 if (!_byRef.TryGetValue(entry.SeriesRef, out var s)) continue;
-                if (entry.Pending.Count > 0)
+                if (entry.Pending is { } pending)
                 {
-                    s.Pending = entry.Pending;
-                    s.LastTimestamp = entry.Pending[^1].MaxTime;
-                    it.Reset(entry.Pending[^1].Data);
+                    s.Pending = pending;
+                    s.PendingCount = entry.PendingCount;
+                    PendingChunks.Chunk last = default;
+                    foreach (var c in PendingChunks.Enumerate(pending)) last = c;
+                    s.LastTimestamp = last.MaxTime;
+                    it.Reset(pending, last.Offset, last.Length);
                     while (it.Next()) s.LastValue = it.Value;
                 }
                 if (entry.Open is { Length: >= ChunkHeader.Size } open)

@@ -68,7 +68,7 @@ public sealed partial class TsdbDatabase
             {
                 foreach (var s in dropped)
                 {
-                    _byRef.TryRemove(s.Ref, out _);
+                    _byRef.Remove(s.Ref);
                     _byLabels.Remove(s.Labels);
                     _index.Remove(s.Ref, s.Labels);
                 }

@@ -23,7 +23,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     private readonly Lock _headLock = new();
     private readonly Dictionary<LabelSet, MemSeries> _byLabels = new();
     // Lock-free reads: every appended sample resolves its series ref here, and a lock per sample showed up in profiles.
-    private readonly ConcurrentDictionary<ulong, MemSeries> _byRef = new();
+    private readonly SeriesRefTable _byRef = new();
     private readonly ConcurrentBag<List<TsdbAppender.Pending>> _batchPool = new();
     private readonly PostingsIndex _index = new();
     private readonly SymbolTable _symbols = new();
@@ -173,7 +173,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
             if (_byLabels.TryGetValue(labels, out var s)) return s;
             s = new MemSeries(_nextRef++, labels);
             _byLabels[labels] = s;
-            _byRef[s.Ref] = s;
+            _byRef.Set(s);
             _index.Add(s.Ref, labels);
             Interlocked.Increment(ref Stats.SeriesCreated);
             return s;
@@ -182,7 +182,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
 
     internal MemSeries? GetSeries(ulong seriesRef)
     {
-        return _byRef.GetValueOrDefault(seriesRef);
+        return _byRef.Get(seriesRef);
     }
 
     /// <summary>Validates and applies a batch to the head, then persists it in one transaction.</summary>
@@ -251,11 +251,8 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     {
         var head = s.HeadChunk;
         if (head is not null && (head.Count >= _options.SamplesPerChunk || t - head.MinTime >= _options.MaxChunkSpanMs))
-        {
-            CutHead(s);
-            head = null;
-        }
-        if (head is null)
+            CutHead(s, reuseHead: true);
+        else if (head is null)
         {
             head = new ChunkAppender(s.NextChoice.Encoding, s.NextChoice.TimestampK, s.NextChoice.ValueK);
             s.HeadChunk = head;
@@ -271,28 +268,34 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
         _changedSinceCheckpoint = true;
     }
 
-    /// <summary>Recodes the head chunk into its smallest form and queues it; a full group becomes a row.</summary>
     /// <summary>A new series' head chunk is re-fitted once after this many samples (see <see cref="ChunkRecoder.Retune"/>).</summary>
     private const int RetuneAfterSamples = 8;
 
-    private void CutHead(MemSeries s)
+    /// <summary>Recodes the head chunk into its smallest form and queues it; a full group becomes a row.</summary>
+    /// <param name="reuseHead">Keep the appender (and its buffer) for the next chunk instead of dropping it.</param>
+    private void CutHead(MemSeries s, bool reuseHead = false)
     {
         var head = s.HeadChunk!;
         var (bytes, choice) = _recoder.Recode(head);
         s.NextChoice = choice;
         s.Tuned = true;
-        (s.Pending ??= []).Add(new PendingChunk(head.MinTime, head.MaxTime, bytes));
-        s.HeadChunk = null;
-        if (s.Pending.Count >= _options.ChunksPerGroup || head.MaxTime - s.Pending[0].MinTime >= _options.MaxGroupSpanMs)
+        s.Pending = PendingChunks.Add(s.Pending, head.MinTime, head.MaxTime, bytes);
+        s.PendingCount++;
+        long headMax = head.MaxTime;
+        if (reuseHead) head.Reset(choice.Encoding, choice.TimestampK, choice.ValueK, bytes.Length);
+        else s.HeadChunk = null;
+        if (s.PendingCount >= _options.ChunksPerGroup || headMax - PendingChunks.FirstMinTime(s.Pending) >= _options.MaxGroupSpanMs)
             FlushGroup(s);
     }
 
     private void FlushGroup(MemSeries s)
     {
-        if (s.Pending is not { Count: > 0 } pending) return;
-        _groups.Add(new GroupWrite(s.Ref, pending[0].MinTime, pending[^1].MaxTime, ChunkGroup.Encode(pending.Select(p => p.Data))));
-        if (pending[0].MinTime < s.OldestChunkTime) s.OldestChunkTime = pending[0].MinTime;
+        if (s.Pending is not { } pending) return;
+        var (group, minTime, maxTime) = PendingChunks.ToGroup(pending);
+        _groups.Add(new GroupWrite(s.Ref, minTime, maxTime, group));
+        if (minTime < s.OldestChunkTime) s.OldestChunkTime = minTime;
         s.Pending = null;
+        s.PendingCount = 0;
     }
 
     /// <summary>Writes new symbols and series, finished chunk groups and the WAL row of the batch. Caller holds the write lock.</summary>

@@ -73,7 +73,7 @@ internal sealed class TsdbQuerier(TsdbDatabase db, long minTime, long maxTime) :
 }
 
 /// <summary>A selected series: labels, a copy of the head chunk, and lazy access to its finished chunks.</summary>
-internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, List<byte[]>? inMemory, bool mayHavePersisted, TsdbQuerier querier, long minTime, long maxTime) : ISeries
+internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, List<(byte[] Data, int Offset, int Length)>? inMemory, bool mayHavePersisted, TsdbQuerier querier, long minTime, long maxTime) : ISeries
 {
     public LabelSet Labels { get; } = labels;
 
@@ -83,7 +83,7 @@ internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, List<byte[]>?
         var chunks = it.ChunkList;
         chunks.Clear();
         if (mayHavePersisted) querier.LoadChunks(seriesRef, chunks);
-        if (inMemory is not null) foreach (var c in inMemory) chunks.Add((c, 0, c.Length));
+        if (inMemory is not null) chunks.AddRange(inMemory);
         it.Reset(minTime, maxTime);
         return it;
     }

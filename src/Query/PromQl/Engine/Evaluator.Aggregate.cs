@@ -104,7 +104,7 @@ internal sealed partial class Evaluator
             {
                 if (args[1].Count == 0) return true;
                 param = args[1][0].F;
-                if (a.Op == AggregateOp.Quantile) WarnQuantile(param);
+                if (a.Op == AggregateOp.Quantile) WarnQuantile(param, a.Param);
             }
             if (a.Op is AggregateOp.Topk or AggregateOp.Bottomk)
             {

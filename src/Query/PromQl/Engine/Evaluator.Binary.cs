@@ -88,7 +88,7 @@ internal sealed partial class Evaluator
         BinaryOp.Lss => (l, l < r),
         BinaryOp.Gte => (l, l >= r),
         BinaryOp.Lte => (l, l <= r),
-        _ => throw QueryException.Execution($"operator \"{TypeChecker.OpText(op)}\" not allowed for scalar operations"),
+        _ => throw QueryException.Execution($"operator \"{Printer.OpText(op)}\" not allowed for scalar operations"),
     };
 
     /// <summary>Matching signatures per series labels, computed once per label set (on: only those labels; ignoring: all but those and __name__).</summary>

@@ -72,9 +72,9 @@ internal sealed partial class Evaluator
         }
     }
 
-    private void WarnQuantile(double q)
+    private void WarnQuantile(double q, Expr about)
     {
-        if (!(q >= 0 && q <= 1)) Warn($"PromQL warning: quantile value should be between 0 and 1, got {ValueFormat.GoG(q)}");
+        if (!(q >= 0 && q <= 1)) Warn($"PromQL warning: quantile value should be between 0 and 1, got {ValueFormat.GoG(q)}", about);
     }
 
     private Series SeriesOf(Func<long, double> value)
@@ -232,7 +232,7 @@ internal sealed partial class Evaluator
             Array.Fill(param, double.NaN);
             var ps = Eval(paramExpr);
             if (ps.Count > 0) foreach (var p in ps[0].Points) param[(int)((p.T - Start) / Interval)] = p.F;
-            if (c.Func.Name == "quantile_over_time") foreach (var q in param) WarnQuantile(q);
+            if (c.Func.Name == "quantile_over_time") foreach (var q in param) WarnQuantile(q, paramExpr);
         }
         var name = c.Func.Name;
         bool dropName = name != "last_over_time";
@@ -244,7 +244,7 @@ internal sealed partial class Evaluator
             if (mayNotBeCounter && labels.Get(LabelSet.MetricName) is { Length: > 0 } metricName
                 && !(metricName.EndsWith("_total", StringComparison.Ordinal) || metricName.EndsWith("_sum", StringComparison.Ordinal)
                      || metricName.EndsWith("_count", StringComparison.Ordinal) || metricName.EndsWith("_bucket", StringComparison.Ordinal)))
-                Info($"PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"{metricName}\"");
+                Info($"PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"{metricName}\"", c.Args[matrixArg]);
             var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
             var outLabels = dropName ? labels.Without(LabelSet.MetricName) : labels;
             // Counter resets so far, so a window without any skips the reset scan.
@@ -346,7 +346,7 @@ internal sealed partial class Evaluator
             bool fraction = c.Func.Name == "histogram_fraction";
             if (args[0].Count == 0 || fraction && args[1].Count == 0) return true;
             double q = args[0][0].F, upper = fraction ? args[1][0].F : 0;
-            if (!fraction) WarnQuantile(q);
+            if (!fraction) WarnQuantile(q, c.Args[0]);
             var bucketsArg = args[^1];
             var groups = new Dictionary<LabelSet, (LabelSet Output, List<HistogramQuantile.Bucket> Buckets)>();
             var names = new Dictionary<LabelSet, string>();
@@ -364,7 +364,7 @@ internal sealed partial class Evaluator
                 }
                 if (!info.Valid)
                 {
-                    Warn($"PromQL warning: bucket label \"le\" is missing or has a malformed value of \"{s.Metric.Get("le")}\" for metric name \"{s.Metric.MetricNameOrEmpty}\"");
+                    Warn($"PromQL warning: bucket label \"le\" is missing or has a malformed value of \"{s.Metric.Get("le")}\" for metric name \"{s.Metric.MetricNameOrEmpty}\"", c.Args[^1]);
                     continue;
                 }
                 if (!groups.TryGetValue(info.Key, out var g))
@@ -386,7 +386,7 @@ internal sealed partial class Evaluator
                 }
                 output.Add(new Sample(g.Output, ts, HistogramQuantile.Of(q, g.Buckets, out bool forced)));
                 if (forced)
-                    Info($"PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \"{names[key]}\"");
+                    Info($"PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name \"{names[key]}\"", c.Args[^1]);
             }
             return true;
         }, c.Args);

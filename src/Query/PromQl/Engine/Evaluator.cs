@@ -329,7 +329,7 @@ internal sealed partial class Evaluator
         return order;
     }
 
-    private void Warn(string warning) => _annotations.Warn(warning);
+    private void Warn(string warning, Expr? about = null) => _annotations.Warn(warning, about?.Position ?? -1);
 
-    private void Info(string info) => _annotations.Info(info);
+    private void Info(string info, Expr? about = null) => _annotations.Info(info, about?.Position ?? -1);
 }

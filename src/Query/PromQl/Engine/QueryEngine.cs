@@ -45,7 +45,7 @@ public sealed class QueryEngine(IQueryableStorage storage, EngineOptions? option
     public QueryResult Instant(string query, long timeMs, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         var expr = ParseOrThrow(query);
-        return Run(expr, timeMs, timeMs, 1, timeout, ct, (ev, e) =>
+        return Run(query, expr, timeMs, timeMs, 1, timeout, ct, (ev, e) =>
         {
             var series = ev.Eval(e);
             QueryValue result = e.Type switch
@@ -70,7 +70,7 @@ public sealed class QueryEngine(IQueryableStorage storage, EngineOptions? option
         if (expr.Type is not (ValueType.Scalar or ValueType.Vector))
             throw new QueryException(QueryErrorKind.BadData,
                 $"invalid expression type \"{TypeChecker.Describe(expr.Type)}\" for range query, must be Scalar or instant Vector");
-        return Run(expr, startMs, endMs, stepMs, timeout, ct, (ev, e) =>
+        return Run(query, expr, startMs, endMs, stepMs, timeout, ct, (ev, e) =>
         {
             var series = ev.Eval(e).Where(s => s.Points.Count > 0).ToList();
             series.Sort((a, b) => a.Metric.CompareTo(b.Metric));
@@ -78,7 +78,8 @@ public sealed class QueryEngine(IQueryableStorage storage, EngineOptions? option
         });
     }
 
-    private QueryResult Run(Expr expr, long start, long end, long step, TimeSpan? timeout, CancellationToken ct,
+    /// <param name="query">The query text, so annotations can name their position in it as Prometheus's API does.</param>
+    private QueryResult Run(string? query, Expr expr, long start, long end, long step, TimeSpan? timeout, CancellationToken ct,
         Func<Evaluator, Expr, QueryValue> evaluate)
     {
         expr = AtModifierResolver.Resolve(expr, start, end);
@@ -97,7 +98,7 @@ public sealed class QueryEngine(IQueryableStorage storage, EngineOptions? option
         {
             var annotations = new Annotations();
             var ev = new Evaluator(storage, _options, start, end, step, cts.Token, annotations);
-            return new QueryResult(evaluate(ev, expr), annotations.Warnings, annotations.Infos);
+            return new QueryResult(evaluate(ev, expr), annotations.Warnings(query), annotations.Infos(query));
         }
         catch (OperationCanceledException)
         {

@@ -29,20 +29,45 @@ public sealed record MatrixValue(List<Series> Series) : QueryValue;
 /// <summary>A finished query: its value and the warning and info annotations Prometheus would attach.</summary>
 public sealed record QueryResult(QueryValue Value, IReadOnlyList<string> Warnings, IReadOnlyList<string> Infos);
 
-/// <summary>Annotations collected while evaluating (util/annotations): warnings and infos, each once.</summary>
+/// <summary>
+/// Annotations collected while evaluating (util/annotations): warnings and infos, each message once, with the
+/// position of the expression they are about (-1 when none).
+/// </summary>
 public sealed class Annotations
 {
     private readonly Lock _lock = new();
-    public List<string> Warnings { get; } = [];
-    public List<string> Infos { get; } = [];
+    private readonly List<(string Message, int Position)> _warnings = [], _infos = [];
 
-    public void Warn(string message)
+    public void Warn(string message, int position = -1) => Add(_warnings, message, position);
+
+    public void Info(string message, int position = -1) => Add(_infos, message, position);
+
+    private void Add(List<(string Message, int Position)> list, string message, int position)
     {
-        lock (_lock) if (!Warnings.Contains(message)) Warnings.Add(message);
+        lock (_lock) if (!list.Exists(a => a.Message == message)) list.Add((message, position));
     }
 
-    public void Info(string message)
+    public IReadOnlyList<string> Warnings(string? query) => Format(_warnings, query);
+
+    public IReadOnlyList<string> Infos(string? query) => Format(_infos, query);
+
+    /// <summary>As Prometheus's annoErr.Error() once the API has set the query: <c>message (line:column)</c>.</summary>
+    private IReadOnlyList<string> Format(List<(string Message, int Position)> list, string? query)
     {
-        lock (_lock) if (!Infos.Contains(message)) Infos.Add(message);
+        lock (_lock)
+        {
+            return list.Select(a => query is null || a.Position < 0 ? a.Message : $"{a.Message} ({LineColumn(query, a.Position)})").ToList();
+        }
+    }
+
+    /// <summary>Prometheus's PositionRange.StartPosInput: 1-based line, and the column in bytes from the line's start.</summary>
+    public static string LineColumn(string query, int position)
+    {
+        position = Math.Clamp(position, 0, query.Length);
+        int lineStart = query.LastIndexOf('\n', Math.Max(position - 1, 0), position) + 1;
+        int line = 1;
+        for (int i = 0; i < position; i++) if (query[i] == '\n') line++;
+        int column = System.Text.Encoding.UTF8.GetByteCount(query.AsSpan(lineStart, position - lineStart)) + 1;
+        return $"{line}:{column}";
     }
 }

@@ -49,14 +49,30 @@ public static class GoBytes
         return true;
     }
 
-    /// <summary>Go's %q of the string: escaped invalid bytes as <c>\xNN</c>.</summary>
+    /// <summary>
+    /// Go's strconv.Quote: <c>\a \b \f \n \r \t \v</c>, other control characters as <c>\xNN</c> or <c>\uNNNN</c>,
+    /// escaped invalid bytes as <c>\xNN</c>; printable text as is.
+    /// </summary>
     public static string Quote(string s)
     {
-        var sb = new StringBuilder("\"");
-        foreach (char c in s)
+        var sb = new StringBuilder(s.Length + 2).Append('"');
+        for (int i = 0; i < s.Length; i++)
         {
-            if (IsEscapedByte(c)) sb.Append("\\x").Append(((int)(c - Base)).ToString("x2"));
-            else if (c is '"' or '\\') sb.Append('\\').Append(c);
+            char c = s[i];
+            if (IsEscapedByte(c)) { sb.Append("\\x").Append(((int)(c - Base)).ToString("x2")); continue; }
+            switch (c)
+            {
+                case '"' or '\\': sb.Append('\\').Append(c); continue;
+                case '\a': sb.Append("\\a"); continue;
+                case '\b': sb.Append("\\b"); continue;
+                case '\f': sb.Append("\\f"); continue;
+                case '\n': sb.Append("\\n"); continue;
+                case '\r': sb.Append("\\r"); continue;
+                case '\t': sb.Append("\\t"); continue;
+                case '\v': sb.Append("\\v"); continue;
+            }
+            if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2"));
+            else if (char.IsControl(c)) sb.Append("\\u").Append(((int)c).ToString("x4"));
             else sb.Append(c);
         }
         return sb.Append('"').ToString();

@@ -410,7 +410,9 @@ public sealed class PromQlParser
     private VectorSelector ParseSelector(string? name, int position)
     {
         var matchers = new List<LabelMatcher>();
-        if (name is not null) matchers.Add(new LabelMatcher(LabelMatchType.Equal, LabelSet.MetricName, name));
+        // Only a name written before the braces is the selector's Name (as in Prometheus, where it decides how the
+        // selector prints); its matcher goes last, as Prometheus's assembleVectorSelector appends it.
+        string? outsideName = name;
         if (Peek.Kind == TokenKind.LeftBrace)
         {
             Next();
@@ -454,10 +456,10 @@ public sealed class PromQlParser
             }
             Next(); // }
         }
+        if (outsideName is not null) matchers.Add(new LabelMatcher(LabelMatchType.Equal, LabelSet.MetricName, outsideName));
         if (matchers.All(m => m.MatchesEmpty))
             throw new ParseException(_input, position, "vector selector must contain at least one non-empty matcher");
-        name ??= matchers.FirstOrDefault(m => m.Name == LabelSet.MetricName && m.Type == LabelMatchType.Equal)?.Value;
-        return new VectorSelector(name, matchers.ToArray(), default, position);
+        return new VectorSelector(outsideName, matchers.ToArray(), default, position);
     }
 
     // ---- errors -------------------------------------------------------------------------------------------

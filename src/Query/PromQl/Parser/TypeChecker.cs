@@ -75,7 +75,7 @@ internal sealed class TypeChecker(string input)
         if (PromQlParser.IsSetOperator(b.Op))
         {
             if (l == ValueType.Scalar || r == ValueType.Scalar)
-                throw Error(b, $"set operator \"{OpText(b.Op)}\" not allowed in binary scalar expression");
+                throw Error(b, $"set operator \"{Printer.OpText(b.Op)}\" not allowed in binary scalar expression");
         }
         if (!bothVectors && b.Matching is { } m && (m.MatchingLabels.Length > 0 || m.On))
             throw Error(b, "vector matching only allowed between instant vectors");
@@ -86,14 +86,6 @@ internal sealed class TypeChecker(string input)
                     throw Error(b, $"label \"{inc}\" must not occur in ON and GROUP clause at once");
         }
     }
-
-    internal static string OpText(BinaryOp op) => op switch
-    {
-        BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", BinaryOp.Div => "/", BinaryOp.Mod => "%",
-        BinaryOp.Pow => "^", BinaryOp.Atan2 => "atan2", BinaryOp.Eql => "==", BinaryOp.Neq => "!=", BinaryOp.Gtr => ">",
-        BinaryOp.Lss => "<", BinaryOp.Gte => ">=", BinaryOp.Lte => "<=", BinaryOp.And => "and", BinaryOp.Or => "or",
-        BinaryOp.Unless => "unless", _ => op.ToString(),
-    };
 
     private void CheckCall(Call c)
     {

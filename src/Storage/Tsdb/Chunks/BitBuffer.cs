@@ -4,22 +4,35 @@ namespace Mlobs.Storage.Tsdb.Chunks;
 
 /// <summary>
 /// A growable MSB-first bit writer whose bytes are always a valid prefix of the stream, so a head chunk
-/// can be snapshotted (copied) between appends without flushing (as Prometheus's bstream).
+/// can be snapshotted (copied) between appends without flushing (as Prometheus's bstream). A struct kept inside
+/// its <see cref="ChunkAppender"/>: one object fewer per series (10k head chunks) and no pointer chase per bit
+/// write. Pass it by ref.
 /// </summary>
-internal sealed class BitBuffer
+internal struct BitBuffer
 {
     private byte[] _bytes;
     private int _bitLength;
 
-    public BitBuffer(int initialBytes = 32) => _bytes = new byte[Math.Max(initialBytes, 8)];
+    public BitBuffer(int initialBytes) => _bytes = new byte[Math.Max(initialBytes, 8)];
 
-    public int BitLength => _bitLength;
-    public int ByteLength => (_bitLength + 7) >> 3;
+    public readonly int BitLength => _bitLength;
+    public readonly int ByteLength => (_bitLength + 7) >> 3;
+
+    /// <summary>Bytes the buffer holds before it must grow.</summary>
+    public readonly int Capacity => _bytes.Length;
 
     public void Clear()
     {
         Array.Clear(_bytes, 0, ByteLength);
         _bitLength = 0;
+    }
+
+    /// <summary>Empties the buffer and gives it about <paramref name="bytes"/> of room (reallocating only when far off).</summary>
+    public void Clear(int bytes)
+    {
+        bytes = Math.Max(bytes, 16);
+        if (_bytes.Length < bytes || _bytes.Length > bytes + bytes / 2) { _bytes = new byte[bytes]; _bitLength = 0; }
+        else Clear();
     }
 
     /// <summary>Positions the writer at the end of existing content (used to resume a decoded head chunk).</summary>
@@ -82,7 +95,7 @@ internal sealed class BitBuffer
     /// <summary>Most bits one word write can take: 64 minus the up to 7 bits already used in the first byte, rounded down to bytes.</summary>
     private const int MaxWordBits = 56;
 
-    public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, ByteLength);
+    public readonly ReadOnlySpan<byte> Written => _bytes.AsSpan(0, ByteLength);
 
     private void EnsureCapacity(int bytes)
     {

@@ -9,7 +9,7 @@ namespace Mlobs.Storage.Tsdb.Chunks;
 /// </summary>
 internal sealed class ChunkAppender
 {
-    private readonly BitBuffer _bits;
+    private BitBuffer _bits;
 
     // timestamp state
     private long _prevT, _prevDelta;
@@ -41,12 +41,20 @@ internal sealed class ChunkAppender
     public long ValueBits { get; private set; }
 
     /// <summary>Empties the appender for a new chunk with the given codec, keeping its buffer (the recoder's probes).</summary>
-    public void Reset(ChunkEncoding encoding, int timestampK, int valueK)
+    public void Reset(ChunkEncoding encoding, int timestampK, int valueK) => Reset(encoding, timestampK, valueK, -1);
+
+    /// <summary>
+    /// Empties the appender for the series' next head chunk, sized for about <paramref name="expectedBytes"/> of
+    /// stream (the size of the chunk just cut): the head of 10k series is mostly these buffers, and growing by
+    /// doubling left a third of them unused.
+    /// </summary>
+    public void Reset(ChunkEncoding encoding, int timestampK, int valueK, int expectedBytes)
     {
         Encoding = encoding;
         TimestampK = timestampK;
         ValueK = valueK;
-        _bits.Clear();
+        if (expectedBytes < 0) _bits.Clear();
+        else _bits.Clear(expectedBytes + expectedBytes / 8 + 8); // + 8: word writes need room past the end
         _prevT = 0; _prevDelta = 0; _exp = 0; _prevM = 0; _prevD = 0; _prevBits = 0; _leading = 0xff; _trailing = 0;
         Count = 0; MinTime = 0; LastValue = 0; ValueBits = 0;
         _captured = null; _capturedCount = 0;
@@ -62,13 +70,13 @@ internal sealed class ChunkAppender
         else if (TimestampK == ChunkHeader.RegularTimestamps)
         {
             long delta = t - _prevT;
-            if (Count == 1) { RiceCode.WriteSized(_bits, Varint.ZigZag(delta)); _prevDelta = delta; }
+            if (Count == 1) { RiceCode.WriteSized(ref _bits, Varint.ZigZag(delta)); _prevDelta = delta; }
             else if (delta != _prevDelta) throw new InvalidOperationException("a regular-timestamp chunk got an irregular interval");
         }
         else
         {
             long delta = t - _prevT;
-            RiceCode.Write(_bits, Varint.ZigZag(delta - _prevDelta), TimestampK);
+            RiceCode.Write(ref _bits, Varint.ZigZag(delta - _prevDelta), TimestampK);
             _prevDelta = delta;
         }
         _prevT = t;
@@ -91,20 +99,20 @@ internal sealed class ChunkAppender
         }
         if (double.IsNaN(v))
         {
-            if (StaleNaN.Is(v)) RiceCode.WriteEscape(_bits, ChunkHeader.EscStale);
-            else { RiceCode.WriteEscape(_bits, ChunkHeader.EscRawFloat); _bits.WriteBits(BitConverter.DoubleToUInt64Bits(v), 64); }
+            if (StaleNaN.Is(v)) RiceCode.WriteEscape(ref _bits, ChunkHeader.EscStale);
+            else { RiceCode.WriteEscape(ref _bits, ChunkHeader.EscRawFloat); _bits.WriteBits(BitConverter.DoubleToUInt64Bits(v), 64); }
             return;
         }
         if (double.IsInfinity(v))
         {
-            RiceCode.WriteEscape(_bits, v > 0 ? ChunkHeader.EscPosInf : ChunkHeader.EscNegInf);
+            RiceCode.WriteEscape(ref _bits, v > 0 ? ChunkHeader.EscPosInf : ChunkHeader.EscNegInf);
             return;
         }
         if (!DecimalValue.TryMantissaAt(v, _exp, out long m))
         {
             if (!DecimalValue.TryFromFloat(v, out long m0, out int e0))
             {
-                RiceCode.WriteEscape(_bits, ChunkHeader.EscRawFloat);
+                RiceCode.WriteEscape(ref _bits, ChunkHeader.EscRawFloat);
                 _bits.WriteBits(BitConverter.DoubleToUInt64Bits(v), 64);
                 return;
             }
@@ -112,14 +120,14 @@ internal sealed class ChunkAppender
                 && DecimalValue.TryScale(_prevM, _exp - e0, out long scaledM)
                 && DecimalValue.TryScale(_prevD, _exp - e0, out long scaledD))
             {
-                RiceCode.WriteEscape(_bits, ChunkHeader.EscRescale);
+                RiceCode.WriteEscape(ref _bits, ChunkHeader.EscRescale);
                 _bits.WriteBits((ulong)(sbyte)e0, 8);
                 _exp = e0; _prevM = scaledM; _prevD = scaledD;
                 m = m0;
             }
             else
             {
-                RiceCode.WriteEscape(_bits, ChunkHeader.EscAbsolute);
+                RiceCode.WriteEscape(ref _bits, ChunkHeader.EscAbsolute);
                 _bits.WriteBits((ulong)(sbyte)e0, 8);
                 _bits.WriteBits((ulong)m0, 64);
                 _exp = e0; _prevM = m0; _prevD = 0;
@@ -153,7 +161,7 @@ internal sealed class ChunkAppender
         {
             _bits.WriteBit(false);
             _bits.WriteBits((ulong)(sbyte)e, 8);
-            RiceCode.WriteSized(_bits, Varint.ZigZag(m));
+            RiceCode.WriteSized(ref _bits, Varint.ZigZag(m));
             _exp = e; _prevM = m; _prevD = 0;
             return;
         }
@@ -166,7 +174,7 @@ internal sealed class ChunkAppender
     private void WriteValueCode(ulong z)
     {
         if (_captured is not null) _captured[_capturedCount++] = z;
-        RiceCode.Write(_bits, z, ValueK);
+        RiceCode.Write(ref _bits, z, ValueK);
     }
 
     private ulong[]? _captured;

@@ -12,7 +12,7 @@ internal static class RiceCode
     public const int EscapeCodeBits = 3;
 
 
-    public static void Write(BitBuffer w, ulong z, int k)
+    public static void Write(ref BitBuffer w, ulong z, int k)
     {
         ulong q = z >> k;
         if (q < MaxUnary)
@@ -32,11 +32,11 @@ internal static class RiceCode
         {
             w.WriteOnes(MaxUnary);
             w.WriteBit(false);
-            WriteSized(w, z);
+            WriteSized(ref w, z);
         }
     }
 
-    public static void WriteEscape(BitBuffer w, int code)
+    public static void WriteEscape(ref BitBuffer w, int code)
     {
         w.WriteOnes(MaxUnary);
         w.WriteBit(true);
@@ -44,7 +44,7 @@ internal static class RiceCode
     }
 
     /// <summary>A self-delimiting integer: 7-bit bit length n, then n bits (used once per chunk, not per sample).</summary>
-    public static void WriteSized(BitBuffer w, ulong z)
+    public static void WriteSized(ref BitBuffer w, ulong z)
     {
         int n = 64 - System.Numerics.BitOperations.LeadingZeroCount(z);
         w.WriteBits((ulong)n, 7);

@@ -11,7 +11,7 @@ namespace Mlobs.Storage.Tsdb.Head;
 /// </summary>
 internal static class HeadSnapshot
 {
-    public readonly record struct Entry(ulong SeriesRef, List<PendingChunk> Pending, byte[]? Open);
+    public readonly record struct Entry(ulong SeriesRef, byte[]? Pending, int PendingCount, byte[]? Open);
 
     /// <summary>
     /// Streams the snapshot through a small reused buffer: it is megabytes at 10k series, and a single array that
@@ -37,17 +37,14 @@ internal static class HeadSnapshot
         foreach (var s in withData)
         {
             size += Varint.Size(s.Ref);
-            var pending = s.Pending ?? [];
-            size += Varint.Size((ulong)pending.Count);
-            foreach (var p in pending)
-                size += Varint.Size(Varint.ZigZag(p.MinTime)) + Varint.Size(Varint.ZigZag(p.MaxTime)) + Varint.Size((ulong)p.Data.Length) + p.Data.Length;
+            size += Varint.Size((ulong)s.PendingCount) + (s.Pending?.Length ?? 0);
             size += s.HeadChunk is { } h ? Varint.Size((ulong)h.SizeBytes) + h.SizeBytes : 1;
         }
         return size;
     }
 
     public static List<MemSeries> WithData(IEnumerable<MemSeries> series) =>
-        series.Where(s => s.HeadChunk is not null || s.Pending is { Count: > 0 }).ToList();
+        series.Where(s => s.HeadChunk is not null || s.Pending is not null).ToList();
 
     private static long Flush(Stream destination, ArrayBufferWriter<byte> scratch)
     {
@@ -61,14 +58,9 @@ internal static class HeadSnapshot
     {
         {
             Varint.WriteUnsigned(w, s.Ref);
-            var pending = s.Pending ?? [];
-            Varint.WriteUnsigned(w, (ulong)pending.Count);
-            foreach (var p in pending)
-            {
-                Varint.WriteSigned(w, p.MinTime);
-                Varint.WriteSigned(w, p.MaxTime);
-                ChunkGroup.Append(w, p.Data);
-            }
+            // The pending array is already in this format.
+            Varint.WriteUnsigned(w, (ulong)s.PendingCount);
+            if (s.Pending is { } pending) w.Write(pending);
             if (s.HeadChunk is { } head)
             {
                 int len = head.SizeBytes;
@@ -89,14 +81,8 @@ internal static class HeadSnapshot
         {
             ulong r = Varint.ReadUnsigned(data, ref pos);
             int np = (int)Varint.ReadUnsigned(data, ref pos);
-            var pending = new List<PendingChunk>(np);
-            for (int j = 0; j < np; j++)
-            {
-                long min = Varint.ReadSigned(data, ref pos);
-                long max = Varint.ReadSigned(data, ref pos);
-                pending.Add(new PendingChunk(min, max, ReadBytes(data, ref pos)!));
-            }
-            result.Add(new Entry(r, pending, ReadBytes(data, ref pos)));
+            var pending = PendingChunks.Read(data, ref pos, np);
+            result.Add(new Entry(r, pending, np, ReadBytes(data, ref pos)));
         }
         return result;
     }

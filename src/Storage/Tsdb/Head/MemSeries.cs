@@ -18,8 +18,12 @@ internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
     /// <summary>False until the encoding choice has been fitted to this series' own samples.</summary>
     public bool Tuned;
 
-    /// <summary>Finished chunks not yet in the chunks table; kept durable by the head checkpoint and the WAL.</summary>
-    public List<PendingChunk>? Pending;
+    /// <summary>
+    /// Finished chunks not yet in the chunks table (in <see cref="PendingChunks"/> format, null when none); kept
+    /// durable by the head checkpoint and the WAL.
+    /// </summary>
+    public byte[]? Pending;
+    public int PendingCount;
 
     public long LastTimestamp = long.MinValue;
     public double LastValue;
@@ -34,8 +38,5 @@ internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
     public bool QueuedForPersist;
 
     public long FirstInMemoryTime =>
-        Pending is { Count: > 0 } p ? p[0].MinTime : HeadChunk?.MinTime ?? long.MaxValue;
+        Pending is { } p ? PendingChunks.FirstMinTime(p) : HeadChunk?.MinTime ?? long.MaxValue;
 }
-
-/// <summary>A finished (recoded) chunk and its time range.</summary>
-internal sealed record PendingChunk(long MinTime, long MaxTime, byte[] Data);

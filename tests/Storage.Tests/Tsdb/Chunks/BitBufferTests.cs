@@ -32,12 +32,12 @@ public class BitBufferTests
     [Fact]
     public void RiceCodesOfAllSizesRoundTrip()
     {
-        var w = new BitBuffer();
+        var w = new BitBuffer(32);
         var codes = new List<(ulong Z, int K)>();
         for (int k = 0; k <= 24; k++)
             foreach (ulong z in new ulong[] { 0, 1, 2, 3, 15, 16, 17, 1000, 1UL << 20, 1UL << 40, ulong.MaxValue >> 1 })
             {
-                RiceCode.Write(w, z, k);
+                RiceCode.Write(ref w, z, k);
                 codes.Add((z, k));
             }
         var bytes = w.Written.ToArray();
