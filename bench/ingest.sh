@@ -59,6 +59,7 @@ peak=0
 while [ $(( $(date +%s) - t0 )) -lt $duration ]; do
   sleep 10
   r=$(rss_mib); peak=$(awk -v a=$peak -v b=$r 'BEGIN{print (b>a)?b:a}')
+  echo "$(( $(date +%s) - t0 )) $r $(metric mlobs_gc_committed_bytes)" >>"$work/timeline.txt" # seconds, RSS MiB, GC committed bytes
 done
 s1=$(metric mlobs_tsdb_samples_appended_total); c1=$(cpu_s); t1=$(date +%s)
 total=$(metric mlobs_tsdb_samples_appended_total)
@@ -78,4 +79,4 @@ echo "bytes_per_sample_live $(awk -v b=$live_bytes -v s=$total 'BEGIN{printf "%.
 echo "bytes_per_sample_stop $(awk -v b=$stopped_bytes -v s=$total 'BEGIN{printf "%.3f", b/s}') ($stopped_bytes bytes)"
 echo "start_to_ready_ms     $ready_ms (exec to first 200 from /-/ready, empty data dir, probed over /dev/tcp)"
 echo "binary_bytes          $(stat -c %s dist/mlobs)"
-echo "work dir: $work"
+echo "work dir: $work (timeline.txt: seconds, RSS MiB, GC committed bytes every 10 s)"

@@ -110,11 +110,34 @@ public sealed class QueryApiTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var badBody = await bad.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("bad_data", badBody.GetProperty("errorType").GetString());
-        Assert.Equal("1:7: parse error: unclosed left parenthesis", badBody.GetProperty("error").GetString());
+        Assert.Equal("invalid parameter \"query\": 1:7: parse error: unclosed left parenthesis", badBody.GetProperty("error").GetString());
         var matrixRange = await _http.GetAsync(p.BaseUrl + $"/api/v1/query_range?query=up[1m]&start={now - 30}&end={now}&step=1s");
         Assert.Equal(HttpStatusCode.BadRequest, matrixRange.StatusCode);
         var tooMany = await Query(p, $"/api/v1/query_range?query=up&start=0&end={now}&step=1");
         Assert.Contains("exceeded maximum resolution of 11,000 points", tooMany.GetProperty("error").GetString());
+
+        // Annotations carry the position of the expression they are about, as Prometheus's API writes them.
+        var notCounter = await Query(p, "/api/v1/query?query=" + Uri.EscapeDataString("sum(rate(up[1m]))"));
+        Assert.Equal("PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"up\" (1:10)",
+            notCounter.GetProperty("infos")[0].GetString());
+
+        // format_query and parse_query (the UI's formatter and tree view).
+        var formatted = await Query(p, "/api/v1/format_query?query=" + Uri.EscapeDataString("sum(rate(x{b=\"1\",a=\"2\"}[5m]))by(job)"));
+        Assert.Equal("sum by (job) (rate(x{a=\"2\",b=\"1\"}[5m]))", formatted.GetProperty("data").GetString());
+        var tree = (await Query(p, "/api/v1/parse_query?query=" + Uri.EscapeDataString("topk(3, up offset 1m) > bool on(job) group_left up"))).GetProperty("data");
+        Assert.Equal("binaryExpr", tree.GetProperty("type").GetString());
+        Assert.Equal(">", tree.GetProperty("op").GetString());
+        Assert.True(tree.GetProperty("bool").GetBoolean());
+        Assert.Equal("many-to-one", tree.GetProperty("matching").GetProperty("card").GetString());
+        Assert.Equal("job", tree.GetProperty("matching").GetProperty("labels")[0].GetString());
+        var topk = tree.GetProperty("lhs");
+        Assert.Equal("aggregation", topk.GetProperty("type").GetString());
+        Assert.Equal("3", topk.GetProperty("param").GetProperty("val").GetString());
+        Assert.Equal(60000, topk.GetProperty("expr").GetProperty("offset").GetInt64());
+        Assert.Equal("__name__", topk.GetProperty("expr").GetProperty("matchers")[0].GetProperty("name").GetString());
+        var badFormat = await _http.GetAsync(p.BaseUrl + "/api/v1/format_query?query=" + Uri.EscapeDataString("sum("));
+        Assert.Equal(HttpStatusCode.BadRequest, badFormat.StatusCode);
+        Assert.StartsWith("invalid parameter \"query\": 1:5: parse error", (await badFormat.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
 
         // The rest of what Grafana calls when a Prometheus datasource is added.
         var md = await Query(p, "/api/v1/metadata");

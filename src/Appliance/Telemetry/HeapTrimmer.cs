@@ -21,7 +21,7 @@ public sealed class HeapTrimmer : IDisposable
     {
         if (GC.GetTotalMemory(forceFullCollection: false) > MaxHeapToTrim) return;
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     public void Dispose() => _timer.Dispose();

@@ -38,7 +38,8 @@ public sealed class QueryEngine(IQueryableStorage storage, EngineOptions? option
         }
         catch (ParseException ex)
         {
-            throw new QueryException(QueryErrorKind.BadData, ex.Message);
+            // As Prometheus's API (invalidParamError): the parameter is named before the parser's position and text.
+            throw new QueryException(QueryErrorKind.BadData, $"invalid parameter \"query\": {ex.Message}");
         }
     }
 
