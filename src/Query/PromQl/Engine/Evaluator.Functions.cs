@@ -238,8 +238,9 @@ internal sealed partial class Evaluator
         bool dropName = name != "last_over_time";
         bool counter = name is "rate" or "increase";
         bool mayNotBeCounter = name is "rate" or "increase" or "irate";
-        var resetsBuffer = new int[256];
-        ForEachRangeSeries(rangeExpr, (labels, list) =>
+        // rate/increase/delta are what dashboards run over thousands of series: call them directly, not by name.
+        bool extrapolated = name is "rate" or "increase" or "delta", isRate = name == "rate";
+        void Compute(SeriesWorker worker, LabelSet labels, List<FPoint> list, IStepSink output)
         {
             if (mayNotBeCounter && labels.Get(LabelSet.MetricName) is { Length: > 0 } metricName
                 && !(metricName.EndsWith("_total", StringComparison.Ordinal) || metricName.EndsWith("_sum", StringComparison.Ordinal)
@@ -251,8 +252,8 @@ internal sealed partial class Evaluator
             int[]? resets = null;
             if (counter)
             {
-                if (resetsBuffer.Length < span.Length + 1) resetsBuffer = new int[Math.Max(span.Length + 1, resetsBuffer.Length * 2)];
-                resets = resetsBuffer;
+                if (worker.Resets.Length < span.Length + 1) worker.Resets = new int[Math.Max(span.Length + 1, worker.Resets.Length * 2)];
+                resets = worker.Resets;
                 resets[0] = resets[1] = 0;
                 for (int k = 1; k < span.Length; k++) resets[k + 1] = resets[k] + (span[k].F < span[k - 1].F ? 1 : 0);
             }
@@ -268,10 +269,22 @@ internal sealed partial class Evaluator
                 // predict_linear's intercept is at the step time, even when @ moves the window.
                 var window = new RangeFunctions.Window(rangeStart, rangeEnd, rangeMs, ts, param?[i] ?? 0,
                     HasCounterResets: resets is null || resets[hi] - resets[lo + 1] > 0);
-                if (RangeFunctions.TryEval(name, span[lo..hi], window, out double v)) sink.Add(outLabels, i, v);
+                bool ok = extrapolated
+                    ? RangeFunctions.ExtrapolatedRate(span[lo..hi], window, counter, isRate, out double v)
+                    : RangeFunctions.TryEval(name, span[lo..hi], window, out v);
+                if (ok) output.Add(outLabels, i, v);
             }
-            sink.EndSeries(outLabels);
-        });
+            output.EndSeries(outLabels);
+        }
+
+        if (rangeExpr is MatrixSelector selector && _options.Parallelism > 1)
+        {
+            var (mint, maxt) = SelectionRange(selector);
+            ForEachSeriesParallel(selector.Selector.Matchers, mint, maxt, dropStale: true, Compute, sink);
+            return;
+        }
+        var serial = new SeriesWorker();
+        ForEachRangeSeries(rangeExpr, (labels, list) => Compute(serial, labels, list, sink));
     }
 
     /// <summary>Calls <paramref name="visit"/> with each series of a range vector: stale markers dropped, samples of all steps' windows.</summary>
@@ -283,10 +296,16 @@ internal sealed partial class Evaluator
             return;
         }
         var ms = (MatrixSelector)rangeExpr;
+        var (mint, maxt) = SelectionRange(ms);
+        ForEachSeries(ms.Selector.Matchers, mint, maxt, dropStale: true, visit);
+    }
+
+    /// <summary>The samples a range selector needs over all steps: (mint, maxt].</summary>
+    private (long Mint, long Maxt) SelectionRange(MatrixSelector ms)
+    {
         var m = ms.Selector.Modifiers;
         long firstRef = ReferenceTime(m, Start), lastRef = ReferenceTime(m, End);
-        long mint = Math.Min(firstRef, lastRef) - ms.RangeMs, maxt = Math.Max(firstRef, lastRef);
-        ForEachSeries(ms.Selector.Matchers, mint, maxt, dropStale: true, visit);
+        return (Math.Min(firstRef, lastRef) - ms.RangeMs, Math.Max(firstRef, lastRef));
     }
 
     /// <summary>Labels absent() reports: equality matchers of the selector, except names matched more than once or otherwise.</summary>

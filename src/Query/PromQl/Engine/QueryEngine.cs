@@ -16,6 +16,8 @@ public sealed record EngineOptions
     /// <summary>Step of a subquery written without one (<c>x[1h:]</c>): the global evaluation_interval.</summary>
     public long DefaultSubqueryStepMs { get; init; } = 60_000;
     public int MaxRangeSteps { get; init; } = 11_000;
+    /// <summary>Threads one query may use to decode series and evaluate range functions over them (one per core, up to 4).</summary>
+    public int Parallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 }
 
 /// <summary>

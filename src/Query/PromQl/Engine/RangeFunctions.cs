@@ -108,7 +108,7 @@ internal static class RangeFunctions
     }
 
     /// <summary>rate, increase and delta: the change over the window extrapolated to its edges (functions.go extrapolatedRate).</summary>
-    private static bool ExtrapolatedRate(ReadOnlySpan<FPoint> samples, in Window w, bool isCounter, bool isRate, out double result)
+    internal static bool ExtrapolatedRate(ReadOnlySpan<FPoint> samples, in Window w, bool isCounter, bool isRate, out double result)
     {
         result = 0;
         if (samples.Length < 2) return false;

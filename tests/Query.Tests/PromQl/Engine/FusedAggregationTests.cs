@@ -8,6 +8,7 @@ namespace Mlobs.Query.Tests.PromQl.Engine;
 /// <summary>
 /// Aggregations over a range function are evaluated fused (accumulated while series stream by); these check that
 /// they give exactly what the general step-by-step path gives (forced here by a no-op "+ 0"), ties and NaN included.
+/// Range functions over selectors run on several threads; that must give exactly what one thread gives.
 /// </summary>
 public sealed class FusedAggregationTests : IDisposable
 {
@@ -20,7 +21,7 @@ public sealed class FusedAggregationTests : IDisposable
         _db = TsdbDatabase.Open(new TsdbOptions { Directory = _dir.Path, RetentionTime = TimeSpan.FromDays(365 * 100) });
         _engine = new QueryEngine(_db);
         var rng = new Random(11);
-        var labels = Enumerable.Range(0, 60).Select(i => LabelSet.From(("__name__", "x_total"), ("g", "g" + i % 4), ("i", "i" + i))).ToArray();
+        var labels = Enumerable.Range(0, 150).Select(i => LabelSet.From(("__name__", "x_total"), ("g", "g" + i % 4), ("i", "i" + i))).ToArray();
         var refs = new ulong[labels.Length];
         var values = new double[labels.Length];
         for (long t = 0; t <= 3_600_000; t += 15_000)
@@ -35,6 +36,27 @@ public sealed class FusedAggregationTests : IDisposable
             }
             app.Commit();
         }
+    }
+
+    [Theory]
+    [InlineData("rate(x_total[5m])")]
+    [InlineData("sum by (g) (rate(x_total[5m]))")]
+    [InlineData("topk(3, increase(x_total[2m]))")]
+    [InlineData("quantile_over_time(0.5, x_total[5m])")]
+    [InlineData("predict_linear(x_total[10m] offset 1m, 60)")]
+    [InlineData("irate(x_total[1m] @ 1800)")]
+    [InlineData("sum(deriv(x_total[3m])) / count(changes(x_total[3m]))")]
+    public void ParallelEqualsSerial(string query)
+    {
+        var serial = new QueryEngine(_db, new EngineOptions { Parallelism = 1 });
+        var parallel = new QueryEngine(_db, new EngineOptions { Parallelism = 4 });
+        var expected = (MatrixValue)serial.Range(query, 600_000, 3_600_000, 30_000).Value;
+        var actual = (MatrixValue)parallel.Range(query, 600_000, 3_600_000, 30_000).Value;
+        Assert.Equal(expected.Series.Select(s => s.Metric), actual.Series.Select(s => s.Metric));
+        for (int i = 0; i < expected.Series.Count; i++)
+            Assert.Equal(expected.Series[i].Points.Select(p => (p.T, BitConverter.DoubleToInt64Bits(p.F + 0.0))),
+                actual.Series[i].Points.Select(p => (p.T, BitConverter.DoubleToInt64Bits(p.F + 0.0))));
+        Assert.True(expected.Series.Count > 0);
     }
 
     public void Dispose()

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using Mlobs.Storage;
+using Mlobs.Storage.Labels;
+
+namespace Mlobs.Query.PromQl.Engine;
+
+internal sealed partial class Evaluator
+{
+    /// <summary>What one thread of a parallel series walk owns: its decode buffer and scratch for range functions.</summary>
+    internal sealed class SeriesWorker
+    {
+        public readonly List<FPoint> Samples = new(256);
+        public int[] Resets = new int[256];
+    }
+
+    /// <summary>One series' per-step outputs, recorded by a worker and replayed in series order.</summary>
+    private sealed class RecordedSeries : IStepSink
+    {
+        private readonly List<(int Step, double Value)> _outputs = [];
+        private LabelSet? _added, _ended;
+        public ISampleIterator? Iterator;
+        public LabelSet Labels = LabelSet.Empty;
+        public int SampleCount;
+
+        public void Clear()
+        {
+            _outputs.Clear();
+            _added = _ended = null;
+            SampleCount = 0;
+        }
+
+        public void Add(LabelSet labels, int step, double value)
+        {
+            _added = labels; // one series' outputs all carry the same labels
+            _outputs.Add((step, value));
+        }
+
+        public void EndSeries(LabelSet labels) => _ended = labels;
+
+        public void ReplayInto(IStepSink sink)
+        {
+            foreach (var (step, value) in _outputs) sink.Add(_added!, step, value);
+            if (_ended is not null) sink.EndSeries(_ended);
+        }
+    }
+
+    private const int ParallelBatch = 512;
+
+    /// <summary>
+    /// Like <see cref="ForEachSeries"/> followed by <paramref name="compute"/> per series, but decoding and computing
+    /// on up to <see cref="EngineOptions.Parallelism"/> threads, in batches of series: chunk lists are loaded on this
+    /// thread (the store's reader is not shared), workers decode and run <paramref name="compute"/> into recorders,
+    /// and the recorded outputs reach <paramref name="sink"/> in series order, so results are identical to the
+    /// serial walk (sums keep their order). Used for range functions over selectors, where dashboards spend their time.
+    /// </summary>
+    internal void ForEachSeriesParallel(LabelMatcher[] matchers, long mint, long maxt, bool dropStale,
+        Action<SeriesWorker, LabelSet, List<FPoint>, IStepSink> compute, IStepSink sink)
+    {
+        using var q = _storage.Querier(mint + 1, maxt);
+        var set = q.Select(false, matchers);
+        var batch = new RecordedSeries[ParallelBatch];
+        for (int i = 0; i < batch.Length; i++) batch[i] = new RecordedSeries();
+        var workers = new ConcurrentBag<SeriesWorker>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = _ct };
+        int n = 0;
+
+        void Run()
+        {
+            if (n == 0) return;
+            Parallel.For(0, n, options,
+                () => workers.TryTake(out var w) ? w : new SeriesWorker(),
+                (i, _, worker) =>
+                {
+                    var r = batch[i];
+                    r.Clear();
+                    var buffer = worker.Samples;
+                    buffer.Clear();
+                    var it = r.Iterator!;
+                    if (it.Seek(mint + 1))
+                    {
+                        do
+                        {
+                            long t = it.Timestamp;
+                            if (t > maxt) break;
+                            double v = it.Value;
+                            if (!dropStale || !StaleNaN.Is(v)) buffer.Add(new FPoint(t, v));
+                        } while (it.Next());
+                    }
+                    r.SampleCount = buffer.Count;
+                    if (buffer.Count > 0) compute(worker, r.Labels, buffer, r);
+                    return worker;
+                },
+                workers.Add);
+            for (int i = 0; i < n; i++)
+            {
+                var r = batch[i];
+                if (r.SampleCount == 0) continue;
+                CountSamples(r.SampleCount);
+                r.ReplayInto(sink);
+            }
+            n = 0;
+        }
+
+        try
+        {
+            while (set.Next())
+            {
+                _ct.ThrowIfCancellationRequested();
+                var r = batch[n++];
+                r.Labels = set.Current.Labels;
+                r.Iterator = set.Current.Iterator(r.Iterator);
+                if (n == ParallelBatch) Run();
+            }
+            Run();
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // A worker's QueryException (or cancellation) is the error to report, not the wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+        if (set.Error is { } error) throw QueryException.Execution(error.Message);
+    }
+}
