@@ -20,21 +20,8 @@ scrape_configs:
       - targets: [$(seq -s, $ports_from $ports_to | sed -E 's/([0-9]+)/"127.0.0.1:\1"/g')]
 YAML
 
-# Start-to-ready on an empty data dir, on an otherwise idle machine. The probe is bash's /dev/tcp, because
-# spawning curl takes ~20 ms per try here, more than the thing measured.
-ready_probe() {
-  { exec 3<>"/dev/tcp/${listen%:*}/${listen#*:}"; } 2>/dev/null || return 1
-  printf 'GET /-/ready HTTP/1.0\r\n\r\n' >&3
-  local line; read -r line <&3 || true
-  exec 3>&-
-  [[ $line == *" 200 "* ]]
-}
-start_ns=$(date +%s%N)
-dist/mlobs serve --data "$work/empty" --listen $listen >"$work/ready.log" 2>&1 &
-pid=$!
-until ready_probe; do sleep 0.001; done
-ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
-kill -TERM $pid; wait $pid || true
+# Start-to-ready on an empty data dir, on an otherwise idle machine: median of 5 (bench/ready.py).
+read -r ready_ms ready_runs < <(python3 bench/ready.py dist/mlobs $listen "$work" 5)
 
 python3 ../shared/bench/synthetic_exporter.py --ports $ports_from-$ports_to --series-per-target 1000 --tick 1 \
   --timestamps --duration $((duration + 60)) >"$work/exporter.log" 2>&1 &
@@ -77,6 +64,6 @@ echo "rss_mib_end           $rss (peak $peak)"
 echo "samples_total         $total"
 echo "bytes_per_sample_live $(awk -v b=$live_bytes -v s=$total 'BEGIN{printf "%.3f", b/s}') ($live_bytes bytes)"
 echo "bytes_per_sample_stop $(awk -v b=$stopped_bytes -v s=$total 'BEGIN{printf "%.3f", b/s}') ($stopped_bytes bytes)"
-echo "start_to_ready_ms     $ready_ms (exec to first 200 from /-/ready, empty data dir, probed over /dev/tcp)"
+echo "start_to_ready_ms     $ready_ms (median of: $ready_runs; exec to first 200 from /-/ready, empty data dir)"
 echo "binary_bytes          $(stat -c %s dist/mlobs)"
 echo "work dir: $work (timeline.txt: seconds, RSS MiB, GC committed bytes every 10 s)"
