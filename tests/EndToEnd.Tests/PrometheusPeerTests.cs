@@ -22,9 +22,6 @@ public sealed partial class PrometheusPeerTests : IDisposable
         _dir.Dispose();
     }
 
-    [GeneratedRegex(@"^eval(?:_fail|_ordered|_warn|_info)?\s+(?:instant\s+at\s+\S+|range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+)\s+(?<expr>.+)$")]
-    private static partial Regex EvalLine();
-
     [Fact]
     public async Task FormatQueryMatchesPrometheusOnItsOwnTestQueries()
     {
@@ -34,13 +31,7 @@ public sealed partial class PrometheusPeerTests : IDisposable
         using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
         using var prometheus = await StartPrometheusAsync(config, Path.Combine(_dir.Path, "prometheus"));
 
-        var queries = Directory.GetFiles(Paths.Conformance("promql"), "*.test")
-            .SelectMany(File.ReadLines)
-            .Select(l => EvalLine().Match(l.Trim()))
-            .Where(m => m.Success)
-            .Select(m => m.Groups["expr"].Value)
-            .Distinct()
-            .ToList();
+        var queries = ConformanceQueries.All().Distinct().ToList();
         // Longer queries exercise the multi-line layout too.
         queries.Add("sum by (job) (rate(http_requests_total{job=\"checkout-service\",handler=\"/api/v1/orders\",code=~\"5..\"}[5m])) / on (job) group_left sum by (job) (rate(http_requests_total[5m]))");
         queries.Add("histogram_quantile(0.99, sum by (le, service_name_label) (rate(model_inference_latency_seconds_bucket{env=\"prod\"}[5m]))) > 0.5");

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage.Labels;
@@ -9,17 +8,9 @@ namespace Mlobs.Appliance.Http;
 /// Streams a query result in the Prometheus API's shape with Utf8JsonWriter (no per-sample objects, AOT-safe):
 /// <c>{"status":"success","data":{"resultType":"vector","result":[{"metric":{...},"value":[t,"v"]}]}}</c>.
 /// </summary>
-public sealed class QueryResultJson(QueryResult result) : IResult
+public sealed class QueryResultJson(QueryResult result) : StreamedJsonResult
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public async Task ExecuteAsync(HttpContext context)
-    {
-        context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body, Options);
-        Write(writer, result);
-        await writer.FlushAsync().ConfigureAwait(false);
-    }
+    protected override void WriteBody(Utf8JsonWriter writer) => Write(writer, result);
 
     public static void Write(Utf8JsonWriter w, QueryResult result)
     {

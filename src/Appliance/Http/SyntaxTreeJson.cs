@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Engine;
@@ -10,20 +9,15 @@ namespace Mlobs.Appliance.Http;
 /// <c>/api/v1/parse_query</c>'s answer: the syntax tree as Prometheus's web/api/v1/translate_ast.go shapes it for
 /// the UI's tree view. Go marshals those maps with sorted keys, so every object here is written in key order.
 /// </summary>
-public sealed class SyntaxTreeJson(Expr expr) : IResult
+public sealed class SyntaxTreeJson(Expr expr) : StreamedJsonResult
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public async Task ExecuteAsync(HttpContext context)
+    protected override void WriteBody(Utf8JsonWriter w)
     {
-        context.Response.ContentType = "application/json";
-        await using var w = new Utf8JsonWriter(context.Response.Body, Options);
         w.WriteStartObject();
         w.WriteString("status", "success");
         w.WritePropertyName("data");
         Write(w, expr);
         w.WriteEndObject();
-        await w.FlushAsync().ConfigureAwait(false);
     }
 
     public static void Write(Utf8JsonWriter w, Expr? e)

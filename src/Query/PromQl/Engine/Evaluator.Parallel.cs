@@ -74,18 +74,7 @@ internal sealed partial class Evaluator
                     var r = batch[i];
                     r.Clear();
                     var buffer = worker.Samples;
-                    buffer.Clear();
-                    var it = r.Iterator!;
-                    if (it.Seek(mint + 1))
-                    {
-                        do
-                        {
-                            long t = it.Timestamp;
-                            if (t > maxt) break;
-                            double v = it.Value;
-                            if (!dropStale || !StaleNaN.Is(v)) buffer.Add(new FPoint(t, v));
-                        } while (it.Next());
-                    }
+                    ReadSamples(r.Iterator!, mint, maxt, dropStale, buffer);
                     r.SampleCount = buffer.Count;
                     if (buffer.Count > 0) compute(worker, r.Labels, buffer, r);
                     return worker;

@@ -133,22 +133,26 @@ internal sealed partial class Evaluator
         {
             _ct.ThrowIfCancellationRequested();
             it = set.Current.Iterator(it);
-            buffer.Clear();
-            if (it.Seek(mint + 1))
-            {
-                do
-                {
-                    long t = it.Timestamp;
-                    if (t > maxt) break;
-                    double v = it.Value;
-                    if (!dropStale || !StaleNaN.Is(v)) buffer.Add(new FPoint(t, v));
-                } while (it.Next());
-            }
+            ReadSamples(it, mint, maxt, dropStale, buffer);
             if (buffer.Count == 0) continue;
             CountSamples(buffer.Count);
             visit(set.Current.Labels, buffer);
         }
         if (set.Error is { } error) throw QueryException.Execution(error.Message);
+    }
+
+    /// <summary>Replaces <paramref name="into"/>'s contents with the iterator's samples in (mint, maxt], stale markers dropped if asked.</summary>
+    private static void ReadSamples(ISampleIterator it, long mint, long maxt, bool dropStale, List<FPoint> into)
+    {
+        into.Clear();
+        if (!it.Seek(mint + 1)) return;
+        do
+        {
+            long t = it.Timestamp;
+            if (t > maxt) break;
+            double v = it.Value;
+            if (!dropStale || !StaleNaN.Is(v)) into.Add(new FPoint(t, v));
+        } while (it.Next());
     }
 
     private void CountSamples(long n)

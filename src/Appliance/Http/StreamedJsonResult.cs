@@ -1,0 +1,23 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Mlobs.Appliance.Http;
+
+/// <summary>
+/// An API answer written straight to the response with Utf8JsonWriter (no object graph per sample, AOT-safe), with
+/// '+' and non-ASCII left unescaped as Go's encoding/json leaves them.
+/// </summary>
+public abstract class StreamedJsonResult : IResult
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public async Task ExecuteAsync(HttpContext context)
+    {
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.Body, Options);
+        WriteBody(writer);
+        await writer.FlushAsync().ConfigureAwait(false);
+    }
+
+    protected abstract void WriteBody(Utf8JsonWriter writer);
+}
