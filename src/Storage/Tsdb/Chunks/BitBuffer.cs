@@ -95,6 +95,9 @@ internal struct BitBuffer
     /// <summary>Most bits one word write can take: 64 minus the up to 7 bits already used in the first byte, rounded down to bytes.</summary>
     private const int MaxWordBits = 56;
 
+    /// <summary>The byte the next write lands in (0 past the end): reading it pulls that cache line in ahead of use.</summary>
+    public readonly byte Tail => (_bitLength >> 3) < _bytes.Length ? _bytes[_bitLength >> 3] : (byte)0;
+
     public readonly ReadOnlySpan<byte> Written => _bytes.AsSpan(0, ByteLength);
 
     private void EnsureCapacity(int bytes)

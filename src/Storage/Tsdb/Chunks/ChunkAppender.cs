@@ -37,6 +37,9 @@ internal sealed class ChunkAppender
     public double LastValue { get; private set; }
     public int SizeBytes => ChunkHeader.Size + _bits.ByteLength;
 
+    /// <summary>Reads the byte the next append writes to (see <see cref="TsdbDatabase"/>'s commit: warming the cache).</summary>
+    public byte Tail => _bits.Tail;
+
     /// <summary>Bits spent on values so far (timestamps excluded): what the recoder compares between codecs.</summary>
     public long ValueBits { get; private set; }
 
