@@ -316,9 +316,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
             seriesRows = _newSeries.Select(s => LabelSetCodec.Encode(s.Labels, _symbols)).ToList();
             symbols = _symbols.TakeUnpersisted();
         }
-        using var tx = _store.BeginTransaction();
-        _store.Enlist(tx);
-        try
+        using (var tx = _store.BeginTransaction())
         {
             foreach (var (id, value) in symbols) _store.InsertSymbol(id, value);
             for (int i = 0; i < _newSeries.Count; i++) _store.InsertSeries(_newSeries[i].Ref, seriesRows[i]);
@@ -327,14 +325,10 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
             {
                 _walBuffer.Clear();
                 WalRecord.Encode(_walBuffer, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_walSamples));
-                _store.InsertWal(++_walSeq, _walBuffer.WrittenSpan.ToArray());
+                _store.InsertWal(++_walSeq, _walBuffer.WrittenSpan);
                 Interlocked.Add(ref Stats.WalBytes, _walBuffer.WrittenCount);
             }
             tx.Commit();
-        }
-        finally
-        {
-            _store.Enlist(null);
         }
         foreach (var s in _newSeries) { s.Persisted = true; s.QueuedForPersist = false; }
         Interlocked.Add(ref Stats.ChunksWritten, _groups.Count);
@@ -366,24 +360,16 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
             }
             using (var tx = _store.BeginTransaction())
             {
-                _store.Enlist(tx);
-                try
-                {
-                    foreach (var g in _groups) _store.InsertChunkGroup(g.SeriesRef, g.MinTime, g.MaxTime, g.Data);
-                    // Head chunks and pending lists only change under the write lock, which we hold; the head
-                    // lock is needed only to list series (new ones are added under it alone).
-                    List<MemSeries> withData;
-                    lock (_headLock) withData = HeadSnapshot.WithData(_byRef.Values);
-                    long size = HeadSnapshot.Size(withData);
-                    long written = _store.SaveHead(seq, size, blob => HeadSnapshot.Write(blob, _snapshotBuffer, withData));
-                    if (written != size) throw new InvalidOperationException($"head snapshot size mismatch: {written} != {size}");
-                    _store.DeleteWalUpTo(seq);
-                    tx.Commit();
-                }
-                finally
-                {
-                    _store.Enlist(null);
-                }
+                foreach (var g in _groups) _store.InsertChunkGroup(g.SeriesRef, g.MinTime, g.MaxTime, g.Data);
+                // Head chunks and pending lists only change under the write lock, which we hold; the head
+                // lock is needed only to list series (new ones are added under it alone).
+                List<MemSeries> withData;
+                lock (_headLock) withData = HeadSnapshot.WithData(_byRef.Values);
+                long size = HeadSnapshot.Size(withData);
+                long written = _store.SaveHead(seq, size, blob => HeadSnapshot.Write(blob, _snapshotBuffer, withData));
+                if (written != size) throw new InvalidOperationException($"head snapshot size mismatch: {written} != {size}");
+                _store.DeleteWalUpTo(seq);
+                tx.Commit();
             }
             Interlocked.Add(ref Stats.ChunksWritten, _groups.Count);
             _groups.Clear();

@@ -10,12 +10,13 @@ namespace Mlobs.Storage.Tsdb.Sqlite;
 internal sealed class SqliteStore : IDisposable
 {
     public const int SchemaVersion = 1;
-    private readonly SqliteCommand[] _all;
+    private readonly WriteStatement[] _all;
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly ConcurrentBag<SqliteConnection> _readers = new();
-    private readonly SqliteCommand _insertSymbol, _insertSeries, _insertChunks, _insertWal, _saveHead, _deleteWal;
+    private readonly WriteStatement _begin, _commit, _rollback;
+    private readonly WriteStatement _insertSymbol, _insertSeries, _insertChunks, _insertWal, _saveHead, _deleteWal;
 
     public SqliteStore(string path, int pageSize)
     {
@@ -49,35 +50,51 @@ internal sealed class SqliteStore : IDisposable
             throw new InvalidDataException($"{path}: schema version {version} is not supported (this build reads {SchemaVersion})");
         Exec("PRAGMA synchronous=NORMAL;");
 
-        _insertSymbol = Prepare("INSERT OR REPLACE INTO symbols(id, value) VALUES($a, $b)", 2);
-        _insertSeries = Prepare("INSERT OR REPLACE INTO series(id, labels) VALUES($a, $b)", 2);
+        _insertSymbol = Prepare("INSERT OR REPLACE INTO symbols(id, value) VALUES($a, $b)");
+        _insertSeries = Prepare("INSERT OR REPLACE INTO series(id, labels) VALUES($a, $b)");
         // OR IGNORE: replaying the WAL after a crash may rebuild a group that was already written.
-        _insertChunks = Prepare("INSERT OR IGNORE INTO chunks(series_id, min_time, max_time, data) VALUES($a, $b, $c, $d)", 4);
-        _insertWal = Prepare("INSERT INTO wal(seq, data) VALUES($a, $b)", 2);
-        _saveHead = Prepare("INSERT OR REPLACE INTO head(id, wal_seq, data) VALUES(1, $a, zeroblob($b))", 2);
-        _deleteWal = Prepare("DELETE FROM wal WHERE seq <= $a", 1);
-        _all = [_insertSymbol, _insertSeries, _insertChunks, _insertWal, _saveHead, _deleteWal];
+        _insertChunks = Prepare("INSERT OR IGNORE INTO chunks(series_id, min_time, max_time, data) VALUES($a, $b, $c, $d)");
+        _insertWal = Prepare("INSERT INTO wal(seq, data) VALUES($a, $b)");
+        _saveHead = Prepare("INSERT OR REPLACE INTO head(id, wal_seq, data) VALUES(1, $a, zeroblob($b))");
+        _deleteWal = Prepare("DELETE FROM wal WHERE seq <= $a");
+        _begin = Prepare("BEGIN");
+        _commit = Prepare("COMMIT");
+        _rollback = Prepare("ROLLBACK");
+        _all = [_begin, _commit, _rollback, _insertSymbol, _insertSeries, _insertChunks, _insertWal, _saveHead, _deleteWal];
     }
 
     public string Path { get; }
 
-    public SqliteTransaction BeginTransaction() => _writer.BeginTransaction();
+    /// <summary>Opens a transaction on the writer connection; every write of the store below joins it.</summary>
+    public WriteTransaction BeginTransaction()
+    {
+        _begin.Execute();
+        return new WriteTransaction(this);
+    }
 
-    public void InsertSymbol(int id, string value) => Run(_insertSymbol, (long)id, value);
-    public void InsertSeries(ulong id, byte[] labels) => Run(_insertSeries, (long)id, labels);
-    public void InsertChunkGroup(ulong seriesId, long minTime, long maxTime, byte[] data) => Run(_insertChunks, (long)seriesId, minTime, maxTime, data);
-    public void InsertWal(long seq, byte[] data) => Run(_insertWal, seq, data);
+    internal void CommitTransaction() => _commit.Execute();
+
+    internal void RollbackIfOpen()
+    {
+        if (SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle) == 0) _rollback.Execute();
+    }
+
+    public void InsertSymbol(int id, string value) => _insertSymbol.Bind(1, id).Bind(2, value).Execute();
+    public void InsertSeries(ulong id, ReadOnlySpan<byte> labels) => _insertSeries.Bind(1, (long)id).Bind(2, labels).Execute();
+    public void InsertChunkGroup(ulong seriesId, long minTime, long maxTime, ReadOnlySpan<byte> data) =>
+        _insertChunks.Bind(1, (long)seriesId).Bind(2, minTime).Bind(3, maxTime).Bind(4, data).Execute();
+    public void InsertWal(long seq, ReadOnlySpan<byte> data) => _insertWal.Bind(1, seq).Bind(2, data).Execute();
     /// <summary>
     /// Replaces the head snapshot row: allocates a blob of the given size, then lets the caller stream the bytes
     /// into it with incremental blob I/O (no multi-megabyte byte[]). Returns the bytes the writer wrote.
     /// </summary>
     public long SaveHead(long walSeq, long size, Func<Stream, long> write)
     {
-        Run(_saveHead, walSeq, size);
+        _saveHead.Bind(1, walSeq).Bind(2, size).Execute();
         using var blob = new SqliteBlob(_writer, "head", "data", 1);
         return write(blob);
     }
-    public void DeleteWalUpTo(long seq) => Run(_deleteWal, seq);
+    public void DeleteWalUpTo(long seq) => _deleteWal.Bind(1, seq).Execute();
 
     public IEnumerable<(int Id, string Value)> LoadSymbols()
     {
@@ -181,25 +198,7 @@ internal sealed class SqliteStore : IDisposable
         _writer.Dispose();
     }
 
-    private SqliteCommand Prepare(string sql, int parameters)
-    {
-        var cmd = _writer.CreateCommand();
-        cmd.CommandText = sql;
-        for (int i = 0; i < parameters; i++) cmd.Parameters.Add(new SqliteParameter("$" + (char)('a' + i), null));
-        return cmd;
-    }
-
-    private static void Run(SqliteCommand cmd, params object[] values)
-    {
-        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i];
-        cmd.ExecuteNonQuery();
-    }
-
-    /// <summary>Statements must join the writer's open transaction.</summary>
-    public void Enlist(SqliteTransaction? tx)
-    {
-        foreach (var cmd in _all) cmd.Transaction = tx;
-    }
+    private WriteStatement Prepare(string sql) => new(_writer.Handle!, sql);
 
     private void Exec(string sql)
     {
