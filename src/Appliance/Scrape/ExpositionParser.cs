@@ -349,7 +349,8 @@ public sealed class ExpositionParser
     {
         var s = _buf.AsSpan(start, end - start);
         if (s.Length == 0) throw Error(start, "expected value");
-        if (Utf8Parser.TryParse(s, out double v, out int consumed) && consumed == s.Length) return v;
+        if (FastFloatParser.TryParse(s, out double v)) return v;
+        if (Utf8Parser.TryParse(s, out v, out int consumed) && consumed == s.Length) return v;
         // Go's ParseFloat also accepts Inf/Infinity/NaN in any case, with an optional sign.
         var t = s;
         bool neg = false;

@@ -217,7 +217,7 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
                         case SampleCheck.AlreadyStored: continue;
                     }
                     ApplySample(s, p.Timestamp, p.Value);
-                    _walSamples.Add(new WalRecord.Sample(s.Ref, p.Timestamp, p.Value));
+                    _walSamples.Add(new WalRecord.Sample(s.Ref, p.Timestamp, p.Value, s.HeadChunk!.DecimalExponent));
                     appended++;
                 }
             }
@@ -278,13 +278,30 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     /// <summary>A new series' head chunk is re-fitted once after this many samples (see <see cref="ChunkRecoder.Retune"/>).</summary>
     private const int RetuneAfterSamples = 8;
 
+    /// <summary>Cuts that reuse a series' encoding choice before the next full search (<see cref="ChunkRecoder"/>).</summary>
+    private const int CutsBetweenSearches = 3;
+
     /// <summary>Recodes the head chunk into its smallest form and queues it; a full group becomes a row.</summary>
     /// <param name="reuseHead">Keep the appender (and its buffer) for the next chunk instead of dropping it.</param>
     private void CutHead(MemSeries s, bool reuseHead = false)
     {
         var head = s.HeadChunk!;
-        var (bytes, choice) = _recoder.Recode(head);
-        s.NextChoice = choice;
+        byte[] bytes;
+        var choice = s.NextChoice;
+        // A series' best encoding rarely changes from one chunk to the next: reuse it for a few cuts and search
+        // again on schedule, or at once if the chunk came out more than an eighth larger than the last one.
+        if (s.LastChunkBytes > 0 && s.CutsSinceSearch < CutsBetweenSearches
+            && (bytes = _recoder.Reencode(head, choice)).Length <= s.LastChunkBytes + s.LastChunkBytes / 8)
+        {
+            s.CutsSinceSearch++;
+        }
+        else
+        {
+            (bytes, choice) = _recoder.Recode(head);
+            s.NextChoice = choice;
+            s.CutsSinceSearch = 0;
+        }
+        s.LastChunkBytes = (ushort)Math.Min(bytes.Length, ushort.MaxValue);
         s.Tuned = true;
         s.Pending = PendingChunks.Add(s.Pending, head.MinTime, head.MaxTime, bytes);
         s.PendingCount++;

@@ -37,6 +37,9 @@ internal sealed class ChunkAppender
     public double LastValue { get; private set; }
     public int SizeBytes => ChunkHeader.Size + _bits.ByteLength;
 
+    /// <summary>The decimal exponent values are currently encoded at (0 for other encodings).</summary>
+    public int DecimalExponent => _exp;
+
     /// <summary>Reads the byte the next append writes to (see <see cref="TsdbDatabase"/>'s commit: warming the cache).</summary>
     public byte Tail => _bits.Tail;
 

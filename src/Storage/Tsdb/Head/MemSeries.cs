@@ -18,6 +18,12 @@ internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
     /// <summary>False until the encoding choice has been fitted to this series' own samples.</summary>
     public bool Tuned;
 
+    /// <summary>Chunks cut with <see cref="NextChoice"/> reused since the last full search (see TsdbDatabase.CutHead).</summary>
+    public byte CutsSinceSearch;
+
+    /// <summary>Size of the last finished chunk (0 before the first cut): a reused choice must stay near it.</summary>
+    public ushort LastChunkBytes;
+
     /// <summary>
     /// Finished chunks not yet in the chunks table (in <see cref="PendingChunks"/> format, null when none); kept
     /// durable by the head checkpoint and the WAL.

@@ -14,7 +14,11 @@ internal static class WalRecord
 {
     private const byte RawTag = 0xFF;
 
-    public readonly record struct Sample(ulong SeriesRef, long Timestamp, double Value);
+    /// <param name="ExponentHint">
+    /// The decimal exponent the series' head chunk encodes at: most values are exact there, which spares the
+    /// search for the shortest form. Any exponent decodes bit-exactly, so a wrong hint only costs that search.
+    /// </param>
+    public readonly record struct Sample(ulong SeriesRef, long Timestamp, double Value, int ExponentHint = 0);
 
     public static void Encode(ArrayBufferWriter<byte> w, ReadOnlySpan<Sample> samples)
     {
@@ -26,7 +30,9 @@ internal static class WalRecord
             Varint.WriteSigned(w, s.Timestamp - prevT);
             prevRef = (long)s.SeriesRef;
             prevT = s.Timestamp;
-            if (DecimalValue.TryFromFloat(s.Value, out long m, out int e) && e < 127)
+            long m; int e = s.ExponentHint;
+            if ((e is > -128 and < 127 && DecimalValue.TryMantissaAt(s.Value, e, out m))
+                || (DecimalValue.TryFromFloat(s.Value, out m, out e) && e < 127))
             {
                 w.GetSpan(1)[0] = (byte)(e + 128);
                 w.Advance(1);

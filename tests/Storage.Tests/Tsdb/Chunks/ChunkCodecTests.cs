@@ -133,6 +133,44 @@ public class ChunkCodecTests
         }
     }
 
+    [Fact]
+    public void ReencodingWithAnEarlierChoiceMatchesTheSearchOnLikeDataAndIsAlwaysLossless()
+    {
+        var rng = new Random(11);
+        var recoder = new ChunkRecoder();
+        (long, double)[] Chunk(int shape, long start)
+        {
+            var samples = new (long, double)[120];
+            double x = 50;
+            for (int i = 0; i < samples.Length; i++)
+            {
+                x += shape switch { 0 => 0.01 * rng.Next(-3, 4), 1 => rng.Next(0, 200), _ => rng.NextDouble() };
+                samples[i] = (start + i * 1000L, shape == 0 ? Math.Round(x, 2) : x);
+            }
+            return samples;
+        }
+        ChunkAppender Head((long, double)[] samples, ChunkRecoder.Choice c)
+        {
+            var head = new ChunkAppender(c.Encoding, c.TimestampK, c.ValueK);
+            foreach (var (t, v) in samples) head.Append(t, v);
+            return head;
+        }
+        for (int shape = 0; shape < 3; shape++)
+        {
+            var first = Chunk(shape, 0);
+            var (_, choice) = recoder.Recode(Head(first, new(ChunkEncoding.DecimalDelta, 0, 2)));
+            var second = Chunk(shape, 120_000);
+            var searched = recoder.Recode(Head(second, choice));
+            var reused = recoder.Reencode(Head(second, choice), choice);
+            AssertBitsEqual(second, Decode(reused));
+            // Same data shape: the earlier choice is (nearly) as good as a fresh search.
+            Assert.True(reused.Length <= searched.Bytes.Length + searched.Bytes.Length / 8, $"shape {shape}: {reused.Length} vs {searched.Bytes.Length}");
+            // Any choice, even a poor one, decodes bit-exactly.
+            foreach (var enc in new[] { ChunkEncoding.Xor, ChunkEncoding.DecimalDelta, ChunkEncoding.DecimalDoubleDelta })
+                AssertBitsEqual(second, Decode(recoder.Reencode(Head(second, choice), new(enc, 3, 5))));
+        }
+    }
+
     [Theory, MemberData(nameof(Encodings))]
     public void SpecialFirstValuesRoundTrip(ChunkEncoding enc)
     {
