@@ -1,7 +1,10 @@
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape;
 using Mlobs.Appliance.Telemetry;
+using Mlobs.Query.PromQl.Engine;
+using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Yaml;
+using Mlobs.Storage.Labels;
 using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
 using Serilog;
@@ -34,6 +37,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     private readonly HeapTrimmer _heapTrimmer = new(TimeSpan.FromSeconds(30));
     public Query.PromQl.Engine.QueryEngine Engine { get; private init; } = null!;
     public MetadataStore Metadata { get; private init; } = null!;
+    public RuleManager Rules { get; private init; } = null!;
     public bool LastReloadSucceeded { get; private set; } = true;
     public DateTimeOffset LastConfigTime { get; private set; } = DateTimeOffset.UtcNow;
 
@@ -62,10 +66,38 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         {
             DefaultSubqueryStepMs = (long)config.Global.EvaluationInterval.TotalMilliseconds,
         });
-        return new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata)) { Engine = engine, Metadata = metadata };
+        var rules = new RuleManager(tsdb, (expr, t, ct) => RuleQuery(engine, expr, t, ct),
+            (group, rule, ex) => Log.Warning("Evaluating rule failed: group {Group} in {File}, rule {Rule}: {Error}",
+                group.Name, group.File, rule?.Name, ex.Message));
+        return new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
+        {
+            Engine = engine, Metadata = metadata, Rules = rules,
+        };
     }
 
-    public Task StartAsync() => Scrape.ApplyConfigAsync(_config);
+    /// <summary>Rules get instant vectors; a scalar becomes one sample without labels (Prometheus's EngineQueryFunc).</summary>
+    private static IReadOnlyList<Sample> RuleQuery(QueryEngine engine, string expr, long timeMs, CancellationToken ct) =>
+        engine.Instant(expr, timeMs, ct: ct).Value switch
+        {
+            VectorValue v => v.Samples,
+            ScalarValue s => [new Sample(LabelSet.Empty, s.T, s.F)],
+            _ => throw new InvalidOperationException("rule result is not a vector or scalar"),
+        };
+
+    /// <summary>Starts scraping and rule evaluation; a broken rule file fails the start with every problem listed.</summary>
+    public async Task StartAsync()
+    {
+        ApplyRules(_config);
+        await Scrape.ApplyConfigAsync(_config).ConfigureAwait(false);
+    }
+
+    /// <summary>The rule files named by the config (globs relative to the config file's directory), loaded and running.</summary>
+    private void ApplyRules(PrometheusConfig config)
+    {
+        var dir = ConfigPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(ConfigPath)) ?? ".";
+        var files = config.RuleFiles.SelectMany(pattern => FilePatterns.Expand(dir, pattern)).ToList();
+        Rules.Update(files, config.Global.EvaluationInterval);
+    }
 
     /// <summary>Re-reads the config file; on error keeps the running config and returns the error.</summary>
     public async Task<string?> ReloadAsync()
@@ -75,6 +107,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         try
         {
             var next = ConfigLoader.LoadFile(ConfigPath);
+            ApplyRules(next); // first: a broken rule file changes nothing
             await Scrape.ApplyConfigAsync(next).ConfigureAwait(false);
             _config = next;
             LastReloadSucceeded = true;
@@ -83,7 +116,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             Log.Information("Configuration reloaded from {Path}", ConfigPath);
             return null;
         }
-        catch (ConfigException ex)
+        catch (Exception ex) when (ex is ConfigException or RuleLoadException or IOException)
         {
             LastReloadSucceeded = false;
             ApplianceMetrics.ConfigReloads.WithLabels("failure").Inc();
@@ -99,6 +132,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _heapTrimmer.Dispose();
+        Rules.Dispose();
         await Scrape.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mlobs.Appliance.Config;
+using Mlobs.Rules.RuleFiles;
 using Mlobs.Rules.Yaml;
 
 namespace Mlobs.Appliance.Cli;
@@ -12,7 +13,10 @@ public static class CheckCommand
         var files = new Argument<string[]>("FILE") { Description = "config files to check", Arity = ArgumentArity.OneOrMore };
         var config = new Command("config", "Check that config files are valid prometheus.yml/mlobs configs") { files };
         config.SetAction(parse => CheckConfig(parse.GetValue(files)!));
-        return new Command("check", "Validate configuration files") { config };
+        var ruleFiles = new Argument<string[]>("FILE") { Description = "rule files to check", Arity = ArgumentArity.OneOrMore };
+        var rules = new Command("rules", "Check that rule files are valid (like promtool check rules)") { ruleFiles };
+        rules.SetAction(parse => CheckRules(parse.GetValue(ruleFiles)!));
+        return new Command("check", "Validate configuration and rule files") { config, rules };
     }
 
     private static int CheckConfig(string[] files)
@@ -25,17 +29,67 @@ public static class CheckCommand
             {
                 var cfg = ConfigLoader.LoadFile(file);
                 var dir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
-                int ruleFiles = cfg.RuleFiles.Sum(pattern => FilePatterns.Expand(dir, pattern).Count());
-                if (cfg.RuleFiles.Count > 0) Console.WriteLine($"  SUCCESS: {ruleFiles} rule files found");
+                var ruleFiles = cfg.RuleFiles.SelectMany(pattern => FilePatterns.Expand(dir, pattern)).ToList();
+                if (cfg.RuleFiles.Count > 0) Console.WriteLine($"  SUCCESS: {ruleFiles.Count} rule files found");
                 foreach (var s in cfg.IgnoredSections) Console.WriteLine($"  WARNING: section \"{s}\" is accepted but not used by mlobs yet");
                 Console.WriteLine($" SUCCESS: {file} is valid prometheus config file syntax");
                 Console.WriteLine($"   {cfg.ScrapeConfigs.Count} scrape configs, {cfg.ScrapeConfigs.Sum(s => s.StaticConfigs.Sum(c => c.Targets.Count))} static targets");
+                Console.WriteLine();
+                // As promtool: the rule files the config names are checked too.
+                if (CheckRules(ruleFiles.ToArray()) != ExitCodes.Ok) exit = ExitCodes.Failure;
+                continue;
             }
             catch (ConfigException ex)
             {
                 Console.Error.WriteLine($"  FAILED: {ex.Message}");
                 exit = ExitCodes.Failure;
             }
+            Console.WriteLine();
+        }
+        return exit;
+    }
+
+    /// <summary>promtool check rules: per file a count, or every problem found; duplicate rules are warnings.</summary>
+    private static int CheckRules(string[] files)
+    {
+        int exit = ExitCodes.Ok;
+        foreach (var file in files)
+        {
+            Console.WriteLine($"Checking {file}");
+            RuleFile parsed;
+            try
+            {
+                parsed = RuleFileParser.Load(file);
+            }
+            catch (Exception ex) when (ex is ConfigException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("  FAILED:");
+                Console.Error.WriteLine(ex is ConfigException ? ex.Message : $"{file}: {ex.Message}");
+                Console.Error.WriteLine();
+                exit = ExitCodes.Failure;
+                continue;
+            }
+            if (parsed.Errors.Count > 0)
+            {
+                Console.Error.WriteLine("  FAILED:");
+                foreach (var e in parsed.Errors) Console.Error.WriteLine(e);
+                Console.Error.WriteLine();
+                exit = ExitCodes.Failure;
+                continue;
+            }
+            var duplicates = DuplicateRules.Find(parsed);
+            if (duplicates.Count > 0)
+            {
+                Console.WriteLine($"{duplicates.Count} duplicate rule(s) found.");
+                foreach (var d in duplicates)
+                {
+                    Console.WriteLine($"Metric: {d.Metric}");
+                    Console.WriteLine("Label(s):");
+                    foreach (var (name, value) in d.Labels) Console.WriteLine($"\t{name}: {value}");
+                }
+                Console.WriteLine("Might cause inconsistency while recording expressions");
+            }
+            Console.WriteLine($"  SUCCESS: {parsed.RuleCount} rules found");
             Console.WriteLine();
         }
         return exit;

@@ -79,7 +79,7 @@ public static class ServeCommand
             await app.DisposeAsync().ConfigureAwait(false);
         }
         // A port in use surfaces as IOException from Kestrel; a locked or foreign data dir as IOException/InvalidDataException.
-        catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException or Mlobs.Rules.Evaluation.RuleLoadException)
         {
             Log.Fatal("{Error}", ex.Message);
             return ExitCodes.Failure;

@@ -60,6 +60,45 @@ public sealed record RuntimeInfoJson(
     [property: JsonPropertyName("GODEBUG")] string GoDebug,
     [property: JsonPropertyName("storageRetention")] string StorageRetention);
 
+public sealed record RuleDiscoveryJson([property: JsonPropertyName("groups")] IReadOnlyList<RuleGroupJson> Groups);
+
+public sealed record RuleGroupJson(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("file")] string File,
+    [property: JsonPropertyName("rules")] IReadOnlyList<RuleJson> Rules,
+    [property: JsonPropertyName("interval")] double Interval,
+    [property: JsonPropertyName("limit")] int Limit,
+    [property: JsonPropertyName("evaluationTime")] double EvaluationTime,
+    [property: JsonPropertyName("lastEvaluation")] string LastEvaluation);
+
+/// <summary>An alerting or recording rule: the alerting-only fields are left out (null) for recording rules, as Prometheus's two shapes.</summary>
+public sealed record RuleJson(
+    [property: JsonPropertyName("state"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? State,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("query")] string Query,
+    [property: JsonPropertyName("duration"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Duration,
+    [property: JsonPropertyName("keepFiringFor"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? KeepFiringFor,
+    [property: JsonPropertyName("labels"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Labels,
+    [property: JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Annotations,
+    [property: JsonPropertyName("alerts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<AlertJson>? Alerts,
+    [property: JsonPropertyName("health")] string Health,
+    [property: JsonPropertyName("lastError"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastError,
+    [property: JsonPropertyName("evaluationTime")] double EvaluationTime,
+    [property: JsonPropertyName("lastEvaluation")] string LastEvaluation,
+    [property: JsonPropertyName("type")] string Type);
+
+public sealed record AlertDiscoveryJson([property: JsonPropertyName("alerts")] IReadOnlyList<AlertJson> Alerts);
+
+public sealed record AlertJson(
+    [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string> Labels,
+    [property: JsonPropertyName("annotations")] IReadOnlyDictionary<string, string> Annotations,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("activeAt"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ActiveAt,
+    [property: JsonPropertyName("keepFiringSince"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? KeepFiringSince,
+    [property: JsonPropertyName("value")] string Value);
+
+[JsonSerializable(typeof(ApiResponse<RuleDiscoveryJson>))]
+[JsonSerializable(typeof(ApiResponse<AlertDiscoveryJson>))]
 [JsonSerializable(typeof(ApiResponse<TargetsData>))]
 [JsonSerializable(typeof(ApiResponse<IReadOnlyDictionary<string, IReadOnlyList<MetadataJson>>>))]
 [JsonSerializable(typeof(ApiResponse<IReadOnlyDictionary<string, string>>))]

@@ -44,7 +44,7 @@ public static class PrometheusApi
                     var (health, lastError, lastScrape, lastDuration) = t.State;
                     active.Add(new ActiveTargetJson(
                         ToDict(t.DiscoveredLabels), ToDict(t.Labels), job, t.Url.ToString(), t.Url.ToString(), lastError,
-                        health == TargetHealth.Unknown ? "0001-01-01T00:00:00Z" : lastScrape.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                        health == TargetHealth.Unknown ? ApiFormat.Time(default) : ApiFormat.Time(lastScrape),
                         lastDuration.TotalSeconds, health.ToString().ToLowerInvariant(),
                         GoDuration.Format(t.Interval), GoDuration.Format(t.Timeout)));
                 }

@@ -120,9 +120,9 @@ public static class QueryApi
     }
 
     private static IResult RuntimeInfo(ApplianceRuntime runtime) => ApiResults.Success(new RuntimeInfoJson(
-        runtime.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        ApiFormat.Time(runtime.StartTime),
         Environment.CurrentDirectory, runtime.LastReloadSucceeded,
-        runtime.LastConfigTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        ApiFormat.Time(runtime.LastConfigTime),
         0, Environment.CurrentManagedThreadId, Environment.ProcessorCount, "", "", "",
         Literals.FormatDuration((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds)), ApiJsonContext.Api.ApiResponseRuntimeInfoJson);
 

@@ -13,6 +13,9 @@ public sealed partial class YamlNodeReader(string file)
 {
     public string File { get; } = file;
 
+    /// <summary>Expand <c>${VAR}</c> in scalars (prometheus.yml does; rule files do not, their text is templates).</summary>
+    public bool ExpandEnvironment { get; init; } = true;
+
     /// <summary>Parses YAML text; returns the first document's root, or null for an empty file. Syntax errors carry their position.</summary>
     public YamlNode? LoadDocument(string text)
     {
@@ -66,7 +69,7 @@ public sealed partial class YamlNodeReader(string file)
     public string String(YamlNode node, string what)
     {
         if (node is not YamlScalarNode s) throw Error(node, $"{what} must be a string");
-        return Expand(s.Value ?? "");
+        return ExpandEnvironment ? Expand(s.Value ?? "") : s.Value ?? "";
     }
 
     public bool Bool(YamlNode node, string what)

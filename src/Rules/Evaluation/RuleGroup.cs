@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Mlobs.Query.PromQl.Engine;
+using Mlobs.Storage;
+using Mlobs.Storage.Labels;
+
+namespace Mlobs.Rules.Evaluation;
+
+/// <summary>
+/// A group of rules evaluated in order on one interval (rules/group.go). Each evaluation runs at a timestamp aligned
+/// to the interval plus a per-group offset (so groups spread over the interval, as Prometheus's hash offset does),
+/// writes every rule's output in one append batch, and writes staleness markers for series a rule stopped returning.
+/// </summary>
+public sealed class RuleGroup
+{
+    private readonly IAppendable _storage;
+    private readonly QueryFunc _query;
+    private readonly HashSet<LabelSet>[] _previousSeries;
+
+    public RuleGroup(string name, string file, TimeSpan interval, TimeSpan queryOffset, int limit,
+        IReadOnlyList<IRule> rules, IAppendable storage, QueryFunc query)
+    {
+        Name = name;
+        File = file;
+        Interval = interval;
+        QueryOffset = queryOffset;
+        Limit = limit;
+        Rules = rules;
+        _storage = storage;
+        _query = query;
+        _previousSeries = rules.Select(_ => new HashSet<LabelSet>()).ToArray();
+    }
+
+    public string Name { get; }
+    public string File { get; }
+    public TimeSpan Interval { get; }
+    public TimeSpan QueryOffset { get; }
+    public int Limit { get; }
+    public IReadOnlyList<IRule> Rules { get; }
+    public DateTimeOffset LastEvaluation { get; private set; }
+    public TimeSpan EvaluationTime { get; private set; }
+    public long MissedIterations;
+    public long Iterations;
+
+    /// <summary>Identity across reloads: a group keeps its alert state when file and name stay the same.</summary>
+    public string Key => File + ";" + Name;
+
+    /// <summary>This group's offset within its interval: stable per group, spreads groups across the interval.</summary>
+    public long OffsetMs
+    {
+        get
+        {
+            long interval = (long)Interval.TotalMilliseconds;
+            if (interval <= 0) return 0;
+            ulong h = 14695981039346656037UL; // FNV-1a of the key: deterministic across runs, unlike string.GetHashCode
+            foreach (char c in Key) { h ^= c; h *= 1099511628211UL; }
+            return (long)(h % (ulong)interval);
+        }
+    }
+
+    /// <summary>The latest evaluation time at or before <paramref name="nowMs"/> (group.EvalTimestamp).</summary>
+    public long EvalTimestamp(long nowMs)
+    {
+        long interval = (long)Interval.TotalMilliseconds, offset = OffsetMs;
+        long adjusted = nowMs - offset;
+        return adjusted - Mod(adjusted, interval) + offset;
+    }
+
+    private static long Mod(long a, long b) => ((a % b) + b) % b;
+
+    /// <summary>Evaluates every rule at <paramref name="timeMs"/> and stores the results; a failing rule does not stop the others.</summary>
+    public void Eval(long timeMs, CancellationToken ct, Action<IRule, Exception>? onError = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        long queryTime = timeMs - (long)QueryOffset.TotalMilliseconds;
+        var app = _storage.Appender();
+        for (int i = 0; i < Rules.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var rule = Rules[i];
+            var ruleStarted = Stopwatch.GetTimestamp();
+            List<Sample> output;
+            try
+            {
+                output = rule.Eval(queryTime, _query, Limit, ct);
+                rule.Status.Health = RuleHealth.Ok;
+                rule.Status.LastError = null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                rule.Status.Health = RuleHealth.Err;
+                rule.Status.LastError = ex.Message;
+                onError?.Invoke(rule, ex);
+                output = [];
+                // As Prometheus: a failed evaluation leaves the previous series alone (no staleness markers).
+                rule.Status.LastEvaluation = DateTimeOffset.FromUnixTimeMilliseconds(timeMs);
+                rule.Status.EvaluationTime = Stopwatch.GetElapsedTime(ruleStarted);
+                continue;
+            }
+            var returned = new HashSet<LabelSet>(output.Count);
+            foreach (var s in output)
+            {
+                ulong seriesRef = 0;
+                app.Append(ref seriesRef, s.Metric, s.T, s.F);
+                returned.Add(s.Metric);
+            }
+            foreach (var gone in _previousSeries[i])
+            {
+                if (returned.Contains(gone)) continue;
+                ulong seriesRef = 0;
+                app.Append(ref seriesRef, gone, queryTime, StaleNaN.Value);
+            }
+            _previousSeries[i].Clear();
+            _previousSeries[i].UnionWith(returned);
+            rule.Status.LastEvaluation = DateTimeOffset.FromUnixTimeMilliseconds(timeMs);
+            rule.Status.EvaluationTime = Stopwatch.GetElapsedTime(ruleStarted);
+        }
+        app.Commit();
+        Iterations++;
+        LastEvaluation = DateTimeOffset.FromUnixTimeMilliseconds(timeMs);
+        EvaluationTime = Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>Carries alert state over from the same group before a reload (rules with the same name and query).</summary>
+    public void CopyStateFrom(RuleGroup old)
+    {
+        var oldAlerting = old.Rules.OfType<AlertingRule>().ToLookup(r => (r.Name, r.Query));
+        for (int i = 0; i < Rules.Count; i++)
+        {
+            if (Rules[i] is AlertingRule ar && oldAlerting[(ar.Name, ar.Query)].FirstOrDefault() is { } previous)
+                ar.TakeStateFrom(previous);
+            var oldIndex = old.Rules.ToList().FindIndex(r => r.Name == Rules[i].Name && r.Query == Rules[i].Query);
+            if (oldIndex >= 0) _previousSeries[i].UnionWith(old._previousSeries[oldIndex]);
+        }
+        LastEvaluation = old.LastEvaluation;
+        EvaluationTime = old.EvaluationTime;
+    }
+
+    /// <summary>Marks every series this group wrote as stale (the group was removed by a reload).</summary>
+    public void MarkStale(long timeMs)
+    {
+        var app = _storage.Appender();
+        foreach (var set in _previousSeries)
+            foreach (var s in set)
+            {
+                ulong seriesRef = 0;
+                app.Append(ref seriesRef, s, timeMs, StaleNaN.Value);
+            }
+        app.Commit();
+    }
+}

@@ -1,0 +1,172 @@
+using Mlobs.Query.PromQl.Engine;
+using Mlobs.Rules.RuleFiles;
+using Mlobs.Storage;
+using Mlobs.Storage.Labels;
+
+namespace Mlobs.Rules.Evaluation;
+
+/// <summary>
+/// Runs the rule groups of the configured rule files (rules/manager.go): one evaluation loop per group; a reload
+/// builds the new groups, carries alert state over for groups that stay, and marks the output of removed groups
+/// stale. A broken rule file fails the reload and leaves the running groups untouched.
+/// </summary>
+public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<RuleGroup, IRule, Exception>? onRuleError = null) : IDisposable
+{
+    /// <summary>How far back <c>ALERTS_FOR_STATE</c> is read at start-up (Prometheus's outage tolerance).</summary>
+    public static readonly TimeSpan OutageTolerance = TimeSpan.FromHours(1);
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (RuleGroup Group, CancellationTokenSource Stop, Task Loop)> _running = new();
+    private bool _restoredOnce;
+
+    public IReadOnlyList<RuleGroup> Groups
+    {
+        get { lock (_lock) return _running.Values.Select(r => r.Group).OrderBy(g => g.File, StringComparer.Ordinal).ThenBy(g => g.Name, StringComparer.Ordinal).ToList(); }
+    }
+
+    /// <summary>
+    /// Loads the rule files and swaps the running groups for them. Throws with every problem found (nothing is
+    /// changed then).
+    /// </summary>
+    public void Update(IEnumerable<string> ruleFiles, TimeSpan defaultInterval, Func<string, string, LabelSet, double, string>? expand = null)
+    {
+        var files = ruleFiles.Select(Load).ToList();
+        var errors = files.SelectMany(f => f.Errors).ToList();
+        if (errors.Count > 0) throw new RuleLoadException(errors);
+        var groups = files.SelectMany(f => f.Groups).Select(g => Build(g, defaultInterval, expand)).ToList();
+
+        lock (_lock)
+        {
+            var next = new Dictionary<string, RuleGroup>();
+            foreach (var g in groups) next[g.Key] = g;
+            foreach (var (key, old) in _running.ToList())
+            {
+                old.Stop.Cancel();
+                try { old.Loop.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+                if (next.TryGetValue(key, out var replacement)) replacement.CopyStateFrom(old.Group);
+                else old.Group.MarkStale(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                _running.Remove(key);
+            }
+            bool restore = !_restoredOnce;
+            _restoredOnce = true;
+            foreach (var g in groups)
+            {
+                if (restore) RestoreForState(g);
+                var stop = new CancellationTokenSource();
+                _running[g.Key] = (g, stop, Task.Run(() => RunAsync(g, stop.Token)));
+            }
+        }
+    }
+
+    private static RuleFile Load(string path)
+    {
+        try
+        {
+            return RuleFileParser.Load(path);
+        }
+        catch (Yaml.ConfigException e)
+        {
+            return new RuleFile(path, [], [new RuleFileError(e.File, e.Line, e.Column, e.Detail)]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new RuleFile(path, [], [new RuleFileError(path, 0, 0, e.Message)]);
+        }
+    }
+
+    private RuleGroup Build(RuleGroupSpec spec, TimeSpan defaultInterval, Func<string, string, LabelSet, double, string>? expand)
+    {
+        var rules = spec.Rules.Select(r => (IRule)(r.IsAlerting
+            ? new AlertingRule(r.Alert!, r.Expr, r.For, r.KeepFiringFor, Merge(spec.Labels, r.Labels), r.Annotations)
+            {
+                Expand = expand is null ? (text, _, _) => text : (text, labels, value) => expand(r.Alert!, text, labels, value),
+            }
+            : new RecordingRule(r.Record!, r.Expr, Merge(spec.Labels, r.Labels)))).ToList();
+        return new RuleGroup(spec.Name, spec.File, spec.Interval ?? defaultInterval, spec.QueryOffset ?? TimeSpan.Zero, spec.Limit, rules, storage, query);
+    }
+
+    /// <summary>Group labels apply to every rule; a rule's own label of the same name wins.</summary>
+    private static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> group, IReadOnlyDictionary<string, string> rule)
+    {
+        if (group.Count == 0) return rule;
+        var merged = new Dictionary<string, string>(group, StringComparer.Ordinal);
+        foreach (var (k, v) in rule) merged[k] = v;
+        return merged;
+    }
+
+    /// <summary>Reads each alerting rule's last ALERTS_FOR_STATE values so alerts resume where they were before a restart.</summary>
+    private void RestoreForState(RuleGroup g)
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var rule in g.Rules.OfType<AlertingRule>())
+        {
+            try
+            {
+                var expr = $"last_over_time({AlertingRule.AlertForStateMetricName}{{{AlertingRule.AlertNameLabel}={Query.PromQl.Parser.GoBytes.Quote(rule.Name)}}}[{(long)OutageTolerance.TotalSeconds}s])";
+                var samples = query(expr, now, CancellationToken.None);
+                var restored = new Dictionary<LabelSet, long>();
+                foreach (var s in samples)
+                    if (double.IsFinite(s.F)) restored[s.Metric.Without(LabelSet.MetricName)] = (long)(s.F * 1000);
+                if (restored.Count > 0) rule.RestoreForState(restored);
+            }
+            catch (Exception ex) when (ex is QueryException or InvalidOperationException)
+            {
+                onRuleError?.Invoke(g, rule, ex);
+            }
+        }
+    }
+
+    private async Task RunAsync(RuleGroup g, CancellationToken ct)
+    {
+        long interval = (long)g.Interval.TotalMilliseconds;
+        long next = g.EvalTimestamp(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) + interval;
+        while (!ct.IsCancellationRequested)
+        {
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            if (next > now)
+            {
+                try { await Task.Delay(TimeSpan.FromMilliseconds(next - now), ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+            now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            long missed = (now - next) / interval;
+            if (missed > 0)
+            {
+                Interlocked.Add(ref g.MissedIterations, missed);
+                next += missed * interval;
+            }
+            try
+            {
+                g.Eval(next, ct, (rule, ex) => onRuleError?.Invoke(g, rule, ex));
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception ex)
+            {
+                // Storage trouble (e.g. disk full) must not end the loop: the next iteration tries again.
+                onRuleError?.Invoke(g, g.Rules.Count > 0 ? g.Rules[0] : null!, ex);
+            }
+            next += interval;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var (_, r) in _running) r.Stop.Cancel();
+            foreach (var (_, r) in _running)
+            {
+                try { r.Loop.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+                r.Stop.Dispose();
+            }
+            _running.Clear();
+        }
+    }
+}
+
+/// <summary>Rule files that failed to load; the message lists every problem, one per line.</summary>
+public sealed class RuleLoadException(IReadOnlyList<RuleFileError> errors)
+    : Exception(string.Join("\n", errors.Select(e => e.ToString())))
+{
+    public IReadOnlyList<RuleFileError> Errors { get; } = errors;
+}

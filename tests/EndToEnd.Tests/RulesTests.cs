@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Mlobs.Tests.Support;
+
+namespace Mlobs.EndToEnd.Tests;
+
+/// <summary>Rule files through the published binary: <c>check rules</c> against promtool, and rules evaluated by <c>serve</c>.</summary>
+public sealed class RulesTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    public void Dispose() { _http.Dispose(); _dir.Dispose(); }
+
+    /// <summary>
+    /// Prometheus's own rule files: same verdict as promtool. <c>rules-bad.yml</c> is left out until annotation
+    /// templates are parsed (its error is an undefined template variable).
+    /// </summary>
+    [Theory]
+    [InlineData("rules.yml", 0, "SUCCESS: 5 rules found")]
+    [InlineData("bad-rules-syntax.yml", 1, "7:15: group \"bad-syntax\", rule 1, \"x\": could not parse expression: 1:7: parse error: unexpected end of input")]
+    [InlineData("rules_duplicates.yml", 0, "1 duplicate rule(s) found.")]
+    [InlineData("bad-promql.yml", 1, "field tests not found in rule file")]
+    [InlineData("bad-rules-error.yml", 0, "SUCCESS: 1 rules found")]
+    [InlineData("at-modifier.yml", 0, "SUCCESS")]
+    [InlineData("negative-offset.yml", 0, "SUCCESS")]
+    public async Task CheckRulesGivesPromtoolsVerdict(string file, int expectedExit, string expectedText)
+    {
+        var path = Paths.Conformance("promtool", file);
+        var (exit, output) = await MlobsProcess.RunAsync("check", "rules", path);
+        Assert.Equal(expectedExit, exit);
+        Assert.Contains(expectedText, output);
+        if (File.Exists("/usr/bin/promtool"))
+        {
+            var (promExit, promOutput) = await Run("/usr/bin/promtool", "check", "rules", path);
+            Assert.True(promExit == expectedExit, $"promtool says {promExit}: {promOutput}");
+        }
+    }
+
+    [Fact]
+    public async Task ServeEvaluatesRecordingAndAlertingRulesAndReloadKeepsThemOnABrokenFile()
+    {
+        var rules = Path.Combine(_dir.Path, "rules.yml");
+        File.WriteAllText(rules, """
+            groups:
+              - name: model
+                interval: 1s
+                labels: {team: ml}
+                rules:
+                  - record: model:accuracy:fixed
+                    expr: vector(0.7)
+                  - alert: ModelAccuracyLow
+                    expr: model:accuracy:fixed < 0.8
+                    for: 0s
+                    labels: {severity: page}
+                    annotations: {summary: accuracy below 0.8}
+                  - alert: NeverFires
+                    expr: vector(1) > 2
+            """);
+        var config = Path.Combine(_dir.Path, "mlobs.yml");
+        File.WriteAllText(config, "global:\n  evaluation_interval: 1s\nrule_files: [rules.yml]\n");
+        using var p = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
+
+        await WaitUntil(async () => (await Data(p, "/api/v1/alerts")).GetProperty("alerts").GetArrayLength() == 1);
+        var alert = (await Data(p, "/api/v1/alerts")).GetProperty("alerts")[0];
+        Assert.Equal("firing", alert.GetProperty("state").GetString());
+        Assert.Equal("7e-01", alert.GetProperty("value").GetString());
+        Assert.Equal("""{"alertname":"ModelAccuracyLow","severity":"page","team":"ml"}""", alert.GetProperty("labels").GetRawText());
+        Assert.Equal("accuracy below 0.8", alert.GetProperty("annotations").GetProperty("summary").GetString());
+
+        var groups = (await Data(p, "/api/v1/rules")).GetProperty("groups");
+        var group = groups[0];
+        Assert.Equal("model", group.GetProperty("name").GetString());
+        Assert.Equal(1, group.GetProperty("interval").GetDouble());
+        var ruleList = group.GetProperty("rules");
+        Assert.Equal("recording", ruleList[0].GetProperty("type").GetString());
+        Assert.Equal("ok", ruleList[0].GetProperty("health").GetString());
+        Assert.False(ruleList[0].TryGetProperty("state", out _));
+        Assert.Equal("alerting", ruleList[1].GetProperty("type").GetString());
+        Assert.Equal("firing", ruleList[1].GetProperty("state").GetString());
+        Assert.Equal("inactive", ruleList[2].GetProperty("state").GetString());
+        Assert.Equal(0, ruleList[2].GetProperty("alerts").GetArrayLength());
+        var onlyRecording = (await Data(p, "/api/v1/rules?type=record")).GetProperty("groups")[0].GetProperty("rules");
+        Assert.Equal(1, onlyRecording.GetArrayLength());
+        using (var bad = await _http.GetAsync(p.BaseUrl + "/api/v1/rules?type=nope"))
+            Assert.Equal(400, (int)bad.StatusCode);
+
+        // The recording rule's series and the ALERTS series are stored and queryable.
+        var recorded = (await Data(p, "/api/v1/query?query=model:accuracy:fixed")).GetProperty("result");
+        Assert.Equal("0.7", recorded[0].GetProperty("value")[1].GetString());
+        Assert.Equal("ml", recorded[0].GetProperty("metric").GetProperty("team").GetString());
+        var alertsSeries = (await Data(p, "/api/v1/query?query=ALERTS")).GetProperty("result");
+        Assert.Equal("firing", alertsSeries[0].GetProperty("metric").GetProperty("alertstate").GetString());
+
+        // A broken rule file fails the reload and leaves the running rules alone.
+        File.WriteAllText(rules, "groups:\n  - name: model\n    rules:\n      - alert: X\n        expr: up ==\n");
+        using (var reload = await _http.PostAsync(p.BaseUrl + "/-/reload", null))
+        {
+            var body = await reload.Content.ReadAsStringAsync();
+            Assert.False(reload.IsSuccessStatusCode, body);
+            Assert.Contains("rules.yml:5:15: group \"model\", rule 1, \"X\": could not parse expression", body);
+        }
+        Assert.Equal(3, (await Data(p, "/api/v1/rules")).GetProperty("groups")[0].GetProperty("rules").GetArrayLength());
+        Assert.Equal(1, (await Data(p, "/api/v1/alerts")).GetProperty("alerts").GetArrayLength());
+
+        // A good reload replaces the rules; the alert of a rule that stays keeps its start time.
+        var activeAt = alert.GetProperty("activeAt").GetString();
+        File.WriteAllText(rules, """
+            groups:
+              - name: model
+                interval: 1s
+                labels: {team: ml}
+                rules:
+                  - record: model:accuracy:fixed
+                    expr: vector(0.7)
+                  - alert: ModelAccuracyLow
+                    expr: model:accuracy:fixed < 0.8
+                    for: 0s
+                    labels: {severity: page}
+                    annotations: {summary: accuracy below 0.8}
+            """);
+        using (var reload = await _http.PostAsync(p.BaseUrl + "/-/reload", null))
+            Assert.True(reload.IsSuccessStatusCode, await reload.Content.ReadAsStringAsync());
+        Assert.Equal(2, (await Data(p, "/api/v1/rules")).GetProperty("groups")[0].GetProperty("rules").GetArrayLength());
+        Assert.Equal(activeAt, (await Data(p, "/api/v1/alerts")).GetProperty("alerts")[0].GetProperty("activeAt").GetString());
+    }
+
+    [Fact]
+    public async Task AFiringAlertStaysFiringAfterARestart()
+    {
+        var rules = Path.Combine(_dir.Path, "rules.yml");
+        File.WriteAllText(rules, "groups:\n  - name: g\n    interval: 1s\n    rules:\n      - alert: Always\n        expr: vector(1)\n        for: 2s\n");
+        var config = Path.Combine(_dir.Path, "mlobs.yml");
+        File.WriteAllText(config, "rule_files: [rules.yml]\n");
+        var data = Path.Combine(_dir.Path, "data");
+        string? activeAt;
+        using (var p = await MlobsProcess.ServeAsync(config, data))
+        {
+            await WaitUntil(async () => (await Data(p, "/api/v1/alerts")).GetProperty("alerts") is { } a && a.GetArrayLength() == 1
+                && a[0].GetProperty("state").GetString() == "firing");
+            activeAt = (await Data(p, "/api/v1/alerts")).GetProperty("alerts")[0].GetProperty("activeAt").GetString();
+            Assert.Equal(0, await p.StopAsync());
+        }
+        using (var p = await MlobsProcess.ServeAsync(config, data))
+        {
+            await WaitUntil(async () => (await Data(p, "/api/v1/alerts")).GetProperty("alerts").GetArrayLength() == 1);
+            var alert = (await Data(p, "/api/v1/alerts")).GetProperty("alerts")[0];
+            Assert.Equal("firing", alert.GetProperty("state").GetString()); // not pending for another 2s
+            Assert.Equal(activeAt, alert.GetProperty("activeAt").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task ServeRefusesToStartOnABrokenRuleFile()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "rules.yml"), "groups:\n  - name: g\n    rules:\n      - record: a\n        expr: sum(\n");
+        var config = Path.Combine(_dir.Path, "mlobs.yml");
+        File.WriteAllText(config, "rule_files: [rules.yml]\n");
+        var (exit, output) = await MlobsProcess.RunAsync("serve", "--config", config, "--data", Path.Combine(_dir.Path, "data"), "--listen", "127.0.0.1:0");
+        Assert.Equal(1, exit);
+        Assert.Contains("rules.yml:5:15: group \"g\", rule 1, \"a\": could not parse expression: 1:5: parse error", output);
+    }
+
+    private async Task<JsonElement> Data(MlobsProcess p, string path)
+    {
+        var body = await _http.GetStringAsync(p.BaseUrl + path);
+        return JsonDocument.Parse(body).RootElement.GetProperty("data").Clone();
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition, int seconds = 20)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            if (await condition()) return;
+            await Task.Delay(200);
+        }
+        Assert.Fail("condition not met within " + seconds + " s");
+    }
+
+    private static async Task<(int Code, string Output)> Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout + await stderr);
+    }
+}
