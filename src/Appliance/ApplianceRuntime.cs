@@ -41,7 +41,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     public bool LastReloadSucceeded { get; private set; } = true;
     public DateTimeOffset LastConfigTime { get; private set; } = DateTimeOffset.UtcNow;
 
-    public static ApplianceRuntime Open(PrometheusConfig config, string? configPath, string dataDir)
+    public static ApplianceRuntime Open(PrometheusConfig config, string? configPath, string dataDir, string externalUrl = "")
     {
         var tsdb = TsdbDatabase.Open(new TsdbOptions
         {
@@ -68,7 +68,11 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         });
         var rules = new RuleManager(tsdb, (expr, t, ct) => RuleQuery(engine, expr, t, ct),
             (group, rule, ex) => Log.Warning("Evaluating rule failed: group {Group} in {File}, rule {Rule}: {Error}",
-                group.Name, group.File, rule?.Name, ex.Message));
+                group.Name, group.File, rule?.Name, ex.Message))
+        {
+            ExternalUrl = externalUrl,
+            OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
+        };
         return new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
         {
             Engine = engine, Metadata = metadata, Rules = rules,
@@ -96,7 +100,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     {
         var dir = ConfigPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(ConfigPath)) ?? ".";
         var files = config.RuleFiles.SelectMany(pattern => FilePatterns.Expand(dir, pattern)).ToList();
-        Rules.Update(files, config.Global.EvaluationInterval);
+        Rules.Update(files, config.Global.EvaluationInterval, config.Global.ExternalLabels);
     }
 
     /// <summary>Re-reads the config file; on error keeps the running config and returns the error.</summary>

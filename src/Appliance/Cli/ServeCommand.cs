@@ -47,7 +47,8 @@ public static class ServeCommand
         try
         {
             // The store opens (recovering its head) while Kestrel starts; /-/ready answers 503 until both are done.
-            var opening = Task.Run(() => ApplianceRuntime.Open(config, configPath, dataDir));
+            var externalUrl = $"http://{Environment.MachineName}:{endpoint.Port}"; // Prometheus's default --web.external-url
+            var opening = Task.Run(() => ApplianceRuntime.Open(config, configPath, dataDir, externalUrl));
             var gate = new ReadinessGate();
             var app = WebServer.Build(gate, endpoint);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

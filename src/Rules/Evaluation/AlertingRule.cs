@@ -9,6 +9,9 @@ namespace Mlobs.Rules.Evaluation;
 /// <see cref="KeepFiringFor"/>, then resolves. Each evaluation yields the <c>ALERTS</c> and
 /// <c>ALERTS_FOR_STATE</c> samples of the active instances.
 /// </summary>
+/// <summary>Expands one label or annotation template of an alert instance (see <see cref="AlertingRule.Expand"/>).</summary>
+public delegate string AlertTemplateExpansion(string text, LabelSet sampleLabels, double value, long timeMs, CancellationToken ct);
+
 public sealed class AlertingRule(
     string name, string query, TimeSpan forDuration, TimeSpan keepFiringFor,
     IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, string> annotations) : IRule
@@ -32,8 +35,11 @@ public sealed class AlertingRule(
     public IReadOnlyDictionary<string, string> Annotations { get; } = annotations;
     public RuleStatus Status { get; } = new();
 
-    /// <summary>Expands label and annotation templates for one alert instance; identity until templates are wired.</summary>
-    public Func<string, LabelSet, double, string> Expand { get; init; } = (text, _, _) => text;
+    /// <summary>
+    /// Expands a label or annotation template for one alert instance (text, the sample's labels, its value, the
+    /// evaluation time); never throws — a broken template yields Prometheus's <c>&lt;error expanding template: ...&gt;</c>.
+    /// </summary>
+    public AlertTemplateExpansion Expand { get; init; } = (text, _, _, _, _) => text;
 
     /// <summary>The rule's overall state: the most severe state of its instances.</summary>
     public AlertState State
@@ -66,12 +72,12 @@ public sealed class AlertingRule(
             b.Delete(LabelSet.MetricName);
             foreach (var (k, v) in Labels)
             {
-                var expanded = Expand(v, s.Metric, s.F);
+                var expanded = Expand(v, s.Metric, s.F, timeMs, ct);
                 if (expanded.Length == 0) b.Delete(k); else b.Set(k, expanded);
             }
             b.Set(AlertNameLabel, Name);
             var alertLabels = b.Build();
-            var annotations = Annotations.ToDictionary(a => a.Key, a => Expand(a.Value, s.Metric, s.F), StringComparer.Ordinal);
+            var annotations = Annotations.ToDictionary(a => a.Key, a => Expand(a.Value, s.Metric, s.F, timeMs, ct), StringComparer.Ordinal);
             if (current.ContainsKey(alertLabels))
                 throw new RuleEvaluationException("vector contains metrics with the same labelset after applying alert labels");
             current[alertLabels] = new Alert(alertLabels, annotations, timeMs, s.F);

@@ -1,5 +1,6 @@
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.RuleFiles;
+using Mlobs.Rules.Templates;
 using Mlobs.Storage;
 using Mlobs.Storage.Labels;
 
@@ -12,6 +13,14 @@ namespace Mlobs.Rules.Evaluation;
 /// </summary>
 public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<RuleGroup, IRule, Exception>? onRuleError = null) : IDisposable
 {
+    private IReadOnlyDictionary<string, string> _externalLabels = new Dictionary<string, string>();
+
+    /// <summary>The URL alert templates see as <c>$externalURL</c> (Prometheus's --web.external-url).</summary>
+    public string ExternalUrl { get; init; } = "";
+
+    /// <summary>Called when an alert template fails to expand (alert name, the error); evaluation carries on.</summary>
+    public Action<string, string>? OnTemplateError { get; init; }
+
     /// <summary>How far back <c>ALERTS_FOR_STATE</c> is read at start-up (Prometheus's outage tolerance).</summary>
     public static readonly TimeSpan OutageTolerance = TimeSpan.FromHours(1);
 
@@ -28,12 +37,13 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
     /// Loads the rule files and swaps the running groups for them. Throws with every problem found (nothing is
     /// changed then).
     /// </summary>
-    public void Update(IEnumerable<string> ruleFiles, TimeSpan defaultInterval, Func<string, string, LabelSet, double, string>? expand = null)
+    public void Update(IEnumerable<string> ruleFiles, TimeSpan defaultInterval, IReadOnlyDictionary<string, string>? externalLabels = null)
     {
+        _externalLabels = externalLabels ?? new Dictionary<string, string>();
         var files = ruleFiles.Select(Load).ToList();
         var errors = files.SelectMany(f => f.Errors).ToList();
         if (errors.Count > 0) throw new RuleLoadException(errors);
-        var groups = files.SelectMany(f => f.Groups).Select(g => Build(g, defaultInterval, expand)).ToList();
+        var groups = files.SelectMany(f => f.Groups).Select(g => Build(g, defaultInterval)).ToList();
 
         lock (_lock)
         {
@@ -74,15 +84,52 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
         }
     }
 
-    private RuleGroup Build(RuleGroupSpec spec, TimeSpan defaultInterval, Func<string, string, LabelSet, double, string>? expand)
+    private RuleGroup Build(RuleGroupSpec spec, TimeSpan defaultInterval)
     {
         var rules = spec.Rules.Select(r => (IRule)(r.IsAlerting
             ? new AlertingRule(r.Alert!, r.Expr, r.For, r.KeepFiringFor, Merge(spec.Labels, r.Labels), r.Annotations)
             {
-                Expand = expand is null ? (text, _, _) => text : (text, labels, value) => expand(r.Alert!, text, labels, value),
+                Expand = (text, labels, value, timeMs, ct) => ExpandAlertTemplate(r.Alert!, text, labels, value, timeMs, ct),
             }
             : new RecordingRule(r.Record!, r.Expr, Merge(spec.Labels, r.Labels)))).ToList();
         return new RuleGroup(spec.Name, spec.File, spec.Interval ?? defaultInterval, spec.QueryOffset ?? TimeSpan.Zero, spec.Limit, rules, storage, query);
+    }
+
+    /// <summary>
+    /// An alert's label or annotation template, expanded as Prometheus does; <c>query</c> in the template runs at
+    /// the evaluation time. A failure becomes the text <c>&lt;error expanding template: ...&gt;</c> and is reported.
+    /// </summary>
+    private string ExpandAlertTemplate(string alertName, string text, LabelSet labels, double value, long timeMs, CancellationToken ct)
+    {
+        if (!text.Contains("{{", StringComparison.Ordinal)) return text;
+        var labelMap = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
+        foreach (var l in labels.AsSpan()) labelMap[l.Name] = l.Value;
+        var data = new AlertTemplateData(labelMap, _externalLabels, ExternalUrl, value);
+        TemplateQuery templateQuery = expr =>
+        {
+            try
+            {
+                return query(expr, timeMs, ct).Select(s =>
+                {
+                    var m = new Dictionary<string, string>(s.Metric.Count, StringComparer.Ordinal);
+                    foreach (var l in s.Metric.AsSpan()) m[l.Name] = l.Value;
+                    return new TemplateSample(m, s.F);
+                }).ToList();
+            }
+            catch (Exception e) when (e is QueryException or InvalidOperationException)
+            {
+                throw new TemplateFunctionException(e.Message);
+            }
+        };
+        try
+        {
+            return TemplateExpander.ExpandAlert(alertName, text, data, templateQuery, timeMs);
+        }
+        catch (TemplateException e)
+        {
+            OnTemplateError?.Invoke(alertName, e.Message);
+            return $"<error expanding template: {e.Message}>";
+        }
     }
 
     /// <summary>Group labels apply to every rule; a rule's own label of the same name wins.</summary>

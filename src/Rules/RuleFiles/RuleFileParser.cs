@@ -1,4 +1,5 @@
 using Mlobs.Query.PromQl.Parser;
+using Mlobs.Rules.Templates;
 using Mlobs.Rules.Yaml;
 using Mlobs.Storage.Labels;
 using YamlDotNet.RepresentationModel;
@@ -160,6 +161,15 @@ public static class RuleFileParser
         }
         foreach (var (name, _) in rule.Annotations)
             if (!LegacyNames.IsLabelName(name)) Add(null, $"invalid annotation name: {name}");
+
+        // rulefmt's testTemplateParsing: an alert's label and annotation templates must parse.
+        if (rule.Alert is { Length: > 0 } alert)
+        {
+            foreach (var (name, text) in rule.Labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                if (TemplateExpander.ParseTestAlert(alert, text) is { } error) Add(null, $"label \"{name}\": {error}");
+            foreach (var (name, text) in rule.Annotations.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                if (TemplateExpander.ParseTestAlert(alert, text) is { } error) Add(null, $"annotation \"{name}\": {error}");
+        }
     }
 
     private static RuleFileError At(string file, YamlNode node, string message) =>

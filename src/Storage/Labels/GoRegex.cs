@@ -13,7 +13,11 @@ public static class GoRegex
 {
     /// <summary>Compiles <c>^(?:pattern)$</c>; an invalid pattern throws <see cref="ArgumentException"/>.</summary>
     public static Regex Anchored(string pattern) =>
-        new("^(?:" + pattern + ")$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.Singleline);
+        new("^(?:" + Translate(pattern) + ")$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.Singleline);
+
+    /// <summary>Go syntax .NET spells differently: named groups <c>(?P&lt;name&gt;...)</c> become <c>(?&lt;name&gt;...)</c>.</summary>
+    public static string Translate(string pattern) =>
+        pattern.Contains("(?P<", StringComparison.Ordinal) ? pattern.Replace("(?P<", "(?<", StringComparison.Ordinal) : pattern;
 
     /// <summary>
     /// Go's regexp.Expand: <c>$1</c>, <c>${1}</c>, <c>$name</c>, <c>${name}</c>, <c>$$</c>. A bare reference takes the

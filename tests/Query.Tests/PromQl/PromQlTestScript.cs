@@ -136,78 +136,9 @@ public sealed partial class PromQlTestScript : IDisposable
         return i;
     }
 
-    /// <summary>Splits <c>metric{labels} values...</c> into the label set and the values text.</summary>
-    private static (LabelSet Labels, string Values) SplitSeriesLine(string line)
-    {
-        int end;
-        int brace = line.IndexOf('{');
-        int space = IndexOfWhitespace(line, 0);
-        if (brace >= 0 && (space < 0 || brace < space))
-        {
-            // Find the closing brace outside quotes.
-            bool quoted = false;
-            end = brace;
-            for (; end < line.Length; end++)
-            {
-                char c = line[end];
-                if (c == '\\' && quoted) { end++; continue; }
-                if (c == '"') quoted = !quoted;
-                if (c == '}' && !quoted) break;
-            }
-            end++;
-        }
-        else
-        {
-            end = space < 0 ? line.Length : space;
-        }
-        var selector = line[..end];
-        var labels = ParseLabels(selector);
-        return (labels, line[end..].Trim());
-    }
+    private static (LabelSet Labels, string Values) SplitSeriesLine(string line) => SeriesDescription.SplitLine(line);
 
-    private static int IndexOfWhitespace(string s, int from)
-    {
-        for (int i = from; i < s.Length; i++) if (char.IsWhiteSpace(s[i])) return i;
-        return -1;
-    }
-
-    private static LabelSet ParseLabels(string selector)
-    {
-        if (selector == "{}") return LabelSet.Empty;
-        var matchers = SeriesSelectorParser.Parse(selector);
-        var b = new LabelSetBuilder();
-        foreach (var m in matchers) b.Set(m.Name, m.Value);
-        return b.Build();
-    }
-
-    /// <summary>The expanding notation: <c>1 2 _ stale 0+10x3 5-1x2 _x3 1x2</c>; null is "no sample".</summary>
-    internal static IEnumerable<double?> ExpandValues(string text)
-    {
-        foreach (var token in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (token == "_") { yield return null; continue; }
-            if (token == "stale") { yield return StaleNaN.Value; continue; }
-            var m = ExpandingPattern().Match(token);
-            if (m.Success)
-            {
-                int times = int.Parse(m.Groups["times"].Value, CultureInfo.InvariantCulture);
-                if (m.Groups["start"].Value == "_")
-                {
-                    for (int k = 0; k <= times - 1; k++) yield return null;
-                    continue;
-                }
-                double start = ParseValue(m.Groups["start"].Value);
-                double step = m.Groups["step"].Success ? ParseValue(m.Groups["step"].Value) * (m.Groups["sign"].Value == "-" ? -1 : 1) : 0;
-                // Prometheus: "a+bxN" is N+1 values a, a+b, ..., a+N·b; "axN" is a repeated N+1 times.
-                for (int k = 0; k <= times; k++) yield return start + k * step;
-                continue;
-            }
-            yield return ParseValue(token);
-        }
-    }
-
-    [GeneratedRegex(@"^(?<start>_|[-+]?[^+\-x]+?(?:[eE][-+]?\d+)?)(?:(?<sign>[+-])(?<step>[^x]+))?x(?<times>\d+)$")]
-    private static partial Regex ExpandingPattern();
+    internal static IEnumerable<double?> ExpandValues(string text) => SeriesDescription.ExpandValues(text);
 
     private static double ParseValue(string s)
     {

@@ -88,7 +88,7 @@ public class AlertingRuleTests
         var rule = new AlertingRule("High", "x > 0", TimeSpan.Zero, TimeSpan.Zero, new Dictionary<string, string>(),
             new Dictionary<string, string> { ["v"] = "{{ $value }}" })
         {
-            Expand = (text, labels, value) => text.Replace("{{ $value }}", value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Expand = (text, labels, value, _, _) => text.Replace("{{ $value }}", value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         rule.Eval(0, Returning(result), 0, default);
         result[0] = new(Instance, 0, 0.75);
