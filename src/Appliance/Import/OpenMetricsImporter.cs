@@ -39,7 +39,8 @@ public static class OpenMetricsImporter
         var lb = new LabelSetBuilder();
         var refs = new Dictionary<LabelSet, ulong>();
         var app = storage.Appender();
-        long samples = 0, rejected = 0;
+        // Rejected when appended (never reach a batch) or at commit (counted in `samples` until then).
+        long samples = 0, rejectedEarly = 0, rejectedAtCommit = 0;
         int inBatch = 0;
         EntryKind kind;
         while ((kind = parser.Next()) != EntryKind.None)
@@ -50,17 +51,17 @@ public static class OpenMetricsImporter
             refs.TryGetValue(labels, out ulong r);
             var status = app.Append(ref r, labels, parser.TimestampMs!.Value, parser.Value);
             refs[labels] = r;
-            if (status != AppendStatus.Ok) { rejected++; continue; }
+            if (status != AppendStatus.Ok) { rejectedEarly++; continue; }
             samples++;
             if (++inBatch >= BatchSize)
             {
-                rejected += Rejections(app.Commit());
+                rejectedAtCommit += Rejections(app.Commit());
                 app = storage.Appender();
                 inBatch = 0;
             }
         }
-        rejected += Rejections(app.Commit());
-        return new Result(samples - rejected, refs.Count, rejected);
+        rejectedAtCommit += Rejections(app.Commit());
+        return new Result(samples - rejectedAtCommit, refs.Count, rejectedEarly + rejectedAtCommit);
     }
 
     private static long Rejections(CommitResult r) => r.OutOfOrder + r.Duplicate + r.OutOfBounds;

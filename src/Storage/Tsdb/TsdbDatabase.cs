@@ -303,6 +303,11 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
         }
         s.LastChunkBytes = (ushort)Math.Min(bytes.Length, ushort.MaxValue);
         s.Tuned = true;
+        // Queries find a group by its start (TsdbQuerier bounds how far before a range a group can begin), so a
+        // chunk that would stretch the pending group past MaxGroupSpan goes into a new group: after a long gap (a
+        // target down for hours, or sparse data) the old chunks are flushed first.
+        if (s.Pending is not null && head.MaxTime - PendingChunks.FirstMinTime(s.Pending) >= _options.MaxGroupSpanMs)
+            FlushGroup(s);
         s.Pending = PendingChunks.Add(s.Pending, head.MinTime, head.MaxTime, bytes);
         s.PendingCount++;
         long headMax = head.MaxTime;

@@ -32,6 +32,18 @@ public class OpenMetricsImporterTests
     }
 
     [Fact]
+    public void SamplesOutsideTheRetentionAreCountedAsRejectedNotImported()
+    {
+        using var dir = new TempDir();
+        long old = DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeSeconds();
+        var body = Encoding.UTF8.GetBytes($"# TYPE a gauge\na 1 {old}\na 2 {old + 60}\na 3 {Base}\na 4 {Base}\n# EOF\n");
+        using var db = TsdbDatabase.Open(new TsdbOptions { Directory = dir.Path });
+        var r = OpenMetricsImporter.Import(body, db);
+        Assert.Equal(1, r.Samples);   // the 15d default retention drops the two old ones; the duplicate timestamp is rejected
+        Assert.Equal(3, r.Rejected);
+    }
+
+    [Fact]
     public void BadLineStoresNothing()
     {
         using var dir = new TempDir();

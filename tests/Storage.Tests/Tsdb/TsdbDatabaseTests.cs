@@ -26,6 +26,26 @@ public class TsdbDatabaseTests
     }
 
     [Fact]
+    public void SamplesFarApartEachInTheirOwnChunkAreAllFound()
+    {
+        // A gap longer than a chunk's span cuts a chunk per sample (promtool's long-period test: one sample per 100 days).
+        using var dir = new TempDir();
+        var labels = LabelSet.From(("__name__", "test"));
+        using var db = TsdbDatabase.Open(Options(dir.Path) with { RetentionTime = TimeSpan.FromDays(365_000) });
+        const long Day = 86_400_000;
+        for (int i = 0; i < 6; i++)
+        {
+            var app = db.Appender();
+            ulong r = 0;
+            app.Append(ref r, labels, i * Day, i);
+            app.Commit();
+        }
+        Assert.Equal([(0L, 0.0), (Day, 1), (2 * Day, 2), (3 * Day, 3), (4 * Day, 4), (5 * Day, 5)], ReadAll(db, [LabelMatcher.Equal("__name__", "test")]));
+        var found = Enumerable.Range(0, 6).Select(i => string.Join(",", ReadAll(db, [LabelMatcher.Equal("__name__", "test")], i * Day - 300_000, i * Day))).ToList();
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"({i * Day}, {i})").ToList(), found);
+    }
+
+    [Fact]
     public void AppendsSurviveReopenAcrossChunksHeadAndWal()
     {
         using var dir = new TempDir();
