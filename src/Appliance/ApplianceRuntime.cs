@@ -66,7 +66,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         {
             DefaultSubqueryStepMs = (long)config.Global.EvaluationInterval.TotalMilliseconds,
         });
-        var rules = new RuleManager(tsdb, (expr, t, ct) => RuleQuery(engine, expr, t, ct),
+        var rules = new RuleManager(tsdb, EngineQueryFunc.Create(engine),
             (group, rule, ex) => Log.Warning("Evaluating rule failed: group {Group} in {File}, rule {Rule}: {Error}",
                 group.Name, group.File, rule?.Name, ex.Message))
         {
@@ -78,15 +78,6 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             Engine = engine, Metadata = metadata, Rules = rules,
         };
     }
-
-    /// <summary>Rules get instant vectors; a scalar becomes one sample without labels (Prometheus's EngineQueryFunc).</summary>
-    private static IReadOnlyList<Sample> RuleQuery(QueryEngine engine, string expr, long timeMs, CancellationToken ct) =>
-        engine.Instant(expr, timeMs, ct: ct).Value switch
-        {
-            VectorValue v => v.Samples,
-            ScalarValue s => [new Sample(LabelSet.Empty, s.T, s.F)],
-            _ => throw new InvalidOperationException("rule result is not a vector or scalar"),
-        };
 
     /// <summary>Starts scraping and rule evaluation; a broken rule file fails the start with every problem listed.</summary>
     public async Task StartAsync()

@@ -36,6 +36,120 @@ public sealed class RulesTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// promtool's own unit-test files, with the verdicts Prometheus 3.5's promtool gives them (its main_test.go).
+    /// Where Debian's promtool is installed, it must agree — except on the two files whose verdict changed after
+    /// Debian's 2.42: <c>unittest.yml</c> (2.42 does not know the native-histogram <c>histogram</c> field) and
+    /// <c>no-test-group-interval.yml</c> (2.42 does not default a test group's interval to evaluation_interval).
+    /// </summary>
+    [Theory]
+    [InlineData("unittest.yml", 0)]
+    [InlineData("long-period.yml", 0)]
+    [InlineData("no-test-group-interval.yml", 0)]
+    [InlineData("at-modifier-test.yml", 0)]
+    [InlineData("negative-offset-test.yml", 0)]
+    [InlineData("failing.yml", 1)]
+    [InlineData("bad-input-series.yml", 1)]
+    [InlineData("bad-rules-error-test.yml", 1)]
+    [InlineData("bad-rules-syntax-test.yml", 1)]
+    public async Task TestRulesGivesPromtoolsVerdict(string file, int expectedExit)
+    {
+        var path = Paths.Conformance("promtool", file);
+        var (exit, output) = await Run(MlobsProcess.BinaryPath, "test", "rules", path);
+        Assert.True(exit == expectedExit, output);
+        Assert.Contains(expectedExit == 0 ? "  SUCCESS" : "  FAILED:", output);
+        if (file == "unittest.yml")
+            Assert.Contains("SKIPPED: expr \"test_histogram\" at 1m: native histogram results are not supported", output);
+        if (File.Exists("/usr/bin/promtool") && file is not ("unittest.yml" or "no-test-group-interval.yml"))
+        {
+            var (promExit, promOutput) = await Run("/usr/bin/promtool", "test", "rules", path);
+            Assert.True(promExit == exit, $"promtool says {promExit}: {promOutput}");
+        }
+    }
+
+    /// <summary>A failing test reads exactly as promtool's report: expected vs got alerts and samples.</summary>
+    [Fact]
+    public async Task TestRulesFailuresReadAsPromtools()
+    {
+        var path = Paths.Conformance("promtool", "failing.yml");
+        var (_, output) = await Run(MlobsProcess.BinaryPath, "test", "rules", path);
+        Assert.Contains("""
+                name: Failing alert test,
+                alertname: InstanceDown, time: 5m, 
+                    exp:[], 
+                    got:[
+                        0:
+                          Labels:{alertname="InstanceDown", job="test", severity="page"}
+                          Annotations:{description=" of job test has been down for more than 5 minutes.", summary="Instance  down"}
+                        ]
+            """, output);
+        Assert.Contains("""
+                expr: "test", time: 0s,
+                    exp: {__name__="test"} 1E+00
+                    got: {__name__="test"} 0E+00
+            """, output);
+        if (File.Exists("/usr/bin/promtool"))
+            Assert.Equal((await Run("/usr/bin/promtool", "test", "rules", path)).Output, output);
+    }
+
+    /// <summary>Templates, external labels and a recording rule feeding an alert, through <c>mlobs test rules</c>.</summary>
+    [Fact]
+    public async Task TestRulesChecksTemplatedAnnotationsAndRecordedSeries()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "model.yml"), """
+            groups:
+              - name: model
+                rules:
+                  - record: model:accuracy:avg5m
+                    expr: avg_over_time(model_accuracy[5m])
+                  - alert: ModelAccuracyLow
+                    expr: model:accuracy:avg5m < 0.8
+                    for: 10m
+                    labels: {severity: warning}
+                    annotations:
+                      summary: 'Accuracy of {{ $labels.model }} is {{ $value | humanizePercentage }} in {{ $externalLabels.site }}'
+            """);
+        var test = Path.Combine(_dir.Path, "model_test.yml");
+        File.WriteAllText(test, """
+            rule_files: [model.yml]
+            evaluation_interval: 1m
+            tests:
+              - interval: 1m
+                external_labels: {site: edge-1}
+                input_series:
+                  - series: 'model_accuracy{model="churn"}'
+                    values: '0.9x10 0.7x30'
+                alert_rule_test:
+                  - eval_time: 15m
+                    alertname: ModelAccuracyLow
+                    exp_alerts: []
+                  - eval_time: 30m
+                    alertname: ModelAccuracyLow
+                    exp_alerts:
+                      - exp_labels: {severity: warning, model: churn}
+                        exp_annotations:
+                          summary: Accuracy of churn is 70% in edge-1
+                promql_expr_test:
+                  - expr: model:accuracy:avg5m
+                    eval_time: 30m
+                    exp_samples:
+                      - labels: 'model:accuracy:avg5m{model="churn"}'
+                        value: 0.7
+            """);
+        var (exit, output) = await Run(MlobsProcess.BinaryPath, "test", "rules", test);
+        Assert.True(exit == 0, output);
+        if (File.Exists("/usr/bin/promtool"))
+        {
+            var (promExit, promOutput) = await Run("/usr/bin/promtool", "test", "rules", test);
+            Assert.True(promExit == 0, promOutput);
+        }
+        // The same test with a wrong expectation fails, showing the expanded annotation it got.
+        File.WriteAllText(test, File.ReadAllText(test).Replace("is 70% in", "is 80% in"));
+        (exit, output) = await Run(MlobsProcess.BinaryPath, "test", "rules", test);
+        Assert.Equal(1, exit);
+        Assert.Contains("Annotations:{summary=\"Accuracy of churn is 70% in edge-1\"}", output);
+    }
+
     [Fact]
     public async Task ServeEvaluatesRecordingAndAlertingRulesAndReloadKeepsThemOnABrokenFile()
     {

@@ -11,6 +11,7 @@ public static class CommandLine
         {
             ServeCommand.Create(),
             CheckCommand.Create(),
+            TestCommand.Create(),
             ImportCommand.Create(),
             QueryCommand.CreateInstant(),
             QueryCommand.CreateRange(),

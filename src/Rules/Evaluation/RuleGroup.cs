@@ -8,7 +8,7 @@ namespace Mlobs.Rules.Evaluation;
 /// <summary>
 /// A group of rules evaluated in order on one interval (rules/group.go). Each evaluation runs at a timestamp aligned
 /// to the interval plus a per-group offset (so groups spread over the interval, as Prometheus's hash offset does),
-/// writes every rule's output in one append batch, and writes staleness markers for series a rule stopped returning.
+/// commits each rule's output before the next rule runs, and writes staleness markers for series a rule stopped returning.
 /// </summary>
 public sealed class RuleGroup
 {
@@ -72,7 +72,6 @@ public sealed class RuleGroup
     {
         var started = Stopwatch.GetTimestamp();
         long queryTime = timeMs - (long)QueryOffset.TotalMilliseconds;
-        var app = _storage.Appender();
         for (int i = 0; i < Rules.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -96,6 +95,9 @@ public sealed class RuleGroup
                 rule.Status.EvaluationTime = Stopwatch.GetElapsedTime(ruleStarted);
                 continue;
             }
+            // Each rule's output is committed before the next rule runs, as Prometheus does, so a rule can use what
+            // an earlier rule of the group recorded at this same evaluation.
+            var app = _storage.Appender();
             var returned = new HashSet<LabelSet>(output.Count);
             foreach (var s in output)
             {
@@ -109,12 +111,12 @@ public sealed class RuleGroup
                 ulong seriesRef = 0;
                 app.Append(ref seriesRef, gone, queryTime, StaleNaN.Value);
             }
+            app.Commit();
             _previousSeries[i].Clear();
             _previousSeries[i].UnionWith(returned);
             rule.Status.LastEvaluation = DateTimeOffset.FromUnixTimeMilliseconds(timeMs);
             rule.Status.EvaluationTime = Stopwatch.GetElapsedTime(ruleStarted);
         }
-        app.Commit();
         Iterations++;
         LastEvaluation = DateTimeOffset.FromUnixTimeMilliseconds(timeMs);
         EvaluationTime = Stopwatch.GetElapsedTime(started);

@@ -39,11 +39,7 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
     /// </summary>
     public void Update(IEnumerable<string> ruleFiles, TimeSpan defaultInterval, IReadOnlyDictionary<string, string>? externalLabels = null)
     {
-        _externalLabels = externalLabels ?? new Dictionary<string, string>();
-        var files = ruleFiles.Select(Load).ToList();
-        var errors = files.SelectMany(f => f.Errors).ToList();
-        if (errors.Count > 0) throw new RuleLoadException(errors);
-        var groups = files.SelectMany(f => f.Groups).Select(g => Build(g, defaultInterval)).ToList();
+        var groups = LoadGroups(ruleFiles, defaultInterval, externalLabels);
 
         lock (_lock)
         {
@@ -66,6 +62,19 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
                 _running[g.Key] = (g, stop, Task.Run(() => RunAsync(g, stop.Token)));
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the rule files into groups ready to evaluate, without starting them (Prometheus's Manager.LoadGroups;
+    /// <c>mlobs test rules</c> drives the groups itself). Throws with every problem found.
+    /// </summary>
+    public IReadOnlyList<RuleGroup> LoadGroups(IEnumerable<string> ruleFiles, TimeSpan defaultInterval, IReadOnlyDictionary<string, string>? externalLabels = null)
+    {
+        _externalLabels = externalLabels ?? new Dictionary<string, string>();
+        var files = ruleFiles.Select(Load).ToList();
+        var errors = files.SelectMany(f => f.Errors).ToList();
+        if (errors.Count > 0) throw new RuleLoadException(errors);
+        return files.SelectMany(f => f.Groups).Select(g => Build(g, defaultInterval)).ToList();
     }
 
     private static RuleFile Load(string path)

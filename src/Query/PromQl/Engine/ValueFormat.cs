@@ -55,4 +55,31 @@ public static class ValueFormat
             : Float(Math.Abs(v));
         return neg ? "-" + result : result;
     }
+
+    /// <summary>
+    /// Go's strconv.FormatFloat(v, 'e', -1, 64): the shortest digits that round-trip as d.ddde±XX (<c>1e+00</c>,
+    /// <c>8.5e-01</c>); <paramref name="upper"/> gives the 'E' form promtool prints in test failures.
+    /// </summary>
+    public static string GoE(double v, bool upper = false)
+    {
+        if (double.IsNaN(v)) return "NaN";
+        if (double.IsPositiveInfinity(v)) return "+Inf";
+        if (double.IsNegativeInfinity(v)) return "-Inf";
+        char e = upper ? 'E' : 'e';
+        if (v == 0) return (BitConverter.DoubleToInt64Bits(v) < 0 ? "-0" : "0") + e + "+00";
+        // "R" is shortest, in either fixed or exponent form: take its digits and exponent.
+        string r = Math.Abs(v).ToString("R", CultureInfo.InvariantCulture);
+        int exp = 0;
+        int at = r.IndexOfAny(['E', 'e']);
+        if (at >= 0) { exp = int.Parse(r.AsSpan(at + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture); r = r[..at]; }
+        int dot = r.IndexOf('.');
+        string intPart = dot >= 0 ? r[..dot] : r, frac = dot >= 0 ? r[(dot + 1)..] : "";
+        string digits = (intPart + frac).TrimStart('0');
+        int leadingZeros = (intPart + frac).Length - digits.Length;
+        exp += intPart.Length - 1 - leadingZeros;
+        digits = digits.TrimEnd('0');
+        if (digits.Length == 0) digits = "0";
+        string mantissa = digits.Length == 1 ? digits : digits[0] + "." + digits[1..];
+        return (v < 0 ? "-" : "") + mantissa + e + (exp < 0 ? '-' : '+') + Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture);
+    }
 }

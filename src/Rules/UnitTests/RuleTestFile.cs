@@ -1,0 +1,34 @@
+namespace Mlobs.Rules.UnitTests;
+
+/// <summary>
+/// A rule unit-test file in promtool's format (cmd/promtool/unittest.go unitTestFile): rule files under test,
+/// the evaluation interval, the group evaluation order and the test groups.
+/// </summary>
+public sealed record RuleTestFile(
+    string Path,
+    IReadOnlyList<string> RuleFiles,
+    TimeSpan EvaluationInterval,
+    IReadOnlyList<string> GroupEvalOrder,
+    IReadOnlyList<RuleTestGroup> Tests);
+
+/// <summary>One entry of <c>tests:</c>: input series at an interval, and the alert and expression checks on them.</summary>
+public sealed record RuleTestGroup(
+    string Name,
+    TimeSpan Interval,
+    IReadOnlyList<InputSeries> InputSeries,
+    IReadOnlyList<AlertTestCase> AlertRuleTests,
+    IReadOnlyList<PromQlTestCase> PromQlExprTests,
+    IReadOnlyDictionary<string, string> ExternalLabels,
+    string ExternalUrl);
+
+/// <summary><c>series</c> (a selector with labels) and <c>values</c> in the expanding notation, with the line it came from.</summary>
+public sealed record InputSeries(string Series, string Values, long Line);
+
+public sealed record AlertTestCase(TimeSpan EvalTime, string AlertName, IReadOnlyList<ExpectedAlert> ExpAlerts);
+
+public sealed record ExpectedAlert(IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Annotations);
+
+public sealed record PromQlTestCase(string Expr, TimeSpan EvalTime, IReadOnlyList<ExpectedSample> ExpSamples);
+
+/// <summary>An expected sample: labels in series-selector form, a value, or a native histogram (which mlobs skips).</summary>
+public sealed record ExpectedSample(string Labels, double Value, string Histogram);

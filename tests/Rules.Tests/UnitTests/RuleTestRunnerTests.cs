@@ -1,0 +1,102 @@
+using Mlobs.Rules.UnitTests;
+using Mlobs.Rules.Yaml;
+using Mlobs.Tests.Support;
+
+namespace Mlobs.Rules.Tests.UnitTests;
+
+/// <summary>promtool's rule unit-test semantics, on files written to a temp dir.</summary>
+public class RuleTestRunnerTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    public void Dispose() => _dir.Dispose();
+
+    private RuleTestResult RunFile(string rules, string test)
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "rules.yml"), rules);
+        var path = Path.Combine(_dir.Path, "test.yml");
+        File.WriteAllText(path, test);
+        return RuleTestRunner.Run(RuleTestFileParser.Load(path));
+    }
+
+    private const string Rules = """
+        groups:
+          - name: first
+            rules:
+              - record: doubled
+                expr: requests * 2
+          - name: second
+            rules:
+              - record: doubled_again
+                expr: doubled * 2
+              - alert: High
+                expr: doubled_again > 10
+                for: 2m
+                labels: {severity: page}
+                annotations: {summary: 'value {{ $value }}'}
+        """;
+
+    [Fact]
+    public void GroupsRunInTheGivenOrderAndAlertsFireAfterFor()
+    {
+        var result = RunFile(Rules, """
+            rule_files: [rules.yml]
+            group_eval_order: [first, second]
+            tests:
+              - interval: 1m
+                input_series:
+                  - series: requests
+                    values: '1 2 3 4 5'
+                promql_expr_test:
+                  - expr: doubled_again
+                    eval_time: 4m
+                    exp_samples:
+                      - labels: doubled_again
+                        value: 20
+                alert_rule_test:
+                  - eval_time: 3m
+                    alertname: High
+                    exp_alerts: []
+                  - eval_time: 4m
+                    alertname: High
+                    exp_alerts:
+                      - exp_labels: {severity: page}
+                        exp_annotations: {summary: value 20}
+            """);
+        Assert.True(result.Errors.Count == 0, string.Join("\n", result.Errors));
+    }
+
+    [Fact]
+    public void ReportsMissingAlertNamesBadSeriesAndRepeatedGroupOrder()
+    {
+        var missing = RunFile(Rules, """
+            rule_files: [rules.yml]
+            tests:
+              - name: g
+                alert_rule_test:
+                  - eval_time: 1m
+                    exp_alerts: []
+            """);
+        Assert.Equal(["an item under alert_rule_test misses required attribute alertname at eval_time 1m (in TestGroup g)"], missing.Errors);
+
+        var badSeries = RunFile(Rules, """
+            tests:
+              - input_series:
+                  - series: 'up{job="a"'
+                    values: '1'
+            """);
+        Assert.Single(badSeries.Errors);
+        Assert.Contains("parse error", badSeries.Errors[0]);
+
+        var repeated = RunFile(Rules, "rule_files: [rules.yml]\ngroup_eval_order: [first, first]\ntests: []\n");
+        Assert.Equal(["group name repeated in evaluation order: first"], repeated.Errors);
+    }
+
+    [Fact]
+    public void UnknownFieldsAreErrorsWithPositions()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "test.yml"), "tests:\n  - interval: 1m\n    input_seriez: []\n");
+        var e = Assert.Throws<ConfigException>(() => RuleTestFileParser.Load(Path.Combine(_dir.Path, "test.yml")));
+        Assert.Contains(":3:5:", e.Message);
+        Assert.Contains("input_seriez", e.Message);
+    }
+}
