@@ -67,6 +67,26 @@ public sealed class RulesTests : IDisposable
         }
     }
 
+    /// <summary>The example rules shipped in config/rules check clean and pass their unit tests, here and in promtool.</summary>
+    [Fact]
+    public async Task ShippedExampleRulesPassTheirTests()
+    {
+        var dir = Path.Combine(Paths.RepoRoot, "config", "rules");
+        var tests = Directory.GetFiles(dir, "*_test.yml").Order().ToArray();
+        var rules = Directory.GetFiles(dir, "*.yml").Except(tests).Order().ToArray();
+        Assert.Equal(2, tests.Length);
+        var (exit, output) = await Run(MlobsProcess.BinaryPath, ["check", "rules", .. rules]);
+        Assert.True(exit == 0, output);
+        (exit, output) = await Run(MlobsProcess.BinaryPath, ["test", "rules", .. tests]);
+        Assert.True(exit == 0, output);
+        Assert.Equal(tests.Length, output.Split("  SUCCESS").Length - 1);
+        if (File.Exists("/usr/bin/promtool"))
+        {
+            var (promExit, promOutput) = await Run("/usr/bin/promtool", ["test", "rules", .. tests]);
+            Assert.True(promExit == 0, promOutput);
+        }
+    }
+
     /// <summary>A failing test reads exactly as promtool's report: expected vs got alerts and samples.</summary>
     [Fact]
     public async Task TestRulesFailuresReadAsPromtools()
