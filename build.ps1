@@ -24,6 +24,7 @@ function Publish {
 function Run-Tests {
     if (-not (Test-Path /usr/bin/prometheus-node-exporter)) { try { Install-Apt @("prometheus-node-exporter") } catch { Write-Warning $_ } }
     if (-not (Test-Path /usr/bin/promtool)) { try { Install-Apt @("--no-install-recommends", "prometheus") } catch { Write-Warning $_ } }
+    if (-not (Test-Path /usr/bin/prometheus-alertmanager)) { try { Install-Apt @("--no-install-recommends", "prometheus-alertmanager") } catch { Write-Warning $_ } }
     Remove-Item -Recurse -Force TestResults -ErrorAction SilentlyContinue
     dotnet test Appliance.sln -c Release --nologo --logger trx --results-directory "$PSScriptRoot/TestResults" @Rest
     $status = $LASTEXITCODE

@@ -31,6 +31,8 @@ ensure_test_deps() {
   command -v prometheus-node-exporter >/dev/null || [ -x /usr/bin/prometheus-node-exporter ] || apt_install prometheus-node-exporter || true
   # promtool ships in Debian's prometheus package (the daemon it also installs is not started by the tests).
   [ -x /usr/bin/promtool ] || apt_install --no-install-recommends prometheus || true
+  # Alerts are delivered to a real Alertmanager in the end-to-end tests (started on loopback by the test only).
+  [ -x /usr/bin/prometheus-alertmanager ] || apt_install --no-install-recommends prometheus-alertmanager || true
   command -v python3 >/dev/null || apt_install python3 || true
 }
 

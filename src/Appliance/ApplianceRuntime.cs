@@ -1,8 +1,10 @@
+using Mlobs.Appliance.Alerting;
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape;
 using Mlobs.Appliance.Telemetry;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
+using Mlobs.Rules.Notifier;
 using Mlobs.Rules.Yaml;
 using Mlobs.Storage.Labels;
 using Mlobs.Storage;
@@ -38,6 +40,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     public Query.PromQl.Engine.QueryEngine Engine { get; private init; } = null!;
     public MetadataStore Metadata { get; private init; } = null!;
     public RuleManager Rules { get; private init; } = null!;
+    public AlertNotifier Notifier { get; private init; } = null!;
     public bool LastReloadSucceeded { get; private set; } = true;
     public DateTimeOffset LastConfigTime { get; private set; } = DateTimeOffset.UtcNow;
 
@@ -66,16 +69,23 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         {
             DefaultSubqueryStepMs = (long)config.Global.EvaluationInterval.TotalMilliseconds,
         });
+        var notifier = new AlertNotifier
+        {
+            OnError = (url, count, error) => Log.Error("Error sending {Count} alerts to Alertmanager {Alertmanager}: {Error}", count, url, error),
+        };
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => AlertingMetrics.Update(notifier));
         var rules = new RuleManager(tsdb, EngineQueryFunc.Create(engine),
             (group, rule, ex) => Log.Warning("Evaluating rule failed: group {Group} in {File}, rule {Rule}: {Error}",
                 group.Name, group.File, rule?.Name, ex.Message))
         {
             ExternalUrl = externalUrl,
+            Notify = notifier.Send,
             OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
         };
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RuleMetrics.Update(rules));
         return new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
         {
-            Engine = engine, Metadata = metadata, Rules = rules,
+            Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
         };
     }
 
@@ -92,6 +102,8 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         var dir = ConfigPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(ConfigPath)) ?? ".";
         var files = config.RuleFiles.SelectMany(pattern => FilePatterns.Expand(dir, pattern)).ToList();
         Rules.Update(files, config.Global.EvaluationInterval, config.Global.ExternalLabels);
+        Notifier.ApplyConfig(AlertmanagerDiscovery.Endpoints(config.Alerting, dir), config.Global.ExternalLabels,
+            AlertmanagerDiscovery.AlertRelabeling(config.Alerting));
     }
 
     /// <summary>Re-reads the config file; on error keeps the running config and returns the error.</summary>
@@ -128,6 +140,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     {
         _heapTrimmer.Dispose();
         Rules.Dispose();
+        Notifier.Dispose(); // after the rules: alerts they queued last still go out
         await Scrape.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();
     }

@@ -294,30 +294,50 @@ public static class ConfigLoader
     private static AlertingConfig ReadAlerting(YamlNodeReader r, YamlNode node)
     {
         var ams = new List<AlertmanagerConfig>();
+        IReadOnlyList<RelabelConfig> alertRelabel = [];
         foreach (var (key, _, value) in r.Entries(r.Mapping(node, "alerting"), "alerting", "alertmanagers", "alert_relabel_configs"))
         {
-            if (key != "alertmanagers") continue;
+            if (key == "alert_relabel_configs") { alertRelabel = ReadRelabelConfigs(r, value); continue; }
             foreach (var amNode in r.Sequence(value, "alertmanagers").Children)
             {
                 var am = new AlertmanagerConfig();
                 foreach (var (k, _, v) in r.Entries(r.Mapping(amNode, "alertmanager config"), "alertmanager config",
                              "scheme", "path_prefix", "timeout", "api_version", "static_configs", "basic_auth", "authorization",
-                             "tls_config", "relabel_configs", "follow_redirects", "enable_http2"))
+                             "relabel_configs", "follow_redirects", "enable_http2"))
                 {
                     am = k switch
                     {
-                        "scheme" => am with { Scheme = r.String(v, k) },
+                        "scheme" => am with { Scheme = Scheme(r, v) },
                         "path_prefix" => am with { PathPrefix = r.String(v, k) },
                         "timeout" => am with { Timeout = Positive(r, v, k) },
-                        "api_version" => am with { ApiVersion = r.String(v, k) },
+                        "api_version" => am with { ApiVersion = ApiVersion(r, v) },
                         "static_configs" => am with { StaticConfigs = r.Sequence(v, k).Children.Select(n => ReadStaticConfig(r, n)).ToList() },
+                        "basic_auth" => am with { BasicAuth = ReadBasicAuth(r, v) },
+                        "authorization" => am with { Authorization = ReadAuthorization(r, v) },
+                        "relabel_configs" => am with { RelabelConfigs = ReadRelabelConfigs(r, v) },
                         _ => am,
                     };
                 }
+                if (am.BasicAuth is not null && am.Authorization is not null)
+                    throw r.Error(amNode, "at most one of basic_auth, oauth2 & authorization must be configured");
                 ams.Add(am);
             }
         }
-        return new AlertingConfig { Alertmanagers = ams };
+        return new AlertingConfig { Alertmanagers = ams, AlertRelabelConfigs = alertRelabel };
+    }
+
+    private static string Scheme(YamlNodeReader r, YamlNode v)
+    {
+        var scheme = r.String(v, "scheme");
+        if (scheme is not ("http" or "https")) throw r.Error(v, $"unsupported scheme \"{scheme}\" for Alertmanager, expected http or https");
+        return scheme;
+    }
+
+    private static string ApiVersion(YamlNodeReader r, YamlNode v)
+    {
+        var version = r.String(v, "api_version");
+        if (version != "v2") throw r.Error(v, $"expected Alertmanager api version to be one of [v2] but got {version}");
+        return version;
     }
 
     private static MlobsSettings ReadMlobs(YamlNodeReader r, YamlNode node)

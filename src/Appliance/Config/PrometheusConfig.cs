@@ -70,6 +70,9 @@ public sealed record RelabelConfig
 public sealed record AlertingConfig
 {
     public IReadOnlyList<AlertmanagerConfig> Alertmanagers { get; init; } = [];
+
+    /// <summary>Applied to every alert's labels (after external labels) before it is sent.</summary>
+    public IReadOnlyList<RelabelConfig> AlertRelabelConfigs { get; init; } = [];
 }
 
 public sealed record AlertmanagerConfig
@@ -79,6 +82,11 @@ public sealed record AlertmanagerConfig
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
     public string ApiVersion { get; init; } = "v2";
     public IReadOnlyList<StaticConfig> StaticConfigs { get; init; } = [];
+    public BasicAuth? BasicAuth { get; init; }
+    public Authorization? Authorization { get; init; }
+
+    /// <summary>Applied to each Alertmanager target (<c>__address__</c>, <c>__scheme__</c>, <c>__alerts_path__</c>); a dropped target gets no alerts.</summary>
+    public IReadOnlyList<RelabelConfig> RelabelConfigs { get; init; } = [];
 }
 
 /// <summary>mlobs's own settings.</summary>

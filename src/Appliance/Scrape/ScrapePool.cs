@@ -106,23 +106,8 @@ public sealed class ScrapePool : IAsyncDisposable
     }
 
     /// <summary>The request headers every target of this config sends: user agent, Accept, and basic_auth or authorization.</summary>
-    internal static ScrapeHttpOptions CreateHttpOptions(ScrapeConfig cfg, string configDirectory)
-    {
-        string? authorization = null;
-        if (cfg.BasicAuth is { } ba)
-        {
-            var password = ba.Password ?? (ba.PasswordFile is { } f ? File.ReadAllText(Resolve(f, configDirectory)).Trim() : "");
-            authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(ba.Username + ":" + password));
-        }
-        else if (cfg.Authorization is { } auth)
-        {
-            var cred = auth.Credentials ?? (auth.CredentialsFile is { } f ? File.ReadAllText(Resolve(f, configDirectory)).Trim() : "");
-            authorization = auth.Type + " " + cred;
-        }
-        return new ScrapeHttpOptions("mlobs/" + BuildInfo.Version, ScrapeLoop.AcceptHeader, authorization);
-    }
-
-    private static string Resolve(string path, string dir) => Path.IsPathRooted(path) ? path : Path.Combine(dir, path);
+    internal static ScrapeHttpOptions CreateHttpOptions(ScrapeConfig cfg, string configDirectory) =>
+        new("mlobs/" + BuildInfo.Version, ScrapeLoop.AcceptHeader, HttpCredentials.AuthorizationHeader(cfg.BasicAuth, cfg.Authorization, configDirectory));
 
     public async ValueTask DisposeAsync()
     {

@@ -19,7 +19,8 @@ public sealed class Alert(LabelSet labels, IReadOnlyDictionary<string, string> a
     public long FiredAtMs { get; set; }
     public long ResolvedAtMs { get; set; }
     public long KeepFiringSinceMs { get; set; }
-    public long LastSentAtMs { get; set; }
+    /// <summary>When it was last sent to Alertmanager; "never" sorts before any evaluation time (Go's zero time).</summary>
+    public long LastSentAtMs { get; set; } = long.MinValue / 4;
     public long ValidUntilMs { get; set; }
 
     public static string StateText(AlertState s) => s switch

@@ -148,6 +148,35 @@ public sealed class AlertingRule(
         }
     }
 
+    /// <summary>
+    /// The alerts due to go to Alertmanager at <paramref name="timeMs"/> (rules/alerting.go sendAlerts): firing ones
+    /// not sent for <paramref name="resendDelay"/>, and resolved ones once at resolution and then again every
+    /// resend delay while they are retained. Each sent alert stays valid for four resend periods, so an
+    /// Alertmanager that misses two evaluations does not resolve it.
+    /// </summary>
+    public IReadOnlyList<Notifier.NotifierAlert> AlertsToSend(long timeMs, TimeSpan resendDelay, TimeSpan interval, string externalUrl)
+    {
+        long resendMs = (long)resendDelay.TotalMilliseconds;
+        long validFor = 4 * Math.Max(resendMs, (long)interval.TotalMilliseconds);
+        var result = new List<Notifier.NotifierAlert>();
+        lock (_lock)
+        {
+            foreach (var a in _active.Values)
+            {
+                if (a.State == AlertState.Pending) continue;
+                bool due = a.ResolvedAtMs > a.LastSentAtMs || a.LastSentAtMs + resendMs < timeMs;
+                if (!due) continue;
+                a.LastSentAtMs = timeMs;
+                a.ValidUntilMs = timeMs + validFor;
+                result.Add(new Notifier.NotifierAlert(a.Labels, a.Annotations,
+                    DateTimeOffset.FromUnixTimeMilliseconds(a.FiredAtMs),
+                    DateTimeOffset.FromUnixTimeMilliseconds(a.ResolvedAtMs != 0 && a.State == AlertState.Inactive ? a.ResolvedAtMs : a.ValidUntilMs),
+                    externalUrl + "/graph?g0.expr=" + Templates.GoBuiltins.QueryEscape(Query) + "&g0.tab=1"));
+            }
+        }
+        return result;
+    }
+
     /// <summary>Takes over the instances of the same rule from before a reload, so pending and firing alerts carry on.</summary>
     public void TakeStateFrom(AlertingRule old)
     {

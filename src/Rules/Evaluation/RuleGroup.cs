@@ -39,6 +39,16 @@ public sealed class RuleGroup
     public DateTimeOffset LastEvaluation { get; private set; }
     public TimeSpan EvaluationTime { get; private set; }
     public long MissedIterations;
+    public long EvaluationFailures;
+
+    /// <summary>Receives the alerts each evaluation makes due for Alertmanager (Prometheus's NotifyFunc).</summary>
+    public Action<IReadOnlyList<Notifier.NotifierAlert>>? Notify { get; init; }
+
+    /// <summary>How often a firing alert is re-sent (--rules.alert.resend-delay, default 1m).</summary>
+    public TimeSpan ResendDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Prefix of the alerts' generatorURL.</summary>
+    public string ExternalUrl { get; init; } = "";
     public long Iterations;
 
     /// <summary>Identity across reloads: a group keeps its alert state when file and name stay the same.</summary>
@@ -86,6 +96,7 @@ public sealed class RuleGroup
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                Interlocked.Increment(ref EvaluationFailures);
                 rule.Status.Health = RuleHealth.Err;
                 rule.Status.LastError = ex.Message;
                 onError?.Invoke(rule, ex);
@@ -112,6 +123,8 @@ public sealed class RuleGroup
                 app.Append(ref seriesRef, gone, queryTime, StaleNaN.Value);
             }
             app.Commit();
+            if (Notify is not null && rule is AlertingRule alerting)
+                Notify(alerting.AlertsToSend(timeMs, ResendDelay, Interval, ExternalUrl));
             _previousSeries[i].Clear();
             _previousSeries[i].UnionWith(returned);
             rule.Status.LastEvaluation = DateTimeOffset.FromUnixTimeMilliseconds(timeMs);

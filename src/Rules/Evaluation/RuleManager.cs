@@ -18,6 +18,12 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
     /// <summary>The URL alert templates see as <c>$externalURL</c> (Prometheus's --web.external-url).</summary>
     public string ExternalUrl { get; init; } = "";
 
+    /// <summary>Where alerts due for Alertmanager go (the notifier's Send); null sends nothing.</summary>
+    public Action<IReadOnlyList<Notifier.NotifierAlert>>? Notify { get; init; }
+
+    /// <summary>How often firing alerts are re-sent to Alertmanager.</summary>
+    public TimeSpan ResendDelay { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Called when an alert template fails to expand (alert name, the error); evaluation carries on.</summary>
     public Action<string, string>? OnTemplateError { get; init; }
 
@@ -101,7 +107,10 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
                 Expand = (text, labels, value, timeMs, ct) => ExpandAlertTemplate(r.Alert!, text, labels, value, timeMs, ct),
             }
             : new RecordingRule(r.Record!, r.Expr, Merge(spec.Labels, r.Labels)))).ToList();
-        return new RuleGroup(spec.Name, spec.File, spec.Interval ?? defaultInterval, spec.QueryOffset ?? TimeSpan.Zero, spec.Limit, rules, storage, query);
+        return new RuleGroup(spec.Name, spec.File, spec.Interval ?? defaultInterval, spec.QueryOffset ?? TimeSpan.Zero, spec.Limit, rules, storage, query)
+        {
+            Notify = Notify, ResendDelay = ResendDelay, ExternalUrl = ExternalUrl,
+        };
     }
 
     /// <summary>

@@ -133,4 +133,32 @@ public class AlertingRuleTests
         Assert.Equal(AlertState.Firing, a.State);
         Assert.Equal(1_000_000, a.ActiveAtMs);
     }
+
+    [Fact]
+    public void AlertsGoToAlertmanagerWhenFiringEveryResendDelayAndOnceMoreWhenResolved()
+    {
+        var result = new List<Sample> { new(Instance, 0, 1) };
+        var rule = Rule(TimeSpan.FromMinutes(1));
+        var resend = TimeSpan.FromMinutes(1);
+        var interval = TimeSpan.FromSeconds(15);
+        rule.Eval(0, Returning(result), 0, default);
+        Assert.Empty(rule.AlertsToSend(0, resend, interval, "http://m"));                 // pending: nothing
+        rule.Eval(60_000, Returning(result), 0, default);
+        var firing = Assert.Single(rule.AlertsToSend(60_000, resend, interval, "http://m"));
+        Assert.Equal(60_000, firing.StartsAt.ToUnixTimeMilliseconds());
+        Assert.Equal(60_000 + 4 * 60_000, firing.EndsAt.ToUnixTimeMilliseconds());        // valid for 4 resend periods
+        Assert.Equal("http://m/graph?g0.expr=up+%3D%3D+0&g0.tab=1", firing.GeneratorUrl);
+        rule.Eval(90_000, Returning(result), 0, default);
+        Assert.Empty(rule.AlertsToSend(90_000, resend, interval, "http://m"));            // sent 30 s ago
+        rule.Eval(121_000, Returning(result), 0, default);
+        Assert.Single(rule.AlertsToSend(121_000, resend, interval, "http://m"));          // resend delay passed
+        result.Clear();
+        rule.Eval(130_000, Returning(result), 0, default);
+        var resolved = Assert.Single(rule.AlertsToSend(130_000, resend, interval, "http://m"));
+        Assert.Equal(130_000, resolved.EndsAt.ToUnixTimeMilliseconds());                  // ends at its resolve time
+        rule.Eval(140_000, Returning(result), 0, default);
+        Assert.Empty(rule.AlertsToSend(140_000, resend, interval, "http://m"));
+        rule.Eval(200_000, Returning(result), 0, default);
+        Assert.Single(rule.AlertsToSend(200_000, resend, interval, "http://m"));          // resolved ones are re-sent too
+    }
 }
