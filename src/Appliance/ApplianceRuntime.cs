@@ -5,6 +5,7 @@ using Mlobs.Appliance.Telemetry;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Notifier;
+using Mlobs.Rules.Routing;
 using Mlobs.Rules.Yaml;
 using Mlobs.Storage.Labels;
 using Mlobs.Storage;
@@ -41,6 +42,13 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     public MetadataStore Metadata { get; private init; } = null!;
     public RuleManager Rules { get; private init; } = null!;
     public AlertNotifier Notifier { get; private init; } = null!;
+
+    /// <summary>The built-in router, while the config has one (<c>mlobs.alertmanager_config</c>).</summary>
+    public AlertRouter? Router => _router;
+    private AlertRouter? _router;
+    private NotificationLog? _notificationLog;
+    private string _dataDir = "";
+    private string _externalUrl = "";
     public bool LastReloadSucceeded { get; private set; } = true;
     public DateTimeOffset LastConfigTime { get; private set; } = DateTimeOffset.UtcNow;
 
@@ -83,10 +91,15 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
         };
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RuleMetrics.Update(rules));
-        return new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
+        var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
         {
             Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
         };
+        runtimeRef._dataDir = dataDir;
+        runtimeRef._externalUrl = externalUrl;
+        notifier.Forward = alerts => runtimeRef._router?.Receive(alerts);
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RouterMetrics.Update(runtimeRef._router));
+        return runtimeRef;
     }
 
     /// <summary>Starts scraping and rule evaluation; a broken rule file fails the start with every problem listed.</summary>
@@ -104,6 +117,32 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         Rules.Update(files, config.Global.EvaluationInterval, config.Global.ExternalLabels);
         Notifier.ApplyConfig(AlertmanagerDiscovery.Endpoints(config.Alerting, dir), config.Global.ExternalLabels,
             AlertmanagerDiscovery.AlertRelabeling(config.Alerting));
+        ApplyRouter(config);
+    }
+
+    /// <summary>Starts, reconfigures or stops the built-in router; its notification log lives in the data dir.</summary>
+    private void ApplyRouter(PrometheusConfig config)
+    {
+        if (config.Mlobs.Router is not { } routerConfig)
+        {
+            var old = Interlocked.Exchange(ref _router, null);
+            old?.Dispose();
+            return;
+        }
+        if (_router is { } running)
+        {
+            running.ApplyConfig(routerConfig);
+            return;
+        }
+        _notificationLog ??= NotificationLog.Open(Path.Combine(_dataDir, "notifications.sqlite"));
+        _router = new AlertRouter(routerConfig, _notificationLog, _externalUrl)
+        {
+            OnAttempt = (receiver, integration, attempt, error) =>
+            {
+                if (error is null) Log.Information("Notify success: receiver {Receiver}, integration {Integration}, attempt {Attempt}", receiver, integration, attempt);
+                else Log.Warning("Notify attempt failed: receiver {Receiver}, integration {Integration}, attempt {Attempt}: {Error}", receiver, integration, attempt, error);
+            },
+        };
     }
 
     /// <summary>Re-reads the config file; on error keeps the running config and returns the error.</summary>
@@ -141,6 +180,8 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         _heapTrimmer.Dispose();
         Rules.Dispose();
         Notifier.Dispose(); // after the rules: alerts they queued last still go out
+        _router?.Dispose();
+        _notificationLog?.Dispose();
         await Scrape.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();
     }

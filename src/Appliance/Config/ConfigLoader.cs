@@ -1,4 +1,5 @@
 using Mlobs.Storage.Labels;
+using Mlobs.Rules.Routing;
 using Mlobs.Rules.Yaml;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
@@ -343,14 +344,28 @@ public static class ConfigLoader
     private static MlobsSettings ReadMlobs(YamlNodeReader r, YamlNode node)
     {
         var s = new MlobsSettings();
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "mlobs"), "mlobs settings", "data_dir", "retention_time", "retention_size"))
+        YamlNode? routerNode = null;
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "mlobs"), "mlobs settings",
+                     "data_dir", "retention_time", "retention_size", "alertmanager_config", "alertmanager_config_file"))
         {
-            s = key switch
+            switch (key)
             {
-                "data_dir" => s with { DataDir = r.String(value, key) },
-                "retention_time" => s with { RetentionTime = Positive(r, value, key) },
-                _ => s with { RetentionBytes = ParseBytes(r, value) },
-            };
+                case "data_dir": s = s with { DataDir = r.String(value, key) }; break;
+                case "retention_time": s = s with { RetentionTime = Positive(r, value, key) }; break;
+                case "retention_size": s = s with { RetentionBytes = ParseBytes(r, value) }; break;
+                case "alertmanager_config":
+                    routerNode = value;
+                    s = s with { Router = AlertmanagerConfigParser.Parse(r, value) };
+                    break;
+                case "alertmanager_config_file":
+                    if (routerNode is not null) throw r.Error(value, "at most one of alertmanager_config & alertmanager_config_file must be configured");
+                    var file = r.String(value, key);
+                    var dir = Path.GetDirectoryName(Path.GetFullPath(r.File)) ?? ".";
+                    var path = Path.IsPathRooted(file) ? file : Path.Combine(dir, file);
+                    if (!File.Exists(path)) throw r.Error(value, $"alertmanager config file \"{file}\" not found");
+                    s = s with { Router = AlertmanagerConfigParser.Load(path) };
+                    break;
+            }
         }
         return s;
     }

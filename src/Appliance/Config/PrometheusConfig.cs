@@ -95,4 +95,10 @@ public sealed record MlobsSettings
     public string? DataDir { get; init; }
     public TimeSpan RetentionTime { get; init; } = TimeSpan.FromDays(15);
     public long RetentionBytes { get; init; }
+
+    /// <summary>
+    /// The built-in router's alertmanager.yml (from <c>alertmanager_config_file</c> or inline <c>alertmanager_config</c>);
+    /// null when mlobs only sends to external Alertmanagers.
+    /// </summary>
+    public Rules.Routing.AlertmanagerConfig? Router { get; init; }
 }

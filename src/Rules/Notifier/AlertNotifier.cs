@@ -65,13 +65,20 @@ public sealed class AlertNotifier : IDisposable
         }
     }
 
-    /// <summary>Queues alerts for sending (notifier.Manager.Send); without Alertmanagers there is nothing to do.</summary>
+    /// <summary>
+    /// Also receives every alert as Alertmanagers would see it (external labels added, relabeled): the built-in
+    /// router hangs here, so it sees the same alerts an external Alertmanager would.
+    /// </summary>
+    public Action<IReadOnlyList<NotifierAlert>>? Forward { get; set; }
+
+    /// <summary>Queues alerts for sending (notifier.Manager.Send); without Alertmanagers only <see cref="Forward"/> gets them.</summary>
     public void Send(IReadOnlyList<NotifierAlert> alerts)
     {
         if (alerts.Count == 0) return;
+        var prepared = new List<NotifierAlert>(alerts.Count);
+        bool queued;
         lock (_lock)
         {
-            if (_endpoints.Count == 0) return;
             foreach (var a in alerts)
             {
                 var labels = a.Labels;
@@ -86,16 +93,22 @@ public sealed class AlertNotifier : IDisposable
                     if (_relabel(labels) is not { Count: > 0 } relabeled) continue; // dropped by alert_relabel_configs
                     labels = relabeled;
                 }
-                _queue.Add(a with { Labels = labels });
+                prepared.Add(a with { Labels = labels });
             }
-            int overflow = _queue.Count - QueueCapacity;
-            if (overflow > 0)
+            queued = _endpoints.Count > 0 && prepared.Count > 0;
+            if (queued)
             {
-                _queue.RemoveRange(0, overflow);
-                Interlocked.Add(ref Dropped, overflow);
+                _queue.AddRange(prepared);
+                int overflow = _queue.Count - QueueCapacity;
+                if (overflow > 0)
+                {
+                    _queue.RemoveRange(0, overflow);
+                    Interlocked.Add(ref Dropped, overflow);
+                }
             }
         }
-        _more.Release();
+        if (queued) _more.Release();
+        if (prepared.Count > 0) Forward?.Invoke(prepared);
     }
 
     private List<NotifierAlert> NextBatch()

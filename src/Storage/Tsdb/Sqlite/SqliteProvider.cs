@@ -4,7 +4,7 @@ namespace Mlobs.Storage.Tsdb.Sqlite;
 /// Binds Microsoft.Data.Sqlite to the e_sqlite3 library once. The executable links e_sqlite3 statically
 /// (DirectPInvoke) so the published binary is one file; under `dotnet test` the shared library is used.
 /// </summary>
-internal static class SqliteProvider
+public static class SqliteProvider
 {
     private static int _initialized;
 

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Mlobs.Tests.Support;
+
+namespace Mlobs.EndToEnd.Tests;
+
+/// <summary>
+/// The built-in router through <c>mlobs serve</c>: a firing alert reaches a webhook as Alertmanager's version 4
+/// message — compared field by field with what Debian's real Alertmanager sends for the same alert and route —
+/// a restart does not repeat it, and the resolution is notified.
+/// </summary>
+public sealed class RouterTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly FakeTarget _target = new();
+    private readonly WebhookSink _hook = new();
+
+    public void Dispose()
+    {
+        _hook.Dispose();
+        _target.Dispose();
+        _dir.Dispose();
+    }
+
+    /// <summary>A loopback webhook that keeps every POST body by path.</summary>
+    private sealed class WebhookSink : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly List<(string Path, JsonElement Body)> _posts = [];
+        public int Port { get; } = FakeTarget.FreePort();
+
+        public WebhookSink()
+        {
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    HttpListenerContext ctx;
+                    try { ctx = await _listener.GetContextAsync(); } catch (Exception) { return; }
+                    using var reader = new StreamReader(ctx.Request.InputStream);
+                    var body = await reader.ReadToEndAsync();
+                    lock (_posts) _posts.Add((ctx.Request.Url!.AbsolutePath, JsonDocument.Parse(body).RootElement.Clone()));
+                    ctx.Response.StatusCode = 200;
+                    ctx.Response.Close();
+                }
+            });
+        }
+
+        public List<JsonElement> Posts(string path) { lock (_posts) return _posts.Where(p => p.Path == path).Select(p => p.Body).ToList(); }
+
+        public void Dispose() => _listener.Close();
+    }
+
+    private string RouterYaml(string hookPath) => $"""
+            route:
+              receiver: ml-team
+              group_by: [alertname]
+              group_wait: 1s
+              group_interval: 1s
+              repeat_interval: 1h
+            receivers:
+              - name: ml-team
+                webhook_configs:
+                  - url: http://127.0.0.1:{_hook.Port}{hookPath}
+                    send_resolved: true
+            """;
+
+    [Fact]
+    public async Task WebhookGetsAlertmanagersMessageOnceAcrossARestartAndTheResolution()
+    {
+        _target.Body = "model_up{model=\"churn\"} 0\n";
+        File.WriteAllText(Path.Combine(_dir.Path, "rules.yml"), """
+            groups:
+              - name: models
+                interval: 1s
+                rules:
+                  - alert: ModelDown
+                    expr: model_up == 0
+                    labels: {severity: critical}
+                    annotations:
+                      summary: 'Model {{ $labels.model }} is down'
+            """);
+        File.WriteAllText(Path.Combine(_dir.Path, "am.yml"), RouterYaml("/mlobs"));
+
+        // Debian's Alertmanager, when installed, gets the same alerts and the same route, posting to /am.
+        ChildProcess? am = null;
+        string alerting = "";
+        if (File.Exists("/usr/bin/prometheus-alertmanager"))
+        {
+            int amPort = FakeTarget.FreePort();
+            File.WriteAllText(Path.Combine(_dir.Path, "real-am.yml"), RouterYaml("/am"));
+            am = ChildProcess.Start("/usr/bin/prometheus-alertmanager", "--config.file=" + Path.Combine(_dir.Path, "real-am.yml"),
+                "--storage.path=" + Path.Combine(_dir.Path, "am-data"), $"--web.listen-address=127.0.0.1:{amPort}", "--cluster.listen-address=");
+            alerting = $"alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"127.0.0.1:{amPort}\"]\n";
+            using var http = new HttpClient();
+            await WaitUntil(async () => { try { return (await http.GetAsync($"http://127.0.0.1:{amPort}/-/ready")).IsSuccessStatusCode; } catch (HttpRequestException) { return false; } }, 30);
+        }
+        using var amProcess = am;
+        var config = Path.Combine(_dir.Path, "mlobs.yml");
+        File.WriteAllText(config, $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            rule_files: [rules.yml]
+            scrape_configs:
+              - job_name: models
+                static_configs:
+                  - targets: ["{_target.Address}"]
+            mlobs:
+              alertmanager_config_file: am.yml
+            {alerting}
+            """);
+        var data = Path.Combine(_dir.Path, "data");
+        using (var mlobs = await MlobsProcess.ServeAsync(config, data))
+        {
+            await WaitUntil(() => Task.FromResult(_hook.Posts("/mlobs").Count > 0), 30);
+            var msg = _hook.Posts("/mlobs")[0];
+            Assert.Equal("ml-team", msg.GetProperty("receiver").GetString());
+            Assert.Equal("firing", msg.GetProperty("status").GetString());
+            Assert.Equal("4", msg.GetProperty("version").GetString());
+            Assert.Equal("{}:{alertname=\"ModelDown\"}", msg.GetProperty("groupKey").GetString());
+            Assert.Equal(0, msg.GetProperty("truncatedAlerts").GetInt32());
+            Assert.Equal(mlobs.BaseUrl.Replace("127.0.0.1", Environment.MachineName), msg.GetProperty("externalURL").GetString());
+            var alert = msg.GetProperty("alerts")[0];
+            Assert.Equal("""{"alertname":"ModelDown","instance":"TARGET","job":"models","model":"churn","severity":"critical"}""".Replace("TARGET", _target.Address),
+                alert.GetProperty("labels").GetRawText());
+            Assert.Equal("Model churn is down", alert.GetProperty("annotations").GetProperty("summary").GetString());
+            Assert.Equal("0001-01-01T00:00:00Z", alert.GetProperty("endsAt").GetString());
+
+            if (am is not null)
+            {
+                await WaitUntil(() => Task.FromResult(_hook.Posts("/am").Count > 0), 30);
+                var real = _hook.Posts("/am")[0];
+                // Same shape and content, field by field (only the external URL names a different server).
+                Assert.Equal(real.EnumerateObject().Select(p => p.Name), msg.EnumerateObject().Select(p => p.Name));
+                foreach (var field in new[] { "receiver", "status", "groupLabels", "commonLabels", "commonAnnotations", "version", "groupKey", "truncatedAlerts" })
+                    Assert.Equal(real.GetProperty(field).GetRawText(), msg.GetProperty(field).GetRawText());
+                var realAlert = real.GetProperty("alerts")[0];
+                Assert.Equal(realAlert.EnumerateObject().Select(p => p.Name), alert.EnumerateObject().Select(p => p.Name));
+                foreach (var field in new[] { "status", "labels", "annotations", "startsAt", "endsAt", "generatorURL", "fingerprint" })
+                    Assert.Equal(realAlert.GetProperty(field).GetRawText(), alert.GetProperty(field).GetRawText());
+            }
+        }
+
+        // A restart: the alert is still firing (its state restored), but the notification log says it was sent.
+        using (var mlobs = await MlobsProcess.ServeAsync(config, data))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            Assert.Single(_hook.Posts("/mlobs"));
+            // The model recovers: one resolved notification.
+            _target.Body = "model_up{model=\"churn\"} 1\n";
+            await WaitUntil(() => Task.FromResult(_hook.Posts("/mlobs").Count > 1), 30);
+            var resolved = _hook.Posts("/mlobs")[1];
+            Assert.Equal("resolved", resolved.GetProperty("status").GetString());
+            Assert.Equal("resolved", resolved.GetProperty("alerts")[0].GetProperty("status").GetString());
+            var metrics = await new HttpClient().GetStringAsync(mlobs.BaseUrl + "/metrics");
+            Assert.Contains("mlobs_router_notifications_total{receiver=\"ml-team\",integration=\"webhook[0]\"} 1", metrics);
+        }
+    }
+
+    private sealed class ChildProcess(Process p) : IDisposable
+    {
+        public static ChildProcess Start(string file, params string[] args)
+        {
+            var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            var p = Process.Start(psi)!;
+            p.OutputDataReceived += (_, _) => { };
+            p.ErrorDataReceived += (_, _) => { };
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            return new ChildProcess(p);
+        }
+
+        public void Dispose()
+        {
+            try { p.Kill(entireProcessTree: true); p.WaitForExit(5000); } catch (InvalidOperationException) { }
+            p.Dispose();
+        }
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition, int seconds)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            if (await condition()) return;
+            await Task.Delay(200);
+        }
+        Assert.Fail("condition not met within " + seconds + " s");
+    }
+}
