@@ -161,6 +161,91 @@ public sealed class RouterTests : IDisposable
         }
     }
 
+    private string ReceiversYaml(string prefix) => $"""
+            route:
+              receiver: ml-team
+              group_by: [alertname]
+              group_wait: 1s
+              group_interval: 1s
+            receivers:
+              - name: ml-team
+                slack_configs:
+                  - api_url: http://127.0.0.1:{_hook.Port}{prefix}/slack
+                    channel: '#ml-alerts'
+                    title: '{"{{"} .Status | toUpper {"}}"}: {"{{"} .CommonLabels.alertname {"}}"}'
+                    text: '{"{{"} range .Alerts {"}}"}{"{{"} .Annotations.description {"}}"} {"{{"} end {"}}"}'
+                  - api_url: http://127.0.0.1:{_hook.Port}{prefix}/slack-default
+                pagerduty_configs:
+                  - routing_key: R0UT1NGKEY
+                    url: http://127.0.0.1:{_hook.Port}{prefix}/pagerduty
+                    severity: '{"{{"} .CommonLabels.severity {"}}"}'
+                discord_configs:
+                  - webhook_url: http://127.0.0.1:{_hook.Port}{prefix}/discord
+            """;
+
+    /// <summary>
+    /// Slack (the issue's seed templates and Alertmanager's defaults), PagerDuty Events v2 and Discord messages
+    /// from the router equal what Debian's Alertmanager sends for the same alerts and receivers — apart from the
+    /// external URL, which names each server.
+    /// </summary>
+    [Fact]
+    public async Task SlackPagerDutyAndDiscordMessagesMatchAlertmanagers()
+    {
+        if (!File.Exists("/usr/bin/prometheus-alertmanager"))
+            Assert.Fail("/usr/bin/prometheus-alertmanager is not installed (./build.sh test installs it)");
+        _target.Body = "model_up{model=\"churn\"} 0\nmodel_up{model=\"fraud\"} 0\n";
+        File.WriteAllText(Path.Combine(_dir.Path, "rules.yml"), """
+            groups:
+              - name: models
+                interval: 1s
+                rules:
+                  - alert: ModelDown
+                    expr: model_up == 0
+                    labels: {severity: critical}
+                    annotations:
+                      summary: 'Model {{ $labels.model }} is down'
+                      description: '{{ $labels.model }} has not answered <&> since {{ $value }}'
+            """);
+        File.WriteAllText(Path.Combine(_dir.Path, "am.yml"), ReceiversYaml("/mlobs"));
+        File.WriteAllText(Path.Combine(_dir.Path, "real-am.yml"), ReceiversYaml("/am"));
+        int amPort = FakeTarget.FreePort();
+        using var am = ChildProcess.Start("/usr/bin/prometheus-alertmanager", "--config.file=" + Path.Combine(_dir.Path, "real-am.yml"),
+            "--storage.path=" + Path.Combine(_dir.Path, "am-data"), $"--web.listen-address=127.0.0.1:{amPort}", "--cluster.listen-address=");
+        using (var http = new HttpClient())
+            await WaitUntil(async () => { try { return (await http.GetAsync($"http://127.0.0.1:{amPort}/-/ready")).IsSuccessStatusCode; } catch (HttpRequestException) { return false; } }, 30);
+        var config = Path.Combine(_dir.Path, "mlobs.yml");
+        File.WriteAllText(config, $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            rule_files: [rules.yml]
+            scrape_configs:
+              - job_name: models
+                static_configs:
+                  - targets: ["{_target.Address}"]
+            alerting:
+              alertmanagers:
+                - static_configs:
+                    - targets: ["127.0.0.1:{amPort}"]
+            mlobs:
+              alertmanager_config_file: am.yml
+            """);
+        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
+        string[] kinds = ["slack", "slack-default", "pagerduty", "discord"];
+        await WaitUntil(() => Task.FromResult(kinds.All(k => _hook.Posts("/mlobs/" + k).Count > 0 && _hook.Posts("/am/" + k).Count > 0)), 40);
+        string ours = mlobs.BaseUrl.Replace("127.0.0.1", Environment.MachineName), theirs = $"http://{Environment.MachineName}:{amPort}";
+        foreach (var kind in kinds)
+        {
+            // The first message of each: both saw the two alerts fire within the same second.
+            var mine = _hook.Posts("/mlobs/" + kind)[0].GetRawText().Replace(ours, "EXTERNAL_URL");
+            // (mlobs's own URL also appears in both as the alerts' generatorURL.)
+            var real = _hook.Posts("/am/" + kind)[0].GetRawText().Replace(ours, "EXTERNAL_URL").Replace(theirs, "EXTERNAL_URL");
+            Assert.True(real == mine, $"{kind}:\nalertmanager: {real}\nmlobs:        {mine}");
+        }
+        var slack = _hook.Posts("/mlobs/slack")[0];
+        Assert.Equal("FIRING: ModelDown", slack.GetProperty("attachments")[0].GetProperty("title").GetString());
+    }
+
     private sealed class ChildProcess(Process p) : IDisposable
     {
         public static ChildProcess Start(string file, params string[] args)

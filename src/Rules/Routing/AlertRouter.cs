@@ -50,9 +50,13 @@ public sealed class AlertRouter : IDisposable
 
     private (Route, NotificationPipeline) Build(AlertmanagerConfig config)
     {
-        var receivers = config.Receivers.ToDictionary(r => r.Name,
-            r => (IReadOnlyList<IReceiverIntegration>)r.WebhookConfigs.Select((w, i) => (IReceiverIntegration)new WebhookIntegration(w, i, _http)).ToList(),
-            StringComparer.Ordinal);
+        var receivers = config.Receivers.ToDictionary(r => r.Name, r => (IReadOnlyList<IReceiverIntegration>)
+            [
+                .. r.WebhookConfigs.Select((c, i) => (IReceiverIntegration)new WebhookIntegration(c, i, _http)),
+                .. r.SlackConfigs.Select((c, i) => (IReceiverIntegration)new SlackIntegration(c, i, _http)),
+                .. r.PagerDutyConfigs.Select((c, i) => (IReceiverIntegration)new PagerDutyIntegration(c, i, _http)),
+                .. r.DiscordConfigs.Select((c, i) => (IReceiverIntegration)new DiscordIntegration(c, i, _http)),
+            ], StringComparer.Ordinal);
         var pipeline = new NotificationPipeline(receivers, new Inhibitor(config.InhibitRules), _log, () => Alerts, _externalUrl)
         {
             OnAttempt = Attempted,

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace Mlobs.Rules.Routing;
 
 /// <summary>
@@ -23,27 +21,6 @@ public sealed class WebhookIntegration(WebhookConfig config, int index, HttpClie
         }
         var data = NotificationData.Create(context.Receiver, alerts, context.GroupLabels, context.ExternalUrl, context.Now);
         var body = WebhookPayload.Serialize(data, context.GroupKey, truncated);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(config.Timeout);
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, config.Url) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            if (config.Authorization is { } auth) request.Headers.TryAddWithoutValidation("Authorization", auth);
-            using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            int status = (int)response.StatusCode;
-            if (status / 100 == 2) return DeliveryResult.Success;
-            var text = (await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false)).Trim();
-            string error = $"unexpected status code {status}: {config.Url}" + (text.Length > 0 ? ": " + text : "");
-            return DeliveryResult.Failed(error, retry: status / 100 == 5);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return DeliveryResult.Failed($"Post \"{config.Url}\": context deadline exceeded", retry: true);
-        }
-        catch (HttpRequestException e)
-        {
-            return DeliveryResult.Failed($"Post \"{config.Url}\": {e.Message}", retry: true);
-        }
+        return await IntegrationHttp.PostJsonAsync(http, config.Url, body, config.Authorization, config.Timeout, "webhook", ct).ConfigureAwait(false);
     }
 }

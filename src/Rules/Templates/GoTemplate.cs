@@ -31,11 +31,16 @@ public sealed class GoTemplate
     internal Dictionary<string, ListNode> Trees { get; }
 
     /// <summary>Parses <paramref name="text"/>; <paramref name="functions"/> are added to Go's builtins.</summary>
-    public static GoTemplate Parse(string name, string text, IReadOnlyDictionary<string, TemplateFunction>? functions = null, bool missingKeyZero = false)
+    /// <param name="definitions">A parsed set whose <c>{{define}}</c>d templates this one may call (Alertmanager's default.tmpl).</param>
+    public static GoTemplate Parse(string name, string text, IReadOnlyDictionary<string, TemplateFunction>? functions = null,
+        bool missingKeyZero = false, GoTemplate? definitions = null)
     {
         var all = new Dictionary<string, TemplateFunction>(GoBuiltins.Functions, StringComparer.Ordinal);
         if (functions is not null) foreach (var (k, f) in functions) all[k] = f;
         var trees = TemplateParser.Parse(name, text, all.ContainsKey);
+        if (definitions is not null)
+            foreach (var (k, tree) in definitions.Trees)
+                if (k != definitions.Name) trees.TryAdd(k, tree);
         return new GoTemplate(name, text, all, missingKeyZero, trees);
     }
 

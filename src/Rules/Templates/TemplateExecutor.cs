@@ -284,14 +284,17 @@ internal sealed class TemplateExecutor
     private object? EvalFieldChain(object? dot, object? receiver, TemplateNode node, List<string> ident, List<TemplateNode>? args, object? final)
     {
         int n = ident.Count;
-        for (int i = 0; i < n - 1; i++) receiver = EvalField(ident[i], node, null, Missing, receiver);
-        return EvalField(ident[n - 1], node, args, final, receiver);
+        for (int i = 0; i < n - 1; i++) receiver = EvalField(dot, ident[i], node, null, Missing, receiver);
+        return EvalField(dot, ident[n - 1], node, args, final, receiver);
     }
 
-    private object? EvalField(string name, TemplateNode node, List<TemplateNode>? args, object? final, object? receiver)
+    private object? EvalField(object? dot, string name, TemplateNode node, List<TemplateNode>? args, object? final, object? receiver)
     {
         _node = node;
         bool hasArgs = (args?.Count ?? 0) > 1 || final != Missing;
+        // Methods first, as Go looks up a method before a field or map key (KV.SortedPairs, Alerts.Firing...).
+        if (receiver is ITemplateMethods methods && methods.TryGetMethod(name, out var method))
+            return EvalCall(dot, method, node, args is null ? [node] : args, final);
         switch (receiver)
         {
             case null:
@@ -427,6 +430,7 @@ internal sealed class TemplateExecutor
             TemplateParam.Int => value is long,
             TemplateParam.Bool => value is bool,
             TemplateParam.Sample => value is TemplateSample,
+            TemplateParam.Strings => value is IReadOnlyList<object?> l && l.All(x => x is string),
             _ => value is IReadOnlyList<TemplateSample>,
         };
         if (!ok) throw Error($"wrong type for value; expected {TemplateFunction.GoTypeName(type)}; got {GoValueFormat.TypeName(value)}");

@@ -16,6 +16,8 @@ public enum TemplateParam
     Sample,
     /// <summary>template.queryResult: the result of <c>query</c>.</summary>
     QueryResult,
+    /// <summary>[]string (Alertmanager's <c>join</c>, <c>.Remove</c>).</summary>
+    Strings,
 }
 
 /// <summary>
@@ -37,6 +39,7 @@ public sealed record TemplateFunction(string Name, TemplateParam[] Params, bool 
         TemplateParam.Int => "int",
         TemplateParam.Bool => "bool",
         TemplateParam.Sample => "*template.sample",
+        TemplateParam.Strings => "[]string",
         _ => "template.queryResult",
     };
 }

@@ -22,6 +22,15 @@ public interface ITemplateObject
     string FormatV();
 }
 
+/// <summary>
+/// A value with methods a template can call, with or without arguments (<c>.Alerts.Firing</c>,
+/// <c>.CommonLabels.Remove .GroupLabels.Names</c>); the receiver is bound in the returned function.
+/// </summary>
+public interface ITemplateMethods
+{
+    bool TryGetMethod(string name, out TemplateFunction method);
+}
+
 /// <summary>A query result element as Prometheus's templates see it (template.sample): labels and value.</summary>
 public sealed class TemplateSample(IReadOnlyDictionary<string, string> labels, double value) : ITemplateObject
 {

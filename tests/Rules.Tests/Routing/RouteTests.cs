@@ -73,7 +73,7 @@ public class RouteTests
     [InlineData("route: {receiver: x, matchers: ['a=b']}\nreceivers: [{name: x}]\n", "am.yml:1:8: root route must not have any matchers")]
     [InlineData("route: {}\nreceivers: []\n", "am.yml:1:8: root route must specify a default receiver")]
     [InlineData("route: {receiver: x}\nreceivers: [{name: x}, {name: x}]\n", "am.yml:2:24: notification config name \"x\" is not unique")]
-    [InlineData("route: {receiver: x}\nreceivers: [{name: x, slack_configs: [{channel: '#a'}]}]\n", "am.yml:2:23: slack_configs are not supported by mlobs's router yet")]
+    [InlineData("route: {receiver: x}\nreceivers: [{name: x, email_configs: [{to: a@b}]}]\n", "am.yml:2:23: email_configs are not supported by mlobs's router yet")]
     [InlineData("route: {receiver: x, group_by: ['...', a]}\nreceivers: [{name: x}]\n", "am.yml:1:32: cannot have wildcard group_by (`...`) and other other labels at the same time")]
     public void ConfigErrorsNameThePosition(string yaml, string expected)
     {
