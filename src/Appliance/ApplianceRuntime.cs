@@ -134,7 +134,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             running.ApplyConfig(routerConfig);
             return;
         }
-        _notificationLog ??= NotificationLog.Open(Path.Combine(_dataDir, "notifications.sqlite"));
+        _notificationLog ??= NotificationLog.Open(Path.Combine(_dataDir, "alertmanager.sqlite"));
         _router = new AlertRouter(routerConfig, _notificationLog, _externalUrl)
         {
             OnAttempt = (receiver, integration, attempt, error) =>

@@ -246,6 +246,103 @@ public sealed class RouterTests : IDisposable
         Assert.Equal("FIRING: ModelDown", slack.GetProperty("attachments")[0].GetProperty("title").GetString());
     }
 
+    /// <summary>
+    /// Silences through <c>mlobs silence</c> and Debian's amtool against mlobs's /api/v2: a silenced alert is muted
+    /// (and shown suppressed in /api/v2/alerts), expiring the silence lets its notification out, and silences
+    /// survive a restart.
+    /// </summary>
+    [Fact]
+    public async Task SilencesMuteAlertsAndWorkWithAmtool()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "rules.yml"), """
+            groups:
+              - name: models
+                interval: 1s
+                rules:
+                  - alert: ModelDown
+                    expr: model_up == 0
+            """);
+        File.WriteAllText(Path.Combine(_dir.Path, "am.yml"), RouterYaml("/hook").Replace("group_by: [alertname]", "group_by: [alertname, model]"));
+        var config = Path.Combine(_dir.Path, "mlobs.yml");
+        File.WriteAllText(config, $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            rule_files: [rules.yml]
+            scrape_configs:
+              - job_name: models
+                static_configs:
+                  - targets: ["{_target.Address}"]
+            mlobs:
+              alertmanager_config_file: am.yml
+            """);
+        var data = Path.Combine(_dir.Path, "data");
+        string id;
+        using (var mlobs = await MlobsProcess.ServeAsync(config, data))
+        {
+            var (exit, output) = await MlobsProcess.RunAsync("silence", "add", "model=churn", "-c", "retraining churn", "-d", "1h", "--server", mlobs.BaseUrl);
+            Assert.True(exit == 0, output);
+            id = output.Trim();
+            Assert.Matches("^[0-9a-f-]{36}$", id);
+
+            _target.Body = "model_up{model=\"churn\"} 0\nmodel_up{model=\"fraud\"} 0\n";
+            await WaitUntil(() => Task.FromResult(_hook.Posts("/hook").Count > 0), 30);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var models = _hook.Posts("/hook").Select(p => p.GetProperty("groupLabels").GetProperty("model").GetString()).ToList();
+            Assert.Equal(["fraud"], models);                              // churn is silenced
+
+            using var http = new HttpClient();
+            var alerts = JsonDocument.Parse(await http.GetStringAsync(mlobs.BaseUrl + "/api/v2/alerts")).RootElement;
+            var churn = alerts.EnumerateArray().Single(a => a.GetProperty("labels").GetProperty("model").GetString() == "churn");
+            Assert.Equal("suppressed", churn.GetProperty("status").GetProperty("state").GetString());
+            Assert.Equal(id, churn.GetProperty("status").GetProperty("silencedBy")[0].GetString());
+            Assert.Equal("ml-team", churn.GetProperty("receivers")[0].GetProperty("name").GetString());
+
+            if (File.Exists("/usr/bin/amtool"))
+            {
+                var url = "--alertmanager.url=" + mlobs.BaseUrl;
+                var (amExit, amOut) = await Run("/usr/bin/amtool", "silence", "query", "-o", "json", url);
+                Assert.True(amExit == 0, amOut);
+                Assert.Contains(id, amOut);
+                (amExit, amOut) = await Run("/usr/bin/amtool", "silence", "add", "model=other", "--comment=from amtool", "--duration=2h", url);
+                Assert.True(amExit == 0, amOut);
+                var (listExit, list) = await MlobsProcess.RunAsync("silence", "list", "--server", mlobs.BaseUrl);
+                Assert.True(listExit == 0, list);
+                Assert.Contains(amOut.Split('\n')[0].Trim(), list);   // amtool prints the id, then any warnings
+                Assert.Contains("from amtool", list);
+                (amExit, amOut) = await Run("/usr/bin/amtool", "alert", "query", "-o", "json", url);
+                Assert.True(amExit == 0, amOut);
+                Assert.Contains("fraud", amOut);
+            }
+
+            // Expiring the silence lets churn's notification out at the group's next flush.
+            (exit, output) = await MlobsProcess.RunAsync("silence", "expire", id, "--server", mlobs.BaseUrl);
+            Assert.True(exit == 0, output);
+            await WaitUntil(() => Task.FromResult(_hook.Posts("/hook").Any(p => p.GetProperty("groupLabels").GetProperty("model").GetString() == "churn")), 30);
+        }
+        using (var mlobs = await MlobsProcess.ServeAsync(config, data))
+        {
+            var (exit, output) = await MlobsProcess.RunAsync("silence", "list", "--expired", "--server", mlobs.BaseUrl);
+            Assert.True(exit == 0, output);
+            Assert.Contains(id, output);                                  // kept across the restart
+            Assert.Contains("expired", output);
+            (exit, output) = await MlobsProcess.RunAsync("silence", "expire", "no-such-id", "--server", mlobs.BaseUrl);
+            Assert.Equal(1, exit);
+            Assert.Contains("404", output);
+        }
+    }
+
+    private static async Task<(int Code, string Output)> Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout + await stderr);
+    }
+
     private sealed class ChildProcess(Process p) : IDisposable
     {
         public static ChildProcess Start(string file, params string[] args)

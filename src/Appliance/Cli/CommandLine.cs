@@ -12,6 +12,7 @@ public static class CommandLine
             ServeCommand.Create(),
             CheckCommand.Create(),
             TestCommand.Create(),
+            SilenceCommand.Create(),
             ImportCommand.Create(),
             QueryCommand.CreateInstant(),
             QueryCommand.CreateRange(),

@@ -35,6 +35,7 @@ public static class WebServer
         LifecycleEndpoints.Map(app, gate);
         PrometheusApi.Map(app, gate);
         RulesApi.Map(app, gate);
+        AlertmanagerApi.Map(app, gate);
         QueryApi.Map(app, gate);
         FederateEndpoint.Map(app, gate);
         UiEndpoints.Map(app);

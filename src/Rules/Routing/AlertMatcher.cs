@@ -4,7 +4,7 @@ using Mlobs.Storage.Labels;
 
 namespace Mlobs.Rules.Routing;
 
-public enum MatchType { Equal, NotEqual, Regexp, NotRegexp }
+public enum AlertMatchType { Equal, NotEqual, Regexp, NotRegexp }
 
 /// <summary>
 /// An Alertmanager label matcher (pkg/labels.Matcher): <c>name="value"</c>, <c>!=</c>, <c>=~</c>, <c>!~</c>, regexes
@@ -14,23 +14,23 @@ public sealed class AlertMatcher
 {
     private readonly Regex? _regex;
 
-    public AlertMatcher(MatchType type, string name, string value)
+    public AlertMatcher(AlertMatchType type, string name, string value)
     {
         Type = type;
         Name = name;
         Value = value;
-        if (type is MatchType.Regexp or MatchType.NotRegexp) _regex = GoRegex.Anchored(value);
+        if (type is AlertMatchType.Regexp or AlertMatchType.NotRegexp) _regex = GoRegex.Anchored(value);
     }
 
-    public MatchType Type { get; }
+    public AlertMatchType Type { get; }
     public string Name { get; }
     public string Value { get; }
 
     public bool Matches(string value) => Type switch
     {
-        MatchType.Equal => value == Value,
-        MatchType.NotEqual => value != Value,
-        MatchType.Regexp => _regex!.IsMatch(value),
+        AlertMatchType.Equal => value == Value,
+        AlertMatchType.NotEqual => value != Value,
+        AlertMatchType.Regexp => _regex!.IsMatch(value),
         _ => !_regex!.IsMatch(value),
     };
 
@@ -38,7 +38,7 @@ public sealed class AlertMatcher
 
     public override string ToString()
     {
-        string op = Type switch { MatchType.Equal => "=", MatchType.NotEqual => "!=", MatchType.Regexp => "=~", _ => "!~" };
+        string op = Type switch { AlertMatchType.Equal => "=", AlertMatchType.NotEqual => "!=", AlertMatchType.Regexp => "=~", _ => "!~" };
         return Name + op + Mlobs.Query.PromQl.Parser.GoBytes.Quote(Value);
     }
 
@@ -64,11 +64,11 @@ public sealed class AlertMatcher
             var name = s[nameStart..i];
             if (name.Length == 0) throw new FormatException($"bad matcher format: {text}");
             SkipSpace(s, ref i);
-            MatchType type;
-            if (Starts(s, i, "=~")) { type = MatchType.Regexp; i += 2; }
-            else if (Starts(s, i, "!~")) { type = MatchType.NotRegexp; i += 2; }
-            else if (Starts(s, i, "!=")) { type = MatchType.NotEqual; i += 2; }
-            else if (Starts(s, i, "=")) { type = MatchType.Equal; i += 1; }
+            AlertMatchType type;
+            if (Starts(s, i, "=~")) { type = AlertMatchType.Regexp; i += 2; }
+            else if (Starts(s, i, "!~")) { type = AlertMatchType.NotRegexp; i += 2; }
+            else if (Starts(s, i, "!=")) { type = AlertMatchType.NotEqual; i += 2; }
+            else if (Starts(s, i, "=")) { type = AlertMatchType.Equal; i += 1; }
             else throw new FormatException($"bad matcher format: {text}");
             SkipSpace(s, ref i);
             string value;

@@ -22,6 +22,7 @@ public sealed class AlertRouter : IDisposable
     private readonly Dictionary<string, AggregationGroup> _groups = new(StringComparer.Ordinal);
     private Route _root;
     private NotificationPipeline _pipeline;
+    private Inhibitor _inhibitor = new([]);
     private readonly Timer _maintenance;
 
     public AlertRouter(AlertmanagerConfig config, NotificationLog log, string externalUrl, HttpMessageHandler? handler = null,
@@ -46,6 +47,27 @@ public sealed class AlertRouter : IDisposable
 
     public IReadOnlyList<RouterAlert> Alerts { get { lock (_lock) return [.. _alerts.Values]; } }
 
+    public SilenceStore Silences => _log.Silences;
+
+    /// <summary>An alert as Alertmanager's API shows it: the receivers it routes to, and what mutes it.</summary>
+    public sealed record AlertView(RouterAlert Alert, IReadOnlyList<string> Receivers, IReadOnlyList<string> SilencedBy, IReadOnlyList<string> InhibitedBy);
+
+    /// <summary>The alerts not resolved yet, with their routing and muting (GET /api/v2/alerts).</summary>
+    public IReadOnlyList<AlertView> View(DateTimeOffset now)
+    {
+        Route root;
+        Inhibitor inhibitor;
+        List<RouterAlert> alerts;
+        lock (_lock) { root = _root; inhibitor = _inhibitor; alerts = [.. _alerts.Values]; }
+        var firing = alerts.Where(a => !a.IsResolved(now)).ToList();
+        return firing.OrderBy(a => a.Labels).Select(a =>
+        {
+            var by = inhibitor.InhibitedBy(a.Labels, firing);
+            return new AlertView(a, root.Match(a.Labels).Select(r => r.Receiver).Distinct().ToList(), Silences.SilencedBy(a.Labels, now),
+                by is { } fp ? [Fingerprints.Format(fp)] : []);
+        }).ToList();
+    }
+
     public int GroupCount { get { lock (_lock) return _groups.Count; } }
 
     private (Route, NotificationPipeline) Build(AlertmanagerConfig config)
@@ -57,7 +79,8 @@ public sealed class AlertRouter : IDisposable
                 .. r.PagerDutyConfigs.Select((c, i) => (IReceiverIntegration)new PagerDutyIntegration(c, i, _http)),
                 .. r.DiscordConfigs.Select((c, i) => (IReceiverIntegration)new DiscordIntegration(c, i, _http)),
             ], StringComparer.Ordinal);
-        var pipeline = new NotificationPipeline(receivers, new Inhibitor(config.InhibitRules), _log, () => Alerts, _externalUrl)
+        _inhibitor = new Inhibitor(config.InhibitRules);
+        var pipeline = new NotificationPipeline(receivers, _inhibitor, _log, () => Alerts, _externalUrl)
         {
             OnAttempt = Attempted,
             InitialBackoff = _initialBackoff,

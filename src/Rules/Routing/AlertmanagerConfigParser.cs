@@ -107,12 +107,12 @@ public static class AlertmanagerConfigParser
                     }
                     break;
                 case "match":
-                    foreach (var (k, v) in r.StringMap(value, key)) matchers.Add(new AlertMatcher(MatchType.Equal, k, v));
+                    foreach (var (k, v) in r.StringMap(value, key)) matchers.Add(new AlertMatcher(AlertMatchType.Equal, k, v));
                     break;
                 case "match_re":
                     foreach (var (k, v) in r.StringMap(value, key))
                     {
-                        try { matchers.Add(new AlertMatcher(MatchType.Regexp, k, v)); }
+                        try { matchers.Add(new AlertMatcher(AlertMatchType.Regexp, k, v)); }
                         catch (ArgumentException e) { throw r.Error(value, $"invalid regular expression \"{v}\": {e.Message}"); }
                     }
                     break;
@@ -159,10 +159,10 @@ public static class AlertmanagerConfigParser
                         foreach (var m in r.StringList(value, key)) into.AddRange(AlertMatcher.ParseMatchers(m));
                         break;
                     case "source_match" or "target_match":
-                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new AlertMatcher(MatchType.Equal, k, v));
+                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new AlertMatcher(AlertMatchType.Equal, k, v));
                         break;
                     case "source_match_re" or "target_match_re":
-                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new AlertMatcher(MatchType.Regexp, k, v));
+                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new AlertMatcher(AlertMatchType.Regexp, k, v));
                         break;
                     case "equal": equal = r.StringList(value, key); break;
                 }

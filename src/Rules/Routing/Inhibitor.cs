@@ -9,7 +9,10 @@ namespace Mlobs.Rules.Routing;
 /// </summary>
 public sealed class Inhibitor(IReadOnlyList<InhibitRuleConfig> rules)
 {
-    public bool Mutes(LabelSet labels, IEnumerable<RouterAlert> firing)
+    public bool Mutes(LabelSet labels, IEnumerable<RouterAlert> firing) => InhibitedBy(labels, firing) is not null;
+
+    /// <summary>The fingerprint of an alert inhibiting these labels, or null.</summary>
+    public ulong? InhibitedBy(LabelSet labels, IEnumerable<RouterAlert> firing)
     {
         foreach (var rule in rules)
         {
@@ -19,9 +22,9 @@ public sealed class Inhibitor(IReadOnlyList<InhibitRuleConfig> rules)
             {
                 if (!rule.SourceMatchers.All(m => m.Matches(source.Labels))) continue;
                 if (alsoSource && rule.TargetMatchers.All(m => m.Matches(source.Labels))) continue;
-                if (rule.Equal.All(name => (source.Labels.Get(name) ?? "") == (labels.Get(name) ?? ""))) return true;
+                if (rule.Equal.All(name => (source.Labels.Get(name) ?? "") == (labels.Get(name) ?? ""))) return source.Fingerprint;
             }
         }
-        return false;
+        return null;
     }
 }

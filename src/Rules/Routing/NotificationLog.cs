@@ -8,7 +8,7 @@ namespace Mlobs.Rules.Routing;
 public sealed record NotificationEntry(IReadOnlySet<ulong> Firing, IReadOnlySet<ulong> Resolved, DateTimeOffset Timestamp);
 
 /// <summary>
-/// The notification log (Alertmanager's nflog) in SQLite: per group key, receiver and integration, the alerts of
+/// The router's state in SQLite: the notification log (Alertmanager's nflog) and, beside it, the silences. The log holds, per group key, receiver and integration, the alerts of
 /// the last successful notification. The dedup step reads it, so a restart neither repeats a notification that
 /// went out nor forgets that one is due. Entries expire after the retention (Alertmanager's 120 h).
 /// </summary>
@@ -19,7 +19,14 @@ public sealed class NotificationLog : IDisposable
     private readonly SqliteConnection _db;
     private readonly Lock _lock = new();
 
-    private NotificationLog(SqliteConnection db) { _db = db; }
+    private NotificationLog(SqliteConnection db)
+    {
+        _db = db;
+        Silences = new SilenceStore(db, _lock);
+    }
+
+    /// <summary>The silences, kept in the same database.</summary>
+    public SilenceStore Silences { get; }
 
     public static NotificationLog Open(string path)
     {
@@ -86,6 +93,7 @@ public sealed class NotificationLog : IDisposable
     /// <summary>Deletes expired entries; returns how many.</summary>
     public int GarbageCollect(DateTimeOffset now)
     {
+        Silences.GarbageCollect(now, DefaultRetention);
         lock (_lock)
         {
             using var cmd = _db.CreateCommand();

@@ -3,7 +3,7 @@ using Mlobs.Storage.Labels;
 namespace Mlobs.Rules.Routing;
 
 /// <summary>
-/// What happens to a group's alerts when it flushes (notify.go's stages): inhibited alerts are muted; then, per
+/// What happens to a group's alerts when it flushes (notify.go's stages): inhibited and silenced alerts are muted; then, per
 /// integration of the route's receiver, the notification log decides whether anything changed since the last
 /// notification (or the repeat interval passed); if so the integration is tried with exponential backoff until the
 /// group's deadline, and a success is written to the log. Every attempt is reported.
@@ -26,7 +26,8 @@ public sealed class NotificationPipeline(
     {
         var now = DateTimeOffset.UtcNow;
         var firingNow = allAlerts().Where(a => !a.IsResolved(now)).ToList();
-        var kept = alerts.Where(a => !inhibitor.Mutes(a.Labels, firingNow)).ToList();
+        // Mute stages: inhibited, then silenced alerts are left out.
+        var kept = alerts.Where(a => !inhibitor.Mutes(a.Labels, firingNow) && log.Silences.SilencedBy(a.Labels, now).Count == 0).ToList();
         if (kept.Count == 0) return true;
         if (!receivers.TryGetValue(route.Receiver, out var integrations) || integrations.Count == 0) return true;
         var context = new NotificationContext(route.Receiver, groupKey, groupLabels, externalUrl, now);
