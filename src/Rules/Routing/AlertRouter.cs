@@ -34,6 +34,17 @@ public sealed class AlertRouter : IDisposable
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.Timeout = Timeout.InfiniteTimeSpan;
         (_root, _pipeline) = Build(config);
+        // Alerts known before a restart come back (and time out to resolved if nobody re-sends them).
+        var now = DateTimeOffset.UtcNow;
+        lock (_lock)
+        {
+            foreach (var a in _log.Alerts.LoadAll())
+            {
+                if (a.IsResolved(now) && now - a.EndsAt > ResolvedRetention) continue;
+                _alerts[a.Fingerprint] = a;
+                RouteAlert(a);
+            }
+        }
         _maintenance = new Timer(_ => Maintain(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
     }
 
@@ -114,6 +125,7 @@ public sealed class AlertRouter : IDisposable
     public void Receive(IReadOnlyList<NotifierAlert> alerts)
     {
         var now = DateTimeOffset.UtcNow;
+        var received = new List<RouterAlert>(alerts.Count);
         lock (_lock)
         {
             foreach (var n in alerts)
@@ -123,8 +135,10 @@ public sealed class AlertRouter : IDisposable
                     alert = alert with { StartsAt = existing.StartsAt }; // the earliest start wins (types.Alert.Merge)
                 _alerts[alert.Fingerprint] = alert;
                 RouteAlert(alert);
+                received.Add(alert);
             }
         }
+        _log.Alerts.Save(received);
     }
 
     /// <summary>Puts an alert into the group of every route it matches; caller holds the lock.</summary>
@@ -157,15 +171,21 @@ public sealed class AlertRouter : IDisposable
     {
         var now = DateTimeOffset.UtcNow;
         List<AggregationGroup> empty = [];
+        List<ulong> dropped = [];
         lock (_lock)
         {
             foreach (var (fp, a) in _alerts.ToList())
-                if (a.IsResolved(now) && now - a.EndsAt > ResolvedRetention) _alerts.Remove(fp);
+                if (a.IsResolved(now) && now - a.EndsAt > ResolvedRetention) { _alerts.Remove(fp); dropped.Add(fp); }
             foreach (var (key, g) in _groups.ToList())
                 if (g.IsEmpty) { _groups.Remove(key); empty.Add(g); }
         }
         foreach (var g in empty) g.Dispose();
-        try { _log.GarbageCollect(now); } catch (Microsoft.Data.Sqlite.SqliteException) { }
+        try
+        {
+            _log.Alerts.Delete(dropped);
+            _log.GarbageCollect(now);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException) { }
     }
 
     public void Dispose()

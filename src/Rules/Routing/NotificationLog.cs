@@ -23,7 +23,11 @@ public sealed class NotificationLog : IDisposable
     {
         _db = db;
         Silences = new SilenceStore(db, _lock);
+        Alerts = new AlertStore(db, _lock);
     }
+
+    /// <summary>The router's alerts, kept in the same database.</summary>
+    public AlertStore Alerts { get; }
 
     /// <summary>The silences, kept in the same database.</summary>
     public SilenceStore Silences { get; }

@@ -121,6 +121,27 @@ public sealed class AlertRouterTests : IDisposable
     }
 
     [Fact]
+    public async Task AnAlertThatEndsWhileTheRouterIsDownIsNotifiedAsResolvedAfterTheRestart()
+    {
+        var hook = new Webhook();
+        var alert = Firing("ModelDown", "a:1") with { EndsAt = DateTimeOffset.UtcNow.AddSeconds(2) };  // valid for 2 s unless re-sent
+        using (var log = Log())
+        using (var router = new AlertRouter(Config(), log, "http://mlobs:9090", hook))
+        {
+            router.Receive([alert]);
+            Assert.True(await hook.Posted.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal("firing", hook.Bodies[0].GetProperty("status").GetString());
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2.5));   // down; nobody re-sends the alert
+        using (var log = Log())
+        using (var router = new AlertRouter(Config(), log, "http://mlobs:9090", hook))
+        {
+            Assert.True(await hook.Posted.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal("resolved", hook.Bodies[1].GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
     public async Task InhibitedAlertsAreMuted()
     {
         var hook = new Webhook();
