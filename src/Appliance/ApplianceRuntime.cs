@@ -114,7 +114,22 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     {
         var dir = ConfigPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(ConfigPath)) ?? ".";
         var files = config.RuleFiles.SelectMany(pattern => FilePatterns.Expand(dir, pattern)).ToList();
-        Rules.Update(files, config.Global.EvaluationInterval, config.Global.ExternalLabels);
+        // Where alerts go is set up before the rule groups start, so their first alerts are not sent nowhere; a
+        // reload whose rule files are broken puts the running config's destinations back.
+        ApplyAlerting(config, dir);
+        try
+        {
+            Rules.Update(files, config.Global.EvaluationInterval, config.Global.ExternalLabels);
+        }
+        catch when (!ReferenceEquals(config, _config))
+        {
+            ApplyAlerting(_config, dir);
+            throw;
+        }
+    }
+
+    private void ApplyAlerting(PrometheusConfig config, string dir)
+    {
         Notifier.ApplyConfig(AlertmanagerDiscovery.Endpoints(config.Alerting, dir), config.Global.ExternalLabels,
             AlertmanagerDiscovery.AlertRelabeling(config.Alerting));
         ApplyRouter(config);

@@ -34,7 +34,7 @@ public sealed class AlertmanagerTests : IDisposable
         File.WriteAllText(Path.Combine(_dir.Path, "am.yml"), "route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n");
         using var am = StartAlertmanager(amPort);
         string amUrl = $"http://127.0.0.1:{amPort}";
-        await WaitUntil(async () => await Ok(amUrl + "/-/ready"), 30);
+        await WaitUntil("Alertmanager ready", async () => await Ok(amUrl + "/-/ready"), 60);
 
         _target.Body = "model_up{model=\"churn\"} 0\n";
         File.WriteAllText(Path.Combine(_dir.Path, "rules.yml"), """
@@ -67,14 +67,14 @@ public sealed class AlertmanagerTests : IDisposable
         using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
 
         JsonElement alert = default;
-        await WaitUntil(async () =>
+        await WaitUntil("the alert arrives", async () =>
         {
             var alerts = await Get(amUrl + "/api/v2/alerts");
             var found = alerts.EnumerateArray().Where(a => a.GetProperty("labels").TryGetProperty("alertname", out var n) && n.GetString() == "ModelDown").ToList();
             if (found.Count == 0) return false;
             alert = found[0];
             return true;
-        }, 30);
+        }, 60);
         var labels = alert.GetProperty("labels");
         Assert.Equal("critical", labels.GetProperty("severity").GetString());
         Assert.Equal("edge-1", labels.GetProperty("site").GetString());     // external label added
@@ -88,11 +88,11 @@ public sealed class AlertmanagerTests : IDisposable
 
         // The model comes back: the resolved alert is sent with its end time and Alertmanager stops listing it as active.
         _target.Body = "model_up{model=\"churn\"} 1\n";
-        await WaitUntil(async () =>
+        await WaitUntil("the alert resolves", async () =>
         {
             var alerts = await Get(amUrl + "/api/v2/alerts?active=true&silenced=false&inhibited=false&unprocessed=false");
             return !alerts.EnumerateArray().Any(a => a.GetProperty("labels").GetProperty("alertname").GetString() == "ModelDown");
-        }, 30);
+        }, 60);
 
         // The notifier is visible on /metrics.
         var metrics = await _http.GetStringAsync(mlobs.BaseUrl + "/metrics");
@@ -144,14 +144,14 @@ public sealed class AlertmanagerTests : IDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static async Task WaitUntil(Func<Task<bool>> condition, int seconds)
+    private static async Task WaitUntil(string what, Func<Task<bool>> condition, int seconds)
     {
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
         {
-            try { if (await condition()) return; } catch (HttpRequestException) { }
+            try { if (await condition()) return; } catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
             await Task.Delay(250);
         }
-        Assert.Fail("condition not met within " + seconds + " s");
+        Assert.Fail($"{what}: not within {seconds} s");
     }
 }

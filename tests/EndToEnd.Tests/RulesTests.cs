@@ -211,6 +211,7 @@ public sealed class RulesTests : IDisposable
         var group = groups[0];
         Assert.Equal("model", group.GetProperty("name").GetString());
         Assert.Equal(1, group.GetProperty("interval").GetDouble());
+        Assert.Equal(0, group.GetProperty("missedIterations").GetInt64());
         var ruleList = group.GetProperty("rules");
         Assert.Equal("recording", ruleList[0].GetProperty("type").GetString());
         Assert.Equal("ok", ruleList[0].GetProperty("health").GetString());

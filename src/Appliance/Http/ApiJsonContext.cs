@@ -69,7 +69,9 @@ public sealed record RuleGroupJson(
     [property: JsonPropertyName("interval")] double Interval,
     [property: JsonPropertyName("limit")] int Limit,
     [property: JsonPropertyName("evaluationTime")] double EvaluationTime,
-    [property: JsonPropertyName("lastEvaluation")] string LastEvaluation);
+    [property: JsonPropertyName("lastEvaluation")] string LastEvaluation,
+    // mlobs's addition to Prometheus's shape (clients ignore unknown fields): evaluations skipped because one ran late.
+    [property: JsonPropertyName("missedIterations")] long MissedIterations);
 
 /// <summary>An alerting or recording rule: the alerting-only fields are left out (null) for recording rules, as Prometheus's two shapes.</summary>
 public sealed record RuleJson(

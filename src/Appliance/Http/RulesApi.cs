@@ -51,7 +51,7 @@ public static class RulesApi
             }
             if (filtered && rules.Count == 0) continue;
             groups.Add(new RuleGroupJson(g.Name, g.File, rules, g.Interval.TotalSeconds, g.Limit,
-                g.EvaluationTime.TotalSeconds, ApiFormat.Time(g.LastEvaluation)));
+                g.EvaluationTime.TotalSeconds, ApiFormat.Time(g.LastEvaluation), Interlocked.Read(ref g.MissedIterations)));
         }
         return ApiResults.Success(new RuleDiscoveryJson(groups), ApiJsonContext.Api.ApiResponseRuleDiscoveryJson);
     }
