@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Mlobs.Tests.Support;
 
@@ -11,7 +10,6 @@ namespace Mlobs.EndToEnd.Tests;
 /// </summary>
 public sealed class AlertmanagerTests : IDisposable
 {
-    private const string AlertmanagerBinary = "/usr/bin/prometheus-alertmanager";
     private readonly TempDir _dir = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly FakeTarget _target = new();
@@ -26,15 +24,12 @@ public sealed class AlertmanagerTests : IDisposable
     [Fact]
     public async Task FiringAndResolvedAlertsReachARealAlertmanager()
     {
-        if (!File.Exists(AlertmanagerBinary))
-        {
-            Assert.Fail($"{AlertmanagerBinary} is not installed (./build.sh test installs Debian's prometheus-alertmanager)");
-        }
-        int amPort = FakeTarget.FreePort();
+        if (!File.Exists(PeerProcess.AlertmanagerBinary))
+            Assert.Fail($"{PeerProcess.AlertmanagerBinary} is not installed (./build.sh test installs Debian's prometheus-alertmanager)");
         File.WriteAllText(Path.Combine(_dir.Path, "am.yml"), "route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n");
-        using var am = StartAlertmanager(amPort);
+        var (am, amPort) = await PeerProcess.StartAlertmanagerAsync(Path.Combine(_dir.Path, "am.yml"), _dir.Path);
+        using var amProcess = am;
         string amUrl = $"http://127.0.0.1:{amPort}";
-        await WaitUntil("Alertmanager ready", async () => await Ok(amUrl + "/-/ready"), 60);
 
         _target.Body = "model_up{model=\"churn\"} 0\n";
         File.WriteAllText(Path.Combine(_dir.Path, "rules.yml"), """
@@ -67,7 +62,7 @@ public sealed class AlertmanagerTests : IDisposable
         using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
 
         JsonElement alert = default;
-        await WaitUntil("the alert arrives", async () =>
+        await Wait.UntilAsync("the alert arrives", async () =>
         {
             var alerts = await Get(amUrl + "/api/v2/alerts");
             var found = alerts.EnumerateArray().Where(a => a.GetProperty("labels").TryGetProperty("alertname", out var n) && n.GetString() == "ModelDown").ToList();
@@ -88,7 +83,7 @@ public sealed class AlertmanagerTests : IDisposable
 
         // The model comes back: the resolved alert is sent with its end time and Alertmanager stops listing it as active.
         _target.Body = "model_up{model=\"churn\"} 1\n";
-        await WaitUntil("the alert resolves", async () =>
+        await Wait.UntilAsync("the alert resolves", async () =>
         {
             var alerts = await Get(amUrl + "/api/v2/alerts?active=true&silenced=false&inhibited=false&unprocessed=false");
             return !alerts.EnumerateArray().Any(a => a.GetProperty("labels").GetProperty("alertname").GetString() == "ModelDown");
@@ -101,57 +96,9 @@ public sealed class AlertmanagerTests : IDisposable
         Assert.Contains("mlobs_rule_group_iterations_total{rule_group=", metrics);
     }
 
-    private ChildProcess StartAlertmanager(int port)
-    {
-        var psi = new ProcessStartInfo(AlertmanagerBinary)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var a in new[]
-                 {
-                     "--config.file=" + Path.Combine(_dir.Path, "am.yml"), "--storage.path=" + Path.Combine(_dir.Path, "am-data"),
-                     $"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
-                 })
-            psi.ArgumentList.Add(a);
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return new ChildProcess(p);
-    }
-
-    /// <summary>Ends the Alertmanager with the test.</summary>
-    private sealed class ChildProcess(Process p) : IDisposable
-    {
-        public void Dispose()
-        {
-            try { p.Kill(entireProcessTree: true); p.WaitForExit(5000); }
-            catch (InvalidOperationException) { }
-            p.Dispose();
-        }
-    }
-
-    private async Task<bool> Ok(string url)
-    {
-        try { using var r = await _http.GetAsync(url); return r.IsSuccessStatusCode; }
-        catch (HttpRequestException) { return false; }
-    }
-
     private async Task<JsonElement> Get(string url)
     {
         var text = await _http.GetStringAsync(url);
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private static async Task WaitUntil(string what, Func<Task<bool>> condition, int seconds)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
-        {
-            try { if (await condition()) return; } catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
-            await Task.Delay(250);
-        }
-        Assert.Fail($"{what}: not within {seconds} s");
     }
 }

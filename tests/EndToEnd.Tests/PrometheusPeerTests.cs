@@ -75,7 +75,7 @@ public sealed partial class PrometheusPeerTests : IDisposable
         File.WriteAllText(history, History(start, end));
 
         var promData = Path.Combine(_dir.Path, "prometheus");
-        var (code, output) = await RunAsync("/usr/bin/promtool", "tsdb", "create-blocks-from", "openmetrics", history, promData);
+        var (code, output) = await Mlobs.EndToEnd.Tests.PeerProcess.RunAsync("/usr/bin/promtool", "tsdb", "create-blocks-from", "openmetrics", history, promData);
         Assert.True(code == 0, output);
         var mlobsData = Path.Combine(_dir.Path, "data");
         (code, output) = await MlobsProcess.RunAsync("import", history, "--data", mlobsData);
@@ -240,17 +240,6 @@ public sealed partial class PrometheusPeerTests : IDisposable
     {
         using var resp = await _http.GetAsync(url);
         return await resp.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout + await stderr);
     }
 
     [GeneratedRegex(@"(?<![\w.""])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Mlobs.Tests.Support;
@@ -86,17 +85,13 @@ public sealed class RouterTests : IDisposable
         File.WriteAllText(Path.Combine(_dir.Path, "am.yml"), RouterYaml("/mlobs"));
 
         // Debian's Alertmanager, when installed, gets the same alerts and the same route, posting to /am.
-        ChildProcess? am = null;
+        PeerProcess? am = null;
         string alerting = "";
-        if (File.Exists("/usr/bin/prometheus-alertmanager"))
+        if (File.Exists(PeerProcess.AlertmanagerBinary))
         {
-            int amPort = FakeTarget.FreePort();
             File.WriteAllText(Path.Combine(_dir.Path, "real-am.yml"), RouterYaml("/am"));
-            am = ChildProcess.Start("/usr/bin/prometheus-alertmanager", "--config.file=" + Path.Combine(_dir.Path, "real-am.yml"),
-                "--storage.path=" + Path.Combine(_dir.Path, "am-data"), $"--web.listen-address=127.0.0.1:{amPort}", "--cluster.listen-address=");
+            (am, int amPort) = await PeerProcess.StartAlertmanagerAsync(Path.Combine(_dir.Path, "real-am.yml"), _dir.Path);
             alerting = $"alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"127.0.0.1:{amPort}\"]\n";
-            using var http = new HttpClient();
-            await WaitUntil(async () => { try { return (await http.GetAsync($"http://127.0.0.1:{amPort}/-/ready")).IsSuccessStatusCode; } catch (HttpRequestException) { return false; } }, 30);
         }
         using var amProcess = am;
         var config = Path.Combine(_dir.Path, "mlobs.yml");
@@ -116,7 +111,7 @@ public sealed class RouterTests : IDisposable
         var data = Path.Combine(_dir.Path, "data");
         using (var mlobs = await MlobsProcess.ServeAsync(config, data))
         {
-            await WaitUntil(() => Task.FromResult(_hook.Posts("/mlobs").Count > 0), 30);
+            await Wait.UntilAsync("webhook posts", () => Task.FromResult(_hook.Posts("/mlobs").Count > 0), 30);
             var msg = _hook.Posts("/mlobs")[0];
             Assert.Equal("ml-team", msg.GetProperty("receiver").GetString());
             Assert.Equal("firing", msg.GetProperty("status").GetString());
@@ -132,7 +127,7 @@ public sealed class RouterTests : IDisposable
 
             if (am is not null)
             {
-                await WaitUntil(() => Task.FromResult(_hook.Posts("/am").Count > 0), 30);
+                await Wait.UntilAsync("webhook posts", () => Task.FromResult(_hook.Posts("/am").Count > 0), 30);
                 var real = _hook.Posts("/am")[0];
                 // Same shape and content, field by field (only the external URL names a different server).
                 Assert.Equal(real.EnumerateObject().Select(p => p.Name), msg.EnumerateObject().Select(p => p.Name));
@@ -152,7 +147,7 @@ public sealed class RouterTests : IDisposable
             Assert.Single(_hook.Posts("/mlobs"));
             // The model recovers: one resolved notification.
             _target.Body = "model_up{model=\"churn\"} 1\n";
-            await WaitUntil(() => Task.FromResult(_hook.Posts("/mlobs").Count > 1), 30);
+            await Wait.UntilAsync("webhook posts", () => Task.FromResult(_hook.Posts("/mlobs").Count > 1), 30);
             var resolved = _hook.Posts("/mlobs")[1];
             Assert.Equal("resolved", resolved.GetProperty("status").GetString());
             Assert.Equal("resolved", resolved.GetProperty("alerts")[0].GetProperty("status").GetString());
@@ -191,8 +186,8 @@ public sealed class RouterTests : IDisposable
     [Fact]
     public async Task SlackPagerDutyAndDiscordMessagesMatchAlertmanagers()
     {
-        if (!File.Exists("/usr/bin/prometheus-alertmanager"))
-            Assert.Fail("/usr/bin/prometheus-alertmanager is not installed (./build.sh test installs it)");
+        if (!File.Exists(PeerProcess.AlertmanagerBinary))
+            Assert.Fail($"{PeerProcess.AlertmanagerBinary} is not installed (./build.sh test installs it)");
         _target.Body = "model_up{model=\"churn\"} 0\nmodel_up{model=\"fraud\"} 0\n";
         File.WriteAllText(Path.Combine(_dir.Path, "rules.yml"), """
             groups:
@@ -208,11 +203,8 @@ public sealed class RouterTests : IDisposable
             """);
         File.WriteAllText(Path.Combine(_dir.Path, "am.yml"), ReceiversYaml("/mlobs"));
         File.WriteAllText(Path.Combine(_dir.Path, "real-am.yml"), ReceiversYaml("/am"));
-        int amPort = FakeTarget.FreePort();
-        using var am = ChildProcess.Start("/usr/bin/prometheus-alertmanager", "--config.file=" + Path.Combine(_dir.Path, "real-am.yml"),
-            "--storage.path=" + Path.Combine(_dir.Path, "am-data"), $"--web.listen-address=127.0.0.1:{amPort}", "--cluster.listen-address=");
-        using (var http = new HttpClient())
-            await WaitUntil(async () => { try { return (await http.GetAsync($"http://127.0.0.1:{amPort}/-/ready")).IsSuccessStatusCode; } catch (HttpRequestException) { return false; } }, 30);
+        var (am, amPort) = await PeerProcess.StartAlertmanagerAsync(Path.Combine(_dir.Path, "real-am.yml"), _dir.Path);
+        using var amProcess = am;
         var config = Path.Combine(_dir.Path, "mlobs.yml");
         File.WriteAllText(config, $"""
             global:
@@ -232,7 +224,7 @@ public sealed class RouterTests : IDisposable
             """);
         using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
         string[] kinds = ["slack", "slack-default", "pagerduty", "discord"];
-        await WaitUntil(() => Task.FromResult(kinds.All(k => _hook.Posts("/mlobs/" + k).Count > 0 && _hook.Posts("/am/" + k).Count > 0)), 40);
+        await Wait.UntilAsync("webhook posts", () => Task.FromResult(kinds.All(k => _hook.Posts("/mlobs/" + k).Count > 0 && _hook.Posts("/am/" + k).Count > 0)), 40);
         string ours = mlobs.BaseUrl.Replace("127.0.0.1", Environment.MachineName), theirs = $"http://{Environment.MachineName}:{amPort}";
         foreach (var kind in kinds)
         {
@@ -286,7 +278,7 @@ public sealed class RouterTests : IDisposable
             Assert.Matches("^[0-9a-f-]{36}$", id);
 
             _target.Body = "model_up{model=\"churn\"} 0\nmodel_up{model=\"fraud\"} 0\n";
-            await WaitUntil(() => Task.FromResult(_hook.Posts("/hook").Count > 0), 30);
+            await Wait.UntilAsync("webhook posts", () => Task.FromResult(_hook.Posts("/hook").Count > 0), 30);
             await Task.Delay(TimeSpan.FromSeconds(3));
             var models = _hook.Posts("/hook").Select(p => p.GetProperty("groupLabels").GetProperty("model").GetString()).ToList();
             Assert.Equal(["fraud"], models);                              // churn is silenced
@@ -301,16 +293,16 @@ public sealed class RouterTests : IDisposable
             if (File.Exists("/usr/bin/amtool"))
             {
                 var url = "--alertmanager.url=" + mlobs.BaseUrl;
-                var (amExit, amOut) = await Run("/usr/bin/amtool", "silence", "query", "-o", "json", url);
+                var (amExit, amOut) = await PeerProcess.RunAsync("/usr/bin/amtool", "silence", "query", "-o", "json", url);
                 Assert.True(amExit == 0, amOut);
                 Assert.Contains(id, amOut);
-                (amExit, amOut) = await Run("/usr/bin/amtool", "silence", "add", "model=other", "--comment=from amtool", "--duration=2h", url);
+                (amExit, amOut) = await PeerProcess.RunAsync("/usr/bin/amtool", "silence", "add", "model=other", "--comment=from amtool", "--duration=2h", url);
                 Assert.True(amExit == 0, amOut);
                 var (listExit, list) = await MlobsProcess.RunAsync("silence", "list", "--server", mlobs.BaseUrl);
                 Assert.True(listExit == 0, list);
                 Assert.Contains(amOut.Split('\n')[0].Trim(), list);   // amtool prints the id, then any warnings
                 Assert.Contains("from amtool", list);
-                (amExit, amOut) = await Run("/usr/bin/amtool", "alert", "query", "-o", "json", url);
+                (amExit, amOut) = await PeerProcess.RunAsync("/usr/bin/amtool", "alert", "query", "-o", "json", url);
                 Assert.True(amExit == 0, amOut);
                 Assert.Contains("fraud", amOut);
             }
@@ -318,7 +310,7 @@ public sealed class RouterTests : IDisposable
             // Expiring the silence lets churn's notification out at the group's next flush.
             (exit, output) = await MlobsProcess.RunAsync("silence", "expire", id, "--server", mlobs.BaseUrl);
             Assert.True(exit == 0, output);
-            await WaitUntil(() => Task.FromResult(_hook.Posts("/hook").Any(p => p.GetProperty("groupLabels").GetProperty("model").GetString() == "churn")), 30);
+            await Wait.UntilAsync("webhook posts", () => Task.FromResult(_hook.Posts("/hook").Any(p => p.GetProperty("groupLabels").GetProperty("model").GetString() == "churn")), 30);
         }
         using (var mlobs = await MlobsProcess.ServeAsync(config, data))
         {
@@ -330,48 +322,5 @@ public sealed class RouterTests : IDisposable
             Assert.Equal(1, exit);
             Assert.Contains("404", output);
         }
-    }
-
-    private static async Task<(int Code, string Output)> Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout + await stderr);
-    }
-
-    private sealed class ChildProcess(Process p) : IDisposable
-    {
-        public static ChildProcess Start(string file, params string[] args)
-        {
-            var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            var p = Process.Start(psi)!;
-            p.OutputDataReceived += (_, _) => { };
-            p.ErrorDataReceived += (_, _) => { };
-            p.BeginOutputReadLine();
-            p.BeginErrorReadLine();
-            return new ChildProcess(p);
-        }
-
-        public void Dispose()
-        {
-            try { p.Kill(entireProcessTree: true); p.WaitForExit(5000); } catch (InvalidOperationException) { }
-            p.Dispose();
-        }
-    }
-
-    private static async Task WaitUntil(Func<Task<bool>> condition, int seconds)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
-        {
-            if (await condition()) return;
-            await Task.Delay(200);
-        }
-        Assert.Fail("condition not met within " + seconds + " s");
     }
 }

@@ -31,7 +31,7 @@ public sealed class RulesTests : IDisposable
         Assert.Contains(expectedText, output);
         if (File.Exists("/usr/bin/promtool"))
         {
-            var (promExit, promOutput) = await Run("/usr/bin/promtool", "check", "rules", path);
+            var (promExit, promOutput) = await PeerProcess.RunAsync("/usr/bin/promtool", "check", "rules", path);
             Assert.True(promExit == expectedExit, $"promtool says {promExit}: {promOutput}");
         }
     }
@@ -55,14 +55,14 @@ public sealed class RulesTests : IDisposable
     public async Task TestRulesGivesPromtoolsVerdict(string file, int expectedExit)
     {
         var path = Paths.Conformance("promtool", file);
-        var (exit, output) = await Run(MlobsProcess.BinaryPath, "test", "rules", path);
+        var (exit, output) = await PeerProcess.RunAsync(MlobsProcess.BinaryPath, "test", "rules", path);
         Assert.True(exit == expectedExit, output);
         Assert.Contains(expectedExit == 0 ? "  SUCCESS" : "  FAILED:", output);
         if (file == "unittest.yml")
             Assert.Contains("SKIPPED: expr \"test_histogram\" at 1m: native histogram results are not supported", output);
         if (File.Exists("/usr/bin/promtool") && file is not ("unittest.yml" or "no-test-group-interval.yml"))
         {
-            var (promExit, promOutput) = await Run("/usr/bin/promtool", "test", "rules", path);
+            var (promExit, promOutput) = await PeerProcess.RunAsync("/usr/bin/promtool", "test", "rules", path);
             Assert.True(promExit == exit, $"promtool says {promExit}: {promOutput}");
         }
     }
@@ -75,14 +75,14 @@ public sealed class RulesTests : IDisposable
         var tests = Directory.GetFiles(dir, "*_test.yml").Order().ToArray();
         var rules = Directory.GetFiles(dir, "*.yml").Except(tests).Order().ToArray();
         Assert.Equal(2, tests.Length);
-        var (exit, output) = await Run(MlobsProcess.BinaryPath, ["check", "rules", .. rules]);
+        var (exit, output) = await PeerProcess.RunAsync(MlobsProcess.BinaryPath, ["check", "rules", .. rules]);
         Assert.True(exit == 0, output);
-        (exit, output) = await Run(MlobsProcess.BinaryPath, ["test", "rules", .. tests]);
+        (exit, output) = await PeerProcess.RunAsync(MlobsProcess.BinaryPath, ["test", "rules", .. tests]);
         Assert.True(exit == 0, output);
         Assert.Equal(tests.Length, output.Split("  SUCCESS").Length - 1);
         if (File.Exists("/usr/bin/promtool"))
         {
-            var (promExit, promOutput) = await Run("/usr/bin/promtool", ["test", "rules", .. tests]);
+            var (promExit, promOutput) = await PeerProcess.RunAsync("/usr/bin/promtool", ["test", "rules", .. tests]);
             Assert.True(promExit == 0, promOutput);
         }
     }
@@ -92,7 +92,7 @@ public sealed class RulesTests : IDisposable
     public async Task TestRulesFailuresReadAsPromtools()
     {
         var path = Paths.Conformance("promtool", "failing.yml");
-        var (_, output) = await Run(MlobsProcess.BinaryPath, "test", "rules", path);
+        var (_, output) = await PeerProcess.RunAsync(MlobsProcess.BinaryPath, "test", "rules", path);
         Assert.Contains("""
                 name: Failing alert test,
                 alertname: InstanceDown, time: 5m, 
@@ -109,7 +109,7 @@ public sealed class RulesTests : IDisposable
                     got: {__name__="test"} 0E+00
             """, output);
         if (File.Exists("/usr/bin/promtool"))
-            Assert.Equal((await Run("/usr/bin/promtool", "test", "rules", path)).Output, output);
+            Assert.Equal((await PeerProcess.RunAsync("/usr/bin/promtool", "test", "rules", path)).Output, output);
     }
 
     /// <summary>Templates, external labels and a recording rule feeding an alert, through <c>mlobs test rules</c>.</summary>
@@ -156,16 +156,16 @@ public sealed class RulesTests : IDisposable
                       - labels: 'model:accuracy:avg5m{model="churn"}'
                         value: 0.7
             """);
-        var (exit, output) = await Run(MlobsProcess.BinaryPath, "test", "rules", test);
+        var (exit, output) = await PeerProcess.RunAsync(MlobsProcess.BinaryPath, "test", "rules", test);
         Assert.True(exit == 0, output);
         if (File.Exists("/usr/bin/promtool"))
         {
-            var (promExit, promOutput) = await Run("/usr/bin/promtool", "test", "rules", test);
+            var (promExit, promOutput) = await PeerProcess.RunAsync("/usr/bin/promtool", "test", "rules", test);
             Assert.True(promExit == 0, promOutput);
         }
         // The same test with a wrong expectation fails, showing the expanded annotation it got.
         File.WriteAllText(test, File.ReadAllText(test).Replace("is 70% in", "is 80% in"));
-        (exit, output) = await Run(MlobsProcess.BinaryPath, "test", "rules", test);
+        (exit, output) = await PeerProcess.RunAsync(MlobsProcess.BinaryPath, "test", "rules", test);
         Assert.Equal(1, exit);
         Assert.Contains("Annotations:{summary=\"Accuracy of churn is 70% in edge-1\"}", output);
     }
@@ -318,16 +318,5 @@ public sealed class RulesTests : IDisposable
             await Task.Delay(200);
         }
         Assert.Fail("condition not met within " + seconds + " s");
-    }
-
-    private static async Task<(int Code, string Output)> Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Mlobs.Tests.Support;
+
+namespace Mlobs.EndToEnd.Tests;
+
+/// <summary>
+/// Other programs the end-to-end tests run beside mlobs — Debian's promtool, amtool, prometheus-alertmanager — and
+/// the polling the tests wait with. A started peer is killed when disposed.
+/// </summary>
+internal sealed class PeerProcess : IDisposable
+{
+    public const string AlertmanagerBinary = "/usr/bin/prometheus-alertmanager";
+
+    private readonly Process _process;
+
+    private PeerProcess(Process process) { _process = process; }
+
+    /// <summary>Starts a long-running peer; its output is drained and dropped.</summary>
+    public static PeerProcess Start(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return new PeerProcess(p);
+    }
+
+    /// <summary>
+    /// Debian's Alertmanager on a free loopback port with <paramref name="configFile"/>, clustering off, its data in
+    /// <paramref name="dir"/>; returns once it reports ready.
+    /// </summary>
+    public static async Task<(PeerProcess Process, int Port)> StartAlertmanagerAsync(string configFile, string dir)
+    {
+        int port = FakeTarget.FreePort();
+        var am = Start(AlertmanagerBinary, "--config.file=" + configFile, "--storage.path=" + Path.Combine(dir, "am-data-" + port),
+            $"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Wait.UntilAsync("Alertmanager ready", async () => (await http.GetAsync($"http://127.0.0.1:{port}/-/ready")).IsSuccessStatusCode, 60);
+        return (am, port);
+    }
+
+    /// <summary>Runs a command to completion; its exit code and stdout followed by stderr.</summary>
+    public static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout + await stderr);
+    }
+
+    public void Dispose()
+    {
+        try { _process.Kill(entireProcessTree: true); _process.WaitForExit(5000); }
+        catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+}
+
+/// <summary>Bounded polling: every 200 ms until the condition holds, failing the test with what was awaited.</summary>
+internal static class Wait
+{
+    public static async Task UntilAsync(string what, Func<Task<bool>> condition, int seconds = 30)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            try { if (await condition()) return; }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        Assert.Fail($"{what}: not within {seconds} s");
+    }
+}
