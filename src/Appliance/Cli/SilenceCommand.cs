@@ -4,6 +4,7 @@ using System.Text.Json;
 using Mlobs.Appliance.Http;
 using Mlobs.Rules.Routing;
 using Mlobs.Rules.Yaml;
+using Mlobs.Storage.Labels;
 
 namespace Mlobs.Appliance.Cli;
 
@@ -56,9 +57,9 @@ public static class SilenceCommand
         {
             try
             {
-                foreach (var m in AlertMatcher.ParseMatchers(text))
-                    matchers.Add(new ApiMatcherJson(m.Name, m.Value, m.Type is AlertMatchType.Regexp or AlertMatchType.NotRegexp,
-                        m.Type is AlertMatchType.Equal or AlertMatchType.Regexp));
+                foreach (var m in AlertmanagerMatchers.Parse(text))
+                    matchers.Add(new ApiMatcherJson(m.Name, m.Value, m.Type is LabelMatchType.Regex or LabelMatchType.NotRegex,
+                        m.Type is LabelMatchType.Equal or LabelMatchType.Regex));
             }
             catch (FormatException e)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Mlobs.Rules.Routing;
 using Mlobs.Rules.Notifier;
+using Mlobs.Rules.Routing;
+using Mlobs.Storage.Labels;
 
 namespace Mlobs.Appliance.Http;
 
@@ -59,14 +60,14 @@ public static class AlertmanagerApi
             AlertmanagerJsonContext.Default.AmStatusJson);
 
     /// <summary>Matchers from <c>filter</c> parameters (Alertmanager's syntax); null and a 400 result when one is bad.</summary>
-    private static List<AlertMatcher>? Filter(HttpRequest req, out IResult? error)
+    private static List<LabelMatcher>? Filter(HttpRequest req, out IResult? error)
     {
         error = null;
-        var matchers = new List<AlertMatcher>();
+        var matchers = new List<LabelMatcher>();
         foreach (var f in req.Query["filter"])
         {
             if (f is null) continue;
-            try { matchers.AddRange(AlertMatcher.ParseMatchers(f)); }
+            try { matchers.AddRange(AlertmanagerMatchers.Parse(f)); }
             catch (FormatException e) { error = Error(400, e.Message); return null; }
         }
         return matchers;
@@ -124,7 +125,7 @@ public static class AlertmanagerApi
     {
         if (body is null) return Error(400, "silence invalid: empty body");
         if (body.StartsAt is null || body.EndsAt is null) return Error(400, "silence invalid: startsAt and endsAt are required");
-        var matchers = new List<AlertMatcher>();
+        var matchers = new List<LabelMatcher>();
         try
         {
             foreach (var m in body.Matchers ?? [])
@@ -138,6 +139,6 @@ public static class AlertmanagerApi
 
     private static GettableSilenceJson ToJson(Silence s, DateTimeOffset now) =>
         new(s.Id, new SilenceStatusJson(Silence.StateText(s.State(now))), Time(s.UpdatedAt), s.Comment, s.CreatedBy, Time(s.EndsAt),
-            s.Matchers.Select(m => new ApiMatcherJson(m.Name, m.Value, m.Type is AlertMatchType.Regexp or AlertMatchType.NotRegexp,
-                m.Type is AlertMatchType.Equal or AlertMatchType.Regexp)).ToList(), Time(s.StartsAt));
+            s.Matchers.Select(m => new ApiMatcherJson(m.Name, m.Value, m.Type is LabelMatchType.Regex or LabelMatchType.NotRegex,
+                m.Type is LabelMatchType.Equal or LabelMatchType.Regex)).ToList(), Time(s.StartsAt));
 }

@@ -1,3 +1,5 @@
+using Mlobs.Storage.Labels;
+
 namespace Mlobs.Rules.Routing;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed record RouteConfig
     /// <summary>Label names to group by; null inherits the parent's; <c>...</c> (all labels) is <see cref="GroupByAll"/>.</summary>
     public IReadOnlyList<string>? GroupBy { get; init; }
     public bool GroupByAll { get; init; }
-    public IReadOnlyList<AlertMatcher> Matchers { get; init; } = [];
+    public IReadOnlyList<LabelMatcher> Matchers { get; init; } = [];
     public bool Continue { get; init; }
     public TimeSpan? GroupWait { get; init; }
     public TimeSpan? GroupInterval { get; init; }
@@ -24,7 +26,7 @@ public sealed record RouteConfig
     public IReadOnlyList<RouteConfig> Routes { get; init; } = [];
 }
 
-public sealed record InhibitRuleConfig(IReadOnlyList<AlertMatcher> SourceMatchers, IReadOnlyList<AlertMatcher> TargetMatchers, IReadOnlyList<string> Equal);
+public sealed record InhibitRuleConfig(IReadOnlyList<LabelMatcher> SourceMatchers, IReadOnlyList<LabelMatcher> TargetMatchers, IReadOnlyList<string> Equal);
 
 public sealed record ReceiverConfig(string Name, IReadOnlyList<WebhookConfig> WebhookConfigs)
 {

@@ -1,4 +1,5 @@
 using Mlobs.Rules.Yaml;
+using Mlobs.Storage.Labels;
 using YamlDotNet.RepresentationModel;
 
 namespace Mlobs.Rules.Routing;
@@ -84,7 +85,7 @@ public static class AlertmanagerConfigParser
     private static RouteConfig ReadRoute(YamlNodeReader r, YamlNode node, bool isRoot)
     {
         var route = new RouteConfig();
-        var matchers = new List<AlertMatcher>();
+        var matchers = new List<LabelMatcher>();
         foreach (var (key, keyNode, value) in r.Entries(r.Mapping(node, "route"), "route",
                      "receiver", "group_by", "matchers", "match", "match_re", "continue", "group_wait", "group_interval",
                      "repeat_interval", "routes", "mute_time_intervals", "active_time_intervals"))
@@ -102,17 +103,17 @@ public static class AlertmanagerConfigParser
                 case "matchers":
                     foreach (var m in r.StringList(value, key))
                     {
-                        try { matchers.AddRange(AlertMatcher.ParseMatchers(m)); }
+                        try { matchers.AddRange(AlertmanagerMatchers.Parse(m)); }
                         catch (FormatException e) { throw r.Error(value, e.Message); }
                     }
                     break;
                 case "match":
-                    foreach (var (k, v) in r.StringMap(value, key)) matchers.Add(new AlertMatcher(AlertMatchType.Equal, k, v));
+                    foreach (var (k, v) in r.StringMap(value, key)) matchers.Add(new LabelMatcher(LabelMatchType.Equal, k, v));
                     break;
                 case "match_re":
                     foreach (var (k, v) in r.StringMap(value, key))
                     {
-                        try { matchers.Add(new AlertMatcher(AlertMatchType.Regexp, k, v)); }
+                        try { matchers.Add(new LabelMatcher(LabelMatchType.Regex, k, v)); }
                         catch (ArgumentException e) { throw r.Error(value, $"invalid regular expression \"{v}\": {e.Message}"); }
                     }
                     break;
@@ -144,8 +145,8 @@ public static class AlertmanagerConfigParser
 
     private static InhibitRuleConfig ReadInhibitRule(YamlNodeReader r, YamlNode node)
     {
-        var source = new List<AlertMatcher>();
-        var target = new List<AlertMatcher>();
+        var source = new List<LabelMatcher>();
+        var target = new List<LabelMatcher>();
         IReadOnlyList<string> equal = [];
         foreach (var (key, _, value) in r.Entries(r.Mapping(node, "inhibit rule"), "inhibit rule",
                      "source_matchers", "target_matchers", "source_match", "source_match_re", "target_match", "target_match_re", "equal"))
@@ -156,13 +157,13 @@ public static class AlertmanagerConfigParser
                 switch (key)
                 {
                     case "source_matchers" or "target_matchers":
-                        foreach (var m in r.StringList(value, key)) into.AddRange(AlertMatcher.ParseMatchers(m));
+                        foreach (var m in r.StringList(value, key)) into.AddRange(AlertmanagerMatchers.Parse(m));
                         break;
                     case "source_match" or "target_match":
-                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new AlertMatcher(AlertMatchType.Equal, k, v));
+                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new LabelMatcher(LabelMatchType.Equal, k, v));
                         break;
                     case "source_match_re" or "target_match_re":
-                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new AlertMatcher(AlertMatchType.Regexp, k, v));
+                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new LabelMatcher(LabelMatchType.Regex, k, v));
                         break;
                     case "equal": equal = r.StringList(value, key); break;
                 }

@@ -30,7 +30,7 @@ public sealed class Route
     public static Route Build(RouteConfig root) => new(null, root);
 
     public Route? Parent { get; }
-    public IReadOnlyList<AlertMatcher> Matchers { get; }
+    public IReadOnlyList<LabelMatcher> Matchers { get; }
     public bool Continue { get; }
     public string Receiver { get; }
     public IReadOnlySet<string> GroupBy { get; }
@@ -41,7 +41,7 @@ public sealed class Route
     public IReadOnlyList<Route> Children { get; }
 
     /// <summary>Alertmanager's route key, the first part of group keys: <c>{}</c>, <c>{}/{severity="page"}</c>.</summary>
-    public string Key => (Parent is null ? "" : Parent.Key + "/") + AlertMatcher.ToString(Matchers);
+    public string Key => (Parent is null ? "" : Parent.Key + "/") + AlertmanagerMatchers.Format(Matchers);
 
     public List<Route> Match(LabelSet labels)
     {

@@ -10,7 +10,7 @@ public enum SilenceState { Pending, Active, Expired }
 /// </summary>
 public sealed record Silence(
     string Id,
-    IReadOnlyList<AlertMatcher> Matchers,
+    IReadOnlyList<LabelMatcher> Matchers,
     DateTimeOffset StartsAt,
     DateTimeOffset EndsAt,
     string CreatedBy,

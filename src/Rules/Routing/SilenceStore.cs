@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Mlobs.Storage.Labels;
 
 namespace Mlobs.Rules.Routing;
 
@@ -52,7 +53,7 @@ public sealed class SilenceStore
     /// expired and replaced by a new one, as Alertmanager does). Returns the id. Throws ArgumentException with
     /// Alertmanager's message for invalid silences.
     /// </summary>
-    public string Upsert(string? id, IReadOnlyList<AlertMatcher> matchers, DateTimeOffset startsAt, DateTimeOffset endsAt,
+    public string Upsert(string? id, IReadOnlyList<LabelMatcher> matchers, DateTimeOffset startsAt, DateTimeOffset endsAt,
         string createdBy, string comment, DateTimeOffset now)
     {
         if (matchers.Count == 0) throw new ArgumentException("at least one matcher required");
@@ -66,7 +67,7 @@ public sealed class SilenceStore
             if (startsAt < now) startsAt = now;
             if (id is { Length: > 0 } && _silences.TryGetValue(id, out var existing) && existing.State(now) != SilenceState.Expired)
             {
-                bool sameMatchers = AlertMatcher.ToString(existing.Matchers) == AlertMatcher.ToString(matchers);
+                bool sameMatchers = AlertmanagerMatchers.Format(existing.Matchers) == AlertmanagerMatchers.Format(matchers);
                 if (sameMatchers || existing.State(now) == SilenceState.Pending)
                 {
                     if (existing.State(now) == SilenceState.Active) startsAt = existing.StartsAt;
@@ -133,7 +134,7 @@ public sealed class SilenceStore
         _silences[s.Id] = s;
     }
 
-    private static string WriteMatchers(IReadOnlyList<AlertMatcher> matchers) =>
+    private static string WriteMatchers(IReadOnlyList<LabelMatcher> matchers) =>
         System.Text.Encoding.UTF8.GetString(IntegrationHttp.Json(w =>
         {
             w.WriteStartArray();
@@ -142,14 +143,14 @@ public sealed class SilenceStore
                 w.WriteStartObject();
                 w.WriteString("name", m.Name);
                 w.WriteString("value", m.Value);
-                w.WriteBoolean("isRegex", m.Type is AlertMatchType.Regexp or AlertMatchType.NotRegexp);
-                w.WriteBoolean("isEqual", m.Type is AlertMatchType.Equal or AlertMatchType.Regexp);
+                w.WriteBoolean("isRegex", m.Type is LabelMatchType.Regex or LabelMatchType.NotRegex);
+                w.WriteBoolean("isEqual", m.Type is LabelMatchType.Equal or LabelMatchType.Regex);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
         }));
 
-    private static List<AlertMatcher> ReadMatchers(string json)
+    private static List<LabelMatcher> ReadMatchers(string json)
     {
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.EnumerateArray().Select(e => FromApi(e.GetProperty("name").GetString()!, e.GetProperty("value").GetString()!,
@@ -157,6 +158,6 @@ public sealed class SilenceStore
     }
 
     /// <summary>A matcher as the v2 API gives it (name, value, isRegex, isEqual).</summary>
-    public static AlertMatcher FromApi(string name, string value, bool isRegex, bool isEqual) =>
-        new(isRegex ? (isEqual ? AlertMatchType.Regexp : AlertMatchType.NotRegexp) : (isEqual ? AlertMatchType.Equal : AlertMatchType.NotEqual), name, value);
+    public static LabelMatcher FromApi(string name, string value, bool isRegex, bool isEqual) =>
+        new(isRegex ? (isEqual ? LabelMatchType.Regex : LabelMatchType.NotRegex) : (isEqual ? LabelMatchType.Equal : LabelMatchType.NotEqual), name, value);
 }

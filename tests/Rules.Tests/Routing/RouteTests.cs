@@ -84,7 +84,7 @@ public class RouteTests
     [Fact]
     public void MatchersParseAlertmanagersSyntax()
     {
-        var m = AlertMatcher.ParseMatchers("{severity=\"page\", team=~\"ml|data\", env != prod}");
+        var m = AlertmanagerMatchers.Parse("{severity=\"page\", team=~\"ml|data\", env != prod}");
         Assert.Equal(["severity=\"page\"", "team=~\"ml|data\"", "env!=\"prod\""], m.Select(x => x.ToString()));
         Assert.True(m[1].Matches("ml"));
         Assert.False(m[1].Matches("mlx"));

@@ -1,59 +1,36 @@
 using System.Text;
-using System.Text.RegularExpressions;
+using Mlobs.Query.PromQl.Parser;
 using Mlobs.Storage.Labels;
 
 namespace Mlobs.Rules.Routing;
 
-public enum AlertMatchType { Equal, NotEqual, Regexp, NotRegexp }
-
 /// <summary>
-/// An Alertmanager label matcher (pkg/labels.Matcher): <c>name="value"</c>, <c>!=</c>, <c>=~</c>, <c>!~</c>, regexes
-/// fully anchored. A missing label matches as the empty string, as in Alertmanager.
+/// Alertmanager's matcher syntax over the same <see cref="LabelMatcher"/> PromQL selectors use (the semantics are
+/// Prometheus's in both: anchored regexes, a missing label matches as ""): parsing <c>matchers:</c> strings, and
+/// printing matchers as Alertmanager does in route and group keys (values Go-quoted).
 /// </summary>
-public sealed class AlertMatcher
+public static class AlertmanagerMatchers
 {
-    private readonly Regex? _regex;
+    public static bool Matches(this LabelMatcher m, LabelSet labels) => m.Matches(labels.Get(m.Name) ?? "");
 
-    public AlertMatcher(AlertMatchType type, string name, string value)
+    public static string Format(LabelMatcher m)
     {
-        Type = type;
-        Name = name;
-        Value = value;
-        if (type is AlertMatchType.Regexp or AlertMatchType.NotRegexp) _regex = GoRegex.Anchored(value);
+        string op = m.Type switch { LabelMatchType.Equal => "=", LabelMatchType.NotEqual => "!=", LabelMatchType.Regex => "=~", _ => "!~" };
+        return m.Name + op + GoBytes.Quote(m.Value);
     }
 
-    public AlertMatchType Type { get; }
-    public string Name { get; }
-    public string Value { get; }
-
-    public bool Matches(string value) => Type switch
-    {
-        AlertMatchType.Equal => value == Value,
-        AlertMatchType.NotEqual => value != Value,
-        AlertMatchType.Regexp => _regex!.IsMatch(value),
-        _ => !_regex!.IsMatch(value),
-    };
-
-    public bool Matches(LabelSet labels) => Matches(labels.Get(Name) ?? "");
-
-    public override string ToString()
-    {
-        string op = Type switch { AlertMatchType.Equal => "=", AlertMatchType.NotEqual => "!=", AlertMatchType.Regexp => "=~", _ => "!~" };
-        return Name + op + Mlobs.Query.PromQl.Parser.GoBytes.Quote(Value);
-    }
-
-    /// <summary>Matchers as Alertmanager prints them in route keys: <c>{a="b",c=~"d"}</c>.</summary>
-    public static string ToString(IReadOnlyList<AlertMatcher> matchers) => "{" + string.Join(",", matchers.Select(m => m.ToString())) + "}";
+    /// <summary>As in route keys: <c>{a="b",c=~"d"}</c>.</summary>
+    public static string Format(IReadOnlyList<LabelMatcher> matchers) => "{" + string.Join(",", matchers.Select(Format)) + "}";
 
     /// <summary>
     /// One matcher in Alertmanager's syntax: <c>severity="page"</c>, <c>severity = page</c>, <c>team=~"ml|data"</c>,
     /// optionally inside braces. Throws <see cref="FormatException"/> with the problem.
     /// </summary>
-    public static List<AlertMatcher> ParseMatchers(string text)
+    public static List<LabelMatcher> Parse(string text)
     {
         var s = text.Trim();
         if (s.StartsWith('{') && s.EndsWith('}')) s = s[1..^1];
-        var result = new List<AlertMatcher>();
+        var result = new List<LabelMatcher>();
         int i = 0;
         while (true)
         {
@@ -64,11 +41,11 @@ public sealed class AlertMatcher
             var name = s[nameStart..i];
             if (name.Length == 0) throw new FormatException($"bad matcher format: {text}");
             SkipSpace(s, ref i);
-            AlertMatchType type;
-            if (Starts(s, i, "=~")) { type = AlertMatchType.Regexp; i += 2; }
-            else if (Starts(s, i, "!~")) { type = AlertMatchType.NotRegexp; i += 2; }
-            else if (Starts(s, i, "!=")) { type = AlertMatchType.NotEqual; i += 2; }
-            else if (Starts(s, i, "=")) { type = AlertMatchType.Equal; i += 1; }
+            LabelMatchType type;
+            if (Starts(s, i, "=~")) { type = LabelMatchType.Regex; i += 2; }
+            else if (Starts(s, i, "!~")) { type = LabelMatchType.NotRegex; i += 2; }
+            else if (Starts(s, i, "!=")) { type = LabelMatchType.NotEqual; i += 2; }
+            else if (Starts(s, i, "=")) { type = LabelMatchType.Equal; i += 1; }
             else throw new FormatException($"bad matcher format: {text}");
             SkipSpace(s, ref i);
             string value;
@@ -96,7 +73,7 @@ public sealed class AlertMatcher
                 while (i < s.Length && s[i] != ',') i++;
                 value = s[start..i].Trim();
             }
-            try { result.Add(new AlertMatcher(type, name, value)); }
+            try { result.Add(new LabelMatcher(type, name, value)); }
             catch (ArgumentException e) { throw new FormatException($"invalid regular expression {GoQuoteValue(value)}: {e.Message}"); }
             SkipSpace(s, ref i);
             if (i < s.Length)
@@ -108,7 +85,7 @@ public sealed class AlertMatcher
         return result;
     }
 
-    private static string GoQuoteValue(string v) => Mlobs.Query.PromQl.Parser.GoBytes.Quote(v);
+    private static string GoQuoteValue(string v) => GoBytes.Quote(v);
     private static bool Starts(string s, int i, string p) => string.CompareOrdinal(s, i, p, 0, p.Length) == 0;
     private static void SkipSpace(string s, ref int i) { while (i < s.Length && char.IsWhiteSpace(s[i])) i++; }
 }
