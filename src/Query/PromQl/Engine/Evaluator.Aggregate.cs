@@ -19,6 +19,17 @@ internal sealed partial class Evaluator
 
     private List<Series> EvalAggregate(AggregateExpr a)
     {
+        if (a.Op is not (AggregateOp.Topk or AggregateOp.Bottomk) || _sortedSelect) return EvalAggregateCore(a);
+        // Which of several equal values topk/bottomk keep depends on input order. Prometheus reads series sorted by
+        // labels whenever more than one block is queried (its merge querier sorts), which is the usual case; so the
+        // input of topk/bottomk is selected in label order here (other queries skip the sort).
+        _sortedSelect = true;
+        try { return EvalAggregateCore(a); }
+        finally { _sortedSelect = false; }
+    }
+
+    private List<Series> EvalAggregateCore(AggregateExpr a)
+    {
         var groupLabels = new Dictionary<LabelSet, LabelSet>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
         LabelSet GroupOf(LabelSet metric)
         {
@@ -214,16 +225,14 @@ internal sealed partial class Evaluator
 
     /// <summary>
     /// topk/bottomk over a range function: the k best per group and step are kept while input series stream by,
-    /// with the same replacement rule (and input order) as the unfused path, so the same series win.
+    /// in the same heap (and input order) as the unfused path, so the same series win.
     /// </summary>
     private sealed class TopKSink(bool bottom, double[] k, Func<int, long> stepTime, Func<LabelSet, LabelSet> groupOf) : IStepSink
     {
-        private readonly Dictionary<LabelSet, List<(LabelSet Labels, double F)>?[]> _groups = new();
+        private readonly Dictionary<LabelSet, TopKHeap<(LabelSet Labels, double F)>?[]> _groups = new();
         private readonly HashSet<LabelSet> _inputs = [];
-        private List<(LabelSet Labels, double F)>?[]? _current;
+        private TopKHeap<(LabelSet Labels, double F)>?[]? _current;
         private LabelSet? _currentLabels;
-
-        private bool Below(double x, double y) => double.IsNaN(x) ? !double.IsNaN(y) : !double.IsNaN(y) && (bottom ? x > y : x < y);
 
         public void Add(LabelSet labels, int step, double f)
         {
@@ -232,15 +241,12 @@ internal sealed partial class Evaluator
                 if (!_inputs.Add(labels)) throw new AggregatingSink.DuplicateSeriesException();
                 _currentLabels = labels;
                 var key = groupOf(labels);
-                if (!_groups.TryGetValue(key, out _current)) _groups[key] = _current = new List<(LabelSet, double)>?[k.Length];
+                if (!_groups.TryGetValue(key, out _current)) _groups[key] = _current = new TopKHeap<(LabelSet, double)>?[k.Length];
             }
             long kk = (long)k[step];
             if (kk < 1) return;
-            var kept = _current![step] ??= [];
-            if (kept.Count < kk) { kept.Add((labels, f)); return; }
-            int lowest = 0;
-            for (int i = 1; i < kept.Count; i++) if (Below(kept[i].F, kept[lowest].F)) lowest = i;
-            if (Below(kept[lowest].F, f)) kept[lowest] = (labels, f);
+            var heap = _current![step] ??= new TopKHeap<(LabelSet Labels, double F)>(bottom, x => x.F);
+            heap.Add((labels, f), kk);
         }
 
         public void EndSeries(LabelSet labels) { }
@@ -253,10 +259,9 @@ internal sealed partial class Evaluator
             {
                 foreach (var perStep in _groups.Values)
                 {
-                    var kept = perStep[step];
-                    if (kept is null) continue;
-                    kept.Sort((x, y) => Below(x.F, y.F) ? 1 : Below(y.F, x.F) ? -1 : 0);
-                    foreach (var (labels, f) in kept)
+                    var heap = perStep[step];
+                    if (heap is null) continue;
+                    foreach (var (labels, f) in heap.Sorted())
                     {
                         if (!bySeries.TryGetValue(labels, out var series))
                         {
@@ -338,28 +343,19 @@ internal sealed partial class Evaluator
     /// <summary>topk/bottomk: the k largest (smallest) samples per group, labels unchanged, largest (smallest) first.</summary>
     private static void TopK(List<Sample> input, long k, bool bottom, Func<LabelSet, LabelSet> groupOf, List<Sample> output)
     {
-        var groups = new Dictionary<LabelSet, List<Sample>>();
-        var order = new List<List<Sample>>();
-        // "a ranks below b": NaN always ranks lowest, so it is the first to be dropped.
-        bool Below(double x, double y) => double.IsNaN(x) ? !double.IsNaN(y) : !double.IsNaN(y) && (bottom ? x > y : x < y);
+        var groups = new Dictionary<LabelSet, TopKHeap<Sample>>();
+        var order = new List<TopKHeap<Sample>>();
         foreach (var s in input)
         {
             var key = groupOf(s.Metric);
-            if (!groups.TryGetValue(key, out var kept))
+            if (!groups.TryGetValue(key, out var heap))
             {
-                groups[key] = kept = new List<Sample>();
-                order.Add(kept);
+                groups[key] = heap = new TopKHeap<Sample>(bottom, x => x.F);
+                order.Add(heap);
             }
-            if (kept.Count < k) { kept.Add(s); continue; }
-            int lowest = 0;
-            for (int i = 1; i < kept.Count; i++) if (Below(kept[i].F, kept[lowest].F)) lowest = i;
-            if (Below(kept[lowest].F, s.F)) kept[lowest] = s;
+            heap.Add(s, k);
         }
-        foreach (var kept in order)
-        {
-            kept.Sort((x, y) => Below(x.F, y.F) ? 1 : Below(y.F, x.F) ? -1 : 0);
-            output.AddRange(kept);
-        }
+        foreach (var heap in order) output.AddRange(heap.Sorted());
     }
 
     /// <summary>Prometheus 3 label names: any non-empty valid UTF-8.</summary>

@@ -57,7 +57,7 @@ internal sealed partial class Evaluator
         Action<SeriesWorker, LabelSet, List<FPoint>, IStepSink> compute, IStepSink sink)
     {
         using var q = _storage.Querier(mint + 1, maxt);
-        var set = q.Select(false, matchers);
+        var set = q.Select(_sortedSelect, matchers);
         var batch = new RecordedSeries[ParallelBatch];
         for (int i = 0; i < batch.Length; i++) batch[i] = new RecordedSeries();
         var workers = new ConcurrentBag<SeriesWorker>();

@@ -20,6 +20,9 @@ internal sealed partial class Evaluator
     private readonly Annotations _annotations;
     private long _samplesLoaded;
 
+    /// <summary>Select series in label order (set while evaluating the input of topk/bottomk).</summary>
+    private bool _sortedSelect;
+
     public Evaluator(IQueryableStorage storage, EngineOptions options, long start, long end, long interval,
         CancellationToken ct, Annotations annotations)
     {
@@ -126,7 +129,7 @@ internal sealed partial class Evaluator
     internal void ForEachSeries(LabelMatcher[] matchers, long mint, long maxt, bool dropStale, Action<LabelSet, List<FPoint>> visit)
     {
         using var q = _storage.Querier(mint + 1, maxt);
-        var set = q.Select(false, matchers);
+        var set = q.Select(_sortedSelect, matchers);
         ISampleIterator? it = null;
         var buffer = new List<FPoint>(256);
         while (set.Next())
