@@ -22,6 +22,34 @@ public sealed class CliTests : IDisposable
         (exit, output) = await MlobsProcess.RunAsync("check", "config", bad);
         Assert.Equal(1, exit);
         Assert.Contains($"{bad}:3:5: field scrape_intervall not found in scrape config", output);
+
+        // The built-in router's alertmanager.yml is checked with the config, with positions; ${VAR} expands.
+        var router = Path.Combine(_dir.Path, "router.yml");
+        File.WriteAllText(router, """
+            mlobs:
+              alertmanager_config:
+                route:
+                  receiver: team
+                  routes: [{matchers: ['severity="page"'], receiver: pager}]
+                receivers:
+                  - name: team
+                    slack_configs: [{api_url: "${MLOBS_TEST_SLACK_URL}", channel: '#ml'}]
+                  - name: pager
+                    pagerduty_configs: [{routing_key: abc}]
+            """);
+        var psi = new System.Diagnostics.ProcessStartInfo(MlobsProcess.BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "check", "config", router }) psi.ArgumentList.Add(a);
+        psi.Environment["MLOBS_TEST_SLACK_URL"] = "https://hooks.slack.example/services/T/B/X";
+        using (var p = System.Diagnostics.Process.Start(psi)!)
+        {
+            var text = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            Assert.True(p.ExitCode == 0, text);
+            Assert.Contains("built-in router: 2 routes, 2 receivers (2 integrations), 0 inhibit rules", text);
+        }
+        (exit, output) = await MlobsProcess.RunAsync("check", "config", router);   // the variable unset: an empty URL
+        Assert.Equal(1, exit);
+        Assert.Contains($"{router}:8:35: unsupported scheme \"\" for URL", output);
     }
 
     [Fact]

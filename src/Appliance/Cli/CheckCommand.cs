@@ -34,6 +34,16 @@ public static class CheckCommand
                 foreach (var s in cfg.IgnoredSections) Console.WriteLine($"  WARNING: section \"{s}\" is accepted but not used by mlobs yet");
                 Console.WriteLine($" SUCCESS: {file} is valid prometheus config file syntax");
                 Console.WriteLine($"   {cfg.ScrapeConfigs.Count} scrape configs, {cfg.ScrapeConfigs.Sum(s => s.StaticConfigs.Sum(c => c.Targets.Count))} static targets");
+                if (cfg.Alerting.Alertmanagers.Count > 0)
+                    Console.WriteLine($"   alerts go to {cfg.Alerting.Alertmanagers.Sum(a => a.StaticConfigs.Sum(c => c.Targets.Count))} Alertmanager targets");
+                if (cfg.Mlobs.Router is { } router)
+                {
+                    int routes = 0;
+                    void Count(Mlobs.Rules.Routing.RouteConfig r) { routes++; foreach (var c in r.Routes) Count(c); }
+                    Count(router.Route);
+                    int integrations = router.Receivers.Sum(r => r.WebhookConfigs.Count + r.SlackConfigs.Count + r.PagerDutyConfigs.Count + r.DiscordConfigs.Count);
+                    Console.WriteLine($"   built-in router: {routes} routes, {router.Receivers.Count} receivers ({integrations} integrations), {router.InhibitRules.Count} inhibit rules");
+                }
                 Console.WriteLine();
                 // As promtool: the rule files the config names are checked too.
                 if (CheckRules(ruleFiles.ToArray()) != ExitCodes.Ok) exit = ExitCodes.Failure;
