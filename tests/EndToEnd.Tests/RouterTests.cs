@@ -53,6 +53,26 @@ public sealed class RouterTests : IDisposable
         public void Dispose() => _listener.Close();
     }
 
+    /// <summary>mlobs.yml: 1 s scrapes of the fake target, rules.yml, the router from am.yml, plus <paramref name="extra"/> top-level YAML.</summary>
+    private string WriteConfig(string extra = "")
+    {
+        var config = Path.Combine(_dir.Path, "mlobs.yml");
+        File.WriteAllText(config, $"""
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            rule_files: [rules.yml]
+            scrape_configs:
+              - job_name: models
+                static_configs:
+                  - targets: ["{_target.Address}"]
+            mlobs:
+              alertmanager_config_file: am.yml
+
+            """ + extra);
+        return config;
+    }
+
     private string RouterYaml(string hookPath) => $"""
             route:
               receiver: ml-team
@@ -94,20 +114,7 @@ public sealed class RouterTests : IDisposable
             alerting = $"alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"127.0.0.1:{amPort}\"]\n";
         }
         using var amProcess = am;
-        var config = Path.Combine(_dir.Path, "mlobs.yml");
-        File.WriteAllText(config, $"""
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            rule_files: [rules.yml]
-            scrape_configs:
-              - job_name: models
-                static_configs:
-                  - targets: ["{_target.Address}"]
-            mlobs:
-              alertmanager_config_file: am.yml
-            {alerting}
-            """);
+        var config = WriteConfig(alerting);
         var data = Path.Combine(_dir.Path, "data");
         using (var mlobs = await MlobsProcess.ServeAsync(config, data))
         {
@@ -205,23 +212,7 @@ public sealed class RouterTests : IDisposable
         File.WriteAllText(Path.Combine(_dir.Path, "real-am.yml"), ReceiversYaml("/am"));
         var (am, amPort) = await PeerProcess.StartAlertmanagerAsync(Path.Combine(_dir.Path, "real-am.yml"), _dir.Path);
         using var amProcess = am;
-        var config = Path.Combine(_dir.Path, "mlobs.yml");
-        File.WriteAllText(config, $"""
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            rule_files: [rules.yml]
-            scrape_configs:
-              - job_name: models
-                static_configs:
-                  - targets: ["{_target.Address}"]
-            alerting:
-              alertmanagers:
-                - static_configs:
-                    - targets: ["127.0.0.1:{amPort}"]
-            mlobs:
-              alertmanager_config_file: am.yml
-            """);
+        var config = WriteConfig($"alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"127.0.0.1:{amPort}\"]\n");
         using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
         string[] kinds = ["slack", "slack-default", "pagerduty", "discord"];
         await Wait.UntilAsync("webhook posts", () => Task.FromResult(kinds.All(k => _hook.Posts("/mlobs/" + k).Count > 0 && _hook.Posts("/am/" + k).Count > 0)), 40);
@@ -255,19 +246,7 @@ public sealed class RouterTests : IDisposable
                     expr: model_up == 0
             """);
         File.WriteAllText(Path.Combine(_dir.Path, "am.yml"), RouterYaml("/hook").Replace("group_by: [alertname]", "group_by: [alertname, model]"));
-        var config = Path.Combine(_dir.Path, "mlobs.yml");
-        File.WriteAllText(config, $"""
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            rule_files: [rules.yml]
-            scrape_configs:
-              - job_name: models
-                static_configs:
-                  - targets: ["{_target.Address}"]
-            mlobs:
-              alertmanager_config_file: am.yml
-            """);
+        var config = WriteConfig();
         var data = Path.Combine(_dir.Path, "data");
         string id;
         using (var mlobs = await MlobsProcess.ServeAsync(config, data))
