@@ -57,9 +57,7 @@ public static class SilenceCommand
         {
             try
             {
-                foreach (var m in AlertmanagerMatchers.Parse(text))
-                    matchers.Add(new ApiMatcherJson(m.Name, m.Value, m.Type is LabelMatchType.Regex or LabelMatchType.NotRegex,
-                        m.Type is LabelMatchType.Equal or LabelMatchType.Regex));
+                matchers.AddRange(AlertmanagerMatchers.Parse(text).Select(AlertmanagerApi.ToJson));
             }
             catch (FormatException e)
             {
@@ -91,7 +89,7 @@ public static class SilenceCommand
             var rows = silences.Where(s => includeExpired || s.Status.State != "expired")
                 .Select(s => new[]
                 {
-                    s.Id, string.Join(" ", s.Matchers.Select(m => m.Name + (m.IsEqual ?? true ? (m.IsRegex ? "=~" : "=") : (m.IsRegex ? "!~" : "!=")) + JsonSerializer.Serialize(m.Value, AlertmanagerJsonContext.Default.String))),
+                    s.Id, string.Join(" ", s.Matchers.Select(m => AlertmanagerMatchers.Format(AlertmanagerMatchers.FromApi(m.Name, m.Value, m.IsRegex, m.IsEqual ?? true)))),
                     s.Status.State, s.EndsAt, s.CreatedBy, s.Comment,
                 }).ToList();
             string[] header = ["ID", "Matchers", "State", "Ends At", "Created By", "Comment"];

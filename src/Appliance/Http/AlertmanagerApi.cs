@@ -129,7 +129,7 @@ public static class AlertmanagerApi
         try
         {
             foreach (var m in body.Matchers ?? [])
-                matchers.Add(SilenceStore.FromApi(m.Name, m.Value, m.IsRegex, m.IsEqual ?? true));
+                matchers.Add(AlertmanagerMatchers.FromApi(m.Name, m.Value, m.IsRegex, m.IsEqual ?? true));
             var id = router.Silences.Upsert(body.Id, matchers, body.StartsAt.Value, body.EndsAt.Value, body.CreatedBy ?? "", body.Comment ?? "", DateTimeOffset.UtcNow);
             return Results.Json(new SilenceCreatedJson(id), AlertmanagerJsonContext.Default.SilenceCreatedJson);
         }
@@ -139,6 +139,11 @@ public static class AlertmanagerApi
 
     private static GettableSilenceJson ToJson(Silence s, DateTimeOffset now) =>
         new(s.Id, new SilenceStatusJson(Silence.StateText(s.State(now))), Time(s.UpdatedAt), s.Comment, s.CreatedBy, Time(s.EndsAt),
-            s.Matchers.Select(m => new ApiMatcherJson(m.Name, m.Value, m.Type is LabelMatchType.Regex or LabelMatchType.NotRegex,
-                m.Type is LabelMatchType.Equal or LabelMatchType.Regex)).ToList(), Time(s.StartsAt));
+            s.Matchers.Select(ToJson).ToList(), Time(s.StartsAt));
+
+    public static ApiMatcherJson ToJson(LabelMatcher m)
+    {
+        var (isRegex, isEqual) = AlertmanagerMatchers.ToApi(m);
+        return new ApiMatcherJson(m.Name, m.Value, isRegex, isEqual);
+    }
 }

@@ -26,7 +26,7 @@ internal sealed class AggregationGroup : IDisposable
     }
 
     /// <summary>Alertmanager's group key: route key, colon, group labels (<c>{}/{team="ml"}:{alertname="X"}</c>).</summary>
-    public static string KeyFor(Route route, LabelSet groupLabels) => route.Key + ":" + GroupLabelsString(groupLabels);
+    public static string KeyFor(Route route, LabelSet groupLabels) => route.Key + ":" + Mlobs.Query.PromQl.Engine.ValueFormat.GoLabels(groupLabels);
 
     public Route Route { get; }
     public LabelSet GroupLabels { get; }
@@ -91,10 +91,6 @@ internal sealed class AggregationGroup : IDisposable
         }
         return x.Labels.CompareTo(y.Labels);
     }
-
-    /// <summary>model.LabelSet.String(): <c>{alertname="X", job="y"}</c>.</summary>
-    private static string GroupLabelsString(LabelSet labels) =>
-        "{" + string.Join(", ", labels.AsSpan().ToArray().Select(l => l.Name + "=" + Mlobs.Query.PromQl.Parser.GoBytes.Quote(l.Value))) + "}";
 
     public void Dispose()
     {

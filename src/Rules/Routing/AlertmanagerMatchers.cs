@@ -13,6 +13,14 @@ public static class AlertmanagerMatchers
 {
     public static bool Matches(this LabelMatcher m, LabelSet labels) => m.Matches(labels.Get(m.Name) ?? "");
 
+    /// <summary>A matcher from the v2 API's (name, value, isRegex, isEqual).</summary>
+    public static LabelMatcher FromApi(string name, string value, bool isRegex, bool isEqual) =>
+        new(isRegex ? (isEqual ? LabelMatchType.Regex : LabelMatchType.NotRegex) : (isEqual ? LabelMatchType.Equal : LabelMatchType.NotEqual), name, value);
+
+    /// <summary>The v2 API's isRegex and isEqual of a matcher.</summary>
+    public static (bool IsRegex, bool IsEqual) ToApi(LabelMatcher m) =>
+        (m.Type is LabelMatchType.Regex or LabelMatchType.NotRegex, m.Type is LabelMatchType.Equal or LabelMatchType.Regex);
+
     public static string Format(LabelMatcher m)
     {
         string op = m.Type switch { LabelMatchType.Equal => "=", LabelMatchType.NotEqual => "!=", LabelMatchType.Regex => "=~", _ => "!~" };

@@ -55,35 +55,17 @@ public static class NotificationTemplates
         """;
 
     /// <summary>Alertmanager's template functions (template.DefaultFuncs) on top of Go's builtins.</summary>
-    public static readonly IReadOnlyDictionary<string, TemplateFunction> Functions = new Dictionary<string, TemplateFunction>(StringComparer.Ordinal)
-    {
-        ["toUpper"] = TemplateFunction.Of("toUpper", a => ((string)a[0]!).ToUpperInvariant(), Text),
-        ["toLower"] = TemplateFunction.Of("toLower", a => ((string)a[0]!).ToLowerInvariant(), Text),
-        ["title"] = TemplateFunction.Of("title", a => PrometheusTemplateFunctions.Title((string)a[0]!), Text),
-        ["trimSpace"] = TemplateFunction.Of("trimSpace", a => ((string)a[0]!).Trim(), Text),
-        ["join"] = TemplateFunction.Of("join", a => string.Join((string)a[0]!, ((IReadOnlyList<object?>)a[1]!).Cast<string>()), Text, Strings),
-        ["match"] = TemplateFunction.Of("match", a => Regex((string)a[0]!).IsMatch((string)a[1]!), Text, Text),
-        ["safeHtml"] = TemplateFunction.Of("safeHtml", a => a[0], Text),
-        ["reReplaceAll"] = TemplateFunction.Of("reReplaceAll", a =>
-        {
-            var re = Regex((string)a[0]!);
-            return re.Replace((string)a[2]!, m => Storage.Labels.GoRegex.Expand((string)a[1]!, m, re));
-        }, Text, Text, Text),
-        ["stringSlice"] = TemplateFunction.Varargs("stringSlice", a => a.ToList(), Text),
-        ["humanizeDuration"] = TemplateFunction.Of("humanizeDuration", a => PrometheusTemplateFunctions.HumanizeDuration(PrometheusTemplateFunctions.ToFloat(a[0])), Any),
-    };
+    public static readonly IReadOnlyDictionary<string, TemplateFunction> Functions = PrometheusTemplateFunctions.TextFunctions
+        .Concat(
+        [
+            TemplateFunction.Of("trimSpace", a => ((string)a[0]!).Trim(), Text),
+            // join takes the separator first so it pipes: {{ .Values | join " " }}
+            TemplateFunction.Of("join", a => string.Join((string)a[0]!, ((IReadOnlyList<object?>)a[1]!).Cast<string>()), Text, Strings),
+            TemplateFunction.Varargs("stringSlice", a => a.ToList(), Text),
+        ])
+        .ToDictionary(f => f.Name, StringComparer.Ordinal);
 
     private static readonly GoTemplate Defaults = GoTemplate.Parse("default.tmpl", DefaultTemplates, Functions, missingKeyZero: true);
-
-    private static System.Text.RegularExpressions.Regex Regex(string pattern)
-    {
-        try
-        {
-            return new System.Text.RegularExpressions.Regex(Storage.Labels.GoRegex.Translate(pattern),
-                System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
-        }
-        catch (ArgumentException e) { throw new TemplateFunctionException($"error parsing regexp: {e.Message}"); }
-    }
 
     /// <summary>Expands one config field (Alertmanager's tmpl.ExecuteTextString) with the defaults available.</summary>
     public static string Expand(string text, NotificationTemplateData data)

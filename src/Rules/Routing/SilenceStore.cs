@@ -143,8 +143,9 @@ public sealed class SilenceStore
                 w.WriteStartObject();
                 w.WriteString("name", m.Name);
                 w.WriteString("value", m.Value);
-                w.WriteBoolean("isRegex", m.Type is LabelMatchType.Regex or LabelMatchType.NotRegex);
-                w.WriteBoolean("isEqual", m.Type is LabelMatchType.Equal or LabelMatchType.Regex);
+                var (isRegex, isEqual) = AlertmanagerMatchers.ToApi(m);
+                w.WriteBoolean("isRegex", isRegex);
+                w.WriteBoolean("isEqual", isEqual);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -153,11 +154,7 @@ public sealed class SilenceStore
     private static List<LabelMatcher> ReadMatchers(string json)
     {
         using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.EnumerateArray().Select(e => FromApi(e.GetProperty("name").GetString()!, e.GetProperty("value").GetString()!,
+        return doc.RootElement.EnumerateArray().Select(e => AlertmanagerMatchers.FromApi(e.GetProperty("name").GetString()!, e.GetProperty("value").GetString()!,
             e.GetProperty("isRegex").GetBoolean(), e.GetProperty("isEqual").GetBoolean())).ToList();
     }
-
-    /// <summary>A matcher as the v2 API gives it (name, value, isRegex, isEqual).</summary>
-    public static LabelMatcher FromApi(string name, string value, bool isRegex, bool isEqual) =>
-        new(isRegex ? (isEqual ? LabelMatchType.Regex : LabelMatchType.NotRegex) : (isEqual ? LabelMatchType.Equal : LabelMatchType.NotEqual), name, value);
 }

@@ -34,16 +34,6 @@ public static class PrometheusTemplateFunctions
                 for (int i = 0; i < a.Length; i++) m["arg" + i] = a[i];
                 return (IReadOnlyDictionary<string, object?>)m;
             }, Any),
-            TemplateFunction.Of("reReplaceAll", a =>
-            {
-                var re = Compile((string)a[0]!);
-                return re.Replace((string)a[2]!, m => GoRegex.Expand((string)a[1]!, m, re));
-            }, Text, Text, Text),
-            TemplateFunction.Of("safeHtml", a => a[0], Text),
-            TemplateFunction.Of("match", a => Compile((string)a[0]!).IsMatch((string)a[1]!), Text, Text),
-            TemplateFunction.Of("title", a => Title((string)a[0]!), Text),
-            TemplateFunction.Of("toUpper", a => ((string)a[0]!).ToUpperInvariant(), Text),
-            TemplateFunction.Of("toLower", a => ((string)a[0]!).ToLowerInvariant(), Text),
             TemplateFunction.Of("graphLink", a => "/graph?g0.expr=" + GoBuiltins.QueryEscape((string)a[0]!) + "&g0.tab=0", Text),
             TemplateFunction.Of("tableLink", a => "/graph?g0.expr=" + GoBuiltins.QueryEscape((string)a[0]!) + "&g0.tab=1", Text),
             TemplateFunction.Of("sortByLabel", a => a[1] is IReadOnlyList<TemplateSample> v
@@ -53,7 +43,6 @@ public static class PrometheusTemplateFunctions
             TemplateFunction.Of("stripDomain", a => StripDomain((string)a[0]!), Text),
             TemplateFunction.Of("humanize", a => Humanize(ToFloat(a[0])), Any),
             TemplateFunction.Of("humanize1024", a => Humanize1024(ToFloat(a[0])), Any),
-            TemplateFunction.Of("humanizeDuration", a => HumanizeDuration(ToFloat(a[0])), Any),
             TemplateFunction.Of("humanizePercentage", a => GoFmt.Sprintf("%.4g%%", [ToFloat(a[0]) * 100]), Any),
             TemplateFunction.Of("humanizeTimestamp", a =>
             {
@@ -69,13 +58,34 @@ public static class PrometheusTemplateFunctions
             TemplateFunction.Of("externalURL", _ => externalUrl),
             TemplateFunction.Of("pathPrefix", _ => Uri.TryCreate(externalUrl, UriKind.Absolute, out var u) ? u.AbsolutePath.TrimEnd('/') : ""),
         };
-        return list.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var all = list.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        foreach (var f in TextFunctions) all[f.Name] = f;
+        return all;
     }
+
+    /// <summary>
+    /// The text functions Prometheus's and Alertmanager's template function maps share (same names, same Go
+    /// implementations): toUpper, toLower, title, match, reReplaceAll, safeHtml, humanizeDuration.
+    /// </summary>
+    public static readonly IReadOnlyList<TemplateFunction> TextFunctions =
+    [
+        TemplateFunction.Of("toUpper", a => ((string)a[0]!).ToUpperInvariant(), Text),
+        TemplateFunction.Of("toLower", a => ((string)a[0]!).ToLowerInvariant(), Text),
+        TemplateFunction.Of("title", a => Title((string)a[0]!), Text),
+        TemplateFunction.Of("match", a => Compile((string)a[0]!).IsMatch((string)a[1]!), Text, Text),
+        TemplateFunction.Of("reReplaceAll", a =>
+        {
+            var re = Compile((string)a[0]!);
+            return re.Replace((string)a[2]!, m => GoRegex.Expand((string)a[1]!, m, re));
+        }, Text, Text, Text),
+        TemplateFunction.Of("safeHtml", a => a[0], Text),
+        TemplateFunction.Of("humanizeDuration", a => HumanizeDuration(ToFloat(a[0])), Any),
+    ];
 
     /// <summary>Go's regexp (RE2: unanchored, linear time); a bad pattern is the function's error.</summary>
     private static Regex Compile(string pattern)
     {
-        try { return new Regex(GoRegex.Translate(pattern), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking); }
+        try { return GoRegex.Unanchored(pattern); }
         catch (ArgumentException e) { throw new TemplateFunctionException($"error parsing regexp: {e.Message}"); }
     }
 

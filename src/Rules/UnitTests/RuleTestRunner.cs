@@ -142,7 +142,7 @@ public static class RuleTestRunner
             return c != 0 ? c : Annotations.CompareTo(other.Annotations);
         }
 
-        public override string ToString() => "Labels:" + GoLabels(Labels) + "\nAnnotations:" + GoLabels(Annotations);
+        public override string ToString() => "Labels:" + ValueFormat.GoLabels(Labels) + "\nAnnotations:" + ValueFormat.GoLabels(Annotations);
     }
 
     private static void CheckAlerts(RuleTestGroup tg, List<RuleGroup> groups, TimeSpan evalTime, List<string> errors)
@@ -213,7 +213,7 @@ public static class RuleTestRunner
     }
 
     private static string SamplesString(List<(LabelSet Labels, double Value)> samples) =>
-        samples.Count == 0 ? "nil" : string.Join(", ", samples.Select(s => GoLabels(s.Labels) + " " + ValueFormat.GoE(s.Value, upper: true)));
+        samples.Count == 0 ? "nil" : string.Join(", ", samples.Select(s => ValueFormat.GoLabels(s.Labels) + " " + ValueFormat.GoE(s.Value, upper: true)));
 
     private static string AlertsString(List<AlertView> alerts)
     {
@@ -224,16 +224,4 @@ public static class RuleTestRunner
     }
 
     private static string IndentLines(string lines, string indent) => string.Join("\n" + indent, lines.Split('\n'));
-
-    /// <summary>Go's labels.Labels.String(): <c>{__name__="up", job="api"}</c>.</summary>
-    private static string GoLabels(LabelSet labels)
-    {
-        var sb = new StringBuilder("{");
-        for (int i = 0; i < labels.Count; i++)
-        {
-            if (i > 0) sb.Append(", ");
-            sb.Append(labels[i].Name).Append('=').Append(GoBytes.Quote(labels[i].Value));
-        }
-        return sb.Append('}').ToString();
-    }
 }

@@ -15,6 +15,10 @@ public static class GoRegex
     public static Regex Anchored(string pattern) =>
         new("^(?:" + Translate(pattern) + ")$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.Singleline);
 
+    /// <summary>Go's regexp.Compile for a search (not anchored): templates' match and reReplaceAll.</summary>
+    public static Regex Unanchored(string pattern) =>
+        new(Translate(pattern), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+
     /// <summary>Go syntax .NET spells differently: named groups <c>(?P&lt;name&gt;...)</c> become <c>(?&lt;name&gt;...)</c>.</summary>
     public static string Translate(string pattern) =>
         pattern.Contains("(?P<", StringComparison.Ordinal) ? pattern.Replace("(?P<", "(?<", StringComparison.Ordinal) : pattern;

@@ -82,4 +82,19 @@ public static class ValueFormat
         string mantissa = digits.Length == 1 ? digits : digits[0] + "." + digits[1..];
         return (v < 0 ? "-" : "") + mantissa + e + (exp < 0 ? '-' : '+') + Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// A label set as Prometheus's Go code prints it (labels.Labels.String(), model.LabelSet.String()):
+    /// <c>{__name__="up", job="api"}</c>, values Go-quoted — promtool's test reports and Alertmanager's group keys.
+    /// </summary>
+    public static string GoLabels(Storage.Labels.LabelSet labels)
+    {
+        var sb = new System.Text.StringBuilder("{");
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append(labels[i].Name).Append('=').Append(Parser.GoBytes.Quote(labels[i].Value));
+        }
+        return sb.Append('}').ToString();
+    }
 }
