@@ -8,9 +8,24 @@ if (args.Length >= 2 && args[0] == "--profile-query")
     var bench = new Mlobs.Bench.QueryBench { Query = args[1] };
     bench.Setup();
     int n = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200;
-    var sw = System.Diagnostics.Stopwatch.StartNew();
-    for (int i = 0; i < n; i++) bench.RangeQuery1h();
-    Console.WriteLine($"{n} runs, {sw.Elapsed.TotalMilliseconds / n:F1} ms each");
+    var times = new double[n];
+    var process = System.Diagnostics.Process.GetCurrentProcess();
+    TimeSpan cpuAtHalf = default;
+    long allocatedAtHalf = 0;
+    int gcsAtHalf = 0;
+    for (int i = 0; i < n; i++)
+    {
+        if (i == n / 2) { process.Refresh(); cpuAtHalf = process.TotalProcessorTime; allocatedAtHalf = GC.GetTotalAllocatedBytes(true); gcsAtHalf = GC.CollectionCount(0); }
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        bench.RangeQuery1h();
+        times[i] = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+    }
+    // The first runs include JIT tiering; the median of the second half is the steady state.
+    var steady = times[(n / 2)..];
+    Array.Sort(steady);
+    process.Refresh();
+    double cpu = (process.TotalProcessorTime - cpuAtHalf).TotalMilliseconds / (n - n / 2);
+    Console.WriteLine($"{n} runs, {times.Average():F1} ms mean, steady median {steady[steady.Length / 2]:F1} ms, {cpu:F1} ms CPU each, {(GC.GetTotalAllocatedBytes(true) - allocatedAtHalf) / (n - n / 2) / 1e6:F1} MB allocated each, {(GC.CollectionCount(0) - gcsAtHalf) / (double)(n - n / 2):F2} gen0 GCs each");
     bench.Cleanup();
     return;
 }

@@ -49,6 +49,23 @@ public interface ISampleIterator
     long Timestamp { get; }
     double Value { get; }
     Exception? Error { get; }
+
+    /// <summary>
+    /// Reads up to <paramref name="timestamps"/>.Length samples after the current one, as repeated <see cref="Next"/>
+    /// calls would (the last one read becomes current); returns how many. Lets a store hand over decoded samples
+    /// without an interface call per sample.
+    /// </summary>
+    int NextBatch(Span<long> timestamps, Span<double> values)
+    {
+        int n = 0;
+        while (n < timestamps.Length && n < values.Length && Next())
+        {
+            timestamps[n] = Timestamp;
+            values[n] = Value;
+            n++;
+        }
+        return n;
+    }
 }
 
 /// <summary>Both sides of a store, as the appliance wires it.</summary>

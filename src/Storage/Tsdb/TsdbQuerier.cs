@@ -136,6 +136,18 @@ internal sealed class SeriesChunksIterator : ISampleIterator
         return false;
     }
 
+    public int NextBatch(Span<long> timestamps, Span<double> values)
+    {
+        int n = 0, max = Math.Min(timestamps.Length, values.Length);
+        while (n < max && Next())
+        {
+            timestamps[n] = _chunk.Timestamp;
+            values[n] = _chunk.Value;
+            n++;
+        }
+        return n;
+    }
+
     public bool Seek(long timestampMs)
     {
         if (_hasCurrent && Timestamp >= timestampMs) return true;

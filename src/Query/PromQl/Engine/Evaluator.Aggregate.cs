@@ -170,34 +170,36 @@ internal sealed partial class Evaluator
         private readonly Dictionary<LabelSet, Acc> _groups = new();
         private readonly List<Acc> _order = [];
         private readonly HashSet<LabelSet> _inputs = [];
-        private Acc? _current;
-        private LabelSet? _currentLabels;
 
-        public void Add(LabelSet labels, int step, double f)
+        public void AddSeries(LabelSet labels, StepRow row)
         {
-            if (!ReferenceEquals(labels, _currentLabels))
+            if (row.Count == 0) return;
+            if (!_inputs.Add(labels)) throw new DuplicateSeriesException();
+            var key = groupOf(labels);
+            if (!_groups.TryGetValue(key, out var g))
             {
-                if (!_inputs.Add(labels)) throw new DuplicateSeriesException();
-                _currentLabels = labels;
-                var key = groupOf(labels);
-                if (!_groups.TryGetValue(key, out _current))
+                g = new Acc(key, steps);
+                _groups[key] = g;
+                _order.Add(g);
+            }
+            var has = row.Has;
+            var values = row.Values;
+            var n = g.N;
+            var sums = g.Value;
+            var cs = g.C;
+            for (int step = 0; step < has.Length; step++)
+            {
+                if (!has[step]) continue;
+                double f = values[step];
+                if (n[step]++ == 0) { sums[step] = f; continue; }
+                switch (op)
                 {
-                    _current = new Acc(key, steps);
-                    _groups[key] = _current;
-                    _order.Add(_current);
+                    case AggregateOp.Sum: (sums[step], cs[step]) = Kahan.Inc(f, sums[step], cs[step]); break;
+                    case AggregateOp.Min: if (sums[step] > f || double.IsNaN(sums[step])) sums[step] = f; break;
+                    case AggregateOp.Max: if (sums[step] < f || double.IsNaN(sums[step])) sums[step] = f; break;
                 }
             }
-            var g = _current!;
-            if (g.N[step]++ == 0) { g.Value[step] = f; return; }
-            switch (op)
-            {
-                case AggregateOp.Sum: (g.Value[step], g.C[step]) = Kahan.Inc(f, g.Value[step], g.C[step]); break;
-                case AggregateOp.Min: if (g.Value[step] > f || double.IsNaN(g.Value[step])) g.Value[step] = f; break;
-                case AggregateOp.Max: if (g.Value[step] < f || double.IsNaN(g.Value[step])) g.Value[step] = f; break;
-            }
         }
-
-        public void EndSeries(LabelSet labels) { }
 
         public List<Series> Build()
         {
@@ -231,25 +233,22 @@ internal sealed partial class Evaluator
     {
         private readonly Dictionary<LabelSet, TopKHeap<(LabelSet Labels, double F)>?[]> _groups = new();
         private readonly HashSet<LabelSet> _inputs = [];
-        private TopKHeap<(LabelSet Labels, double F)>?[]? _current;
-        private LabelSet? _currentLabels;
 
-        public void Add(LabelSet labels, int step, double f)
+        public void AddSeries(LabelSet labels, StepRow row)
         {
-            if (!ReferenceEquals(labels, _currentLabels))
+            if (row.Count == 0) return;
+            if (!_inputs.Add(labels)) throw new AggregatingSink.DuplicateSeriesException();
+            var key = groupOf(labels);
+            if (!_groups.TryGetValue(key, out var heaps)) _groups[key] = heaps = new TopKHeap<(LabelSet, double)>?[k.Length];
+            for (int step = 0; step < heaps.Length; step++)
             {
-                if (!_inputs.Add(labels)) throw new AggregatingSink.DuplicateSeriesException();
-                _currentLabels = labels;
-                var key = groupOf(labels);
-                if (!_groups.TryGetValue(key, out _current)) _groups[key] = _current = new TopKHeap<(LabelSet, double)>?[k.Length];
+                if (!row.Has[step]) continue;
+                long kk = (long)k[step];
+                if (kk < 1) continue;
+                var heap = heaps[step] ??= new TopKHeap<(LabelSet Labels, double F)>(bottom, x => x.F);
+                heap.Add((labels, row.Values[step]), kk);
             }
-            long kk = (long)k[step];
-            if (kk < 1) return;
-            var heap = _current![step] ??= new TopKHeap<(LabelSet Labels, double F)>(bottom, x => x.F);
-            heap.Add((labels, f), kk);
         }
-
-        public void EndSeries(LabelSet labels) { }
 
         public List<Series> Build()
         {

@@ -171,7 +171,7 @@ internal sealed partial class Evaluator
 
     private List<Series> EvalRangeFunction(Call c, int matrixArg)
     {
-        var sink = new SeriesSink(StepCount, StepTime);
+        var sink = new SeriesSink(StepTime);
         RunRangeFunction(c, matrixArg, sink);
         var result = sink.Series;
         return c.Func.Name != "last_over_time" ? MergeDuplicates(result) : result;
@@ -180,32 +180,22 @@ internal sealed partial class Evaluator
     /// <summary>Receives the per-step outputs of a range function, one input series at a time.</summary>
     internal interface IStepSink
     {
-        void Add(LabelSet labels, int step, double value);
-        void EndSeries(LabelSet labels);
+        /// <summary>One input series' outputs (possibly none), with the labels the function gives them.</summary>
+        void AddSeries(LabelSet labels, StepRow row);
     }
 
     /// <summary>Collects each input series' outputs as one output series, sized exactly.</summary>
-    private sealed class SeriesSink(int steps, Func<int, long> stepTime) : IStepSink
+    private sealed class SeriesSink(Func<int, long> stepTime) : IStepSink
     {
-        private readonly double[] _values = new double[steps];
-        private readonly bool[] _has = new bool[steps];
-        private int _count;
         public List<Series> Series { get; } = [];
 
-        public void Add(LabelSet labels, int step, double value)
+        public void AddSeries(LabelSet labels, StepRow row)
         {
-            _values[step] = value;
-            _has[step] = true;
-            _count++;
-        }
-
-        public void EndSeries(LabelSet labels)
-        {
-            if (_count == 0) return;
-            var points = new List<FPoint>(_count);
-            for (int i = 0; i < _has.Length; i++)
-                if (_has[i]) { points.Add(new FPoint(stepTime(i), _values[i])); _has[i] = false; }
-            _count = 0;
+            if (row.Count == 0) return;
+            var points = new List<FPoint>(row.Count);
+            var has = row.Has;
+            for (int i = 0; i < has.Length; i++)
+                if (has[i]) points.Add(new FPoint(stepTime(i), row.Values[i]));
             Series.Add(new Series(labels, points));
         }
     }
@@ -240,7 +230,7 @@ internal sealed partial class Evaluator
         bool mayNotBeCounter = name is "rate" or "increase" or "irate";
         // rate/increase/delta are what dashboards run over thousands of series: call them directly, not by name.
         bool extrapolated = name is "rate" or "increase" or "delta", isRate = name == "rate";
-        void Compute(SeriesWorker worker, LabelSet labels, List<FPoint> list, IStepSink output)
+        LabelSet Compute(SeriesWorker worker, LabelSet labels, List<FPoint> list, StepRow output)
         {
             if (mayNotBeCounter && labels.Get(LabelSet.MetricName) is { Length: > 0 } metricName
                 && !(metricName.EndsWith("_total", StringComparison.Ordinal) || metricName.EndsWith("_sum", StringComparison.Ordinal)
@@ -257,6 +247,11 @@ internal sealed partial class Evaluator
                 resets[0] = resets[1] = 0;
                 for (int k = 1; k < span.Length; k++) resets[k + 1] = resets[k] + (span[k].F < span[k - 1].F ? 1 : 0);
             }
+            if (extrapolated && modifiers.At == AtModifier.None)
+            {
+                ExtrapolatedRateSteps.Compute(span, resets, Start - modifiers.OffsetMs, Interval, StepCount, rangeMs, counter, isRate, output);
+                return outLabels;
+            }
             int lo = 0, hi = 0;
             for (int i = 0; i < StepCount; i++)
             {
@@ -272,9 +267,9 @@ internal sealed partial class Evaluator
                 bool ok = extrapolated
                     ? RangeFunctions.ExtrapolatedRate(span[lo..hi], window, counter, isRate, out double v)
                     : RangeFunctions.TryEval(name, span[lo..hi], window, out v);
-                if (ok) output.Add(outLabels, i, v);
+                if (ok) output.Set(i, v);
             }
-            output.EndSeries(outLabels);
+            return outLabels;
         }
 
         if (rangeExpr is MatrixSelector selector && _options.Parallelism > 1)
@@ -284,7 +279,12 @@ internal sealed partial class Evaluator
             return;
         }
         var serial = new SeriesWorker();
-        ForEachRangeSeries(rangeExpr, (labels, list) => Compute(serial, labels, list, sink));
+        var row = new StepRow(StepCount);
+        ForEachRangeSeries(rangeExpr, (labels, list) =>
+        {
+            row.Clear();
+            sink.AddSeries(Compute(serial, labels, list, row), row);
+        });
     }
 
     /// <summary>Calls <paramref name="visit"/> with each series of a range vector: stale markers dropped, samples of all steps' windows.</summary>
@@ -480,3 +480,4 @@ internal sealed partial class Evaluator
     private static string StringArg(Expr e) => Unwrap(e) is StringLiteral s ? s.Value
         : throw QueryException.Execution("expected a string literal argument");
 }
+

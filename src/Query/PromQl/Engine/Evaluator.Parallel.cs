@@ -13,35 +13,13 @@ internal sealed partial class Evaluator
         public int[] Resets = new int[256];
     }
 
-    /// <summary>One series' per-step outputs, recorded by a worker and replayed in series order.</summary>
-    private sealed class RecordedSeries : IStepSink
+    /// <summary>One series of a batch: its iterator, and what a worker computed from it.</summary>
+    private sealed class BatchSlot(int steps)
     {
-        private readonly List<(int Step, double Value)> _outputs = [];
-        private LabelSet? _added, _ended;
+        public readonly StepRow Row = new(steps);
         public ISampleIterator? Iterator;
-        public LabelSet Labels = LabelSet.Empty;
+        public LabelSet Labels = LabelSet.Empty, OutputLabels = LabelSet.Empty;
         public int SampleCount;
-
-        public void Clear()
-        {
-            _outputs.Clear();
-            _added = _ended = null;
-            SampleCount = 0;
-        }
-
-        public void Add(LabelSet labels, int step, double value)
-        {
-            _added = labels; // one series' outputs all carry the same labels
-            _outputs.Add((step, value));
-        }
-
-        public void EndSeries(LabelSet labels) => _ended = labels;
-
-        public void ReplayInto(IStepSink sink)
-        {
-            foreach (var (step, value) in _outputs) sink.Add(_added!, step, value);
-            if (_ended is not null) sink.EndSeries(_ended);
-        }
     }
 
     private const int ParallelBatch = 512;
@@ -49,17 +27,17 @@ internal sealed partial class Evaluator
     /// <summary>
     /// Like <see cref="ForEachSeries"/> followed by <paramref name="compute"/> per series, but decoding and computing
     /// on up to <see cref="EngineOptions.Parallelism"/> threads, in batches of series: chunk lists are loaded on this
-    /// thread (the store's reader is not shared), workers decode and run <paramref name="compute"/> into recorders,
-    /// and the recorded outputs reach <paramref name="sink"/> in series order, so results are identical to the
+    /// thread (the store's reader is not shared), workers decode and run <paramref name="compute"/> into each series'
+    /// row, and the rows reach <paramref name="sink"/> in series order, so results are identical to the
     /// serial walk (sums keep their order). Used for range functions over selectors, where dashboards spend their time.
     /// </summary>
     internal void ForEachSeriesParallel(LabelMatcher[] matchers, long mint, long maxt, bool dropStale,
-        Action<SeriesWorker, LabelSet, List<FPoint>, IStepSink> compute, IStepSink sink)
+        Func<SeriesWorker, LabelSet, List<FPoint>, StepRow, LabelSet> compute, IStepSink sink)
     {
         using var q = _storage.Querier(mint + 1, maxt);
         var set = q.Select(_sortedSelect, matchers);
-        var batch = new RecordedSeries[ParallelBatch];
-        for (int i = 0; i < batch.Length; i++) batch[i] = new RecordedSeries();
+        var batch = new BatchSlot[ParallelBatch];
+        for (int i = 0; i < batch.Length; i++) batch[i] = new BatchSlot(StepCount);
         var workers = new ConcurrentBag<SeriesWorker>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = _ct };
         int n = 0;
@@ -72,11 +50,11 @@ internal sealed partial class Evaluator
                 (i, _, worker) =>
                 {
                     var r = batch[i];
-                    r.Clear();
+                    r.Row.Clear();
                     var buffer = worker.Samples;
                     ReadSamples(r.Iterator!, mint, maxt, dropStale, buffer);
                     r.SampleCount = buffer.Count;
-                    if (buffer.Count > 0) compute(worker, r.Labels, buffer, r);
+                    if (buffer.Count > 0) r.OutputLabels = compute(worker, r.Labels, buffer, r.Row);
                     return worker;
                 },
                 workers.Add);
@@ -85,7 +63,7 @@ internal sealed partial class Evaluator
                 var r = batch[i];
                 if (r.SampleCount == 0) continue;
                 CountSamples(r.SampleCount);
-                r.ReplayInto(sink);
+                sink.AddSeries(r.OutputLabels, r.Row);
             }
             n = 0;
         }

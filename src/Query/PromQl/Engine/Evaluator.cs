@@ -149,13 +149,21 @@ internal sealed partial class Evaluator
     {
         into.Clear();
         if (!it.Seek(mint + 1)) return;
-        do
+        long t = it.Timestamp;
+        if (t > maxt) return;
+        double v = it.Value;
+        if (!dropStale || !StaleNaN.Is(v)) into.Add(new FPoint(t, v));
+        Span<long> ts = stackalloc long[128];
+        Span<double> vs = stackalloc double[128];
+        int n;
+        while ((n = it.NextBatch(ts, vs)) > 0)
         {
-            long t = it.Timestamp;
-            if (t > maxt) break;
-            double v = it.Value;
-            if (!dropStale || !StaleNaN.Is(v)) into.Add(new FPoint(t, v));
-        } while (it.Next());
+            for (int i = 0; i < n; i++)
+            {
+                if (ts[i] > maxt) return;
+                if (!dropStale || !StaleNaN.Is(vs[i])) into.Add(new FPoint(ts[i], vs[i]));
+            }
+        }
     }
 
     private void CountSamples(long n)

@@ -21,6 +21,9 @@ internal static class DecimalValue
         return p;
     }
 
+    /// <summary>10^e for 0 ≤ e ≤ <see cref="MaxExponent"/>.</summary>
+    public static double Pow10Of(int e) => Pow10[e];
+
     public static double ToFloat(long mantissa, int exponent) =>
         exponent >= 0 ? mantissa * Pow10[exponent] : mantissa / Pow10[-exponent];
 

@@ -23,7 +23,7 @@ public class BitBufferTests
             written.Add((count == 64 ? value : value & ((1UL << count) - 1), count));
         }
         var bytes = w.Written.ToArray();
-        var r = new BitReader(bytes, 0, bytes.Length);
+        var r = new BitReader(Padded(bytes), bytes.Length);
         foreach (var (value, count) in written) Assert.Equal(value, r.ReadBits(count));
         Assert.False(r.Overrun);
         Assert.Equal((written.Sum(x => x.Count) + 7) / 8, bytes.Length);
@@ -41,14 +41,37 @@ public class BitBufferTests
                 codes.Add((z, k));
             }
         var bytes = w.Written.ToArray();
-        var r = new BitReader(bytes, 0, bytes.Length);
+        var r = new BitReader(Padded(bytes), bytes.Length);
+        var fast = new BitReader(Padded(bytes), bytes.Length);
         long bits = 0;
         foreach (var (z, k) in codes)
         {
             Assert.True(RiceCode.TryRead(ref r, k, out var read, out _));
             Assert.Equal(z, read);
+            // The one-window fast path either reads the same code or declines without consuming anything.
+            if (!fast.TryReadRice(k, RiceCode.MaxUnary, out var quick)) Assert.True(RiceCode.TryRead(ref fast, k, out quick, out _));
+            Assert.Equal(z, quick);
+            Assert.Equal(r.Position, fast.Position);
             bits += RiceCode.Cost(z, k);
         }
         Assert.Equal(bits, w.BitLength);
+    }
+
+    [Fact]
+    public void ReadsPastTheEndGiveZeroBitsAndFlagAnOverrun()
+    {
+        var r = new BitReader(Padded([0xFF]), 1);
+        Assert.Equal(0xFFUL, r.ReadBits(8));
+        Assert.False(r.Overrun);
+        Assert.Equal(0UL, r.ReadBits(64));
+        Assert.Equal(0UL, r.ReadBits(64));
+        Assert.True(r.Overrun);
+    }
+
+    private static byte[] Padded(byte[] data)
+    {
+        var padded = new byte[data.Length + BitReader.Padding];
+        data.CopyTo(padded, 0);
+        return padded;
     }
 }

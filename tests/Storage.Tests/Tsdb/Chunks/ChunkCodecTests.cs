@@ -203,4 +203,64 @@ public class ChunkCodecTests
         Assert.False(it.Next());
         Assert.NotNull(it.Error);
     }
+
+    [Fact]
+    public void MixedSeriesRoundTripThroughTheFastAndTheEscapedPaths()
+    {
+        // Long runs of plain deltas (the batched path) broken by escapes, rescales, big jumps and specials.
+        var rng = new Random(11);
+        for (int round = 0; round < 300; round++)
+        {
+            var enc = (ChunkEncoding)(1 + round % 3);
+            bool regular = round % 2 == 0;
+            int decimals = rng.Next(0, 4);
+            var samples = new (long T, double V)[rng.Next(1, 400)];
+            long t = 1_700_000_000_000 + rng.Next(1000);
+            double x = rng.Next(-1000, 1000);
+            for (int i = 0; i < samples.Length; i++)
+            {
+                t += regular ? 15_000 : 15_000 + rng.Next(-40, 41);
+                x += rng.Next(0, 100) / Math.Pow(10, decimals);
+                double v = Math.Round(x, decimals);
+                switch (rng.Next(60))
+                {
+                    case 0: v = StaleNaN.Value; break;
+                    case 1: v = double.PositiveInfinity; break;
+                    case 2: v = Math.Round(x, 6) + 1e-6; break;
+                    case 3: v = x * 1e12; break;
+                    case 4: v = Math.PI * x; break;
+                }
+                samples[i] = (t, v);
+            }
+            var chunk = Build(enc, samples, tsK: rng.Next(0, 12), valK: rng.Next(0, 20));
+            AssertBitsEqual(samples, Decode(chunk));
+        }
+    }
+
+    [Fact]
+    public void TruncatedChunksYieldOnlyGoodSamplesThenAnError()
+    {
+        var samples = Enumerable.Range(0, 120).Select(i => (1_700_000_000_000L + i * 15_000L, (double)(i * 7 % 13))).ToArray();
+        var chunk = Build(ChunkEncoding.DecimalDelta, samples, tsK: 0, valK: 3);
+        for (int cut = ChunkHeader.Size + 9; cut < chunk.Length; cut += 3)
+        {
+            var it = new ChunkIterator().Reset(chunk, 0, cut);
+            int n = 0;
+            while (it.Next())
+            {
+                Assert.Equal(samples[n].Item1, it.Timestamp);
+                Assert.Equal(samples[n].Item2, it.Value);
+                n++;
+            }
+            Assert.True(n < samples.Length);
+            Assert.Equal("chunk truncated", it.Error);
+        }
+    }
+
+    private static byte[] Build(ChunkEncoding enc, (long T, double V)[] samples, int tsK, int valK)
+    {
+        var app = new ChunkAppender(enc, tsK, valK);
+        foreach (var (t, v) in samples) app.Append(t, v);
+        return app.ToBytes();
+    }
 }
