@@ -131,7 +131,12 @@ public sealed class LabelSet : IEquatable<LabelSet>, IComparable<LabelSet>
     /// <summary>A copy without the given names (e.g. dropping <c>__name__</c>).</summary>
     public LabelSet Without(params string[] names)
     {
-        var kept = _labels.Where(l => Array.IndexOf(names, l.Name) < 0).ToArray();
-        return kept.Length == _labels.Length ? this : new LabelSet(kept);
+        int keep = 0;
+        foreach (var l in _labels) if (Array.IndexOf(names, l.Name) < 0) keep++;
+        if (keep == _labels.Length) return this;
+        var kept = new Label[keep];
+        int k = 0;
+        foreach (var l in _labels) if (Array.IndexOf(names, l.Name) < 0) kept[k++] = l;
+        return new LabelSet(kept);
     }
 }

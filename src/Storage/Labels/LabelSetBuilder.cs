@@ -44,7 +44,13 @@ public sealed class LabelSetBuilder
     public LabelSet Build()
     {
         var arr = _labels.ToArray();
-        Array.Sort(arr, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        // Labels copied from a set in order stay in order: sort only when something was added out of place.
+        for (int i = 1; i < arr.Length; i++)
+        {
+            if (string.CompareOrdinal(arr[i - 1].Name, arr[i].Name) < 0) continue;
+            Array.Sort(arr, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            break;
+        }
         return LabelSet.FromSorted(arr);
     }
 }

@@ -31,10 +31,11 @@ internal sealed partial class Evaluator
     private List<Series> EvalAggregateCore(AggregateExpr a)
     {
         var groupLabels = new Dictionary<LabelSet, LabelSet>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
+        var b = new LabelSetBuilder(); // GroupOf runs on the evaluating thread only
         LabelSet GroupOf(LabelSet metric)
         {
             if (groupLabels.TryGetValue(metric, out var g)) return g;
-            var b = new LabelSetBuilder();
+            b.Reset();
             foreach (var l in metric.AsSpan())
             {
                 bool listed = Array.IndexOf(a.Grouping, l.Name) >= 0;
@@ -187,7 +188,8 @@ internal sealed partial class Evaluator
             var n = g.N;
             var sums = g.Value;
             var cs = g.C;
-            for (int step = 0; step < has.Length; step++)
+            int rowSteps = row.Steps;
+            for (int step = 0; step < rowSteps; step++)
             {
                 if (!has[step]) continue;
                 double f = values[step];

@@ -194,7 +194,7 @@ internal sealed partial class Evaluator
             if (row.Count == 0) return;
             var points = new List<FPoint>(row.Count);
             var has = row.Has;
-            for (int i = 0; i < has.Length; i++)
+            for (int i = 0; i < row.Steps; i++)
                 if (has[i]) points.Add(new FPoint(stepTime(i), row.Values[i]));
             Series.Add(new Series(labels, points));
         }

@@ -22,7 +22,38 @@ internal sealed partial class Evaluator
         public int SampleCount;
     }
 
-    private const int ParallelBatch = 512;
+    /// <summary>Series per batch: 512, fewer for long ranges so a batch's step rows stay near 10 MB.</summary>
+    private int ParallelBatch => Math.Clamp(1_000_000 / StepCount, 32, 512);
+
+    /// <summary>Batches kept between queries, and the longest range (in steps) whose rows are worth keeping.</summary>
+    private const int PooledBatches = 2, PooledMaxSteps = 2048;
+
+    /// <summary>
+    /// Batches and workers outlive a query: their step rows, decode buffers and sample lists are the bulk of what a
+    /// dashboard query would otherwise allocate (and collect) every time. At most a few are kept.
+    /// </summary>
+    private static class ScratchPool
+    {
+        public static readonly ConcurrentBag<BatchSlot[]> Batches = [];
+        public static readonly ConcurrentBag<SeriesWorker> Workers = [];
+    }
+
+    private BatchSlot[] RentBatch()
+    {
+        if (!ScratchPool.Batches.TryTake(out var batch) || batch.Length != ParallelBatch)
+        {
+            batch = new BatchSlot[ParallelBatch];
+            for (int i = 0; i < batch.Length; i++) batch[i] = new BatchSlot(StepCount);
+        }
+        foreach (var slot in batch) slot.Row.Reset(StepCount);
+        return batch;
+    }
+
+    private void ReturnBatch(BatchSlot[] batch)
+    {
+        foreach (var slot in batch) slot.Labels = slot.OutputLabels = LabelSet.Empty;
+        if (StepCount <= PooledMaxSteps && ScratchPool.Batches.Count < PooledBatches) ScratchPool.Batches.Add(batch);
+    }
 
     /// <summary>
     /// Like <see cref="ForEachSeries"/> followed by <paramref name="compute"/> per series, but decoding and computing
@@ -36,9 +67,8 @@ internal sealed partial class Evaluator
     {
         using var q = _storage.Querier(mint + 1, maxt);
         var set = q.Select(_sortedSelect, matchers);
-        var batch = new BatchSlot[ParallelBatch];
-        for (int i = 0; i < batch.Length; i++) batch[i] = new BatchSlot(StepCount);
-        var workers = new ConcurrentBag<SeriesWorker>();
+        var batch = RentBatch();
+        var workers = ScratchPool.Workers;
         var options = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = _ct };
         int n = 0;
 
@@ -51,6 +81,7 @@ internal sealed partial class Evaluator
                 {
                     var r = batch[i];
                     r.Row.Clear();
+                    r.SampleCount = 0;
                     var buffer = worker.Samples;
                     ReadSamples(r.Iterator!, mint, maxt, dropStale, buffer);
                     r.SampleCount = buffer.Count;
@@ -76,7 +107,7 @@ internal sealed partial class Evaluator
                 var r = batch[n++];
                 r.Labels = set.Current.Labels;
                 r.Iterator = set.Current.Iterator(r.Iterator);
-                if (n == ParallelBatch) Run();
+                if (n == batch.Length) Run();
             }
             Run();
         }
@@ -84,6 +115,10 @@ internal sealed partial class Evaluator
         {
             // A worker's QueryException (or cancellation) is the error to report, not the wrapper.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+        finally
+        {
+            ReturnBatch(batch);
         }
         if (set.Error is { } error) throw QueryException.Execution(error.Message);
     }
