@@ -136,14 +136,29 @@ internal sealed class SeriesChunksIterator : ISampleIterator
         return false;
     }
 
+    /// <summary>Copies decoded samples a chunk at a time (samples after the current one are already past minTime).</summary>
     public int NextBatch(Span<long> timestamps, Span<double> values)
     {
         int n = 0, max = Math.Min(timestamps.Length, values.Length);
-        while (n < max && Next())
+        while (n < max)
         {
-            timestamps[n] = _chunk.Timestamp;
-            values[n] = _chunk.Value;
-            n++;
+            var following = _hasCurrent ? _chunk.FollowingTimestamps : default;
+            if (following.Length == 0)
+            {
+                // First sample, or the chunk is used up: Next applies minTime and moves on (or reports damage).
+                if (!Next()) break;
+                timestamps[n] = _chunk.Timestamp;
+                values[n] = _chunk.Value;
+                n++;
+                continue;
+            }
+            int take = Math.Min(following.Length, max - n);
+            int inRange = following[take - 1] <= _maxTime ? take : UpperBound(following[..take], _maxTime);
+            following[..inRange].CopyTo(timestamps[n..]);
+            _chunk.FollowingValues[..inRange].CopyTo(values[n..]);
+            if (inRange > 0) _chunk.Skip(inRange);
+            n += inRange;
+            if (inRange < take) { _done = true; break; }
         }
         return n;
     }
@@ -151,10 +166,30 @@ internal sealed class SeriesChunksIterator : ISampleIterator
     public bool Seek(long timestampMs)
     {
         if (_hasCurrent && Timestamp >= timestampMs) return true;
-        while (Next())
+        long target = Math.Max(timestampMs, _minTime);
+        while (!_done)
         {
+            // Within a decoded chunk, jump to the first sample at or after the target instead of stepping.
+            var following = _chunk.FollowingTimestamps;
+            int skip = following.Length > 0 ? LowerBound(following, target) : 0;
+            if (skip > 0) _chunk.Skip(skip);
+            if (!Next()) return false;
             if (Timestamp >= timestampMs) return true;
         }
         return false;
     }
+
+    private static int LowerBound(ReadOnlySpan<long> sorted, long t)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < t) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>How many leading elements are at most t.</summary>
+    private static int UpperBound(ReadOnlySpan<long> sorted, long t) => t == long.MaxValue ? sorted.Length : LowerBound(sorted, t + 1);
 }

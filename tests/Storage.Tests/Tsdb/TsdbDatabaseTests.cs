@@ -26,6 +26,54 @@ public class TsdbDatabaseTests
     }
 
     [Fact]
+    public void SeekAndBatchedReadsSeeWhatStepwiseReadsSee()
+    {
+        // Persisted groups, pending chunks and the head chunk; windows cutting chunks anywhere; batches of any size.
+        using var dir = new TempDir();
+        var labels = LabelSet.From(("__name__", "walk"));
+        using var db = TsdbDatabase.Open(Options(dir.Path) with { RetentionTime = TimeSpan.FromDays(365_000), MaxGroupSpanMs = 3_600_000 });
+        long start = Now - 10 * 3_600_000L;
+        var written = new List<(long T, double V)>();
+        var rng = new Random(3);
+        for (long t = start; t < Now; t += 15_000 + rng.Next(0, 3) * 1000)
+        {
+            var app = db.Appender();
+            ulong r = 0;
+            double v = written.Count % 97 == 5 ? StaleNaN.Value : written.Count * 0.25;
+            app.Append(ref r, labels, t, v);
+            app.Commit();
+            written.Add((t, v));
+        }
+        db.Checkpoint();
+        for (int round = 0; round < 200; round++)
+        {
+            long mint = start + rng.NextInt64(-60_000, 10 * 3_600_000L);
+            long maxt = mint + rng.NextInt64(0, 4 * 3_600_000L);
+            long seek = mint + rng.NextInt64(-30_000, 600_000);
+            var expected = written.Where(x => x.T >= Math.Max(mint, seek) && x.T <= maxt).ToList();
+            using var q = db.Querier(mint, maxt);
+            var set = q.Select(false, LabelMatcher.Equal("__name__", "walk"));
+            Assert.True(set.Next());
+            var it = set.Current.Iterator();
+            var got = new List<(long T, double V)>();
+            if (it.Seek(seek))
+            {
+                got.Add((it.Timestamp, it.Value));
+                var ts = new long[rng.Next(1, 300)];
+                var vs = new double[ts.Length];
+                int n;
+                while ((n = it.NextBatch(ts, vs)) > 0)
+                {
+                    for (int i = 0; i < n; i++) got.Add((ts[i], vs[i]));
+                    if (rng.Next(4) == 0 && it.Next()) got.Add((it.Timestamp, it.Value)); // mixing Next in keeps the place
+                }
+            }
+            Assert.Null(it.Error);
+            Assert.Equal(expected.Select(x => (x.T, BitConverter.DoubleToInt64Bits(x.V))), got.Select(x => (x.T, BitConverter.DoubleToInt64Bits(x.V))));
+        }
+    }
+
+    [Fact]
     public void SamplesFarApartEachInTheirOwnChunkAreAllFound()
     {
         // A gap longer than a chunk's span cuts a chunk per sample (promtool's long-period test: one sample per 100 days).

@@ -89,38 +89,48 @@ internal struct BitReader
     /// </summary>
     public int ReadRiceRun(bool timestamps, int kT, int kV, int maxUnary, Span<ulong> zt, Span<ulong> zv)
     {
-        int pos = _pos, limit = _bitLimit, lastByte = _lastWindowByte, n = Math.Min(zv.Length, timestamps ? zt.Length : int.MaxValue);
+        int pos = _pos, limit = _bitLimit, lastByte = _lastWindowByte;
+        int n = Math.Min(zv.Length, timestamps ? zt.Length : int.MaxValue);
         ref byte data = ref MemoryMarshal.GetArrayDataReference(_bytes);
+        ref ulong outT = ref MemoryMarshal.GetReference(zt);
+        ref ulong outV = ref MemoryMarshal.GetReference(zv);
+        // The window holds `bits` valid bits from pos on. One load serves several short codes, so the loop is not
+        // one memory load per code on its critical path; it reloads when a longest common-form code might not fit.
+        ulong window = 0;
+        int bits = 0, needT = Math.Min(57, maxUnary + 1 + kT), needV = Math.Min(57, maxUnary + 1 + kV);
         int i = 0;
         for (; i < n; i++)
         {
-            int p = pos;
-            ulong z1 = 0;
-            if (timestamps)
-            {
-                if (!TryRice(ref data, ref p, lastByte, kT, maxUnary, out z1)) break;
-            }
-            if (!TryRice(ref data, ref p, lastByte, kV, maxUnary, out ulong z2) || p > limit) break;
-            if (timestamps) zt[i] = z1;
-            zv[i] = z2;
-            pos = p;
+            int p = pos, b = bits;
+            ulong w = window, z1 = 0;
+            if (timestamps && !TryRice(ref data, ref p, ref w, ref b, lastByte, kT, needT, maxUnary, out z1)) break;
+            if (!TryRice(ref data, ref p, ref w, ref b, lastByte, kV, needV, maxUnary, out ulong z2) || p > limit) break;
+            if (timestamps) Unsafe.Add(ref outT, i) = z1;
+            Unsafe.Add(ref outV, i) = z2;
+            pos = p; bits = b; window = w;
         }
         _pos = pos;
         return i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryRice(ref byte data, ref int pos, int lastByte, int k, int maxUnary, out ulong z)
+    private static bool TryRice(ref byte data, ref int pos, ref ulong window, ref int bits, int lastByte, int k, int need, int maxUnary, out ulong z)
     {
-        int byteIdx = pos >> 3;
         z = 0;
-        if ((uint)byteIdx > (uint)lastByte) return false;
-        // Eight bytes from byteIdx hold at least 57 bits from pos on: enough for any code this path takes.
-        ulong w = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref data, byteIdx))) << (pos & 7);
-        int ones = BitOperations.LeadingZeroCount(~w);
+        if (bits < need)
+        {
+            int byteIdx = pos >> 3;
+            if ((uint)byteIdx > (uint)lastByte) return false;
+            // Eight bytes from byteIdx hold at least 57 bits from pos on: enough for any code this path takes.
+            window = BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref data, byteIdx))) << (pos & 7);
+            bits = 64 - (pos & 7);
+        }
+        int ones = BitOperations.LeadingZeroCount(~window);
         int length = ones + 1 + k;
-        if (ones >= maxUnary || length > 57) return false;
-        z = ((ulong)ones << k) | ((w << ones << 1) >> (63 - k) >> 1);
+        if (ones >= maxUnary || length > bits) return false;
+        z = ((ulong)ones << k) | ((window << ones << 1) >> (63 - k) >> 1);
+        window = window << (length - 1) << 1;
+        bits -= length;
         pos += length;
         return true;
     }

@@ -29,6 +29,33 @@ internal sealed class ChunkIterator
     /// <summary>Samples the chunk's header announces (0 for a damaged header).</summary>
     public int Count => _length >= ChunkHeader.Size ? BinaryPrimitives.ReadUInt16LittleEndian(_chunk.AsSpan(_offset + 1, 2)) : 0;
 
+    /// <summary>The decoded timestamps after the current sample (all of them before the first Next).</summary>
+    public ReadOnlySpan<long> FollowingTimestamps
+    {
+        get
+        {
+            if (!_decoded) Decode();
+            return _t.AsSpan(_i + 1, _n - (_i + 1));
+        }
+    }
+
+    /// <summary>The decoded values after the current sample, alongside <see cref="FollowingTimestamps"/>.</summary>
+    public ReadOnlySpan<double> FollowingValues
+    {
+        get
+        {
+            if (!_decoded) Decode();
+            return _v.AsSpan(_i + 1, _n - (_i + 1));
+        }
+    }
+
+    /// <summary>Moves forward by <paramref name="count"/> samples, as many Next calls would (at most to the last one).</summary>
+    public void Skip(int count)
+    {
+        if (!_decoded) Decode();
+        _i = Math.Min(_i + count, _n - 1);
+    }
+
     public ChunkIterator Reset(byte[] chunk) => Reset(chunk, 0, chunk.Length);
 
     public ChunkIterator Reset(byte[] chunk, int offset, int length)
