@@ -238,18 +238,9 @@ internal sealed partial class Evaluator
                 Info($"PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"{metricName}\"", c.Args[matrixArg]);
             var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
             var outLabels = dropName ? labels.Without(LabelSet.MetricName) : labels;
-            // Counter resets so far, so a window without any skips the reset scan.
-            int[]? resets = null;
-            if (counter)
-            {
-                if (worker.Resets.Length < span.Length + 1) worker.Resets = new int[Math.Max(span.Length + 1, worker.Resets.Length * 2)];
-                resets = worker.Resets;
-                resets[0] = resets[1] = 0;
-                for (int k = 1; k < span.Length; k++) resets[k + 1] = resets[k] + (span[k].F < span[k - 1].F ? 1 : 0);
-            }
             if (extrapolated && modifiers.At == AtModifier.None)
             {
-                ExtrapolatedRateSteps.Compute(span, resets, Start - modifiers.OffsetMs, Interval, StepCount, rangeMs, counter, isRate, output);
+                ExtrapolatedRateSteps.Compute(span, Start - modifiers.OffsetMs, Interval, StepCount, rangeMs, counter, isRate, output);
                 return outLabels;
             }
             int lo = 0, hi = 0;
@@ -262,8 +253,7 @@ internal sealed partial class Evaluator
                 while (lo < hi && span[lo].T <= rangeStart) lo++;
                 if (hi <= lo) continue;
                 // predict_linear's intercept is at the step time, even when @ moves the window.
-                var window = new RangeFunctions.Window(rangeStart, rangeEnd, rangeMs, ts, param?[i] ?? 0,
-                    HasCounterResets: resets is null || resets[hi] - resets[lo + 1] > 0);
+                var window = new RangeFunctions.Window(rangeStart, rangeEnd, rangeMs, ts, param?[i] ?? 0);
                 bool ok = extrapolated
                     ? RangeFunctions.ExtrapolatedRate(span[lo..hi], window, counter, isRate, out double v)
                     : RangeFunctions.TryEval(name, span[lo..hi], window, out v);

@@ -10,7 +10,6 @@ internal sealed partial class Evaluator
     internal sealed class SeriesWorker
     {
         public readonly List<FPoint> Samples = new(256);
-        public int[] Resets = new int[256];
     }
 
     /// <summary>One series of a batch: its iterator, and what a worker computed from it.</summary>

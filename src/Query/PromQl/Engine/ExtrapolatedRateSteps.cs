@@ -16,9 +16,8 @@ namespace Mlobs.Query.PromQl.Engine;
 internal static class ExtrapolatedRateSteps
 {
     /// <param name="samples">The series' samples over all windows, stale markers removed.</param>
-    /// <param name="resets">For counters: resets[k] = counter resets among samples[0..k) (so windows without one skip the scan).</param>
     /// <param name="firstRangeEnd">The first step's window end (step time minus offset); later ends follow at <paramref name="interval"/>.</param>
-    public static void Compute(ReadOnlySpan<FPoint> samples, int[]? resets, long firstRangeEnd, long interval, int stepCount,
+    public static void Compute(ReadOnlySpan<FPoint> samples, long firstRangeEnd, long interval, int stepCount,
         long rangeMs, bool isCounter, bool isRate, StepRow output)
     {
         double rangeSeconds = rangeMs / 1000.0;
@@ -26,6 +25,9 @@ internal static class ExtrapolatedRateSteps
         var values = output.Values.AsSpan(0, stepCount);
         var has = output.Has.AsSpan(0, stepCount);
         int lo = 0, hi = 0, produced = 0, length = samples.Length;
+        // The first counter reset after the window's first sample (a sample below its predecessor), or length:
+        // windows without one skip the correction scan. It only moves forward, so finding them all costs one pass.
+        int nextReset = 0;
         // Indices stay within [0, length], checked by the loops: no bounds checks in the per-step path.
         ref FPoint at = ref MemoryMarshal.GetReference(samples);
         for (int i = 0; i < values.Length; i++)
@@ -37,7 +39,12 @@ internal static class ExtrapolatedRateSteps
             var firstSample = Unsafe.Add(ref at, lo);
             var lastSample = Unsafe.Add(ref at, hi - 1);
             double result = lastSample.F - firstSample.F;
-            if (isCounter && (resets is null || resets[hi] - resets[lo + 1] > 0))
+            if (nextReset <= lo)
+            {
+                nextReset = lo + 1;
+                while (nextReset < length && !(Unsafe.Add(ref at, nextReset).F < Unsafe.Add(ref at, nextReset - 1).F)) nextReset++;
+            }
+            if (isCounter && nextReset < hi)
             {
                 double prev = firstSample.F;
                 for (int k = lo + 1; k < hi; k++)

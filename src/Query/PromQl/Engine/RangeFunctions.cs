@@ -7,7 +7,7 @@ namespace Mlobs.Query.PromQl.Engine;
 /// </summary>
 internal static class RangeFunctions
 {
-    public readonly record struct Window(long RangeStartMs, long RangeEndMs, long RangeMs, long EvalTimeMs, double Param, bool HasCounterResets = true);
+    public readonly record struct Window(long RangeStartMs, long RangeEndMs, long RangeMs, long EvalTimeMs, double Param);
 
     public static bool TryEval(string name, ReadOnlySpan<FPoint> points, in Window w, out double value)
     {
@@ -114,7 +114,7 @@ internal static class RangeFunctions
         if (samples.Length < 2) return false;
         int last = samples.Length - 1;
         result = samples[last].F - samples[0].F;
-        if (isCounter && w.HasCounterResets)
+        if (isCounter)
         {
             double prev = samples[0].F;
             foreach (var p in samples[1..])

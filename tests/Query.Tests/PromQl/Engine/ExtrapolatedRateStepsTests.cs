@@ -22,10 +22,8 @@ public class ExtrapolatedRateStepsTests
             int steps = 120;
             foreach (var (counter, isRate) in new[] { (true, true), (true, false), (false, false) })
             {
-                var resets = new int[samples.Length + 1];
-                for (int k = 1; k < samples.Length; k++) resets[k + 1] = resets[k] + (samples[k].F < samples[k - 1].F ? 1 : 0);
                 var row = new StepRow(steps);
-                ExtrapolatedRateSteps.Compute(samples, counter ? resets : null, start, step, steps, range, counter, isRate, row);
+                ExtrapolatedRateSteps.Compute(samples, start, step, steps, range, counter, isRate, row);
                 int expectedCount = 0;
                 for (int i = 0; i < steps; i++)
                 {
