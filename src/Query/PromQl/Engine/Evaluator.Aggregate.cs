@@ -233,22 +233,42 @@ internal sealed partial class Evaluator
     /// </summary>
     private sealed class TopKSink(bool bottom, double[] k, Func<int, long> stepTime, Func<LabelSet, LabelSet> groupOf) : IStepSink
     {
-        private readonly Dictionary<LabelSet, TopKHeap<(LabelSet Labels, double F)>?[]> _groups = new();
+        /// <summary>A group's heap per step, and each full heap's root value (the worst kept).</summary>
+        private sealed class Heaps(int steps)
+        {
+            public readonly TopKHeap<(LabelSet Labels, double F)>?[] ByStep = new TopKHeap<(LabelSet, double)>?[steps];
+            public readonly double[] Root = new double[steps];
+        }
+
+        private readonly Dictionary<LabelSet, Heaps> _groups = new();
         private readonly HashSet<LabelSet> _inputs = [];
+        private readonly long[] _k = Array.ConvertAll(k, x => double.IsNaN(x) ? 0 : (long)x);
 
         public void AddSeries(LabelSet labels, StepRow row)
         {
             if (row.Count == 0) return;
             if (!_inputs.Add(labels)) throw new AggregatingSink.DuplicateSeriesException();
             var key = groupOf(labels);
-            if (!_groups.TryGetValue(key, out var heaps)) _groups[key] = heaps = new TopKHeap<(LabelSet, double)>?[k.Length];
-            for (int step = 0; step < heaps.Length; step++)
+            if (!_groups.TryGetValue(key, out var g)) _groups[key] = g = new Heaps(k.Length);
+            var has = row.Has;
+            var values = row.Values;
+            for (int step = 0; step < g.ByStep.Length; step++)
             {
-                if (!row.Has[step]) continue;
-                long kk = (long)k[step];
+                if (!has[step]) continue;
+                long kk = _k[step];
                 if (kk < 1) continue;
-                var heap = heaps[step] ??= new TopKHeap<(LabelSet Labels, double F)>(bottom, x => x.F);
-                heap.Add((labels, row.Values[step]), kk);
+                double f = values[step];
+                var heap = g.ByStep[step];
+                if (heap is not null && heap.Count >= kk)
+                {
+                    // Most samples lose to a full heap's root: decide that here, as TopKHeap.Add would, without a call.
+                    double root = g.Root[step];
+                    bool better = bottom ? root > f : root < f;
+                    if (!better && !(double.IsNaN(root) && !double.IsNaN(f))) continue;
+                }
+                heap ??= g.ByStep[step] = new TopKHeap<(LabelSet Labels, double F)>(bottom, x => x.F);
+                heap.Add((labels, f), kk);
+                g.Root[step] = heap.RootValue;
             }
         }
 
@@ -260,7 +280,7 @@ internal sealed partial class Evaluator
             {
                 foreach (var perStep in _groups.Values)
                 {
-                    var heap = perStep[step];
+                    var heap = perStep.ByStep[step];
                     if (heap is null) continue;
                     foreach (var (labels, f) in heap.Sorted())
                     {

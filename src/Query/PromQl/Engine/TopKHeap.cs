@@ -12,6 +12,9 @@ internal sealed class TopKHeap<T>(bool bottom, Func<T, double> value)
 
     public int Count => _items.Count;
 
+    /// <summary>The value at the root: the worst of the kept samples once the heap is full.</summary>
+    public double RootValue => value(_items[0]);
+
     /// <summary>vectorByValueHeap.Less (topk) or vectorByReverseValueHeap.Less (bottomk): NaN is always "less".</summary>
     private bool Less(int i, int j)
     {
