@@ -189,17 +189,31 @@ internal sealed partial class Evaluator
             var sums = g.Value;
             var cs = g.C;
             int rowSteps = row.Steps;
-            for (int step = 0; step < rowSteps; step++)
+            // One loop per operator: this runs for every (series, step) on the evaluating thread.
+            switch (op)
             {
-                if (!has[step]) continue;
-                double f = values[step];
-                if (n[step]++ == 0) { sums[step] = f; continue; }
-                switch (op)
-                {
-                    case AggregateOp.Sum: (sums[step], cs[step]) = Kahan.Inc(f, sums[step], cs[step]); break;
-                    case AggregateOp.Min: if (sums[step] > f || double.IsNaN(sums[step])) sums[step] = f; break;
-                    case AggregateOp.Max: if (sums[step] < f || double.IsNaN(sums[step])) sums[step] = f; break;
-                }
+                case AggregateOp.Sum:
+                    for (int step = 0; step < rowSteps; step++)
+                    {
+                        if (!has[step]) continue;
+                        double f = values[step];
+                        if (n[step]++ == 0) { sums[step] = f; continue; }
+                        (sums[step], cs[step]) = Kahan.Inc(f, sums[step], cs[step]);
+                    }
+                    break;
+                case AggregateOp.Min or AggregateOp.Max:
+                    bool min = op == AggregateOp.Min;
+                    for (int step = 0; step < rowSteps; step++)
+                    {
+                        if (!has[step]) continue;
+                        double f = values[step], current = sums[step];
+                        if (n[step]++ == 0 || (min ? current > f : current < f) || double.IsNaN(current)) sums[step] = f;
+                    }
+                    break;
+                default: // count, group: only how many
+                    for (int step = 0; step < rowSteps; step++)
+                        if (has[step]) n[step]++;
+                    break;
             }
         }
 

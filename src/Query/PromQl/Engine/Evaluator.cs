@@ -158,11 +158,20 @@ internal sealed partial class Evaluator
         int n;
         while ((n = it.NextBatch(ts, vs)) > 0)
         {
+            // Grow the list once per batch and write through a span: this runs for every sample a query reads.
+            int at = into.Count;
+            CollectionsMarshal.SetCount(into, at + n);
+            var dest = CollectionsMarshal.AsSpan(into);
+            int kept = at;
+            bool pastEnd = false;
             for (int i = 0; i < n; i++)
             {
-                if (ts[i] > maxt) return;
-                if (!dropStale || !StaleNaN.Is(vs[i])) into.Add(new FPoint(ts[i], vs[i]));
+                if (ts[i] > maxt) { pastEnd = true; break; }
+                if (dropStale && StaleNaN.Is(vs[i])) continue;
+                dest[kept++] = new FPoint(ts[i], vs[i]);
             }
+            CollectionsMarshal.SetCount(into, kept);
+            if (pastEnd) return;
         }
     }
 
