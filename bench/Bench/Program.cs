@@ -25,7 +25,7 @@ if (args.Length >= 2 && args[0] == "--profile-query")
     Array.Sort(steady);
     process.Refresh();
     double cpu = (process.TotalProcessorTime - cpuAtHalf).TotalMilliseconds / (n - n / 2);
-    Console.WriteLine($"{n} runs, {times.Average():F1} ms mean, steady median {steady[steady.Length / 2]:F1} ms, {cpu:F1} ms CPU each, {(GC.GetTotalAllocatedBytes(true) - allocatedAtHalf) / (n - n / 2) / 1e6:F1} MB allocated each, {(GC.CollectionCount(0) - gcsAtHalf) / (double)(n - n / 2):F2} gen0 GCs each");
+    Console.WriteLine($"{n} runs, {times.Average():F1} ms mean, steady median {steady[steady.Length / 2]:F1} ms (p10 {steady[steady.Length / 10]:F1}), {cpu:F1} ms CPU each, {(GC.GetTotalAllocatedBytes(true) - allocatedAtHalf) / (n - n / 2) / 1e6:F1} MB allocated each, {(GC.CollectionCount(0) - gcsAtHalf) / (double)(n - n / 2):F2} gen0 GCs each");
     bench.Cleanup();
     return;
 }
