@@ -16,7 +16,7 @@ public static class CheckCommand
         var ruleFiles = new Argument<string[]>("FILE") { Description = "rule files to check", Arity = ArgumentArity.OneOrMore };
         var rules = new Command("rules", "Check that rule files are valid (like promtool check rules)") { ruleFiles };
         rules.SetAction(parse => CheckRules(parse.GetValue(ruleFiles)!));
-        return new Command("check", "Validate configuration and rule files") { config, rules };
+        return new Command("check", "Validate configuration, rule files and dashboards") { config, rules, CheckDashboardCommand.Create() };
     }
 
     private static int CheckConfig(string[] files)

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using Mlobs.WebUi.Dashboards;
+
+namespace Mlobs.Appliance.Dashboards;
+
+/// <summary>Answers a dashboard's queries from a running mlobs (or Prometheus) over its HTTP API, as Grafana would.</summary>
+public sealed class HttpDashboardDataSource(HttpClient http, string baseUrl) : IDashboardDataSource
+{
+    private readonly string _base = baseUrl.TrimEnd('/');
+
+    public async Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var url = $"{_base}/api/v1/label/{Uri.EscapeDataString(label)}/values?start={Seconds(from)}&end={Seconds(to)}"
+                  + (match is null ? "" : "&match[]=" + Uri.EscapeDataString(match));
+        return Strings(await GetDataAsync(url, ct));
+    }
+
+    public async Task<IReadOnlyList<string>> LabelNamesAsync(string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var url = $"{_base}/api/v1/labels?start={Seconds(from)}&end={Seconds(to)}" + (match is null ? "" : "&match[]=" + Uri.EscapeDataString(match));
+        return Strings(await GetDataAsync(url, ct));
+    }
+
+    public Task<PanelQueryResult> RangeQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct) =>
+        QueryAsync("query_range", new Dictionary<string, string>
+        {
+            ["query"] = expr,
+            ["start"] = Seconds(from),
+            ["end"] = Seconds(to),
+            ["step"] = step.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        }, ct);
+
+    public Task<PanelQueryResult> InstantQueryAsync(string expr, DateTimeOffset time, CancellationToken ct) =>
+        QueryAsync("query", new Dictionary<string, string> { ["query"] = expr, ["time"] = Seconds(time) }, ct);
+
+    private async Task<PanelQueryResult> QueryAsync(string endpoint, Dictionary<string, string> form, CancellationToken ct)
+    {
+        using var response = await http.PostAsync($"{_base}/api/v1/{endpoint}", new FormUrlEncodedContent(form), ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        using var doc = Parse(body);
+        var root = doc.RootElement;
+        if (root.GetProperty("status").GetString() != "success") return PanelQueryResult.Failed(root.TryGetProperty("error", out var e) ? e.GetString() ?? "error" : "error");
+        var data = root.GetProperty("data");
+        string type = data.GetProperty("resultType").GetString() ?? "";
+        var result = data.GetProperty("result");
+        var series = new List<ResultSeries>();
+        if (type is "matrix" or "vector")
+        {
+            foreach (var s in result.EnumerateArray())
+            {
+                var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var l in s.GetProperty("metric").EnumerateObject()) labels[l.Name] = l.Value.GetString() ?? "";
+                var points = new List<(double, double)>();
+                if (s.TryGetProperty("values", out var values)) foreach (var p in values.EnumerateArray()) points.Add(Point(p));
+                if (s.TryGetProperty("value", out var value)) points.Add(Point(value));
+                series.Add(new ResultSeries(labels, points));
+            }
+        }
+        else if (type == "scalar")
+        {
+            series.Add(new ResultSeries(new Dictionary<string, string>(), [Point(result)]));
+        }
+        return new PanelQueryResult(series, null, type);
+    }
+
+    private static (double, double) Point(JsonElement p) =>
+        (p[0].GetDouble(), double.Parse(p[1].GetString() ?? "NaN", NumberStyles.Float, CultureInfo.InvariantCulture));
+
+    private async Task<JsonElement> GetDataAsync(string url, CancellationToken ct)
+    {
+        var body = await http.GetStringAsync(url, ct);
+        using var doc = Parse(body);
+        if (doc.RootElement.GetProperty("status").GetString() != "success")
+            throw new InvalidOperationException(doc.RootElement.TryGetProperty("error", out var e) ? e.GetString() : "error");
+        return doc.RootElement.GetProperty("data").Clone();
+    }
+
+    private static JsonDocument Parse(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            throw new InvalidOperationException("the server did not answer with Prometheus API JSON: " + body[..Math.Min(200, body.Length)]);
+        }
+    }
+
+    private static IReadOnlyList<string> Strings(JsonElement data) =>
+        data.ValueKind == JsonValueKind.Array ? data.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : [];
+
+    private static string Seconds(DateTimeOffset t) => (t.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+}

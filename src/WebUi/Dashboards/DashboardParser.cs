@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Mlobs.WebUi.Dashboards;
+
+/// <summary>A dashboard file that is not usable: the JSON is malformed or is not a Grafana dashboard.</summary>
+public sealed class DashboardFormatException(string message) : Exception(message);
+
+/// <summary>
+/// Reads Grafana dashboard JSON — bare, or wrapped as <c>{"dashboard": {...}}</c> as Grafana's export and API
+/// give it — into a <see cref="Dashboard"/>. Legacy dashboards (top-level <c>rows[]</c> with <c>span</c>) are laid
+/// out on the 24-column grid the way Grafana's own migration does (<see cref="LegacyRowLayout"/>).
+/// </summary>
+public static class DashboardParser
+{
+    private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    /// <summary>Parses a file's text; errors name the file and, for malformed JSON, line and column.</summary>
+    public static Dashboard Parse(string json, string source)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, Options);
+            return FromElement(Unwrap(doc.RootElement, source), Path.GetFileNameWithoutExtension(source));
+        }
+        catch (JsonException ex)
+        {
+            long line = (ex.LineNumber ?? 0) + 1, column = (ex.BytePositionInLine ?? 0) + 1;
+            var detail = ex.Message;
+            int cut = detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0) detail = detail[..cut].TrimEnd('.', ' ');
+            throw new DashboardFormatException($"{source}:{line}:{column}: invalid JSON: {detail}");
+        }
+    }
+
+    /// <summary>The dashboard object itself, also when the file wraps it as {"dashboard": {...}}.</summary>
+    public static JsonElement Unwrap(JsonElement root, string source)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw new DashboardFormatException($"{source}: a dashboard must be a JSON object");
+        if (root.TryGetProperty("dashboard", out var inner) && inner.ValueKind == JsonValueKind.Object) root = inner;
+        if (!root.TryGetProperty("panels", out _) && !root.TryGetProperty("rows", out _))
+            throw new DashboardFormatException($"{source}: not a Grafana dashboard (no \"panels\" or \"rows\")");
+        return root;
+    }
+
+    private static Dashboard FromElement(JsonElement d, string fallbackUid)
+    {
+        string title = Str(d, "title") ?? fallbackUid;
+        string uid = Str(d, "uid") is { Length: > 0 } u ? u : Slug(fallbackUid);
+        string from = "now-6h", to = "now";
+        if (d.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.Object)
+        {
+            from = Str(time, "from") ?? from;
+            to = Str(time, "to") ?? to;
+        }
+        var tags = d.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Array
+            ? t.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
+            : [];
+        var ids = new PanelIds(d);
+        List<DashboardPanel> panels;
+        if (d.TryGetProperty("panels", out var ps) && ps.ValueKind == JsonValueKind.Array && ps.GetArrayLength() > 0)
+            panels = ps.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.Object).Select(p => Panel(p, ids, null)).ToList();
+        else if (d.TryGetProperty("rows", out var rows) && rows.ValueKind == JsonValueKind.Array)
+            panels = LegacyRowLayout.Convert(rows, ids, (p, pos) => Panel(p, ids, pos));
+        else
+            panels = [];
+        var variables = new List<TemplateVariable>();
+        if (d.TryGetProperty("templating", out var templating) && templating.TryGetProperty("list", out var list) && list.ValueKind == JsonValueKind.Array)
+            variables.AddRange(list.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Object).Select(Variable));
+        string? refresh = d.TryGetProperty("refresh", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        return new Dashboard(uid, title, from, to, refresh, tags, panels, variables);
+    }
+
+    internal static DashboardPanel Panel(JsonElement p, PanelIds ids, GridPos? legacyPos)
+    {
+        string type = Str(p, "type") ?? "";
+        var pos = legacyPos ?? GridPosOf(p);
+        var targets = new List<PanelTarget>();
+        if (p.TryGetProperty("targets", out var ts) && ts.ValueKind == JsonValueKind.Array)
+        {
+            int n = 0;
+            foreach (var t in ts.EnumerateArray())
+            {
+                if (t.ValueKind != JsonValueKind.Object) continue;
+                string refId = Str(t, "refId") ?? ((char)('A' + Math.Min(n, 25))).ToString();
+                n++;
+                if (Str(t, "expr") is not { } expr) continue; // not a Prometheus query (e.g. a Loki or testdata target)
+                targets.Add(new PanelTarget(refId, expr, Str(t, "legendFormat"), Bool(t, "instant"), Bool(t, "hide"),
+                    Str(t, "interval"), Int(t, "intervalFactor") ?? 1));
+            }
+        }
+        var children = new List<DashboardPanel>();
+        if (type == "row" && p.TryGetProperty("panels", out var kids) && kids.ValueKind == JsonValueKind.Array)
+            children.AddRange(kids.EnumerateArray().Where(k => k.ValueKind == JsonValueKind.Object).Select(k => Panel(k, ids, null)));
+        return new DashboardPanel(Int(p, "id") ?? ids.Next(), Str(p, "title") ?? "", type, pos, targets, Str(p, "interval"),
+            Int(p, "maxDataPoints"), children, Bool(p, "collapsed"), Str(p, "repeat"));
+    }
+
+    private static GridPos GridPosOf(JsonElement p)
+    {
+        if (!p.TryGetProperty("gridPos", out var g) || g.ValueKind != JsonValueKind.Object) return new GridPos(0, 0, 12, 8);
+        return new GridPos(Int(g, "x") ?? 0, Int(g, "y") ?? 0, Int(g, "w") ?? 12, Int(g, "h") ?? 8);
+    }
+
+    private static TemplateVariable Variable(JsonElement v)
+    {
+        string typeName = Str(v, "type") ?? "query";
+        var type = typeName switch
+        {
+            "query" => VariableType.Query,
+            "custom" => VariableType.Custom,
+            "interval" => VariableType.Interval,
+            "constant" => VariableType.Constant,
+            "textbox" => VariableType.Textbox,
+            "datasource" => VariableType.Datasource,
+            "adhoc" => VariableType.AdHoc,
+            _ => VariableType.Other,
+        };
+        // Newer dashboards keep a query variable's query as {"query": "...", "refId": ...}.
+        string query = v.TryGetProperty("query", out var q)
+            ? q.ValueKind switch
+            {
+                JsonValueKind.String => q.GetString()!,
+                JsonValueKind.Object => Str(q, "query") ?? "",
+                _ => "",
+            }
+            : "";
+        if (query.Length == 0 && Str(v, "definition") is { Length: > 0 } definition) query = definition;
+        var current = new List<string>();
+        if (v.TryGetProperty("current", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("value", out var cv))
+        {
+            if (cv.ValueKind == JsonValueKind.String) current.Add(cv.GetString()!);
+            else if (cv.ValueKind == JsonValueKind.Array) current.AddRange(cv.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
+        }
+        var options = new List<VariableOption>();
+        if (v.TryGetProperty("options", out var os) && os.ValueKind == JsonValueKind.Array)
+            foreach (var o in os.EnumerateArray())
+                if (o.ValueKind == JsonValueKind.Object && Str(o, "value") is { } value) options.Add(new VariableOption(Str(o, "text") ?? value, value));
+        return new TemplateVariable(Str(v, "name") ?? "", type, query, Str(v, "regex") is { Length: > 0 } re ? re : null,
+            Bool(v, "multi"), Bool(v, "includeAll"), Str(v, "allValue") is { Length: > 0 } all ? all : null, current, options, typeName);
+    }
+
+    internal static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    internal static bool Bool(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    /// <summary>An integer property, also when written as a number string ("250px" is read by the layout code, not here).</summary>
+    internal static int? Int(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var v)) return null;
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d)) return (int)Math.Floor(d);
+        if (v.ValueKind == JsonValueKind.String && int.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int i)) return i;
+        return null;
+    }
+
+    /// <summary>A uid from a file name: what Grafana allows in uids (letters, digits, '-', '_').</summary>
+    public static string Slug(string name)
+    {
+        var chars = name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' ? char.ToLowerInvariant(ch) : '-').ToArray();
+        var slug = new string(chars).Trim('-');
+        return slug.Length == 0 ? "dashboard" : slug[..Math.Min(slug.Length, 40)];
+    }
+
+    /// <summary>Hands out ids to panels that have none, above every id the dashboard uses (as Grafana does).</summary>
+    internal sealed class PanelIds
+    {
+        private int _next;
+
+        public PanelIds(JsonElement dashboard)
+        {
+            int max = 0;
+            void Visit(JsonElement e)
+            {
+                if (e.ValueKind == JsonValueKind.Object)
+                {
+                    if (Int(e, "id") is { } id && e.TryGetProperty("type", out _)) max = Math.Max(max, id);
+                    foreach (var name in (string[])["panels", "rows"])
+                        if (e.TryGetProperty(name, out var arr) && arr.ValueKind == JsonValueKind.Array)
+                            foreach (var x in arr.EnumerateArray()) Visit(x);
+                }
+            }
+            Visit(dashboard);
+            _next = max + 1;
+        }
+
+        public int Next() => _next++;
+    }
+}

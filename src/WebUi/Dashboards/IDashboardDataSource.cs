@@ -1,0 +1,29 @@
+namespace Mlobs.WebUi.Dashboards;
+
+/// <summary>
+/// What checking and snapshotting a dashboard need from a Prometheus-compatible store: the calls Grafana's
+/// Prometheus datasource makes. Implemented over a running server's HTTP API and over a local data dir.
+/// </summary>
+public interface IDashboardDataSource
+{
+    /// <summary>Values of a label over series matching an optional selector, in the time range.</summary>
+    Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+
+    /// <summary>Label names over series matching an optional selector.</summary>
+    Task<IReadOnlyList<string>> LabelNamesAsync(string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+
+    /// <summary>A range query; the result (series and points) or the error the store reported.</summary>
+    Task<PanelQueryResult> RangeQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct);
+
+    /// <summary>An instant query at a time.</summary>
+    Task<PanelQueryResult> InstantQueryAsync(string expr, DateTimeOffset time, CancellationToken ct);
+}
+
+/// <summary>One series of a query result, with its points as (Unix seconds, value).</summary>
+public sealed record ResultSeries(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(double Time, double Value)> Points);
+
+/// <summary>A query's outcome: the series, or the store's error text.</summary>
+public sealed record PanelQueryResult(IReadOnlyList<ResultSeries> Series, string? Error, string ResultType = "matrix")
+{
+    public static PanelQueryResult Failed(string error) => new([], error);
+}

@@ -1,0 +1,97 @@
+using Mlobs.WebUi.Dashboards;
+
+namespace Mlobs.WebUi.Tests.Dashboards;
+
+public class DashboardCheckerTests
+{
+    /// <summary>A store with node_uname_info for two jobs; every query "returns" one series unless it names `missing`.</summary>
+    private sealed class FakeSource : IDashboardDataSource
+    {
+        public readonly List<string> Queries = [];
+
+        public Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+        {
+            IReadOnlyList<string> values = (label, match) switch
+            {
+                ("job", _) => ["api", "node"],
+                ("nodename", "node_uname_info{job=\"node\"}") => ["box-1", "box-2"],
+                ("instance", "node_uname_info{job=\"node\", nodename=\"box-1\"}") => ["10.0.0.1:9100"],
+                _ => [],
+            };
+            return Task.FromResult(values);
+        }
+
+        public Task<IReadOnlyList<string>> LabelNamesAsync(string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<string>>(["__name__", "instance", "job"]);
+
+        public Task<PanelQueryResult> RangeQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct) => Answer(expr);
+
+        public Task<PanelQueryResult> InstantQueryAsync(string expr, DateTimeOffset time, CancellationToken ct) => Answer(expr);
+
+        private Task<PanelQueryResult> Answer(string expr)
+        {
+            Queries.Add(expr);
+            if (expr.Contains("missing")) return Task.FromResult(new PanelQueryResult([], null));
+            if (expr.Contains("boom")) return Task.FromResult(PanelQueryResult.Failed("execution: boom"));
+            return Task.FromResult(new PanelQueryResult([new ResultSeries(new Dictionary<string, string>(), [(1, 1)])], null));
+        }
+    }
+
+    private const string Chained = """
+    {"uid": "chain", "title": "Chain", "templating": {"list": [
+      {"name": "job", "type": "query", "query": {"query": "label_values(node_uname_info, job)"}, "current": {"value": "node"}},
+      {"name": "nodename", "type": "query", "query": "label_values(node_uname_info{job=\"$job\"}, nodename)"},
+      {"name": "node", "type": "query", "query": "label_values(node_uname_info{job=\"$job\", nodename=\"$nodename\"}, instance)"}
+    ]},
+     "panels": [
+      {"id": 1, "type": "timeseries", "title": "CPU", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+       "targets": [{"refId": "A", "expr": "rate(node_cpu_seconds_total{instance=\"$node\",job=\"$job\"}[$__rate_interval])"}]},
+      {"id": 2, "type": "row", "title": "More", "collapsed": true, "panels": [
+        {"id": 3, "type": "stat", "title": "Broken", "targets": [{"refId": "A", "expr": "sum(rate(x[5m])"}, {"refId": "B", "expr": "missing_metric"}]},
+        {"id": 4, "type": "gauge", "title": "Fails", "targets": [{"refId": "A", "expr": "boom"}, {"refId": "B", "expr": "up", "hide": true}]}
+      ]}
+    ]}
+    """;
+
+    [Fact]
+    public async Task ChainedVariablesResolveInOrderAndEveryQueryIsRun()
+    {
+        var source = new FakeSource();
+        var d = DashboardParser.Parse(Chained, "chain.json");
+        var to = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        var check = await DashboardChecker.CheckAsync(d, source, to.AddHours(-1), to, CancellationToken.None);
+        Assert.Contains("rate(node_cpu_seconds_total{instance=\"10.0.0.1:9100\",job=\"node\"}[1m])", source.Queries);
+        Assert.Equal(3, check.Panels);
+        Assert.Equal(4, check.Queries); // the hidden target is not run
+        Assert.Collection(check.Problems,
+            p => { Assert.Equal(ProblemKind.Error, p.Kind); Assert.Equal(3, p.PanelId); Assert.Equal("A", p.RefId); Assert.Contains("1:16: parse error: unclosed left parenthesis", p.Message); },
+            p => { Assert.Equal(ProblemKind.NoData, p.Kind); Assert.Equal("B", p.RefId); },
+            p => { Assert.Equal(ProblemKind.Error, p.Kind); Assert.Equal("Fails", p.PanelTitle); Assert.Contains("boom", p.Message); });
+        Assert.Equal("error: panel \"Broken\" (id 3) query A: " + check.Problems[0].Message, check.Problems[0].ToString());
+    }
+
+    [Fact]
+    public async Task OfflineCheckParsesWithSavedOrPlaceholderValues()
+    {
+        var d = DashboardParser.Parse(Chained, "chain.json");
+        var check = await DashboardChecker.CheckAsync(d, null, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow, CancellationToken.None);
+        var problem = Assert.Single(check.Problems);
+        Assert.Equal(3, problem.PanelId);
+    }
+
+    [Fact]
+    public async Task CustomAndConstantVariablesAndAllSelections()
+    {
+        const string json = """
+        {"title": "vars", "templating": {"list": [
+          {"name": "env", "type": "custom", "query": "prod : production, staging", "multi": true, "includeAll": true, "current": {"value": ["$__all"]}},
+          {"name": "q", "type": "constant", "query": "0.95"}
+        ]},
+         "panels": [{"id": 1, "type": "stat", "title": "p", "targets": [{"refId": "A", "expr": "histogram_quantile($q, sum by (le) (rate(x_bucket{env=~\"$env\"}[5m])))"}]}]}
+        """;
+        var source = new FakeSource();
+        var d = DashboardParser.Parse(json, "vars.json");
+        await DashboardChecker.CheckAsync(d, source, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal("histogram_quantile(0.95, sum by (le) (rate(x_bucket{env=~\"(production|staging)\"}[5m])))", Assert.Single(source.Queries));
+    }
+}
