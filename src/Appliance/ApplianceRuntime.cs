@@ -1,3 +1,4 @@
+using Mlobs.WebUi.Dashboards;
 using Mlobs.Appliance.Alerting;
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape;
@@ -101,6 +102,30 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RouterMetrics.Update(runtimeRef._router));
         return runtimeRef;
     }
+
+    /// <summary>
+    /// The Grafana dashboards served: built-in ones, the config's <c>dashboards_dir</c> (default: <c>dashboards</c> beside
+    /// the config file, or <c>config/dashboards</c> under the working directory for the built-in config) and imports
+    /// kept in the data dir. Follows a reload that changes the folder.
+    /// </summary>
+    public DashboardLibrary Dashboards
+    {
+        get
+        {
+            var folder = _config.Mlobs.DashboardsDir
+                         ?? (ConfigPath is null ? Path.GetFullPath(Path.Combine("config", "dashboards"))
+                             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(ConfigPath)) ?? ".", "dashboards"));
+            var library = _dashboards;
+            if (library is null || library.Folder != folder)
+            {
+                library = new DashboardLibrary(folder, Path.Combine(_dataDir, "dashboards"));
+                _dashboards = library;
+            }
+            return library;
+        }
+    }
+
+    private volatile DashboardLibrary? _dashboards;
 
     /// <summary>Starts scraping and rule evaluation; a broken rule file fails the start with every problem listed.</summary>
     public async Task StartAsync()

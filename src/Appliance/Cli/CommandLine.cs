@@ -14,6 +14,7 @@ public static class CommandLine
             TestCommand.Create(),
             SilenceCommand.Create(),
             ImportCommand.Create(),
+            DashboardCommand.Create(),
             QueryCommand.CreateInstant(),
             QueryCommand.CreateRange(),
             VersionCommand.Create(),

@@ -346,11 +346,18 @@ public static class ConfigLoader
         var s = new MlobsSettings();
         YamlNode? routerNode = null;
         foreach (var (key, _, value) in r.Entries(r.Mapping(node, "mlobs"), "mlobs settings",
-                     "data_dir", "retention_time", "retention_size", "alertmanager_config", "alertmanager_config_file"))
+                     "data_dir", "retention_time", "retention_size", "alertmanager_config", "alertmanager_config_file", "dashboards_dir"))
         {
             switch (key)
             {
                 case "data_dir": s = s with { DataDir = r.String(value, key) }; break;
+                case "dashboards_dir":
+                {
+                    var folder = r.String(value, key);
+                    var baseDir = Path.GetDirectoryName(Path.GetFullPath(r.File)) ?? ".";
+                    s = s with { DashboardsDir = Path.IsPathRooted(folder) ? folder : Path.Combine(baseDir, folder) };
+                    break;
+                }
                 case "retention_time": s = s with { RetentionTime = Positive(r, value, key) }; break;
                 case "retention_size": s = s with { RetentionBytes = ParseBytes(r, value) }; break;
                 case "alertmanager_config":

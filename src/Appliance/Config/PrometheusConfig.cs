@@ -96,6 +96,9 @@ public sealed record MlobsSettings
     public TimeSpan RetentionTime { get; init; } = TimeSpan.FromDays(15);
     public long RetentionBytes { get; init; }
 
+    /// <summary>Grafana dashboard JSON files to serve (<c>dashboards_dir</c>, relative to the config file); null for the default.</summary>
+    public string? DashboardsDir { get; init; }
+
     /// <summary>
     /// The built-in router's alertmanager.yml (from <c>alertmanager_config_file</c> or inline <c>alertmanager_config</c>);
     /// null when mlobs only sends to external Alertmanagers.

@@ -38,6 +38,7 @@ public static class WebServer
         AlertmanagerApi.Map(app, gate);
         QueryApi.Map(app, gate);
         FederateEndpoint.Map(app, gate);
+        DashboardsApi.Map(app, gate);
         UiEndpoints.Map(app);
         return app;
     }

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using Mlobs.WebUi.Dashboards;
+
+namespace Mlobs.Appliance.Http;
+
+/// <summary>
+/// Dashboards over the subset of Grafana's HTTP API that tools use to list, fetch and import them
+/// (<c>/api/search</c>, <c>/api/dashboards/uid/:uid</c>, <c>POST /api/dashboards/db</c>), in Grafana's shapes, so
+/// the UI and scripts written for Grafana's API work against mlobs.
+/// </summary>
+public static class DashboardsApi
+{
+    /// <summary>Largest dashboard accepted by an import (Node Exporter Full is ~0.5 MB).</summary>
+    private const int MaxImportBytes = 16 << 20;
+
+    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
+    {
+        app.MapGet("/api/search", (HttpRequest req) => ApiResults.Guard(() =>
+            Search(gate.Runtime.Dashboards, req.Query["query"].ToString(), req.Query["tag"].Where(t => t is not null).Select(t => t!).ToList())));
+        app.MapGet("/api/dashboards/uid/{uid}", (string uid) => ApiResults.Guard(() => Get(gate.Runtime.Dashboards, uid)));
+        app.MapPost("/api/dashboards/db", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(gate.Runtime.Dashboards, req)));
+        app.MapPost("/api/dashboards/import", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(gate.Runtime.Dashboards, req)));
+    }
+
+    private static IResult Search(DashboardLibrary library, string query, List<string> tags)
+    {
+        var json = Write(w =>
+        {
+            w.WriteStartArray();
+            int id = 1;
+            foreach (var d in library.All())
+            {
+                var m = d.Model;
+                if (query.Length > 0 && !m.Title.Contains(query, StringComparison.OrdinalIgnoreCase)) { id++; continue; }
+                if (tags.Count > 0 && !tags.All(t => m.Tags.Contains(t))) { id++; continue; }
+                w.WriteStartObject();
+                w.WriteNumber("id", id++);
+                w.WriteString("uid", m.Uid);
+                w.WriteString("title", m.Title);
+                w.WriteString("uri", "db/" + DashboardParser.Slug(m.Title));
+                w.WriteString("url", $"/d/{m.Uid}/{DashboardParser.Slug(m.Title)}");
+                w.WriteString("slug", "");
+                w.WriteString("type", "dash-db");
+                w.WriteStartArray("tags");
+                foreach (var t in m.Tags) w.WriteStringValue(t);
+                w.WriteEndArray();
+                w.WriteBoolean("isStarred", false);
+                w.WriteString("source", d.Source);
+                w.WriteNumber("panels", m.DrawnPanels.Count());
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+        return Results.Text(json, "application/json", Encoding.UTF8);
+    }
+
+    private static IResult Get(DashboardLibrary library, string uid)
+    {
+        if (library.Find(uid) is not { } d) return Message(404, "Dashboard not found");
+        var json = Write(w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("dashboard");
+            w.WriteRawValue(d.Json, skipInputValidation: true);
+            w.WriteStartObject("meta");
+            w.WriteString("type", "db");
+            w.WriteString("slug", DashboardParser.Slug(d.Model.Title));
+            w.WriteString("url", $"/d/{d.Model.Uid}/{DashboardParser.Slug(d.Model.Title)}");
+            w.WriteBoolean("canSave", false);
+            w.WriteBoolean("canEdit", false);
+            w.WriteString("provisioned", d.Source == "file" ? "true" : "false");
+            w.WriteString("source", d.Source);
+            if (d.Path is not null) w.WriteString("provisionedExternalId", Path.GetFileName(d.Path));
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+        return Results.Text(json, "application/json", Encoding.UTF8);
+    }
+
+    private static async Task<IResult> ImportAsync(DashboardLibrary library, HttpRequest req)
+    {
+        string body;
+        using (var reader = new StreamReader(req.Body, Encoding.UTF8))
+        {
+            var buffer = new char[MaxImportBytes + 1];
+            int read = await reader.ReadBlockAsync(buffer, 0, buffer.Length);
+            if (read > MaxImportBytes) return Message(413, "dashboard too large");
+            body = new string(buffer, 0, read);
+        }
+        bool overwrite = false;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("overwrite", out var o)) overwrite = o.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            // The parser below reports where the JSON breaks.
+        }
+        try
+        {
+            var d = library.Import(body, overwrite);
+            var json = Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", 0);
+                w.WriteString("uid", d.Model.Uid);
+                w.WriteString("title", d.Model.Title);
+                w.WriteString("url", $"/d/{d.Model.Uid}/{DashboardParser.Slug(d.Model.Title)}");
+                w.WriteString("status", "success");
+                w.WriteNumber("version", 1);
+                w.WriteString("slug", DashboardParser.Slug(d.Model.Title));
+                w.WriteEndObject();
+            });
+            return Results.Text(json, "application/json", Encoding.UTF8);
+        }
+        catch (DashboardFormatException ex)
+        {
+            return Message(400, ex.Message.Replace("import:", "dashboard:", StringComparison.Ordinal));
+        }
+        catch (DashboardExistsException ex)
+        {
+            return Message(412, ex.Message, "name-exists");
+        }
+        catch (IOException ex)
+        {
+            return Message(500, "saving the dashboard failed: " + ex.Message);
+        }
+    }
+
+    /// <summary>Grafana's error shape: {"message": "..."} (plus "status" for some).</summary>
+    private static IResult Message(int status, string message, string? statusText = null)
+    {
+        var json = Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("message", message);
+            if (statusText is not null) w.WriteString("status", statusText);
+            w.WriteEndObject();
+        });
+        return Results.Text(json, "application/json", Encoding.UTF8, status);
+    }
+
+    private static string Write(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream)) write(w);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+
+namespace Mlobs.WebUi.Dashboards;
+
+/// <summary>A dashboard the library serves: the model, its JSON (the dashboard object itself) and where it came from.</summary>
+public sealed record LoadedDashboard(Dashboard Model, string Json, string Source, string? Path);
+
+/// <summary>Import refused because a dashboard with the uid exists and overwrite was not asked for (Grafana's 412).</summary>
+public sealed class DashboardExistsException(string message) : Exception(message);
+
+/// <summary>
+/// The dashboards mlobs serves, by uid: those shipped inside the binary, then a folder of Grafana JSON files
+/// (config/dashboards by default), then imports (kept in the data dir) — a later source replaces an earlier one
+/// with the same uid. Files are re-read when they change, so editing a dashboard needs no restart; a file that
+/// does not load is skipped and reported in <see cref="Problems"/>.
+/// </summary>
+public sealed class DashboardLibrary(string? folder, string importDir)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (DateTime Modified, long Size, LoadedDashboard? Loaded, string? Error)> _files = new(StringComparer.Ordinal);
+    private static readonly Lazy<IReadOnlyList<LoadedDashboard>> Embedded = new(LoadEmbedded);
+
+    public string? Folder => folder;
+    public string ImportDir => importDir;
+
+    /// <summary>Every dashboard, sorted by title.</summary>
+    public IReadOnlyList<LoadedDashboard> All()
+    {
+        var byUid = new Dictionary<string, LoadedDashboard>(StringComparer.Ordinal);
+        foreach (var d in Embedded.Value) byUid[d.Model.Uid] = d;
+        foreach (var d in Scan(folder, "file")) byUid[d.Model.Uid] = d;
+        foreach (var d in Scan(importDir, "imported")) byUid[d.Model.Uid] = d;
+        return byUid.Values.OrderBy(d => d.Model.Title, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    public LoadedDashboard? Find(string uid) => All().FirstOrDefault(d => d.Model.Uid == uid);
+
+    /// <summary>Files that did not load, with why.</summary>
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            lock (_lock) return _files.Values.Where(f => f.Error is not null).Select(f => f.Error!).ToList();
+        }
+    }
+
+    /// <summary>Adds (or with <paramref name="overwrite"/> replaces) a dashboard from JSON, bare or wrapped; kept in the import dir.</summary>
+    public LoadedDashboard Import(string json, bool overwrite)
+    {
+        var model = DashboardParser.Parse(json, "import");
+        string inner;
+        using (var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }))
+            inner = DashboardParser.Unwrap(doc.RootElement, "import").GetRawText();
+        if (!overwrite && Find(model.Uid) is { } existing)
+            throw new DashboardExistsException($"A dashboard with the same uid already exists ({existing.Model.Title}, {existing.Source})");
+        Directory.CreateDirectory(importDir);
+        var path = System.IO.Path.Combine(importDir, model.Uid + ".json");
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, inner);
+        File.Move(temp, path, overwrite: true);
+        return new LoadedDashboard(model, inner, "imported", path);
+    }
+
+    private IEnumerable<LoadedDashboard> Scan(string? dir, string source)
+    {
+        if (dir is null || !Directory.Exists(dir)) return [];
+        var result = new List<LoadedDashboard>();
+        foreach (var path in Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal))
+        {
+            FileInfo info;
+            try { info = new FileInfo(path); } catch (IOException) { continue; }
+            lock (_lock)
+            {
+                if (!_files.TryGetValue(path, out var cached) || cached.Modified != info.LastWriteTimeUtc || cached.Size != info.Length)
+                {
+                    cached = Load(path, info, source);
+                    _files[path] = cached;
+                }
+                if (cached.Loaded is not null) result.Add(cached.Loaded);
+            }
+        }
+        return result;
+    }
+
+    private static (DateTime, long, LoadedDashboard?, string?) Load(string path, FileInfo info, string source)
+    {
+        try
+        {
+            var json = File.ReadAllText(path);
+            var model = DashboardParser.Parse(json, path);
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            var inner = DashboardParser.Unwrap(doc.RootElement, path).GetRawText();
+            return (info.LastWriteTimeUtc, info.Length, new LoadedDashboard(model, inner, source, path), null);
+        }
+        catch (Exception ex) when (ex is DashboardFormatException or IOException or UnauthorizedAccessException)
+        {
+            return (info.LastWriteTimeUtc, info.Length, null, ex is DashboardFormatException ? ex.Message : $"{path}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The dashboards shipped in the binary (config/dashboards at build time).</summary>
+    private static IReadOnlyList<LoadedDashboard> LoadEmbedded()
+    {
+        var asm = typeof(DashboardLibrary).Assembly;
+        var result = new List<LoadedDashboard>();
+        foreach (var name in asm.GetManifestResourceNames().Where(n => n.StartsWith("dashboards/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = asm.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            var json = reader.ReadToEnd();
+            var model = DashboardParser.Parse(json, name);
+            using var doc = JsonDocument.Parse(json);
+            result.Add(new LoadedDashboard(model, DashboardParser.Unwrap(doc.RootElement, name).GetRawText(), "embedded", null));
+        }
+        return result;
+    }
+}
