@@ -13,8 +13,16 @@ function Install-Apt([string[]]$Packages) {
     & @sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq @Packages | Out-Null
 }
 
+function Install-NpmPackages([string]$Dir) {
+    if (-not (Get-Command npm -ErrorAction SilentlyContinue)) { Install-Apt @("nodejs", "npm") }
+    Push-Location $Dir
+    try { npm ci --no-audit --no-fund --loglevel=error; if ($LASTEXITCODE -ne 0) { throw "npm ci in $Dir failed" } } finally { Pop-Location }
+}
+
 function Publish {
     if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { throw "the .NET 10 SDK (dotnet) is required and is not on PATH" }
+    # uPlot, pinned in src/WebUi/package-lock.json, is embedded into the binary.
+    if (-not (Test-Path src/WebUi/node_modules/.package-lock.json)) { Install-NpmPackages "src/WebUi" }
     if (-not (Get-Command cc -ErrorAction SilentlyContinue) -and -not (Get-Command clang -ErrorAction SilentlyContinue)) { Install-Apt @("clang") }
     dotnet publish src/Appliance/Appliance.csproj -c Release -r linux-x64 -p:PublishAot=true -o dist --nologo -v quiet -warnaserror *> dist.log
     if ($LASTEXITCODE -ne 0) { Get-Content dist.log; throw "publish failed" }
@@ -25,6 +33,9 @@ function Run-Tests {
     if (-not (Test-Path /usr/bin/prometheus-node-exporter)) { try { Install-Apt @("prometheus-node-exporter") } catch { Write-Warning $_ } }
     if (-not (Test-Path /usr/bin/promtool)) { try { Install-Apt @("--no-install-recommends", "prometheus") } catch { Write-Warning $_ } }
     if (-not (Test-Path /usr/bin/prometheus-alertmanager)) { try { Install-Apt @("--no-install-recommends", "prometheus-alertmanager") } catch { Write-Warning $_ } }
+    # The UI tests drive Debian's Chromium with playwright-core (pinned in tests/EndToEnd.Tests/browser).
+    if (-not (Test-Path /usr/bin/chromium)) { try { Install-Apt @("chromium") } catch { Write-Warning $_ } }
+    if (-not (Test-Path tests/EndToEnd.Tests/browser/node_modules/.package-lock.json)) { Install-NpmPackages "tests/EndToEnd.Tests/browser" }
     Remove-Item -Recurse -Force TestResults -ErrorAction SilentlyContinue
     dotnet test Appliance.sln -c Release --nologo --logger trx --results-directory "$PSScriptRoot/TestResults" @Rest
     $status = $LASTEXITCODE

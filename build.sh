@@ -34,10 +34,24 @@ ensure_test_deps() {
   # Alerts are delivered to a real Alertmanager in the end-to-end tests (started on loopback by the test only).
   [ -x /usr/bin/prometheus-alertmanager ] || apt_install --no-install-recommends prometheus-alertmanager || true
   command -v python3 >/dev/null || apt_install python3 || true
+  # The UI tests drive Debian's Chromium with playwright-core (pinned in tests/EndToEnd.Tests/browser).
+  [ -x /usr/bin/chromium ] || apt_install chromium || true
+  if [ ! -f tests/EndToEnd.Tests/browser/node_modules/.package-lock.json ] || [ tests/EndToEnd.Tests/browser/package-lock.json -nt tests/EndToEnd.Tests/browser/node_modules/.package-lock.json ]; then
+    (cd tests/EndToEnd.Tests/browser && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci in tests/EndToEnd.Tests/browser failed" >&2
+  fi
+}
+
+# Front-end packages (uPlot) are pinned in src/WebUi/package-lock.json and embedded into the binary.
+ensure_front_end() {
+  if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+  if [ ! -f src/WebUi/node_modules/.package-lock.json ] || [ src/WebUi/package-lock.json -nt src/WebUi/node_modules/.package-lock.json ]; then
+    (cd src/WebUi && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci in src/WebUi failed" >&2; exit 1; }
+  fi
 }
 
 publish() {
   ensure_build_deps
+  ensure_front_end
   # Zero AOT/trim warnings is the rule: -warnaserror turns any into a failed build.
   if ! dotnet publish src/Appliance/Appliance.csproj -c Release -r linux-x64 -p:PublishAot=true -o dist --nologo \
       -v quiet -warnaserror >dist.log 2>&1; then

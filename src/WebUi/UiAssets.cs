@@ -31,7 +31,10 @@ public static class UiAssets
     public static UiAsset? Find(string path)
     {
         if (path is "" or "/") path = "/index.html";
-        return Assets.GetValueOrDefault(path);
+        if (Assets.TryGetValue(path, out var asset)) return asset;
+        // Page routes (/graph, /d/<uid>/<slug>) are the single-page app's; missing files stay 404s.
+        bool isPage = !Path.HasExtension(path) && !path.StartsWith("/api/", StringComparison.Ordinal);
+        return isPage ? Assets.GetValueOrDefault("/index.html") : null;
     }
 
     public static IEnumerable<string> Paths => Assets.Keys;
@@ -44,6 +47,7 @@ public static class UiAssets
         ".svg" => "image/svg+xml",
         ".json" => "application/json",
         ".png" => "image/png",
+        ".txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     };
 }

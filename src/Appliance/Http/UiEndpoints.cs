@@ -8,7 +8,8 @@ public static class UiEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Serve("/"));
-        app.MapGet("/{file}", (string file) => Serve("/" + file));
+        // Lowest route priority: every API route wins over this catch-all.
+        app.MapGet("/{**path}", (string path) => Serve("/" + path));
     }
 
     private static IResult Serve(string path) =>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Mlobs.WebUi.Dashboards;
 
 /// <summary>A dashboard the library serves: the model, its JSON (the dashboard object itself) and where it came from.</summary>
@@ -47,10 +45,7 @@ public sealed class DashboardLibrary(string? folder, string importDir)
     /// <summary>Adds (or with <paramref name="overwrite"/> replaces) a dashboard from JSON, bare or wrapped; kept in the import dir.</summary>
     public LoadedDashboard Import(string json, bool overwrite)
     {
-        var model = DashboardParser.Parse(json, "import");
-        string inner;
-        using (var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }))
-            inner = DashboardParser.Unwrap(doc.RootElement, "import").GetRawText();
+        var (model, inner) = DashboardParser.Load(json, "import");
         if (!overwrite && Find(model.Uid) is { } existing)
             throw new DashboardExistsException($"A dashboard with the same uid already exists ({existing.Model.Title}, {existing.Source})");
         Directory.CreateDirectory(importDir);
@@ -86,10 +81,7 @@ public sealed class DashboardLibrary(string? folder, string importDir)
     {
         try
         {
-            var json = File.ReadAllText(path);
-            var model = DashboardParser.Parse(json, path);
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            var inner = DashboardParser.Unwrap(doc.RootElement, path).GetRawText();
+            var (model, inner) = DashboardParser.Load(File.ReadAllText(path), path);
             return (info.LastWriteTimeUtc, info.Length, new LoadedDashboard(model, inner, source, path), null);
         }
         catch (Exception ex) when (ex is DashboardFormatException or IOException or UnauthorizedAccessException)
@@ -107,10 +99,8 @@ public sealed class DashboardLibrary(string? folder, string importDir)
         {
             using var stream = asm.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
-            var json = reader.ReadToEnd();
-            var model = DashboardParser.Parse(json, name);
-            using var doc = JsonDocument.Parse(json);
-            result.Add(new LoadedDashboard(model, DashboardParser.Unwrap(doc.RootElement, name).GetRawText(), "embedded", null));
+            var (model, inner) = DashboardParser.Load(reader.ReadToEnd(), name);
+            result.Add(new LoadedDashboard(model, inner, "embedded", null));
         }
         return result;
     }

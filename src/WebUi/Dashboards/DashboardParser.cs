@@ -16,12 +16,28 @@ public static class DashboardParser
     private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     /// <summary>Parses a file's text; errors name the file and, for malformed JSON, line and column.</summary>
-    public static Dashboard Parse(string json, string source)
+    public static Dashboard Parse(string json, string source) => Load(json, source).Model;
+
+    /// <summary>
+    /// Parses a file's text into the model and the dashboard object's JSON as the UI gets it: unwrapped, and for a
+    /// legacy dashboard laid out on the grid (<see cref="LegacyRowLayout"/>).
+    /// </summary>
+    public static (Dashboard Model, string Json) Load(string json, string source)
     {
         try
         {
             using var doc = JsonDocument.Parse(json, Options);
-            return FromElement(Unwrap(doc.RootElement, source), Path.GetFileNameWithoutExtension(source));
+            var element = Unwrap(doc.RootElement, source);
+            var fallbackUid = Path.GetFileNameWithoutExtension(source);
+            if (!element.TryGetProperty("rows", out _) || element.TryGetProperty("panels", out var p) && p.ValueKind == JsonValueKind.Array && p.GetArrayLength() > 0)
+                return (FromElement(element, fallbackUid), element.GetRawText());
+            var node = System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!.AsObject();
+            LegacyRowLayout.Migrate(node);
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
+            var migrated = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+            using var migratedDoc = JsonDocument.Parse(migrated);
+            return (FromElement(migratedDoc.RootElement, fallbackUid), migrated);
         }
         catch (JsonException ex)
         {
@@ -57,13 +73,9 @@ public static class DashboardParser
             ? t.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
             : [];
         var ids = new PanelIds(d);
-        List<DashboardPanel> panels;
-        if (d.TryGetProperty("panels", out var ps) && ps.ValueKind == JsonValueKind.Array && ps.GetArrayLength() > 0)
-            panels = ps.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.Object).Select(p => Panel(p, ids, null)).ToList();
-        else if (d.TryGetProperty("rows", out var rows) && rows.ValueKind == JsonValueKind.Array)
-            panels = LegacyRowLayout.Convert(rows, ids, (p, pos) => Panel(p, ids, pos));
-        else
-            panels = [];
+        var panels = d.TryGetProperty("panels", out var ps) && ps.ValueKind == JsonValueKind.Array
+            ? ps.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.Object).Select(p => Panel(p, ids)).ToList()
+            : [];
         var variables = new List<TemplateVariable>();
         if (d.TryGetProperty("templating", out var templating) && templating.TryGetProperty("list", out var list) && list.ValueKind == JsonValueKind.Array)
             variables.AddRange(list.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Object).Select(Variable));
@@ -71,10 +83,10 @@ public static class DashboardParser
         return new Dashboard(uid, title, from, to, refresh, tags, panels, variables);
     }
 
-    internal static DashboardPanel Panel(JsonElement p, PanelIds ids, GridPos? legacyPos)
+    private static DashboardPanel Panel(JsonElement p, PanelIds ids)
     {
         string type = Str(p, "type") ?? "";
-        var pos = legacyPos ?? GridPosOf(p);
+        var pos = GridPosOf(p);
         var targets = new List<PanelTarget>();
         if (p.TryGetProperty("targets", out var ts) && ts.ValueKind == JsonValueKind.Array)
         {
@@ -91,7 +103,7 @@ public static class DashboardParser
         }
         var children = new List<DashboardPanel>();
         if (type == "row" && p.TryGetProperty("panels", out var kids) && kids.ValueKind == JsonValueKind.Array)
-            children.AddRange(kids.EnumerateArray().Where(k => k.ValueKind == JsonValueKind.Object).Select(k => Panel(k, ids, null)));
+            children.AddRange(kids.EnumerateArray().Where(k => k.ValueKind == JsonValueKind.Object).Select(k => Panel(k, ids)));
         return new DashboardPanel(Int(p, "id") ?? ids.Next(), Str(p, "title") ?? "", type, pos, targets, Str(p, "interval"),
             Int(p, "maxDataPoints"), children, Bool(p, "collapsed"), Str(p, "repeat"));
     }

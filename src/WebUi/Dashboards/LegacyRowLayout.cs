@@ -1,71 +1,99 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Mlobs.WebUi.Dashboards;
 
 /// <summary>
-/// Lays out a legacy dashboard's <c>rows[]</c> (panels sized by <c>span</c> of 12, rows by pixel height) on the
-/// 24-column grid as Grafana's DashboardMigrator.upgradeToGridLayout does: a row panel per row when any row is
-/// collapsed, titled or repeated; spans doubled; heights in 38 px grid units (30 px cells, 8 px margins); panels
-/// packed left to right, wrapping within the row.
+/// Turns a legacy dashboard's <c>rows[]</c> (panels sized by <c>span</c> of 12, rows by pixel height) into
+/// <c>panels[]</c> on the 24-column grid as Grafana's DashboardMigrator.upgradeToGridLayout does: a row panel per row
+/// when any row is collapsed, titled or repeated (a collapsed row keeps its panels inside); spans doubled; heights in
+/// 38 px grid units (30 px cells, 8 px margins); panels packed left to right, wrapping within the row. The UI and
+/// the checker then see one layout model.
 /// </summary>
 public static class LegacyRowLayout
 {
     public const int Columns = 24;
     private const int CellHeight = 30, CellMargin = 8, DefaultRowHeight = 250, DefaultSpan = 4;
 
-    internal static List<DashboardPanel> Convert(JsonElement rows, DashboardParser.PanelIds ids, Func<JsonElement, GridPos, DashboardPanel> panel)
+    /// <summary>Rewrites <paramref name="dashboard"/> in place when it has rows and no panels; returns whether it did.</summary>
+    public static bool Migrate(JsonObject dashboard)
     {
-        var result = new List<DashboardPanel>();
-        var rowList = rows.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.Object).ToList();
-        bool showRows = rowList.Any(r => DashboardParser.Bool(r, "collapse") || DashboardParser.Bool(r, "showTitle") || DashboardParser.Str(r, "repeat") is { Length: > 0 });
+        if (dashboard["rows"] is not JsonArray rows || dashboard["panels"] is JsonArray { Count: > 0 }) return false;
+        var rowList = rows.OfType<JsonObject>().ToList();
+        int nextId = MaxId(dashboard) + 1;
+        bool showRows = rowList.Any(r => Bool(r, "collapse") || Bool(r, "showTitle") || r["repeat"] is JsonValue rv && rv.ToString().Length > 0);
+        var panels = new List<JsonObject>();
         int y = 0;
         foreach (var row in rowList)
         {
-            int rowHeight = GridHeight(row.TryGetProperty("height", out var h) ? h : default);
-            bool collapsed = DashboardParser.Bool(row, "collapse");
-            int rowY = y;
-            if (showRows) y++;
-            var area = new RowArea(rowHeight, y);
-            var placed = new List<DashboardPanel>();
-            if (row.TryGetProperty("panels", out var ps) && ps.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var p in ps.EnumerateArray())
-                {
-                    if (p.ValueKind != JsonValueKind.Object) continue;
-                    double span = p.TryGetProperty("span", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : DefaultSpan;
-                    if (span <= 0) span = DefaultSpan;
-                    int width = Math.Min(Columns, (int)Math.Floor(span) * (Columns / 12));
-                    int height = p.TryGetProperty("height", out var ph) && ph.ValueKind != JsonValueKind.Null ? GridHeight(ph) : rowHeight;
-                    var (px, py) = area.Place(height, width);
-                    y = area.Y;
-                    var pos = new GridPos(px, y + py, width, height);
-                    area.Add(pos);
-                    placed.Add(panel(p, pos));
-                }
-            }
+            int rowHeight = GridHeight(row["height"]);
+            bool collapsed = Bool(row, "collapse");
+            JsonObject? rowPanel = null;
             if (showRows)
             {
-                var rowPanel = new DashboardPanel(ids.Next(), DashboardParser.Str(row, "title") ?? "", "row", new GridPos(0, rowY, Columns, rowHeight),
-                    [], null, null, collapsed ? placed : [], collapsed, DashboardParser.Str(row, "repeat"));
-                if (!collapsed) result.AddRange(placed);
-                result.Add(rowPanel);
+                rowPanel = new JsonObject
+                {
+                    ["id"] = nextId++,
+                    ["type"] = "row",
+                    ["title"] = row["title"]?.DeepClone() ?? "",
+                    ["collapsed"] = collapsed,
+                    ["gridPos"] = Pos(0, y, Columns, rowHeight),
+                    ["panels"] = new JsonArray(),
+                };
+                if (row["repeat"] is { } repeat) rowPanel["repeat"] = repeat.DeepClone();
+                y++;
             }
-            else
+            var area = new RowArea(rowHeight, y);
+            foreach (var p in (row["panels"] as JsonArray)?.OfType<JsonObject>() ?? [])
             {
-                result.AddRange(placed);
+                double span = p["span"] is JsonValue sv && sv.TryGetValue(out double s) && s > 0 ? s : DefaultSpan;
+                int width = Math.Min(Columns, (int)Math.Floor(span) * (Columns / 12));
+                int height = p["height"] is { } ph ? GridHeight(ph) : rowHeight;
+                var (px, py) = area.Place(width);
+                y = area.Y;
+                var panel = (JsonObject)p.DeepClone();
+                panel.Remove("span");
+                panel["gridPos"] = Pos(px, y + py, width, height);
+                area.Add(px, y + py, width, height);
+                if (rowPanel is not null && collapsed) ((JsonArray)rowPanel["panels"]!).Add((JsonNode)panel);
+                else panels.Add(panel);
             }
-            if (!(showRows && collapsed)) y += rowHeight;
+            if (rowPanel is not null) panels.Add(rowPanel);
+            if (!(rowPanel is not null && collapsed)) y += rowHeight;
         }
-        // Grafana sorts panels by position after the migration.
-        return result.OrderBy(p => p.GridPos.Y).ThenBy(p => p.GridPos.X).ToList();
+        // Grafana orders panels by position after the migration.
+        var ordered = panels.OrderBy(p => p["gridPos"]!["y"]!.GetValue<int>()).ThenBy(p => p["gridPos"]!["x"]!.GetValue<int>()).ToList();
+        var array = new JsonArray();
+        foreach (var p in ordered) array.Add((JsonNode)p);
+        dashboard["panels"] = array;
+        dashboard.Remove("rows");
+        return true;
     }
 
-    private static int GridHeight(JsonElement height)
+    private static JsonObject Pos(int x, int y, int w, int h) => new() { ["x"] = x, ["y"] = y, ["w"] = w, ["h"] = h };
+
+    private static bool Bool(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue(out bool b) && b;
+
+    private static int MaxId(JsonNode? node)
+    {
+        int max = 0;
+        if (node is JsonObject o)
+        {
+            if (o["id"] is JsonValue v && v.TryGetValue(out double id) && o.ContainsKey("type")) max = (int)id;
+            foreach (var name in (string[])["panels", "rows"])
+                if (o[name] is JsonArray a) foreach (var x in a) max = Math.Max(max, MaxId(x));
+        }
+        return max;
+    }
+
+    private static int GridHeight(JsonNode? height)
     {
         double px = DefaultRowHeight;
-        if (height.ValueKind == JsonValueKind.Number) px = height.GetDouble();
-        else if (height.ValueKind == JsonValueKind.String && double.TryParse(height.GetString()!.Replace("px", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)) px = v;
+        if (height is JsonValue v)
+        {
+            if (v.TryGetValue(out double d)) px = d;
+            else if (v.TryGetValue(out string? s) && double.TryParse(s.Replace("px", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)) px = parsed;
+        }
         px = Math.Max(px, CellHeight * 3);
         return (int)Math.Ceiling(px / (CellHeight + CellMargin));
     }
@@ -76,13 +104,13 @@ public static class LegacyRowLayout
         private readonly int[] _filled = new int[Columns];
         public int Y { get; private set; } = y;
 
-        public void Add(GridPos pos)
+        public void Add(int x, int py, int w, int h)
         {
-            for (int i = pos.X; i < pos.X + pos.W && i < Columns; i++)
-                if (pos.Y + pos.H - Y > _filled[i]) _filled[i] = pos.Y + pos.H - Y;
+            for (int i = x; i < x + w && i < Columns; i++)
+                if (py + h - Y > _filled[i]) _filled[i] = py + h - Y;
         }
 
-        public (int X, int Y) Place(int panelHeight, int panelWidth, bool retried = false)
+        public (int X, int Y) Place(int panelWidth, bool retried = false)
         {
             int? start = null, end = null;
             for (int i = Columns - 1; i >= 0; i--)
@@ -95,13 +123,12 @@ public static class LegacyRowLayout
                 }
                 else break;
             }
-            if (start is { } s && end is { } e && e - s >= panelWidth - 1)
-                return (s, _filled[s..].Max());
+            if (start is { } s && end is { } e && e - s >= panelWidth - 1) return (s, _filled[s..].Max());
             if (retried) return (0, 0);
             // No room left in this band: start a new band below it.
             Y += height;
             Array.Clear(_filled);
-            return Place(panelHeight, panelWidth, true);
+            return Place(panelWidth, true);
         }
     }
 }
