@@ -12,7 +12,7 @@ public class UiAssetsTests
         // every local script and stylesheet the page references is embedded too
         foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(html, "(?:src|href)=\"(/[^\"#]+)\""))
             Assert.NotNull(UiAssets.Find(m.Groups[1].Value));
-        Assert.Equal("text/javascript; charset=utf-8", UiAssets.Find("/app.js")!.ContentType);
+        Assert.Equal("text/javascript; charset=utf-8", UiAssets.Find("/js/app.js")!.ContentType);
         Assert.Null(UiAssets.Find("/missing.js"));
     }
 }

@@ -1,0 +1,56 @@
+// The single-page app's router: path → page. Links within the app navigate without reloading.
+"use strict";
+
+const App = (() => {
+  const ROUTES = [
+    [/^\/$/, root => Pages.overview(root)],
+    [/^\/graph$/, (root, params) => Explore.page(root, params)],
+    [/^\/alerts$/, root => Pages.alerts(root)],
+    [/^\/rules$/, root => Pages.rules(root)],
+    [/^\/targets$/, root => Pages.targets(root)],
+    [/^\/dashboards$/, root => Pages.dashboards(root)],
+    [/^\/d\/([^/]+)(?:\/[^/]*)?$/, (root, params, m) => Pages.dashboard(root, params, decodeURIComponent(m[1]))],
+  ];
+
+  async function route() {
+    Pages.stop();
+    const root = document.getElementById("page");
+    root.replaceChildren();
+    const path = location.pathname;
+    for (const a of document.querySelectorAll("header nav a")) a.classList.toggle("active", a.getAttribute("href") === path || (path.startsWith("/d/") && a.getAttribute("href") === "/dashboards"));
+    for (const [re, page] of ROUTES) {
+      const m = re.exec(path);
+      if (m) { await page(root, new URLSearchParams(location.search), m); return; }
+    }
+    root.append(Dom.notice("Page not found: " + path, "notice error"));
+  }
+
+  function start() {
+    if (window.MLOBS_SNAPSHOT) { Snapshot.show(window.MLOBS_SNAPSHOT); return; }
+    document.addEventListener("click", e => {
+      const a = e.target.closest && e.target.closest("a");
+      if (!a || a.target || e.ctrlKey || e.metaKey || e.shiftKey || a.origin !== location.origin) return;
+      const path = a.getAttribute("href");
+      if (!path || !(ROUTES.some(([re]) => re.test(new URL(a.href).pathname)))) return;
+      e.preventDefault();
+      history.pushState(null, "", a.href);
+      route();
+    });
+    window.addEventListener("popstate", route);
+    route();
+  }
+
+  return { route, start };
+})();
+
+/** A file written by `mlobs snapshot`: one dashboard with its data inlined, no network. */
+const Snapshot = {
+  async show(snap) {
+    document.querySelector("header nav")?.remove();
+    const root = document.getElementById("page");
+    const view = new DashboardView.View(root, snap.dashboard, { snapshot: snap, from: snap.from, to: snap.to, fromText: "", toText: "" });
+    await view.start();
+  },
+};
+
+document.addEventListener("DOMContentLoaded", App.start);

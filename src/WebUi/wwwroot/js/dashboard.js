@@ -1,0 +1,230 @@
+// A Grafana dashboard in the browser: variables bar, time range, the 24-column grid with rows that collapse and
+// expand, and each panel's queries. Data comes from mlobs's API, or from the file itself in a snapshot.
+"use strict";
+
+const DashboardView = (() => {
+  const CELL = 30, GAP = 8, UNIT = CELL + GAP;
+
+  /** Where a dashboard's data comes from: the live API, or what `mlobs snapshot` embedded. */
+  const LiveData = {
+    resolveVariables: (dash, from, to, chosen) => Templating.resolve(dash, from, to, chosen),
+    async frames(panel, vars, from, to, widthPx) {
+      const interval = Templating.panelInterval(to - from, panel.maxDataPoints || Math.max(100, widthPx), panel.interval);
+      const out = [];
+      let stepS = interval / 1000;
+      for (const t of panel.targets || []) {
+        if (t.hide || typeof t.expr !== "string") continue;
+        let targetInterval = interval;
+        if (t.interval) targetInterval = Templating.panelInterval(to - from, panel.maxDataPoints || Math.max(100, widthPx), Templating.interpolate(t.interval, vars));
+        if (t.intervalFactor > 1) targetInterval *= t.intervalFactor;
+        const all = Object.assign({}, vars, Templating.builtIns(from, to, targetInterval));
+        const expr = Templating.interpolate(t.expr, all);
+        const step = Math.max(targetInterval / 1000, Math.ceil((to - from) / 1000 / 11000));
+        stepS = step;
+        try {
+          const data = t.instant ? await Api.instant(expr, to / 1000) : await Api.range(expr, from / 1000, to / 1000, step);
+          out.push({ refId: t.refId, legendFormat: t.legendFormat, expr, data });
+        } catch (e) {
+          out.push({ refId: t.refId, legendFormat: t.legendFormat, expr, error: e.message });
+        }
+      }
+      return { frames: out, stepS };
+    },
+  };
+
+  const SnapshotData = snap => ({
+    resolveVariables: async () => snap.variables.map(v => ({ variable: v.variable, options: v.options, value: v.value, error: v.error })),
+    async frames(panel) { return snap.panels[String(panel.id)] || { frames: [], stepS: 60 }; },
+  });
+
+  /** Sections: panels before the first row, then each row with the panels it holds (inside it when collapsed). */
+  function sections(panels) {
+    const sorted = [...panels].sort((a, b) => (a.gridPos?.y ?? 0) - (b.gridPos?.y ?? 0) || (a.gridPos?.x ?? 0) - (b.gridPos?.x ?? 0));
+    const out = [{ row: null, panels: [] }];
+    for (const p of sorted) {
+      if (p.type === "row") out.push({ row: p, panels: p.collapsed ? (p.panels || []) : [] });
+      else out[out.length - 1].panels.push(p);
+    }
+    return out;
+  }
+
+  /**
+   * A section's panels moved up as far as they go without overlapping (Grafana's grid compacts vertically), with
+   * y relative to the section's top: a collapsed row's panels keep the positions they had when it was open, which
+   * may lie far below.
+   */
+  function compact(panels) {
+    const items = panels.map(p => ({ panel: p, g: Object.assign({ x: 0, y: 0, w: 12, h: 8 }, p.gridPos) }))
+      .sort((a, b) => a.g.y - b.g.y || a.g.x - b.g.x);
+    const placed = [];
+    for (const it of items) {
+      let y = 0;
+      for (const o of placed) if (o.g.x < it.g.x + it.g.w && it.g.x < o.g.x + o.g.w) y = Math.max(y, o.g.y + o.g.h);
+      it.g = { ...it.g, y };
+      placed.push(it);
+    }
+    return placed;
+  }
+
+  class View {
+    constructor(root, dash, opts) {
+      this.root = root;
+      this.dash = dash;
+      this.data = opts.snapshot ? SnapshotData(opts.snapshot) : LiveData;
+      this.snapshot = opts.snapshot || null;
+      this.from = opts.from;
+      this.to = opts.to;
+      this.fromText = opts.fromText;
+      this.toText = opts.toText;
+      this.chosen = opts.chosen || {};
+      this.sections = sections(dash.panels || []);
+      this.collapsed = new Map(this.sections.filter(s => s.row).map(s => [s.row.id, !!s.row.collapsed]));
+      this.onChange = opts.onChange || (() => {});
+      this.rendered = 0;
+    }
+
+    async start() {
+      this.root.replaceChildren();
+      const title = Dom.el("h2", { className: "dash-title", textContent: this.dash.title || "Dashboard" });
+      this.bar = Dom.el("div", { className: "var-bar" });
+      this.grid = Dom.el("div", { className: "dash-grid" });
+      this.root.append(Dom.el("div", { className: "dash-head" }, title, this.snapshot ? Dom.el("span", { className: "muted", textContent: `snapshot ${new Date(this.from).toLocaleString()} – ${new Date(this.to).toLocaleString()}` }) : this.timeControls()), this.bar, this.grid);
+      await this.loadVariables();
+      this.layout();
+      let pending = null;
+      this.resizeHandler = () => { clearTimeout(pending); pending = setTimeout(() => this.layout(), 200); };
+      window.addEventListener("resize", this.resizeHandler);
+      const refresh = !this.snapshot && (this.chosen.__refresh || this.dash.refresh);
+      const ms = refresh ? Templating.parseDuration(refresh) : null;
+      if (ms && ms >= 5000) this.timer = setInterval(() => this.refreshTimes(), ms);
+    }
+
+    stop() {
+      clearInterval(this.timer);
+      window.removeEventListener("resize", this.resizeHandler);
+    }
+
+    timeControls() {
+      const from = Dom.el("input", { className: "time-from", value: this.fromText, size: 12, title: "from: now-6h, Unix seconds or RFC 3339" });
+      const to = Dom.el("input", { className: "time-to", value: this.toText, size: 8, title: "to" });
+      const presets = Dom.el("select", { className: "time-preset", title: "quick ranges", onchange: () => { if (presets.value) { from.value = presets.value; to.value = "now"; apply(); } } },
+        Dom.el("option", { value: "", textContent: "Quick range" }), ...["now-5m", "now-15m", "now-1h", "now-6h", "now-24h", "now-7d"].map(v => Dom.el("option", { value: v, textContent: "Last " + v.slice(4) })));
+      const apply = () => this.onChange({ from: from.value, to: to.value });
+      return Dom.el("form", { className: "time-range", onsubmit: e => { e.preventDefault(); apply(); } }, presets, from, " to ", to, Dom.el("button", { textContent: "Apply" }));
+    }
+
+    refreshTimes() {
+      const now = Date.now();
+      this.from = Templating.parseTime(this.fromText, now);
+      this.to = Templating.parseTime(this.toText, now);
+      this.layout();
+    }
+
+    async loadVariables() {
+      this.resolved = await this.data.resolveVariables(this.dash, this.from, this.to, this.chosen);
+      this.vars = Templating.builtIns(this.from, this.to, Templating.SCRAPE_MS);
+      for (const r of this.resolved) this.vars[r.variable.name] = r.value;
+      this.bar.replaceChildren(...this.resolved.filter(r => r.variable.hide !== 2 && r.variable.type !== "constant").map(r => this.variableControl(r)));
+    }
+
+    variableControl(r) {
+      const v = r.variable;
+      const label = Dom.el("label", { className: "var" }, v.hide === 1 ? "" : (v.label || v.name) + " ");
+      if (r.error) { label.append(Dom.el("span", { className: "error", textContent: r.error })); return label; }
+      if (v.type === "textbox") {
+        const input = Dom.el("input", { value: r.value.values[0] || "", onchange: () => this.choose(v.name, [input.value]) });
+        label.append(input);
+        return label;
+      }
+      if (v.type === "datasource" || v.type === "adhoc") { label.append(Dom.el("span", { className: "muted", textContent: v.type === "datasource" ? "mlobs" : "(ad hoc filters not supported)" })); return label; }
+      const select = Dom.el("select", { multiple: !!v.multi, "data-var": v.name, size: v.multi ? Math.min(4, r.options.length + 1) : 1 });
+      if (v.includeAll) select.append(Dom.el("option", { value: "$__all", textContent: "All", selected: r.value.isAll }));
+      for (const o of r.options) select.append(Dom.el("option", { value: o.value, textContent: o.text, selected: !r.value.isAll && r.value.values.includes(o.value) }));
+      select.addEventListener("change", () => this.choose(v.name, [...select.selectedOptions].map(o => o.value)));
+      label.append(select);
+      return label;
+    }
+
+    async choose(name, values) {
+      this.chosen[name] = values;
+      this.onChange({ vars: this.chosen });
+      await this.loadVariables();
+      this.layout();
+    }
+
+    /** Places sections on the grid and (re)renders every visible panel. */
+    layout() {
+      const width = this.grid.clientWidth || 1200;
+      const col = width / 24;
+      this.grid.replaceChildren();
+      let cursor = 0;
+      this.rendered = 0;
+      const jobs = [];
+      for (const s of this.sections) {
+        if (s.row) {
+          const collapsed = this.collapsed.get(s.row.id);
+          const header = Dom.el("div", { className: "dash-row" + (collapsed ? " collapsed" : ""), "data-row": s.row.id, style: { top: cursor * UNIT + "px" },
+            onclick: () => { this.collapsed.set(s.row.id, !collapsed); this.layout(); } },
+          Dom.el("span", { className: "chevron", textContent: collapsed ? "▸" : "▾" }), " ", Templating.interpolate(s.row.title || "", this.vars),
+          collapsed ? Dom.el("span", { className: "muted", textContent: ` (${s.panels.length} panels)` }) : null);
+          this.grid.append(header);
+          cursor += 1;
+          if (collapsed) continue;
+        }
+        if (!s.panels.length) continue;
+        let bottom = 0;
+        for (const { panel: p, g } of compact(s.panels)) {
+          const box = Dom.el("div", { className: "panel", "data-panel": p.id, "data-type": p.type,
+            style: { left: g.x * col + "px", top: (cursor + g.y) * UNIT + "px", width: g.w * col - GAP + "px", height: g.h * UNIT - GAP + "px" } });
+          const header = Dom.el("div", { className: "panel-title", textContent: Templating.interpolate(p.title || "", this.vars), title: p.description || "" });
+          const body = Dom.el("div", { className: "panel-body" });
+          box.append(header, body);
+          if (p.repeat) box.append(Dom.el("div", { className: "notice unsupported small", textContent: `unsupported: repeat by $${p.repeat} (shown once, for all values)` }));
+          this.grid.append(box);
+          bottom = Math.max(bottom, g.y + g.h);
+          jobs.push(() => this.renderPanel(p, box, body, g.w * col));
+        }
+        cursor += bottom;
+      }
+      this.grid.style.height = cursor * UNIT + "px";
+      this.run(jobs, 6);
+    }
+
+    /** Runs panel loads a few at a time, so a 100-panel dashboard does not open 300 requests at once. */
+    async run(jobs, parallel) {
+      const generation = (this.generation = (this.generation || 0) + 1);
+      let next = 0;
+      const worker = async () => {
+        while (next < jobs.length && generation === this.generation) await jobs[next++]();
+      };
+      await Promise.all(Array.from({ length: parallel }, worker));
+    }
+
+    async renderPanel(panel, box, body, widthPx) {
+      if (panel.type === "text" || !Panels.supported(panel.type)) {
+        Panels.render(panel, body, [], {});
+        box.classList.add("drawn");
+        this.rendered++;
+        return;
+      }
+      body.replaceChildren(Dom.notice("Loading…", "notice loading"));
+      let result;
+      try {
+        result = await this.data.frames(panel, this.vars, this.from, this.to, widthPx);
+      } catch (e) {
+        result = { frames: [{ refId: "A", error: e.message }], stepS: 60 };
+      }
+      const errors = result.frames.filter(f => f.error);
+      try {
+        Panels.render(panel, body, result.frames.filter(f => !f.error), { from: this.from / 1000, to: this.to / 1000, stepS: result.stepS });
+      } catch (e) {
+        body.replaceChildren(Dom.notice("unsupported: " + e.message, "notice unsupported"));
+      }
+      if (errors.length) box.append(Dom.el("div", { className: "panel-error", textContent: errors.map(f => `${f.refId}: ${f.error}`).join("; ") }));
+      box.classList.add("drawn");
+      this.rendered++;
+    }
+  }
+
+  return { View, sections };
+})();

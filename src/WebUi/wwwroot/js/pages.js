@@ -1,0 +1,224 @@
+// The appliance's pages: Overview, Explore, Alerts, Rules, Targets, Dashboards. Each is a function of the page
+// root and the URL's parameters; Page.stop() of the previous page runs before the next one starts.
+"use strict";
+
+const Pages = (() => {
+  const el = Dom.el;
+  let timers = [];
+  const every = (ms, fn) => timers.push(setInterval(fn, ms));
+  function stopTimers() { timers.forEach(clearInterval); timers = []; }
+
+  function ago(iso) {
+    if (!iso || iso.startsWith("0001")) return "never";
+    const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+    return s < 60 ? `${s.toFixed(1)}s ago` : s < 3600 ? `${Math.floor(s / 60)}m ago` : `${Math.floor(s / 3600)}h ago`;
+  }
+
+  function failure(root, e) { root.append(Dom.notice(e.message, "notice error")); }
+
+  /** The process's own /metrics (text format): value of a family, summed over its series. */
+  async function selfMetrics() {
+    const text = await (await fetch("/metrics")).text();
+    const sums = {};
+    for (const line of text.split("\n")) {
+      if (!line || line.startsWith("#")) continue;
+      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+      if (m) sums[m[1]] = (sums[m[1]] || 0) + Number(m[3]);
+    }
+    return sums;
+  }
+
+  async function overview(root) {
+    const cards = el("div", { className: "cards" });
+    root.append(el("h2", { textContent: "Overview" }), cards);
+    let last = null;
+    const card = (label, value, cls = "") => el("div", { className: "card " + cls }, el("div", { className: "card-value", textContent: value }), el("div", { className: "card-label", textContent: label }));
+    const draw = async () => {
+      try {
+        const [targets, alerts, build, runtime, metrics] = await Promise.all([
+          Api.get("/api/v1/targets"), Api.get("/api/v1/alerts"), Api.get("/api/v1/status/buildinfo"), Api.get("/api/v1/status/runtimeinfo"), selfMetrics()]);
+        const up = targets.activeTargets.filter(t => t.health === "up").length;
+        const down = targets.activeTargets.length - up;
+        const firing = alerts.alerts.filter(a => a.state === "firing").length;
+        const now = Date.now(), appended = metrics.mlobs_tsdb_samples_appended_total || 0;
+        const rate = last ? (appended - last.appended) / ((now - last.time) / 1000) : null;
+        last = { appended, time: now };
+        cards.replaceChildren(
+          card("targets up", `${up} / ${targets.activeTargets.length}`, down ? "warn" : "ok"),
+          card("targets down", String(down), down ? "bad" : "ok"),
+          card("firing alerts", String(firing), firing ? "bad" : "ok"),
+          card("samples/s ingested", rate === null ? "measuring…" : Format.value(rate, "short", 1)),
+          card("active series", Format.value(metrics.mlobs_tsdb_head_series || 0, "short")),
+          card("store size", Format.value(metrics.mlobs_tsdb_storage_bytes || 0, "bytes")),
+          card("retention", runtime.storageRetention),
+          card("version", build.version));
+      } catch (e) {
+        cards.replaceChildren(Dom.notice(e.message, "notice error"));
+      }
+    };
+    await draw();
+    every(5000, draw);
+  }
+
+  async function targets(root) {
+    const body = el("div");
+    root.append(el("h2", { textContent: "Targets" }), body);
+    const draw = async () => {
+      try {
+        const data = await Api.get("/api/v1/targets");
+        const byJob = new Map();
+        for (const t of data.activeTargets) { if (!byJob.has(t.scrapePool)) byJob.set(t.scrapePool, []); byJob.get(t.scrapePool).push(t); }
+        body.replaceChildren(...[...byJob].map(([job, list]) => el("section", { className: "job" },
+          el("h3", { textContent: `${job} (${list.filter(t => t.health === "up").length}/${list.length} up)` }),
+          el("table", { className: "data" },
+            el("thead", {}, el("tr", {}, ...["Endpoint", "State", "Labels", "Last scrape", "Duration", "Samples", "Error"].map(h => el("th", { textContent: h })))),
+            el("tbody", {}, ...list.map(t => el("tr", {},
+              el("td", {}, el("a", { href: t.scrapeUrl, textContent: t.scrapeUrl })),
+              el("td", { className: t.health, textContent: t.health.toUpperCase() }),
+              el("td", {}, el("details", {}, el("summary", {}, ...Dom.labels(t.labels)),
+                el("div", { className: "muted", textContent: "before relabeling:" }), ...Dom.labels(t.discoveredLabels || {}))),
+              el("td", { textContent: ago(t.lastScrape) }),
+              el("td", { textContent: (t.lastScrapeDuration * 1000).toFixed(1) + " ms" }),
+              el("td", { textContent: t.lastSamplesScraped ?? "" }),
+              el("td", { className: "error", textContent: t.lastError }))))))));
+        if (!data.activeTargets.length) body.replaceChildren(Dom.notice("No targets configured."));
+      } catch (e) { body.replaceChildren(Dom.notice(e.message, "notice error")); }
+    };
+    await draw();
+    every(5000, draw);
+  }
+
+  async function rules(root) {
+    const body = el("div");
+    root.append(el("h2", { textContent: "Rules" }), body);
+    try {
+      const data = await Api.get("/api/v1/rules");
+      if (!data.groups.length) body.append(Dom.notice("No rule groups loaded."));
+      for (const g of data.groups) {
+        body.append(el("section", { className: "group" },
+          el("h3", { textContent: g.name }, el("span", { className: "muted", textContent: `  ${g.file} · every ${g.interval}s · last evaluation ${ago(g.lastEvaluation)} · took ${(g.evaluationTime * 1000).toFixed(1)} ms` })),
+          el("table", { className: "data" },
+            el("thead", {}, el("tr", {}, ...["Rule", "Health", "Last evaluation", "Duration", "Error"].map(h => el("th", { textContent: h })))),
+            el("tbody", {}, ...g.rules.map(r => el("tr", {},
+              el("td", {}, el("code", { textContent: r.type === "alerting" ? `alert: ${r.name}` : `record: ${r.name}` }), el("pre", { className: "expr", textContent: r.query })),
+              el("td", { className: r.health === "ok" ? "up" : r.health === "err" ? "down" : "unknown", textContent: r.health }),
+              el("td", { textContent: ago(r.lastEvaluation) }),
+              el("td", { textContent: (r.evaluationTime * 1000).toFixed(2) + " ms" }),
+              el("td", { className: "error", textContent: r.lastError || "" })))))));
+      }
+    } catch (e) { failure(body, e); }
+  }
+
+  async function silence(alert, button) {
+    const matchers = Object.entries(alert.labels).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
+    const now = new Date();
+    try {
+      const res = await Api.postJson("/api/v2/silences", {
+        matchers, startsAt: now.toISOString(), endsAt: new Date(now.getTime() + 2 * 3600 * 1000).toISOString(),
+        createdBy: "mlobs UI", comment: "silenced from the Alerts page for 2h",
+      });
+      button.replaceWith(el("span", { className: "muted", textContent: "silenced 2h (" + res.silenceID + ")" }));
+    } catch (e) { button.replaceWith(el("span", { className: "error", textContent: e.message })); }
+  }
+
+  async function alerts(root) {
+    const body = el("div");
+    root.append(el("h2", { textContent: "Alerts" }), body);
+    const draw = async () => {
+      try {
+        const data = await Api.get("/api/v1/rules", { type: "alert" });
+        const rulesList = data.groups.flatMap(g => g.rules.map(r => ({ ...r, group: g.name })));
+        const counts = { firing: 0, pending: 0, inactive: 0 };
+        for (const r of rulesList) counts[r.state] = (counts[r.state] || 0) + 1;
+        const sections = data.groups.map(g => el("section", { className: "group" }, el("h3", { textContent: g.name }),
+          ...g.rules.map(r => el("details", { className: "alert-rule " + r.state, open: r.state !== "inactive" },
+            el("summary", {}, el("span", { className: "state " + r.state, textContent: r.state.toUpperCase() }), ` ${r.name} (${r.alerts.length} active)`),
+            el("pre", { className: "expr", textContent: r.query }),
+            r.alerts.length ? el("table", { className: "data" },
+              el("thead", {}, el("tr", {}, ...["Labels", "State", "Active since", "Value", "Annotations", ""].map(h => el("th", { textContent: h })))),
+              el("tbody", {}, ...r.alerts.map(a => {
+                const button = el("button", { textContent: "Silence", className: "silence" });
+                button.addEventListener("click", () => silence(a, button));
+                return el("tr", {},
+                  el("td", {}, ...Dom.labels(a.labels)),
+                  el("td", { className: "state " + a.state, textContent: a.state }),
+                  el("td", { textContent: a.activeAt ? new Date(a.activeAt).toLocaleString() : "" }),
+                  el("td", { textContent: a.value }),
+                  el("td", {}, ...Object.entries(a.annotations || {}).map(([k, v]) => el("div", {}, el("strong", { textContent: k + ": " }), v))),
+                  el("td", {}, button));
+              }))) : null))));
+        body.replaceChildren(el("p", {}, `${counts.firing} firing, ${counts.pending} pending, ${counts.inactive} inactive`), ...sections);
+        if (!rulesList.length) body.append(Dom.notice("No alerting rules loaded."));
+      } catch (e) { body.replaceChildren(Dom.notice(e.message, "notice error")); }
+    };
+    await draw();
+    every(10000, draw);
+  }
+
+  async function dashboards(root) {
+    const list = el("ul", { className: "dash-list" });
+    const status = el("div");
+    const file = el("input", { type: "file", accept: ".json,application/json", className: "import-file" });
+    file.addEventListener("change", async () => {
+      const f = file.files[0];
+      if (!f) return;
+      try {
+        const text = await f.text();
+        let json;
+        try { json = JSON.parse(text); } catch (e) { throw new Error(`${f.name}: invalid JSON: ${e.message}`); }
+        const res = await Api.postJson("/api/dashboards/db", { dashboard: json.dashboard || json, overwrite: true });
+        status.replaceChildren(el("span", { className: "ok" }, "Imported ", el("a", { href: res.url, textContent: res.title })));
+        await draw();
+      } catch (e) { status.replaceChildren(Dom.notice(e.message, "notice error")); }
+    });
+    root.append(el("h2", { textContent: "Dashboards" }), el("label", { className: "import" }, "Import Grafana JSON: ", file), status, list);
+    const draw = async () => {
+      try {
+        const found = await Api.getJson("/api/search?type=dash-db");
+        list.replaceChildren(...found.map(d => el("li", {}, el("a", { href: d.url, textContent: d.title }),
+          el("span", { className: "muted", textContent: ` ${d.panels} panels · ${d.source}` }), ...d.tags.map(t => el("span", { className: "label", textContent: t })))));
+        if (!found.length) list.replaceChildren(Dom.notice("No dashboards. Put Grafana JSON files in config/dashboards or import one."));
+      } catch (e) { list.replaceChildren(Dom.notice(e.message, "notice error")); }
+    };
+    await draw();
+  }
+
+  let currentView = null;
+
+  async function dashboard(root, params, uid) {
+    try {
+      const res = await Api.getJson("/api/dashboards/uid/" + encodeURIComponent(uid));
+      const dash = res.dashboard;
+      const now = Date.now();
+      const fromText = params.get("from") || (dash.time && dash.time.from) || "now-6h";
+      const toText = params.get("to") || (dash.time && dash.time.to) || "now";
+      const chosen = {};
+      for (const [k, v] of params) if (k.startsWith("var-")) (chosen[k.slice(4)] ||= []).push(v);
+      if (params.get("refresh")) chosen.__refresh = params.get("refresh");
+      const from = Templating.parseTime(fromText, now), to = Templating.parseTime(toText, now);
+      if (from === null || to === null) throw new Error(`invalid time range ${fromText} to ${toText}`);
+      currentView = new DashboardView.View(root, dash, {
+        from, to, fromText, toText, chosen,
+        onChange: change => {
+          const p = new URLSearchParams(location.search);
+          if (change.from !== undefined) { p.set("from", change.from); p.set("to", change.to); }
+          if (change.vars) for (const [name, values] of Object.entries(change.vars)) {
+            if (name.startsWith("__")) continue;
+            p.delete("var-" + name);
+            for (const v of values) p.append("var-" + name, v);
+          }
+          history.replaceState(null, "", location.pathname + "?" + p);
+          if (change.from !== undefined) App.route();
+        },
+      });
+      await currentView.start();
+    } catch (e) { failure(root, e); }
+  }
+
+  function stop() {
+    stopTimers();
+    if (currentView) { currentView.stop(); currentView = null; }
+  }
+
+  return { overview, targets, rules, alerts, dashboards, dashboard, stop, every };
+})();

@@ -1,0 +1,252 @@
+// Panel renderers by Grafana panel type. Each gets the panel JSON, a body element and the query frames
+// ([{refId, legendFormat, data: {resultType, result}, error}]); anything unsupported says so in the panel.
+"use strict";
+
+const Panels = (() => {
+  const SVG = "http://www.w3.org/2000/svg";
+
+  /** fieldConfig.defaults, with a legacy panel's fields (format, decimals, thresholds "a,b", colors) mapped in. */
+  function fieldDefaults(panel) {
+    const d = Object.assign({}, panel.fieldConfig && panel.fieldConfig.defaults);
+    if (panel.type === "singlestat" || panel.type === "graph") {
+      const y = panel.yaxes && panel.yaxes[0];
+      d.unit = d.unit || Format.legacyUnit(panel.format || (y && y.format));
+      if (d.decimals === undefined && panel.decimals !== undefined && panel.decimals !== null) d.decimals = panel.decimals;
+      if (y && y.min !== undefined && y.min !== null && d.min === undefined) d.min = Number(y.min);
+      if (y && y.max !== undefined && y.max !== null && d.max === undefined) d.max = Number(y.max);
+      if (!d.thresholds && typeof panel.thresholds === "string" && panel.thresholds.trim()) {
+        const colors = panel.colors || ["green", "orange", "red"];
+        const values = panel.thresholds.split(",").map(Number);
+        d.thresholds = { mode: "absolute", steps: [{ color: colors[0], value: null }, ...values.map((v, i) => ({ color: colors[Math.min(i + 1, colors.length - 1)], value: v }))] };
+      }
+      if (!d.mappings) d.mappings = Format.legacyMappings(panel);
+    }
+    return d;
+  }
+
+  /** Every series of every frame as {name, metric, values: [[t, v]...]} (instant results become one point). */
+  function seriesOf(frames) {
+    const out = [];
+    for (const f of frames) {
+      if (!f.data) continue;
+      const { resultType, result } = f.data;
+      if (resultType === "matrix") for (const s of result) out.push({ name: Format.legend(s.metric, f.legendFormat), metric: s.metric, values: s.values });
+      else if (resultType === "vector") for (const s of result) out.push({ name: Format.legend(s.metric, f.legendFormat), metric: s.metric, values: [s.value] });
+      else if (resultType === "scalar") out.push({ name: f.refId, metric: {}, values: [result] });
+    }
+    return out;
+  }
+
+  function calcOf(panel) {
+    const calcs = panel.options && panel.options.reduceOptions && panel.options.reduceOptions.calcs;
+    if (calcs && calcs.length) return calcs[0];
+    return panel.valueName || "lastNotNull";
+  }
+
+  function reduced(panel, frames) {
+    const calc = calcOf(panel);
+    return seriesOf(frames).map(s => ({ ...s, value: Format.reduce(s.values.map(([t, v]) => [t, Number(v)]), calc) }));
+  }
+
+  /** A value's text and color: mapping first, then unit and thresholds. */
+  function display(d, v) {
+    const mapped = v === null ? Format.mapValue(d.mappings, null) : Format.mapValue(d.mappings, v);
+    const text = mapped && mapped.text !== undefined ? mapped.text : Format.value(v, d.unit, d.decimals);
+    const color = mapped && mapped.color ? Format.color(mapped.color) : v === null ? "#999" : Format.thresholdColor(d.thresholds, v, d.min, d.max);
+    return { text, color };
+  }
+
+  function timeseries(panel, body, frames, ctx) {
+    const d = fieldDefaults(panel);
+    const custom = d.custom || {};
+    const stacked = (custom.stacking && custom.stacking.mode && custom.stacking.mode !== "none") || panel.stack === true;
+    const bars = custom.drawStyle === "bars" || (panel.type === "graph" && panel.bars === true && panel.lines !== true);
+    const series = seriesOf(frames).filter(s => s.values.length);
+    const overrideColors = series.map(s => {
+      for (const o of (panel.fieldConfig && panel.fieldConfig.overrides) || []) {
+        if (o.matcher && o.matcher.id === "byName" && o.matcher.options === s.name)
+          for (const p of o.properties || []) if (p.id === "color" && p.value && p.value.fixedColor) return Format.color(p.value.fixedColor);
+      }
+      return null;
+    });
+    const height = body.clientHeight;
+    Charts.timeSeries(body, series, {
+      unit: d.unit, decimals: d.decimals, min: d.min, max: d.max, stacked: ctx.stackedOverride ?? stacked, bars,
+      colors: overrideColors.map((c, i) => c || Format.seriesColor(i)), from: ctx.from, to: ctx.to, stepS: ctx.stepS,
+      height: Math.max(60, height - 28), legend: !(panel.options && panel.options.legend && panel.options.legend.showLegend === false),
+    });
+  }
+
+  function stat(panel, body, frames) {
+    const d = fieldDefaults(panel);
+    if (panel.type === "singlestat" && panel.gauge && panel.gauge.show) return gauge(panel, body, frames);
+    const values = reduced(panel, frames);
+    body.replaceChildren();
+    if (!values.length) { body.append(Dom.notice("No data")); return; }
+    const wrap = Dom.el("div", { className: "stat-grid" });
+    // options.colorMode: "value" (the default) colors the number, "background" the cell, "none" neither.
+    const mode = (panel.options && panel.options.colorMode) || (panel.type === "singlestat" ? (panel.colorBackground ? "background" : panel.colorValue ? "value" : "none") : "value");
+    const width = body.clientWidth || 200, height = body.clientHeight || 100;
+    for (const s of values) {
+      const { text, color } = display(d, s.value);
+      const shown = (panel.prefix || "") + text + (panel.postfix || "");
+      const style = mode === "background" ? { background: color, color: "#fff" } : mode === "none" ? {} : { color };
+      // Grafana fits the number to the panel: as large as the cell allows.
+      const cellWidth = width / values.length, cellHeight = values.length > 1 ? height - 16 : height;
+      const size = Math.max(10, Math.min(cellHeight * 0.7, (cellWidth * 0.9) / Math.max(2, shown.length * 0.6), 64));
+      const cell = Dom.el("div", { className: "stat", style },
+        Dom.el("div", { className: "stat-value", textContent: shown, style: { fontSize: size.toFixed(0) + "px" } }),
+        values.length > 1 ? Dom.el("div", { className: "stat-name", textContent: s.name }) : null);
+      wrap.append(cell);
+    }
+    body.append(wrap);
+  }
+
+  function arc(cx, cy, r, a0, a1) {
+    const p = a => [cx + r * Math.cos(a), cy + r * Math.sin(a)];
+    const [x0, y0] = p(a0), [x1, y1] = p(a1);
+    return `M ${x0} ${y0} A ${r} ${r} 0 ${a1 - a0 > Math.PI ? 1 : 0} 1 ${x1} ${y1}`;
+  }
+
+  function svg(tag, attrs) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    return e;
+  }
+
+  function gauge(panel, body, frames) {
+    const d = fieldDefaults(panel);
+    const min = d.min ?? (panel.gauge && panel.gauge.minValue) ?? 0;
+    const max = d.max ?? (panel.gauge && panel.gauge.maxValue) ?? (d.unit === "percentunit" ? 1 : 100);
+    const values = reduced(panel, frames);
+    body.replaceChildren();
+    if (!values.length) { body.append(Dom.notice("No data")); return; }
+    const wrap = Dom.el("div", { className: "stat-grid" });
+    for (const s of values) {
+      const { text, color } = display(d, s.value);
+      const g = svg("svg", { viewBox: "0 0 200 130", class: "gauge" });
+      const start = Math.PI * 0.75, span = Math.PI * 1.5;
+      g.append(svg("path", { d: arc(100, 90, 70, start, start + span), stroke: "#eee", "stroke-width": 18, fill: "none" }));
+      const frac = s.value === null ? 0 : Math.max(0, Math.min(1, (s.value - min) / ((max - min) || 1)));
+      if (frac > 0) g.append(svg("path", { d: arc(100, 90, 70, start, start + span * frac), stroke: color, "stroke-width": 18, fill: "none" }));
+      const t = svg("text", { x: 100, y: 98, "text-anchor": "middle", "font-size": 24, fill: color });
+      t.textContent = text;
+      g.append(t);
+      wrap.append(Dom.el("div", { className: "stat" }, g, values.length > 1 ? Dom.el("div", { className: "stat-name", textContent: s.name }) : null));
+    }
+    body.append(wrap);
+  }
+
+  function bargauge(panel, body, frames) {
+    const d = fieldDefaults(panel);
+    const values = reduced(panel, frames);
+    body.replaceChildren();
+    if (!values.length) { body.append(Dom.notice("No data")); return; }
+    const min = d.min ?? 0;
+    const max = d.max ?? Math.max(...values.map(s => s.value ?? 0), 1);
+    const list = Dom.el("div", { className: "bargauge" });
+    for (const s of values) {
+      const { text, color } = display(d, s.value);
+      const frac = s.value === null ? 0 : Math.max(0, Math.min(1, (s.value - min) / ((max - min) || 1)));
+      list.append(Dom.el("div", { className: "bar-row" },
+        Dom.el("span", { className: "bar-name", textContent: s.name }),
+        Dom.el("span", { className: "bar-track" }, Dom.el("span", { className: "bar-fill", style: { width: (frac * 100).toFixed(1) + "%", background: color } })),
+        Dom.el("span", { className: "bar-value", textContent: text, style: { color } })));
+    }
+    body.append(list);
+  }
+
+  function table(panel, body, frames) {
+    const d = fieldDefaults(panel);
+    const rows = reduced({ ...panel, options: { reduceOptions: { calcs: ["lastNotNull"] } } }, frames);
+    body.replaceChildren();
+    if (!rows.length) { body.append(Dom.notice("No data")); return; }
+    const names = [...new Set(rows.flatMap(r => Object.keys(r.metric)))].sort();
+    const t = Dom.el("table", { className: "data" });
+    t.append(Dom.el("thead", {}, Dom.el("tr", {}, ...names.map(n => Dom.el("th", { textContent: n })), Dom.el("th", { textContent: "Value" }))));
+    const tb = Dom.el("tbody");
+    for (const r of rows) {
+      const { text, color } = display(d, r.value);
+      tb.append(Dom.el("tr", {}, ...names.map(n => Dom.el("td", { textContent: r.metric[n] ?? "" })), Dom.el("td", { textContent: text, style: { color } })));
+    }
+    t.append(tb);
+    body.append(t);
+  }
+
+  function piechart(panel, body, frames) {
+    const d = fieldDefaults(panel);
+    const values = reduced(panel, frames).filter(s => s.value !== null && s.value > 0);
+    body.replaceChildren();
+    if (!values.length) { body.append(Dom.notice("No data")); return; }
+    const total = values.reduce((a, s) => a + s.value, 0);
+    const g = svg("svg", { viewBox: "0 0 200 200", class: "pie" });
+    let a = -Math.PI / 2;
+    values.forEach((s, i) => {
+      const a1 = a + (s.value / total) * Math.PI * 2;
+      const large = a1 - a > Math.PI ? 1 : 0;
+      const p = values.length === 1
+        ? svg("circle", { cx: 100, cy: 100, r: 90, fill: Format.seriesColor(i) })
+        : svg("path", { d: `M 100 100 L ${100 + 90 * Math.cos(a)} ${100 + 90 * Math.sin(a)} A 90 90 0 ${large} 1 ${100 + 90 * Math.cos(a1)} ${100 + 90 * Math.sin(a1)} Z`, fill: Format.seriesColor(i) });
+      const title = svg("title", {});
+      title.textContent = `${s.name}: ${Format.value(s.value, d.unit, d.decimals)}`;
+      p.append(title);
+      g.append(p);
+      a = a1;
+    });
+    const legend = Dom.el("ul", { className: "pie-legend" }, ...values.map((s, i) => Dom.el("li", {},
+      Dom.el("span", { className: "swatch", style: { background: Format.seriesColor(i) } }),
+      `${s.name}: ${Format.value(s.value, d.unit, d.decimals)} (${((s.value / total) * 100).toFixed(1)}%)`)));
+    body.append(Dom.el("div", { className: "pie-wrap" }, g, legend));
+  }
+
+  function heatmap(panel, body, frames, ctx) {
+    const d = fieldDefaults(panel);
+    const series = seriesOf(frames);
+    Charts.heatmap(body, series.map(s => ({ metric: s.metric, values: s.values })), {
+      unit: (panel.yAxis && panel.yAxis.format) || d.unit, decimals: d.decimals, from: ctx.from, to: ctx.to, stepS: ctx.stepS, height: body.clientHeight,
+    });
+  }
+
+  /** Markdown with every tag escaped first: only headings, emphasis, code, lists and http(s) links come out as HTML. */
+  function markdown(text) {
+    const esc = s => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    const inline = s => esc(s)
+      .replace(/`([^`]+)`/g, "<code>$1</code>")
+      .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
+      .replace(/\*([^*]+)\*/g, "<em>$1</em>")
+      .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, '<a href="$2" rel="noopener noreferrer" target="_blank">$1</a>');
+    const out = [];
+    let list = false;
+    for (const line of String(text || "").split("\n")) {
+      const h = /^(#{1,6})\s+(.*)$/.exec(line);
+      const li = /^\s*[-*]\s+(.*)$/.exec(line);
+      if (li) { if (!list) { out.push("<ul>"); list = true; } out.push(`<li>${inline(li[1])}</li>`); continue; }
+      if (list) { out.push("</ul>"); list = false; }
+      if (h) out.push(`<h${h[1].length}>${inline(h[2])}</h${h[1].length}>`);
+      else if (line.trim()) out.push(`<p>${inline(line)}</p>`);
+    }
+    if (list) out.push("</ul>");
+    return out.join("");
+  }
+
+  function text(panel, body) {
+    const mode = (panel.options && panel.options.mode) || panel.mode || "markdown";
+    const content = (panel.options && panel.options.content) ?? panel.content ?? "";
+    const div = Dom.el("div", { className: "text-panel" });
+    if (mode === "markdown") div.innerHTML = markdown(content);
+    else if (mode === "html") { const tmp = document.createElement("template"); tmp.innerHTML = content; div.textContent = tmp.content.textContent; }
+    else div.append(Dom.el("pre", { textContent: content }));
+    body.replaceChildren(div);
+  }
+
+  const RENDERERS = { timeseries, graph: timeseries, stat, singlestat: stat, gauge, bargauge, table, piechart, heatmap, text };
+
+  function supported(type) { return Object.prototype.hasOwnProperty.call(RENDERERS, type); }
+
+  function render(panel, body, frames, ctx) {
+    if (!supported(panel.type)) { body.replaceChildren(Dom.notice(`unsupported: panel type "${panel.type}"`, "notice unsupported")); return; }
+    RENDERERS[panel.type](panel, body, frames, ctx);
+  }
+
+  return { render, supported, markdown, seriesOf };
+})();

@@ -1,0 +1,131 @@
+// Drives Debian's Chromium (headless, via playwright-core) against a running mlobs and prints a JSON report:
+//   node ui-check.mjs BASE_URL ARTIFACTS_DIR [--dashboard UID]... [--explore EXPR] [--pages] [--snapshot FILE]
+// For every page: console errors and a screenshot. Explore: runs EXPR and waits for a chart. Each dashboard:
+// panels drawn, with data, without data, unsupported, panel errors; then a collapsed row is expanded and a
+// variable changed (both must re-query). The .NET end-to-end tests assert on the report.
+import { chromium } from "playwright-core";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [base, artifacts, ...rest] = process.argv.slice(2);
+mkdirSync(artifacts, { recursive: true });
+const args = { dashboards: [], explore: null, pages: false, snapshots: [] };
+for (let i = 0; i < rest.length; i++) {
+  if (rest[i] === "--dashboard") args.dashboards.push(rest[++i]);
+  else if (rest[i] === "--explore") args.explore = rest[++i];
+  else if (rest[i] === "--pages") args.pages = true;
+  else if (rest[i] === "--snapshot") args.snapshots.push(rest[++i]);
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+const report = { pages: {}, explore: null, dashboards: {}, snapshots: {} };
+
+async function open(url, name, opts = {}) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, offline: !!opts.offline });
+  const page = await context.newPage();
+  const errors = [], requests = [];
+  page.on("console", m => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", e => errors.push(String(e)));
+  page.on("request", r => requests.push(r.url()));
+  page.on("requestfailed", r => { if (!opts.offline) errors.push("request failed: " + r.url()); });
+  await page.goto(url, { waitUntil: "load" });
+  return { page, context, errors, requests, shot: async suffix => page.screenshot({ path: join(artifacts, `${name}${suffix || ""}.png`), fullPage: true }) };
+}
+
+async function settle(page) {
+  await page.waitForLoadState("networkidle", { timeout: 20000 }).catch(() => {});
+  await page.waitForFunction(() => !document.querySelector(".notice.loading"), null, { timeout: 30000 }).catch(() => {});
+}
+
+async function panelStats(page) {
+  return page.evaluate(() => {
+    const panels = [...document.querySelectorAll(".panel")];
+    return {
+      panels: panels.length,
+      drawn: panels.filter(p => p.classList.contains("drawn")).length,
+      withData: panels.filter(p => p.querySelector(".uplot, .stat, svg, canvas, table, .bar-row, .text-panel")).length,
+      noData: panels.filter(p => [...p.querySelectorAll(".notice")].some(n => n.textContent === "No data")).length,
+      unsupported: panels.filter(p => p.querySelector(".notice.unsupported")).map(p => p.getAttribute("data-type") + ": " + p.querySelector(".notice.unsupported").textContent),
+      errors: panels.filter(p => p.querySelector(".panel-error")).map(p => p.querySelector(".panel-title").textContent + ": " + p.querySelector(".panel-error").textContent),
+      blank: panels.filter(p => !p.querySelector(".panel-body").children.length).map(p => p.querySelector(".panel-title").textContent),
+      rows: document.querySelectorAll(".dash-row").length,
+      collapsedRows: document.querySelectorAll(".dash-row.collapsed").length,
+    };
+  });
+}
+
+try {
+  if (args.pages) {
+    for (const [name, path] of [["overview", "/"], ["explore", "/graph"], ["dashboards", "/dashboards"], ["alerts", "/alerts"], ["rules", "/rules"], ["targets", "/targets"]]) {
+      const s = await open(base + path, "page-" + name);
+      await settle(s.page);
+      await s.page.waitForTimeout(300);
+      const text = await s.page.evaluate(() => document.getElementById("page").innerText);
+      await s.shot();
+      report.pages[name] = { errors: s.errors, text: text.slice(0, 2000) };
+      await s.context.close();
+    }
+  }
+  if (args.explore) {
+    const s = await open(base + "/graph", "explore-run");
+    await s.page.fill("textarea.expr-input", args.explore);
+    await s.page.click("button[type=submit]");
+    const chart = await s.page.waitForSelector(".explore-chart .uplot canvas", { timeout: 20000 }).then(() => true).catch(() => false);
+    await s.shot();
+    // A broken expression shows the error with a caret at its position.
+    await s.page.fill("textarea.expr-input", "sum(rate(x[5m])");
+    await s.page.click("button[type=submit]");
+    const caret = await s.page.waitForSelector(".query-error pre.caret", { timeout: 10000 }).then(e => e.textContent()).catch(() => null);
+    // Autocomplete offers metric names.
+    await s.page.fill("textarea.expr-input", "");
+    await s.page.type("textarea.expr-input", args.explore.slice(0, 3));
+    const suggested = await s.page.waitForSelector("ul.suggestions li", { timeout: 10000 }).then(() => s.page.$$eval("ul.suggestions li", l => l.map(x => x.textContent))).catch(() => []);
+    await s.shot("-error");
+    report.explore = { chart, caret, suggested, url: s.page.url(), errors: s.errors };
+    await s.context.close();
+  }
+  for (const uid of args.dashboards) {
+    const s = await open(`${base}/d/${encodeURIComponent(uid)}`, "dashboard-" + uid);
+    await s.page.waitForSelector(".dash-grid", { timeout: 20000 });
+    await settle(s.page);
+    const initial = await panelStats(s.page);
+    await s.shot();
+    const result = { ...initial, expanded: null, variableChange: null };
+    // Expand the first collapsed row: its panels appear and are drawn.
+    const row = await s.page.$(".dash-row.collapsed");
+    if (row) {
+      await row.click();
+      await settle(s.page);
+      const after = await panelStats(s.page);
+      result.expanded = { before: initial.panels, after: after.panels, drawn: after.drawn, withData: after.withData };
+      await s.shot("-expanded");
+    }
+    // Change a variable with more than one choice: the panels query again with the new value.
+    const select = await s.page.$$eval("select[data-var]", list => list.filter(x => x.options.length > 1).map(x => ({ name: x.getAttribute("data-var"), values: [...x.options].map(o => o.value), current: x.value }))[0]);
+    if (select) {
+      const next = select.values.find(v => v !== select.current && v !== "$__all") || select.values.find(v => v !== select.current);
+      const before = s.requests.length;
+      await s.page.selectOption(`select[data-var="${select.name}"]`, next);
+      await settle(s.page);
+      const queried = s.requests.slice(before).filter(u => u.includes("/api/v1/query")).length;
+      result.variableChange = { name: select.name, to: next, queries: queried, url: s.page.url() };
+      await s.shot("-variable");
+    }
+    result.consoleErrors = s.errors;
+    report.dashboards[uid] = result;
+    await s.context.close();
+  }
+  for (const file of args.snapshots) {
+    const s = await open("file://" + file, "snapshot", { offline: true });
+    await s.page.waitForSelector(".dash-grid", { timeout: 20000 });
+    await settle(s.page);
+    const stats = await panelStats(s.page);
+    await s.shot();
+    report.snapshots[file] = { ...stats, consoleErrors: s.errors, network: s.requests.filter(u => !u.startsWith("file:") && !u.startsWith("data:")) };
+    await s.context.close();
+  }
+} finally {
+  await browser.close();
+}
+writeFileSync(join(artifacts, "report.json"), JSON.stringify(report, null, 2));
+console.log(JSON.stringify(report));
