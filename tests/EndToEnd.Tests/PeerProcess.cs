@@ -10,6 +10,7 @@ namespace Mlobs.EndToEnd.Tests;
 internal sealed class PeerProcess : IDisposable
 {
     public const string AlertmanagerBinary = "/usr/bin/prometheus-alertmanager";
+    public const string NodeExporterBinary = "/usr/bin/prometheus-node-exporter";
 
     private readonly Process _process;
 

@@ -90,7 +90,7 @@ public static class CheckDashboardCommand
                     exit = ExitCodes.Failure;
                     continue;
                 }
-                foreach (var p in check.Problems) (p.Kind == ProblemKind.Error ? Console.Error : Console.Out).WriteLine($"  {p}");
+                foreach (var p in check.Problems) Console.WriteLine($"  {p}");
                 int errors = check.Problems.Count(p => p.Kind == ProblemKind.Error), empty = check.Problems.Count - errors;
                 bool failed = errors > 0 || (empty > 0 && !allowEmpty);
                 string ran = source is null ? "parsed" : "ran";

@@ -45,7 +45,15 @@ public sealed class DashboardLibrary(string? folder, string importDir)
     /// <summary>Adds (or with <paramref name="overwrite"/> replaces) a dashboard from JSON, bare or wrapped; kept in the import dir.</summary>
     public LoadedDashboard Import(string json, bool overwrite)
     {
-        var (model, inner) = DashboardParser.Load(json, "import");
+        var (model, inner) = DashboardParser.Load(json, "import", fallbackUid: null);
+        // The uid goes into the kept JSON, so the dashboard keeps it however it was derived.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(inner)!.AsObject();
+        node["uid"] = model.Uid;
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer)) node.WriteTo(writer);
+            inner = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
         if (!overwrite && Find(model.Uid) is { } existing)
             throw new DashboardExistsException($"A dashboard with the same uid already exists ({existing.Model.Title}, {existing.Source})");
         Directory.CreateDirectory(importDir);

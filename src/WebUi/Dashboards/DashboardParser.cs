@@ -22,13 +22,14 @@ public static class DashboardParser
     /// Parses a file's text into the model and the dashboard object's JSON as the UI gets it: unwrapped, and for a
     /// legacy dashboard laid out on the grid (<see cref="LegacyRowLayout"/>).
     /// </summary>
-    public static (Dashboard Model, string Json) Load(string json, string source)
+    /// <param name="fallbackUid">The uid of a dashboard without one; null to derive it from the title.</param>
+    public static (Dashboard Model, string Json) Load(string json, string source, string? fallbackUid = "")
     {
         try
         {
             using var doc = JsonDocument.Parse(json, Options);
             var element = Unwrap(doc.RootElement, source);
-            var fallbackUid = Path.GetFileNameWithoutExtension(source);
+            if (fallbackUid == "") fallbackUid = Path.GetFileNameWithoutExtension(source);
             if (!element.TryGetProperty("rows", out _) || element.TryGetProperty("panels", out var p) && p.ValueKind == JsonValueKind.Array && p.GetArrayLength() > 0)
                 return (FromElement(element, fallbackUid), element.GetRawText());
             var node = System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!.AsObject();
@@ -59,10 +60,10 @@ public static class DashboardParser
         return root;
     }
 
-    private static Dashboard FromElement(JsonElement d, string fallbackUid)
+    private static Dashboard FromElement(JsonElement d, string? fallbackUid)
     {
-        string title = Str(d, "title") ?? fallbackUid;
-        string uid = Str(d, "uid") is { Length: > 0 } u ? u : Slug(fallbackUid);
+        string title = Str(d, "title") ?? fallbackUid ?? "Dashboard";
+        string uid = Str(d, "uid") is { Length: > 0 } u ? u : Slug(fallbackUid ?? title);
         string from = "now-6h", to = "now";
         if (d.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.Object)
         {

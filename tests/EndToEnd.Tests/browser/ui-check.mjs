@@ -25,16 +25,20 @@ async function open(url, name, opts = {}) {
   const page = await context.newPage();
   const errors = [], requests = [];
   page.on("console", m => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", e => errors.push(String(e)));
+  page.on("pageerror", e => errors.push(String(e) + (e.stack ? " at " + e.stack.split("\n").slice(1, 3).join(" | ") : "")));
   page.on("request", r => requests.push(r.url()));
   page.on("requestfailed", r => { if (!opts.offline) errors.push("request failed: " + r.url()); });
   await page.goto(url, { waitUntil: "load" });
   return { page, context, errors, requests, shot: async suffix => page.screenshot({ path: join(artifacts, `${name}${suffix || ""}.png`), fullPage: true }) };
 }
 
+// Load states fire once, so after an action the page is watched instead: every panel drawn, nothing loading.
 async function settle(page) {
   await page.waitForLoadState("networkidle", { timeout: 20000 }).catch(() => {});
-  await page.waitForFunction(() => !document.querySelector(".notice.loading"), null, { timeout: 30000 }).catch(() => {});
+  await page.waitForTimeout(250);
+  await page.waitForFunction(() => !document.querySelector(".notice.loading") && [...document.querySelectorAll(".panel")].every(p => p.classList.contains("drawn")),
+    null, { timeout: 60000 }).catch(() => {});
+  await page.waitForTimeout(100);
 }
 
 async function panelStats(page) {
@@ -72,6 +76,7 @@ try {
     await s.page.click("button[type=submit]");
     const chart = await s.page.waitForSelector(".explore-chart .uplot canvas", { timeout: 20000 }).then(() => true).catch(() => false);
     await s.shot();
+    const errorsBeforeBadQuery = [...s.errors];
     // A broken expression shows the error with a caret at its position.
     await s.page.fill("textarea.expr-input", "sum(rate(x[5m])");
     await s.page.click("button[type=submit]");
@@ -81,7 +86,7 @@ try {
     await s.page.type("textarea.expr-input", args.explore.slice(0, 3));
     const suggested = await s.page.waitForSelector("ul.suggestions li", { timeout: 10000 }).then(() => s.page.$$eval("ul.suggestions li", l => l.map(x => x.textContent))).catch(() => []);
     await s.shot("-error");
-    report.explore = { chart, caret, suggested, url: s.page.url(), errors: s.errors };
+    report.explore = { chart, caret, suggested, url: s.page.url(), errors: errorsBeforeBadQuery };
     await s.context.close();
   }
   for (const uid of args.dashboards) {
@@ -90,14 +95,15 @@ try {
     await settle(s.page);
     const initial = await panelStats(s.page);
     await s.shot();
-    const result = { ...initial, expanded: null, variableChange: null };
+    const variables = await s.page.$$eval("select[data-var]", list => Object.fromEntries(list.map(x => [x.getAttribute("data-var"), { selected: [...x.selectedOptions].map(o => o.value), options: [...x.options].map(o => o.value) }])));
+    const result = { ...initial, variables, expanded: null, variableChange: null };
     // Expand the first collapsed row: its panels appear and are drawn.
-    const row = await s.page.$(".dash-row.collapsed");
-    if (row) {
-      await row.click();
+    const rows = s.page.locator(".dash-row.collapsed");
+    if (await rows.count()) {
+      await rows.first().click();
       await settle(s.page);
       const after = await panelStats(s.page);
-      result.expanded = { before: initial.panels, after: after.panels, drawn: after.drawn, withData: after.withData };
+      result.expanded = { before: initial.panels, after: after.panels, drawn: after.drawn, withData: after.withData, blank: after.blank, errors: after.errors };
       await s.shot("-expanded");
     }
     // Change a variable with more than one choice: the panels query again with the new value.

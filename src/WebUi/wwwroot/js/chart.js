@@ -10,10 +10,19 @@ const Charts = (() => {
     const index = new Map(xs.map((t, i) => [t, i]));
     const ys = series.map(s => {
       const y = new Array(xs.length).fill(null);
-      for (const [t, v] of s.values) y[index.get(t)] = Number(v);
+      // NaN and ±Inf (e.g. histogram_quantile over empty buckets) are drawn as gaps, as Grafana does.
+      for (const [t, v] of s.values) { const n = Number(v); y[index.get(t)] = Number.isFinite(n) ? n : null; }
       return y;
     });
     return { xs, ys };
+  }
+
+  /** The value axis: the panel's min/max where set, else the data's, padded so a flat or empty series still has a range. */
+  function yRange(lo, hi, opts) {
+    let min = opts.min ?? (opts.stacked ? Math.min(0, lo ?? 0) : lo), max = opts.max ?? hi;
+    if (!Number.isFinite(min) || !Number.isFinite(max)) { min = Number.isFinite(min) ? min : 0; max = Number.isFinite(max) ? max : min + 1; }
+    if (max <= min) { const pad = Math.abs(min) * 0.1 || 1; min -= opts.min === undefined ? pad : 0; max = min + 2 * pad; }
+    return [min, max];
   }
 
   /**
@@ -31,13 +40,22 @@ const Charts = (() => {
       data = ys.map(y => y.map((v, i) => (v === null ? null : (acc[i] += v))));
     }
     const fmt = v => Format.value(v, opts.unit, opts.decimals);
+    // Tick labels get as many decimals as it takes to tell them apart (14.1, 14.2 rather than 14, 14).
+    const tick = (u, vals) => {
+      for (const d of opts.decimals !== undefined && opts.decimals !== null ? [opts.decimals] : [undefined, 0, 1, 2, 3, 4, 5, 6]) {
+        const labels = vals.map(v => Format.value(v, opts.unit, d));
+        if (new Set(labels).size === labels.length || d === 6) return labels;
+      }
+      return vals.map(fmt);
+    };
+    const axisSize = (u, values) => (values ? Math.max(40, ...values.map(v => String(v).length * 7.5 + 18)) : 50);
     const paths = opts.bars && uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8, 50] }) : undefined;
     const u = new uPlot({
       width, height,
       legend: { show: opts.legend !== false, live: true },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: true, range: (u, lo, hi) => [opts.from ?? lo, opts.to ?? hi] }, y: { range: (u, lo, hi) => [opts.min ?? (opts.stacked ? 0 : lo), opts.max ?? hi] } },
-      axes: [{ stroke: "#666", grid: { stroke: "#eee" } }, { stroke: "#666", grid: { stroke: "#eee" }, size: 70, values: (u, vals) => vals.map(fmt) }],
+      scales: { x: { time: true, range: (u, lo, hi) => [opts.from ?? lo, opts.to ?? hi] }, y: { range: (u, lo, hi) => yRange(lo, hi, opts) } },
+      axes: [{ stroke: "#666", grid: { stroke: "#eee" } }, { stroke: "#666", grid: { stroke: "#eee" }, size: axisSize, values: tick }],
       series: [{}, ...series.map((s, i) => {
         const stroke = (opts.colors && opts.colors[i]) || Format.seriesColor(i);
         return { label: s.name, stroke, width: 1.25, paths, fill: opts.stacked || opts.bars ? stroke + "55" : undefined, value: (u, v) => (v === null ? "" : fmt(v)), spanGaps: false };
@@ -65,23 +83,25 @@ const Charts = (() => {
     const g = canvas.getContext("2d");
     g.font = "11px system-ui, sans-serif";
     g.fillStyle = "#666";
-    const cw = (width - left) / Math.max(1, xs.length), ch = (height - bottom) / buckets.length;
+    // Cells sit at their time within the panel's range, one step wide.
+    const from = opts.from ?? (xs[0] ?? 0), to = opts.to ?? (xs[xs.length - 1] ?? 1), span = Math.max(1, to - from);
+    const px = t => left + ((t - from) / span) * (width - left);
+    const cw = Math.max(1, ((opts.stepS || span / Math.max(1, xs.length)) / span) * (width - left)), ch = (height - bottom) / buckets.length;
     counts.forEach((row, b) => {
       const y = height - bottom - (b + 1) * ch;
       row.forEach((v, i) => {
         if (v === null || max === 0) return;
         const a = v / max;
         g.fillStyle = `rgba(${Math.round(255 * a)}, ${Math.round(80 + 120 * a)}, ${Math.round(200 * (1 - a))}, ${0.15 + 0.85 * a})`;
-        g.fillRect(left + i * cw, y, Math.ceil(cw), Math.ceil(ch));
+        g.fillRect(px(xs[i]) - cw, y, Math.ceil(cw), Math.ceil(ch));
       });
       g.fillStyle = "#666";
       g.fillText(Format.value(buckets[b].le, opts.unit, opts.decimals), 2, y + ch / 2 + 4);
     });
-    if (xs.length) {
-      g.fillText(new Date(xs[0] * 1000).toLocaleTimeString(), left, height - 5);
-      const last = new Date(xs[xs.length - 1] * 1000).toLocaleTimeString();
-      g.fillText(last, width - g.measureText(last).width - 2, height - 5);
-    }
+    g.fillStyle = "#666";
+    g.fillText(new Date(from * 1000).toLocaleString(), left, height - 5);
+    const last = new Date(to * 1000).toLocaleString();
+    g.fillText(last, width - g.measureText(last).width - 2, height - 5);
   }
 
   return { timeSeries, heatmap, align };

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Mlobs.Tests.Support;
+
+namespace Mlobs.EndToEnd.Tests;
+
+/// <summary>
+/// The web UI in Debian's Chromium (headless, driven by playwright-core through browser/ui-check.mjs) against the
+/// published binary with data: every page loads without console errors, Explore draws a chart, every shipped
+/// dashboard draws every panel with data, a collapsed row expands, a variable change queries again, and Node
+/// Exporter Full (both forms) renders against a real node_exporter. Screenshots go to TestResults/ui-artifacts.
+/// </summary>
+public class BrowserTests
+{
+    private static readonly string BrowserDir = Path.Combine(Paths.RepoRoot, "tests", "EndToEnd.Tests", "browser");
+    private static string Artifacts(string name) => Path.Combine(Paths.RepoRoot, "TestResults", "ui-artifacts", name);
+
+    private static async Task<JsonElement> UiCheckAsync(string baseUrl, string artifacts, params string[] args)
+    {
+        Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is missing: ./build.sh test installs it");
+        Assert.True(Directory.Exists(Path.Combine(BrowserDir, "node_modules", "playwright-core")), "playwright-core is missing: ./build.sh test runs npm ci in " + BrowserDir);
+        var psi = new ProcessStartInfo("node") { WorkingDirectory = BrowserDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])["ui-check.mjs", baseUrl, artifacts, .. args]) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await p.WaitForExitAsync(cts.Token);
+        Assert.True(p.ExitCode == 0, "ui-check failed: " + await stderr + await stdout);
+        return JsonDocument.Parse(File.ReadAllText(Path.Combine(artifacts, "report.json"))).RootElement.Clone();
+    }
+
+    private static void AssertEveryPanelDrawnWithData(JsonElement d, string name)
+    {
+        int panels = d.GetProperty("panels").GetInt32();
+        Assert.True(panels > 0, name);
+        Assert.True(panels == d.GetProperty("drawn").GetInt32(), $"{name}: {d}");
+        Assert.True(panels == d.GetProperty("withData").GetInt32(), $"{name}: {d}");
+        Assert.True(0 == d.GetProperty("noData").GetInt32(), $"{name}: {d}");
+        Assert.True(d.GetProperty("unsupported").GetArrayLength() == 0, $"{name}: {d}");
+        Assert.True(d.GetProperty("errors").GetArrayLength() == 0, $"{name}: {d}");
+        Assert.True(d.GetProperty("consoleErrors").GetArrayLength() == 0, $"{name}: {d}");
+    }
+
+    [Fact]
+    public async Task PagesExploreAndShippedDashboardsWorkInChromium()
+    {
+        using var dir = new TempDir();
+        using var exporter = new MlExporter();
+        int port = FakeTarget.FreePort();
+        using var mlobs = await MlobsProcess.ServeAsync(DashboardTests.MlConfig(dir, exporter.Address, selfPort: port), Path.Combine(dir.Path, "data"), port);
+        await Wait.UntilAsync("rates from both jobs", async () =>
+        {
+            var (_, output) = await MlobsProcess.RunAsync("query", "count(rate(model_predictions_total[1m])) and count(rate(mlobs_tsdb_samples_appended_total[1m]))", "--server", mlobs.BaseUrl);
+            return output.Contains("{}", StringComparison.Ordinal);
+        });
+        string[] shipped = ["ml-pipeline-overview", "ml-source-freshness", "model-serving", "mlobs-self"];
+        var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"), ["--pages", "--explore", "model_predictions_total", .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
+
+        foreach (var page in report.GetProperty("pages").EnumerateObject())
+            Assert.True(page.Value.GetProperty("errors").GetArrayLength() == 0, $"{page.Name}: {page.Value}");
+        Assert.Contains("targets up", report.GetProperty("pages").GetProperty("overview").GetProperty("text").GetString());
+        Assert.Contains("model-server", report.GetProperty("pages").GetProperty("targets").GetProperty("text").GetString());
+        Assert.Contains("ML Pipeline Overview", report.GetProperty("pages").GetProperty("dashboards").GetProperty("text").GetString());
+
+        var explore = report.GetProperty("explore");
+        Assert.True(explore.GetProperty("chart").GetBoolean(), explore.ToString());
+        Assert.True(explore.GetProperty("errors").GetArrayLength() == 0, explore.ToString());
+        Assert.Equal("sum(rate(x[5m])\n               ^", explore.GetProperty("caret").GetString());
+        Assert.Contains("model_predictions_total", explore.GetProperty("suggested").EnumerateArray().Select(x => x.GetString()));
+        Assert.Contains("/graph?expr=", explore.GetProperty("url").GetString());
+
+        foreach (var uid in shipped) AssertEveryPanelDrawnWithData(report.GetProperty("dashboards").GetProperty(uid), uid);
+        // mlobs self-monitoring keeps runtime details in a collapsed row: expanding it draws its panels.
+        var expanded = report.GetProperty("dashboards").GetProperty("mlobs-self").GetProperty("expanded");
+        Assert.Equal(expanded.GetProperty("before").GetInt32() + 2, expanded.GetProperty("after").GetInt32());
+        Assert.Equal(expanded.GetProperty("after").GetInt32(), expanded.GetProperty("withData").GetInt32());
+        // Model Serving: choosing one model queries again, and the choice is kept in the URL.
+        var change = report.GetProperty("dashboards").GetProperty("model-serving").GetProperty("variableChange");
+        Assert.True(change.GetProperty("queries").GetInt32() > 0, change.ToString());
+        Assert.Contains("var-" + change.GetProperty("name").GetString() + "=", change.GetProperty("url").GetString());
+        Assert.True(File.Exists(Path.Combine(Artifacts("app"), "dashboard-model-serving.png")));
+    }
+
+    [Fact]
+    public async Task NodeExporterFullBothFormsCheckAndRenderAgainstARealNodeExporter()
+    {
+        if (!File.Exists(PeerProcess.NodeExporterBinary)) Assert.Fail("prometheus-node-exporter is missing: ./build.sh test installs it");
+        using var dir = new TempDir();
+        int nodePort = FakeTarget.FreePort();
+        using var node = PeerProcess.Start(PeerProcess.NodeExporterBinary, $"--web.listen-address=127.0.0.1:{nodePort}");
+        var config = Path.Combine(dir.Path, "mlobs.yml");
+        File.WriteAllText(config, $"global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [\"127.0.0.1:{nodePort}\"]\nmlobs:\n  dashboards_dir: {Paths.Conformance("grafana")}\n");
+        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
+        await Wait.UntilAsync("node_exporter rates", async () =>
+        {
+            var (_, output) = await MlobsProcess.RunAsync("query", "count(rate(node_cpu_seconds_total[1m]))", "--server", mlobs.BaseUrl);
+            return output.Contains("{}", StringComparison.Ordinal);
+        });
+
+        string[] files = [Paths.Conformance("grafana", "node-exporter-full.json"), Paths.Conformance("grafana", "node-exporter-full-old.json")];
+        var (exit, output) = await MlobsProcess.RunAsync(["check", "dashboard", "--server", mlobs.BaseUrl, "--from", "now-2m", "--allow-empty", .. files]);
+        Assert.True(exit == 0, output);
+        Assert.Contains("\"Node Exporter Full\" (uid rYdddlPWk): 125 panels, 275 queries ran, 0 errors", output);
+        Assert.Contains("\"Node Exporter Full Old\" (uid node-exporter-full-old): 172 panels, 463 queries ran, 0 errors", output);
+
+        var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("node-exporter"), "--dashboard", "rYdddlPWk", "--dashboard", "node-exporter-full-old");
+        foreach (var uid in new[] { "rYdddlPWk", "node-exporter-full-old" })
+        {
+            var d = report.GetProperty("dashboards").GetProperty(uid);
+            // Every panel drawn or clearly marked; nothing blank, no errors.
+            Assert.True(d.GetProperty("panels").GetInt32() == d.GetProperty("drawn").GetInt32(), $"{uid}: {d}");
+            Assert.True(d.GetProperty("blank").GetArrayLength() == 0, $"{uid}: {d}");
+            Assert.True(d.GetProperty("errors").GetArrayLength() == 0, $"{uid}: {d}");
+            Assert.True(d.GetProperty("consoleErrors").GetArrayLength() == 0, $"{uid}: {d}");
+            var expanded = d.GetProperty("expanded");
+            Assert.True(expanded.GetProperty("after").GetInt32() > expanded.GetProperty("before").GetInt32(), $"{uid}: {d}");
+            Assert.Equal(expanded.GetProperty("after").GetInt32(), expanded.GetProperty("drawn").GetInt32());
+        }
+        // The chained job → nodename → node variables resolve to this node_exporter.
+        var full = report.GetProperty("dashboards").GetProperty("rYdddlPWk");
+        var vars = full.GetProperty("variables");
+        Assert.Equal("node", vars.GetProperty("job").GetProperty("selected")[0].GetString());
+        Assert.Equal(Environment.MachineName, vars.GetProperty("nodename").GetProperty("selected")[0].GetString());
+        Assert.Equal($"127.0.0.1:{nodePort}", vars.GetProperty("node").GetProperty("selected")[0].GetString());
+        Assert.True(full.GetProperty("withData").GetInt32() > full.GetProperty("panels").GetInt32() / 2, full.ToString());
+    }
+}
