@@ -55,7 +55,13 @@ public class BrowserTests
             return output.Contains("{}", StringComparison.Ordinal);
         });
         string[] shipped = ["ml-pipeline-overview", "ml-source-freshness", "model-serving", "mlobs-self"];
-        var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"), ["--pages", "--explore", "model_predictions_total", .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
+        // A snapshot of a dashboard the server has, by uid: opened later from disk with the network off.
+        Directory.CreateDirectory(Artifacts("app"));
+        var snapshot = Path.Combine(Artifacts("app"), "model-serving-snapshot.html");
+        var (snapExit, snapOutput) = await MlobsProcess.RunAsync("snapshot", "model-serving", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", snapshot);
+        Assert.True(snapExit == 0, snapOutput);
+        var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"),
+            ["--pages", "--explore", "model_predictions_total", "--snapshot", snapshot, .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
 
         foreach (var page in report.GetProperty("pages").EnumerateObject())
             Assert.True(page.Value.GetProperty("errors").GetArrayLength() == 0, $"{page.Name}: {page.Value}");
@@ -80,6 +86,10 @@ public class BrowserTests
         Assert.True(change.GetProperty("queries").GetInt32() > 0, change.ToString());
         Assert.Contains("var-" + change.GetProperty("name").GetString() + "=", change.GetProperty("url").GetString());
         Assert.True(File.Exists(Path.Combine(Artifacts("app"), "dashboard-model-serving.png")));
+        // The snapshot draws every panel from the data inside it, with no request leaving the file.
+        var snap = report.GetProperty("snapshots").GetProperty(snapshot);
+        AssertEveryPanelDrawnWithData(snap, "snapshot");
+        Assert.True(snap.GetProperty("network").GetArrayLength() == 0, snap.ToString());
     }
 
     [Fact]

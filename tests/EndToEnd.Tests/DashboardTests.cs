@@ -56,6 +56,19 @@ public class DashboardTests
         // The same check over the data dir, with no server running.
         var (local, localOutput) = await MlobsProcess.RunAsync(["check", "dashboard", "--data", Path.Combine(dir.Path, "data"), "--from", "now-2m", Shipped[0]]);
         Assert.True(local == 0, localOutput);
+        // And a snapshot from the data dir: one HTML file with its data and scripts inside, nothing to fetch.
+        var html = Path.Combine(dir.Path, "overview.html");
+        var (snap, snapOutput) = await MlobsProcess.RunAsync("snapshot", Shipped[0], "--data", Path.Combine(dir.Path, "data"), "--from", "now-2m", "--to", "now", "--out", html);
+        Assert.True(snap == 0, snapOutput);
+        Assert.Contains("wrote " + html + ": \"ML Pipeline Overview\", 6 panels", snapOutput);
+        var page = File.ReadAllText(html);
+        Assert.Contains("window.MLOBS_SNAPSHOT = ", page);
+        Assert.Contains("\"resultType\":\"matrix\"", page);
+        Assert.DoesNotContain("src=\"", page);
+        Assert.DoesNotContain("href=\"/", page);
+        var (missing, missingOutput) = await MlobsProcess.RunAsync("snapshot", "no-such-uid", "--data", Path.Combine(dir.Path, "data"), "--out", html);
+        Assert.Equal(1, missing);
+        Assert.Contains("no dashboard with that uid", missingOutput);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public static class CommandLine
             SilenceCommand.Create(),
             ImportCommand.Create(),
             DashboardCommand.Create(),
+            SnapshotCommand.Create(),
             QueryCommand.CreateInstant(),
             QueryCommand.CreateRange(),
             VersionCommand.Create(),
