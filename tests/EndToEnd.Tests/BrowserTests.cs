@@ -61,7 +61,8 @@ public class BrowserTests
         var (snapExit, snapOutput) = await MlobsProcess.RunAsync("snapshot", "model-serving", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", snapshot);
         Assert.True(snapExit == 0, snapOutput);
         var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"),
-            ["--pages", "--explore", "model_predictions_total", "--snapshot", snapshot, .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
+            ["--pages", "--explore", "model_predictions_total", "--snapshot", snapshot, "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
+             .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
 
         foreach (var page in report.GetProperty("pages").EnumerateObject())
             Assert.True(page.Value.GetProperty("errors").GetArrayLength() == 0, $"{page.Name}: {page.Value}");
@@ -86,6 +87,11 @@ public class BrowserTests
         Assert.True(change.GetProperty("queries").GetInt32() > 0, change.ToString());
         Assert.Contains("var-" + change.GetProperty("name").GetString() + "=", change.GetProperty("url").GetString());
         Assert.True(File.Exists(Path.Combine(Artifacts("app"), "dashboard-model-serving.png")));
+        // Uploading a Grafana export on the Dashboards page imports it and lists it.
+        var imported = report.GetProperty("imports").GetProperty(Paths.Conformance("grafana", "node-exporter-full.json"));
+        Assert.Equal("Node Exporter Full", imported.GetProperty("link").GetString());
+        Assert.Contains("Node Exporter Full", imported.GetProperty("listed").EnumerateArray().Select(x => x.GetString()));
+        Assert.True(imported.GetProperty("consoleErrors").GetArrayLength() == 0, imported.ToString());
         // The snapshot draws every panel from the data inside it, with no request leaving the file.
         var snap = report.GetProperty("snapshots").GetProperty(snapshot);
         AssertEveryPanelDrawnWithData(snap, "snapshot");

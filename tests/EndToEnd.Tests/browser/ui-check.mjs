@@ -9,16 +9,17 @@ import { join } from "node:path";
 
 const [base, artifacts, ...rest] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
-const args = { dashboards: [], explore: null, pages: false, snapshots: [] };
+const args = { dashboards: [], explore: null, pages: false, snapshots: [], imports: [] };
 for (let i = 0; i < rest.length; i++) {
   if (rest[i] === "--dashboard") args.dashboards.push(rest[++i]);
   else if (rest[i] === "--explore") args.explore = rest[++i];
   else if (rest[i] === "--pages") args.pages = true;
   else if (rest[i] === "--snapshot") args.snapshots.push(rest[++i]);
+  else if (rest[i] === "--import") args.imports.push(rest[++i]);
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
-const report = { pages: {}, explore: null, dashboards: {}, snapshots: {} };
+const report = { pages: {}, explore: null, dashboards: {}, snapshots: {}, imports: {} };
 
 async function open(url, name, opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, offline: !!opts.offline });
@@ -119,6 +120,18 @@ try {
     }
     result.consoleErrors = s.errors;
     report.dashboards[uid] = result;
+    await s.context.close();
+  }
+  // Import through the Dashboards page's file upload: the page links the new dashboard and lists it.
+  for (const file of args.imports) {
+    const s = await open(base + "/dashboards", "import");
+    await s.page.waitForSelector("input.import-file");
+    await s.page.setInputFiles("input.import-file", file);
+    const link = await s.page.waitForSelector(".ok a", { timeout: 20000 }).then(e => e.textContent()).catch(() => null);
+    await settle(s.page);
+    const listed = await s.page.$$eval(".dash-list li a", l => l.map(a => a.textContent));
+    await s.shot();
+    report.imports[file] = { link, listed, consoleErrors: s.errors };
     await s.context.close();
   }
   for (const file of args.snapshots) {

@@ -1,34 +1,61 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Mlobs.Tests.Support;
 using Mlobs.WebUi.Dashboards;
 
 namespace Mlobs.WebUi.Tests.Dashboards;
 
 public class TemplateInterpolatorTests
 {
-    private static readonly Dictionary<string, VariableValue> Vars = new()
-    {
-        ["job"] = VariableValue.Single("node"),
-        ["quoted"] = VariableValue.Single("it's"),
-        ["multi"] = new VariableValue(["a.b", "c"], false, true, false, null, ["a.b", "c", "d"]),
-        ["one"] = new VariableValue(["x|y"], false, true, false, null, ["x|y"]),
-        ["all"] = new VariableValue(["a", "b"], true, true, true, null, ["a", "b"]),
-        ["customAll"] = new VariableValue(["a"], true, false, true, ".*", ["a", "b"]),
-    };
+    /// <summary>Cases shared with the browser's implementation (interpolation-cases.json), so both interpolate alike.</summary>
+    private static readonly string CasesFile = Path.Combine(Paths.RepoRoot, "tests", "WebUi.Tests", "Dashboards", "interpolation-cases.json");
 
-    [Theory]
-    [InlineData("up{job=\"$job\"}", "up{job=\"node\"}")]
-    [InlineData("up{job=\"${job}\"}", "up{job=\"node\"}")]
-    [InlineData("up{job=\"[[job]]\"}", "up{job=\"node\"}")]
-    [InlineData("x{a='$quoted'}", "x{a='it\\\\'s'}")]
-    [InlineData("up{i=~\"$multi\"}", "up{i=~\"(a\\\\.b|c)\"}")]
-    [InlineData("up{i=~\"$one\"}", "up{i=~\"x\\\\|y\"}")]
-    [InlineData("up{i=~\"$all\"}", "up{i=~\"(a|b)\"}")]
-    [InlineData("up{i=~\"$customAll\"}", "up{i=~\".*\"}")]
-    [InlineData("up{i=~\"${multi:pipe}\"}", "up{i=~\"a.b|c\"}")]
-    [InlineData("up{i=~\"${multi:regex}\"}", "up{i=~\"(a\\.b|c)\"}")]
-    [InlineData("${multi:csv}", "a.b,c")]
-    [InlineData("$unknown and $__interval stay", "$unknown and $__interval stay")]
-    public void InterpolatesAsGrafanasPrometheusDatasource(string input, string expected) =>
-        Assert.Equal(expected, TemplateInterpolator.Interpolate(input, Vars));
+    private static (Dictionary<string, VariableValue> Vars, JsonElement Root) Cases()
+    {
+        var root = JsonDocument.Parse(File.ReadAllText(CasesFile)).RootElement.Clone();
+        var vars = new Dictionary<string, VariableValue>();
+        foreach (var v in root.GetProperty("variables").EnumerateObject())
+        {
+            string[] Strings(string name) => v.Value.GetProperty(name).EnumerateArray().Select(x => x.GetString()!).ToArray();
+            var all = v.Value.GetProperty("allValue");
+            vars[v.Name] = new VariableValue(Strings("values"), v.Value.GetProperty("isAll").GetBoolean(), v.Value.GetProperty("multi").GetBoolean(),
+                v.Value.GetProperty("includeAll").GetBoolean(), all.ValueKind == JsonValueKind.Null ? null : all.GetString(), Strings("all"));
+        }
+        return (vars, root);
+    }
+
+    [Fact]
+    public void InterpolatesAsGrafanasPrometheusDatasource()
+    {
+        var (vars, root) = Cases();
+        foreach (var c in root.GetProperty("cases").EnumerateArray())
+            Assert.Equal(c[1].GetString(), TemplateInterpolator.Interpolate(c[0].GetString()!, vars));
+    }
+
+    [Fact]
+    public void PanelIntervalsRoundLikeGrafana()
+    {
+        var (_, root) = Cases();
+        foreach (var c in root.GetProperty("intervals").EnumerateArray())
+        {
+            var interval = GrafanaTime.PanelInterval(TimeSpan.FromMilliseconds(c[0].GetInt64()), c[1].GetInt32(),
+                c[2].ValueKind == JsonValueKind.Null ? null : c[2].GetString(), TimeSpan.FromSeconds(15));
+            Assert.Equal(c[3].GetInt64(), (long)interval.TotalMilliseconds);
+        }
+    }
+
+    [Fact]
+    public void TheBrowsersImplementationPassesTheSameCases()
+    {
+        var script = Path.Combine(Paths.RepoRoot, "src", "WebUi", "wwwroot", "js", "variables.js");
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(Paths.RepoRoot, "tests", "WebUi.Tests", "Dashboards", "interpolation-check.mjs"), CasesFile, script }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, output);
+        Assert.Equal("[]", output.Trim());
+    }
 
     [Fact]
     public void BuiltInsFollowTheIntervalAndRange()
@@ -38,14 +65,6 @@ public class TemplateInterpolatorTests
         TemplateInterpolator.AddBuiltIns(vars, to.AddHours(-1), to, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
         Assert.Equal("rate(x[1m]) 15s 3600s 3600", TemplateInterpolator.Interpolate("rate(x[$__rate_interval]) $__interval $__range $__range_s", vars));
     }
-
-    [Theory]
-    [InlineData(3_600_000, 1000, "15s", 15_000)]      // 3.6 s raw, floored by the scrape interval
-    [InlineData(86_400_000, 1000, "15s", 60_000)]     // 86.4 s raw → 1m
-    [InlineData(3_600_000, 100, ">1m", 60_000)]       // 36 s → 30 s, but at least 1m
-    [InlineData(21_600_000, 1800, "15s", 15_000)]     // 12 s → 10 s, floored at 15 s
-    public void PanelIntervalRoundsLikeGrafana(long rangeMs, int points, string min, long expectedMs) =>
-        Assert.Equal(expectedMs, (long)GrafanaTime.PanelInterval(TimeSpan.FromMilliseconds(rangeMs), points, min, TimeSpan.FromSeconds(15)).TotalMilliseconds);
 
     [Theory]
     [InlineData("now-6h", -6 * 3600)]

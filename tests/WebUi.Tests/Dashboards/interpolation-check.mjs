@@ -1,0 +1,21 @@
+// Runs the shared interpolation cases against the browser's implementation (src/WebUi/wwwroot/js/variables.js),
+// loaded as the page loads it (a plain script). Prints the failures as JSON; exit 1 if any.
+import { readFileSync } from "node:fs";
+import vm from "node:vm";
+
+const [casesFile, scriptFile] = process.argv.slice(2);
+const cases = JSON.parse(readFileSync(casesFile, "utf8"));
+const context = vm.createContext({ Api: {} });
+vm.runInContext(readFileSync(scriptFile, "utf8") + "\nthis.Templating = Templating;", context);
+const T = context.Templating;
+const failures = [];
+for (const [input, expected] of cases.cases) {
+  const got = T.interpolate(input, cases.variables);
+  if (got !== expected) failures.push({ input, expected, got });
+}
+for (const [rangeMs, points, min, expected] of cases.intervals) {
+  const got = T.panelInterval(rangeMs, points, min);
+  if (got !== expected) failures.push({ interval: [rangeMs, points, min], expected, got });
+}
+console.log(JSON.stringify(failures));
+process.exit(failures.length ? 1 : 0);
