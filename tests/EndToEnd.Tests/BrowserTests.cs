@@ -48,12 +48,18 @@ public class BrowserTests
         using var dir = new TempDir();
         using var exporter = new MlExporter();
         int port = FakeTarget.FreePort();
-        using var mlobs = await MlobsProcess.ServeAsync(DashboardTests.MlConfig(dir, exporter.Address, selfPort: port), Path.Combine(dir.Path, "data"), port);
-        await Wait.UntilAsync("rates from both jobs", async () =>
+        // The built-in router is on, so the Alerts page's Silence button has somewhere to go; the shipped ML rules fire
+        // on the exporter's accuracy (below 0.8 for one model).
+        var rules = Path.Combine(Paths.RepoRoot, "config", "rules", "ml-models.yml");
+        var config = DashboardTests.MlConfig(dir, exporter.Address, selfPort: port, ruleFile: rules);
+        File.AppendAllText(config, "mlobs:\n  alertmanager_config:\n    route:\n      receiver: nowhere\n    receivers:\n      - name: nowhere\n");
+        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"), port);
+        // Dashboards end at "now" on step boundaries: wait until rates have existed for more than a step (15 s).
+        await Wait.UntilAsync("rates from both jobs for 16 s", async () =>
         {
-            var (_, output) = await MlobsProcess.RunAsync("query", "count(rate(model_predictions_total[1m])) and count(rate(mlobs_tsdb_samples_appended_total[1m]))", "--server", mlobs.BaseUrl);
+            var (_, output) = await MlobsProcess.RunAsync("query", "count(rate(model_predictions_total[1m] offset 16s)) and count(rate(mlobs_tsdb_samples_appended_total[1m] offset 16s))", "--server", mlobs.BaseUrl);
             return output.Contains("{}", StringComparison.Ordinal);
-        });
+        }, seconds: 60);
         string[] shipped = ["ml-pipeline-overview", "ml-source-freshness", "model-serving", "mlobs-self"];
         // A snapshot of a dashboard the server has, by uid: opened later from disk with the network off.
         Directory.CreateDirectory(Artifacts("app"));
@@ -61,7 +67,7 @@ public class BrowserTests
         var (snapExit, snapOutput) = await MlobsProcess.RunAsync("snapshot", "model-serving", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", snapshot);
         Assert.True(snapExit == 0, snapOutput);
         var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"),
-            ["--pages", "--explore", "model_predictions_total", "--snapshot", snapshot, "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
+            ["--pages", "--explore", "model_predictions_total", "--snapshot", snapshot, "--silence", "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
              .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
 
         foreach (var page in report.GetProperty("pages").EnumerateObject())
@@ -87,6 +93,12 @@ public class BrowserTests
         Assert.True(change.GetProperty("queries").GetInt32() > 0, change.ToString());
         Assert.Contains("var-" + change.GetProperty("name").GetString() + "=", change.GetProperty("url").GetString());
         Assert.True(File.Exists(Path.Combine(Artifacts("app"), "dashboard-model-serving.png")));
+        // Alerts page: a pending or firing ModelAccuracyLow alert is silenced from its button.
+        var silence = report.GetProperty("silence");
+        Assert.StartsWith("silenced 2h (", silence.GetProperty("result").GetString());
+        Assert.True(silence.GetProperty("consoleErrors").GetArrayLength() == 0, silence.ToString());
+        var (_, silences) = await MlobsProcess.RunAsync("silence", "list", "--server", mlobs.BaseUrl);
+        Assert.Contains("alertname=\"ModelAccuracyLow\"", silences);
         // Uploading a Grafana export on the Dashboards page imports it and lists it.
         var imported = report.GetProperty("imports").GetProperty(Paths.Conformance("grafana", "node-exporter-full.json"));
         Assert.Equal("Node Exporter Full", imported.GetProperty("link").GetString());

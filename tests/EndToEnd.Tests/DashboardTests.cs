@@ -13,12 +13,13 @@ public class DashboardTests
     private static string[] Shipped => Directory.GetFiles(Path.Combine(Paths.RepoRoot, "config", "dashboards"), "*.json").Order().ToArray();
 
     /// <summary>A config scraping the ML exporter every second (and mlobs itself, given its port).</summary>
-    internal static string MlConfig(TempDir dir, string exporter, string? dashboardsDir = null, int? selfPort = null)
+    internal static string MlConfig(TempDir dir, string exporter, string? dashboardsDir = null, int? selfPort = null, string? ruleFile = null)
     {
         var path = Path.Combine(dir.Path, "mlobs.yml");
+        var rules = ruleFile is null ? "" : $"  evaluation_interval: 1s\nrule_files: [\"{ruleFile}\"]\n";
         var self = selfPort is null ? "" : $"  - job_name: mlobs\n    static_configs:\n      - targets: [\"127.0.0.1:{selfPort}\"]\n";
         var dashboards = dashboardsDir is null ? "" : $"mlobs:\n  dashboards_dir: {dashboardsDir}\n";
-        File.WriteAllText(path, $"global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: model-server\n    static_configs:\n      - targets: [\"{exporter}\"]\n{self}{dashboards}");
+        File.WriteAllText(path, $"global:\n  scrape_interval: 1s\n{rules}scrape_configs:\n  - job_name: model-server\n    static_configs:\n      - targets: [\"{exporter}\"]\n{self}{dashboards}");
         return path;
     }
 
@@ -31,11 +32,12 @@ public class DashboardTests
         var config = MlConfig(dir, exporter.Address, selfPort: port);
         using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"), port);
         // Rates need two samples in a window, and $__rate_interval is a minute: a few seconds of scrapes suffice.
-        await Wait.UntilAsync("samples from both jobs", async () =>
+        // Dashboards end at "now" on step boundaries: wait until rates have existed for more than a step (15 s).
+        await Wait.UntilAsync("samples from both jobs for 16 s", async () =>
         {
-            var (_, output) = await MlobsProcess.RunAsync("query", "count(rate(model_predictions_total[1m])) and count(rate(mlobs_tsdb_samples_appended_total[1m]))", "--server", mlobs.BaseUrl);
+            var (_, output) = await MlobsProcess.RunAsync("query", "count(rate(model_predictions_total[1m] offset 16s)) and count(rate(mlobs_tsdb_samples_appended_total[1m] offset 16s))", "--server", mlobs.BaseUrl);
             return output.Contains("{}", StringComparison.Ordinal);
-        });
+        }, seconds: 60);
 
         var (offline, offlineOutput) = await MlobsProcess.RunAsync(["check", "dashboard", .. Shipped]);
         Assert.True(offline == 0, offlineOutput);

@@ -9,17 +9,18 @@ import { join } from "node:path";
 
 const [base, artifacts, ...rest] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
-const args = { dashboards: [], explore: null, pages: false, snapshots: [], imports: [] };
+const args = { dashboards: [], explore: null, pages: false, snapshots: [], imports: [], silence: false };
 for (let i = 0; i < rest.length; i++) {
   if (rest[i] === "--dashboard") args.dashboards.push(rest[++i]);
   else if (rest[i] === "--explore") args.explore = rest[++i];
   else if (rest[i] === "--pages") args.pages = true;
   else if (rest[i] === "--snapshot") args.snapshots.push(rest[++i]);
   else if (rest[i] === "--import") args.imports.push(rest[++i]);
+  else if (rest[i] === "--silence") args.silence = true;
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
-const report = { pages: {}, explore: null, dashboards: {}, snapshots: {}, imports: {} };
+const report = { pages: {}, explore: null, dashboards: {}, snapshots: {}, imports: {}, silence: null };
 
 async function open(url, name, opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, offline: !!opts.offline });
@@ -120,6 +121,19 @@ try {
     }
     result.consoleErrors = s.errors;
     report.dashboards[uid] = result;
+    await s.context.close();
+  }
+  // Silence the first firing alert from the Alerts page.
+  if (args.silence) {
+    const s = await open(base + "/alerts", "alerts-silence");
+    const button = await s.page.waitForSelector("button.silence", { timeout: 30000 }).catch(() => null);
+    let result = null;
+    if (button) {
+      await button.click();
+      result = await s.page.waitForSelector("td .muted, td .error", { timeout: 10000 }).then(e => e.textContent()).catch(() => null);
+    }
+    await s.shot();
+    report.silence = { result, consoleErrors: s.errors };
     await s.context.close();
   }
   // Import through the Dashboards page's file upload: the page links the new dashboard and lists it.
