@@ -88,6 +88,10 @@ public class BrowserTests
         var expanded = report.GetProperty("dashboards").GetProperty("mlobs-self").GetProperty("expanded");
         Assert.Equal(expanded.GetProperty("before").GetInt32() + 2, expanded.GetProperty("after").GetInt32());
         Assert.Equal(expanded.GetProperty("after").GetInt32(), expanded.GetProperty("withData").GetInt32());
+        // Model Serving repeats its accuracy gauge per model (All selected: one per model).
+        var titles = report.GetProperty("dashboards").GetProperty("model-serving").GetProperty("titles").EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.Contains("Accuracy: churn", titles);
+        Assert.Contains("Accuracy: fraud", titles);
         // Model Serving: choosing one model queries again, and the choice is kept in the URL.
         var change = report.GetProperty("dashboards").GetProperty("model-serving").GetProperty("variableChange");
         Assert.True(change.GetProperty("queries").GetInt32() > 0, change.ToString());

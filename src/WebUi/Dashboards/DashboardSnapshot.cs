@@ -54,26 +54,29 @@ public static class DashboardSnapshot
             }
             w.WriteEndArray();
             w.WriteStartObject("panels");
-            foreach (var group in PanelQueries.For(dashboard.Model, values, from, to).GroupBy(q => q.Panel.Id))
+            foreach (var panel in dashboard.Model.DrawnPanels)
             {
-                w.WriteStartObject(group.Key.ToString(CultureInfo.InvariantCulture));
-                double stepS = 60;
-                w.WriteStartArray("frames");
-                foreach (var q in group)
+                foreach (var (key, scoped) in PanelQueries.Copies(panel, values))
                 {
-                    stepS = q.Step.TotalSeconds;
-                    var result = q.Target.Instant ? await source.InstantQueryAsync(q.Expr, to, ct) : await source.RangeQueryAsync(q.Expr, from, to, q.Step, ct);
-                    w.WriteStartObject();
-                    w.WriteString("refId", q.Target.RefId);
-                    if (q.Target.LegendFormat is { } legend) w.WriteString("legendFormat", legend);
-                    w.WriteString("expr", q.Expr);
-                    if (result.Error is not null) w.WriteString("error", result.Error);
-                    else WriteData(w, result);
+                    w.WriteStartObject(key);
+                    double stepS = 60;
+                    w.WriteStartArray("frames");
+                    foreach (var q in PanelQueries.ForPanel(panel, scoped, from, to))
+                    {
+                        stepS = q.Step.TotalSeconds;
+                        var result = q.Target.Instant ? await source.InstantQueryAsync(q.Expr, to, ct) : await source.RangeQueryAsync(q.Expr, from, to, q.Step, ct);
+                        w.WriteStartObject();
+                        w.WriteString("refId", q.Target.RefId);
+                        if (q.Target.LegendFormat is { } legend) w.WriteString("legendFormat", legend);
+                        w.WriteString("expr", q.Expr);
+                        if (result.Error is not null) w.WriteString("error", result.Error);
+                        else WriteData(w, result);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteNumber("stepS", stepS);
                     w.WriteEndObject();
                 }
-                w.WriteEndArray();
-                w.WriteNumber("stepS", stepS);
-                w.WriteEndObject();
             }
             w.WriteEndObject();
             w.WriteEndObject();

@@ -13,24 +13,51 @@ public static class PanelQueries
     /// <summary>Pixels per grid column Grafana would give a panel on a typical 1,800 px wide screen.</summary>
     private const int PixelsPerColumn = 75;
 
-    public static IEnumerable<PanelQuery> For(Dashboard dashboard, IReadOnlyDictionary<string, VariableValue> variables, DateTimeOffset from, DateTimeOffset to)
+    public static IEnumerable<PanelQuery> For(Dashboard dashboard, IReadOnlyDictionary<string, VariableValue> variables, DateTimeOffset from, DateTimeOffset to) =>
+        dashboard.DrawnPanels.SelectMany(panel => ForPanel(panel, variables, from, to));
+
+    /// <summary>One panel's queries (the browser computes the same for each panel it draws).</summary>
+    public static IEnumerable<PanelQuery> ForPanel(DashboardPanel panel, IReadOnlyDictionary<string, VariableValue> variables, DateTimeOffset from, DateTimeOffset to)
     {
-        foreach (var panel in dashboard.DrawnPanels)
+        foreach (var target in panel.Targets)
         {
-            foreach (var target in panel.Targets)
-            {
-                if (target.Hide) continue;
-                int dataPoints = panel.MaxDataPoints ?? Math.Max(100, panel.GridPos.W * PixelsPerColumn);
-                var minInterval = target.Interval is { Length: > 0 } ti ? ti : panel.Interval;
-                if (minInterval is not null) minInterval = TemplateInterpolator.Interpolate(minInterval, variables);
-                var interval = GrafanaTime.PanelInterval(to - from, dataPoints, minInterval, GrafanaTime.DefaultScrapeInterval);
-                if (target.IntervalFactor > 1) interval *= target.IntervalFactor;
-                var withBuiltIns = new Dictionary<string, VariableValue>(variables, StringComparer.Ordinal);
-                TemplateInterpolator.AddBuiltIns(withBuiltIns, from, to, interval, GrafanaTime.DefaultScrapeInterval);
-                // Prometheus refuses more than 11,000 points per series: the datasource widens the step as needed.
-                var step = TimeSpan.FromMilliseconds(Math.Max(interval.TotalMilliseconds, Math.Ceiling((to - from).TotalSeconds / 11_000) * 1000));
-                yield return new PanelQuery(panel, target, TemplateInterpolator.Interpolate(target.Expr, withBuiltIns), step);
-            }
+            if (target.Hide) continue;
+            int dataPoints = panel.MaxDataPoints ?? Math.Max(100, panel.GridPos.W * PixelsPerColumn);
+            var minInterval = target.Interval is { Length: > 0 } ti ? ti : panel.Interval;
+            if (minInterval is not null) minInterval = TemplateInterpolator.Interpolate(minInterval, variables);
+            var interval = GrafanaTime.PanelInterval(to - from, dataPoints, minInterval, GrafanaTime.DefaultScrapeInterval);
+            if (target.IntervalFactor > 1) interval *= target.IntervalFactor;
+            var withBuiltIns = new Dictionary<string, VariableValue>(variables, StringComparer.Ordinal);
+            TemplateInterpolator.AddBuiltIns(withBuiltIns, from, to, interval, GrafanaTime.DefaultScrapeInterval);
+            // Prometheus refuses more than 11,000 points per series: the datasource widens the step as needed.
+            var step = TimeSpan.FromMilliseconds(Math.Max(interval.TotalMilliseconds, Math.Ceiling((to - from).TotalSeconds / 11_000) * 1000));
+            yield return new PanelQuery(panel, target, TemplateInterpolator.Interpolate(target.Expr, withBuiltIns), step);
+        }
+    }
+
+    /// <summary>
+    /// The copies a repeated panel is drawn as: per selected value of its variable (every option for All), with the
+    /// variable narrowed to that value, keyed "id-index" as the browser keys them; a panel that is not repeated is
+    /// itself, keyed by its id.
+    /// </summary>
+    public static IEnumerable<(string Key, IReadOnlyDictionary<string, VariableValue> Variables)> Copies(DashboardPanel panel, IReadOnlyDictionary<string, VariableValue> variables)
+    {
+        string id = panel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (panel.Repeat is not { Length: > 0 } name || !variables.TryGetValue(name, out var v))
+        {
+            yield return (id, variables);
+            yield break;
+        }
+        var values = (v.IsAll ? v.AllOptions : v.Values).Where(x => x.Length > 0).ToList();
+        if (values.Count < 2)
+        {
+            yield return (id, variables);
+            yield break;
+        }
+        for (int i = 0; i < values.Count; i++)
+        {
+            var scoped = new Dictionary<string, VariableValue>(variables, StringComparer.Ordinal) { [name] = VariableValue.Single(values[i]) };
+            yield return ($"{id}-{i}", scoped);
         }
     }
 }

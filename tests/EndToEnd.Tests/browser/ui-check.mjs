@@ -55,6 +55,7 @@ async function panelStats(page) {
       errors: panels.filter(p => p.querySelector(".panel-error")).map(p => p.querySelector(".panel-title").textContent + ": " + p.querySelector(".panel-error").textContent),
       blank: panels.filter(p => !p.querySelector(".panel-body").children.length).map(p => p.querySelector(".panel-title").textContent),
       rows: document.querySelectorAll(".dash-row").length,
+      titles: panels.map(p => p.querySelector(".panel-title").textContent),
       collapsedRows: document.querySelectorAll(".dash-row.collapsed").length,
     };
   });

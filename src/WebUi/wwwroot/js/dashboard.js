@@ -66,6 +66,30 @@ const DashboardView = (() => {
     return placed;
   }
 
+  /**
+   * Panels with `repeat`: one copy per selected value of the variable (every option for All), each seeing only its
+   * value, side by side (`repeatDirection` "h", at most `maxPerRow` per row) or stacked ("v"), as Grafana repeats them.
+   * Copies are keyed "id-index", as PanelQueries.Copies keys a snapshot's data.
+   */
+  function repeated(panels, vars) {
+    const out = [];
+    for (const p of panels) {
+      const v = p.repeat && vars[p.repeat];
+      const values = v ? (v.isAll ? v.all : v.values).filter(x => x !== "") : [];
+      if (!v || values.length < 2) { out.push(p); continue; }
+      const g = Object.assign({ x: 0, y: 0, w: 12, h: 8 }, p.gridPos);
+      const vertical = p.repeatDirection === "v";
+      const w = vertical ? g.w : Math.max(Math.floor(24 / values.length), Math.floor(24 / (p.maxPerRow || 4)));
+      values.forEach((value, i) => {
+        const one = { values: [value], isAll: false, multi: false, includeAll: false, allValue: null, all: [value] };
+        const gridPos = vertical ? { x: g.x, y: g.y + i * g.h, w: g.w, h: g.h }
+          : { x: (i * w) % 24, y: g.y + Math.floor((i * w) / 24) * g.h, w, h: g.h };
+        out.push(Object.assign({}, p, { id: `${p.id}-${i}`, gridPos, __vars: { [p.repeat]: one } }));
+      });
+    }
+    return out;
+  }
+
   class View {
     constructor(root, dash, opts) {
       this.root = root;
@@ -173,16 +197,16 @@ const DashboardView = (() => {
         }
         if (!s.panels.length) continue;
         let bottom = 0;
-        for (const { panel: p, g } of compact(s.panels)) {
+        for (const { panel: p, g } of compact(repeated(s.panels, this.vars))) {
+          const vars = p.__vars ? Object.assign({}, this.vars, p.__vars) : this.vars;
           const box = Dom.el("div", { className: "panel", "data-panel": p.id, "data-type": p.type,
             style: { left: g.x * col + "px", top: (cursor + g.y) * UNIT + "px", width: g.w * col - GAP + "px", height: g.h * UNIT - GAP + "px" } });
-          const header = Dom.el("div", { className: "panel-title", textContent: Templating.interpolate(p.title || "", this.vars), title: p.description || "" });
+          const header = Dom.el("div", { className: "panel-title", textContent: Templating.interpolate(p.title || "", vars), title: p.description || "" });
           const body = Dom.el("div", { className: "panel-body" });
           box.append(header, body);
-          if (p.repeat) box.append(Dom.el("div", { className: "notice unsupported small", textContent: `unsupported: repeat by $${p.repeat} (shown once, for all values)` }));
           this.grid.append(box);
           bottom = Math.max(bottom, g.y + g.h);
-          jobs.push(() => this.renderPanel(p, box, body, g.w * col));
+          jobs.push(() => this.renderPanel(p, box, body, g.w * col, vars));
         }
         cursor += bottom;
       }
@@ -200,7 +224,7 @@ const DashboardView = (() => {
       await Promise.all(Array.from({ length: parallel }, worker));
     }
 
-    async renderPanel(panel, box, body, widthPx) {
+    async renderPanel(panel, box, body, widthPx, vars) {
       if (panel.type === "text" || !Panels.supported(panel.type)) {
         Panels.render(panel, body, [], {});
         box.classList.add("drawn");
@@ -210,7 +234,7 @@ const DashboardView = (() => {
       body.replaceChildren(Dom.notice("Loading…", "notice loading"));
       let result;
       try {
-        result = await this.data.frames(panel, this.vars, this.from, this.to, widthPx);
+        result = await this.data.frames(panel, vars || this.vars, this.from, this.to, widthPx);
       } catch (e) {
         result = { frames: [{ refId: "A", error: e.message }], stepS: 60 };
       }
