@@ -49,6 +49,12 @@ public sealed record TemplateVariable(
     string? AllValue,
     IReadOnlyList<string> Current,
     IReadOnlyList<VariableOption> Options,
-    string TypeName);
+    string TypeName)
+{
+    /// <summary>An interval variable's "auto" option: the range split into <see cref="AutoCount"/> steps, at least <see cref="AutoMin"/>.</summary>
+    public bool Auto { get; init; }
+    public int AutoCount { get; init; } = 30;
+    public string AutoMin { get; init; } = "10s";
+}
 
 public sealed record VariableOption(string Text, string Value);

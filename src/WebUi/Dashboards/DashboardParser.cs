@@ -150,7 +150,12 @@ public static class DashboardParser
             foreach (var o in os.EnumerateArray())
                 if (o.ValueKind == JsonValueKind.Object && Str(o, "value") is { } value) options.Add(new VariableOption(Str(o, "text") ?? value, value));
         return new TemplateVariable(Str(v, "name") ?? "", type, query, Str(v, "regex") is { Length: > 0 } re ? re : null,
-            Bool(v, "multi"), Bool(v, "includeAll"), Str(v, "allValue") is { Length: > 0 } all ? all : null, current, options, typeName);
+            Bool(v, "multi"), Bool(v, "includeAll"), Str(v, "allValue") is { Length: > 0 } all ? all : null, current, options, typeName)
+        {
+            Auto = Bool(v, "auto"),
+            AutoCount = Int(v, "auto_count") is > 0 and var count ? count : 30,
+            AutoMin = Str(v, "auto_min") is { Length: > 0 } min ? min : "10s",
+        };
     }
 
     internal static string? Str(JsonElement e, string name) =>

@@ -59,8 +59,13 @@ public static partial class VariableResolver
         switch (v.Type)
         {
             case VariableType.Custom:
-            case VariableType.Interval:
                 return (CustomOptions(v.Query), null);
+            case VariableType.Interval:
+            {
+                var options = CustomOptions(v.Query);
+                if (v.Auto) options.Insert(0, new VariableOption("auto", AutoInterval(v, to - from)));
+                return (options, null);
+            }
             case VariableType.Constant:
                 return ([new VariableOption(v.Query, v.Query)], null);
             case VariableType.Textbox:
@@ -171,9 +176,20 @@ public static partial class VariableResolver
     [GeneratedRegex(@"^\s*(.+?)\s+:\s+(.+)$")]
     private static partial Regex KeyValue();
 
+    /// <summary>kbn.calculateInterval: the range over auto_count, rounded, at least auto_min.</summary>
+    private static string AutoInterval(TemplateVariable v, TimeSpan range)
+    {
+        long ms = GrafanaTime.RoundIntervalMs((long)(range.TotalMilliseconds / v.AutoCount));
+        if (GrafanaTime.TryParseDuration(v.AutoMin, out var min)) ms = Math.Max(ms, (long)min.TotalMilliseconds);
+        return GrafanaTime.Format(TimeSpan.FromMilliseconds(ms));
+    }
+
     /// <summary>What is selected: the saved current value(s) if still offered, else All (if allowed) or the first option.</summary>
     private static VariableValue Select(TemplateVariable v, IReadOnlyList<VariableOption> options, bool offline)
     {
+        // An interval variable left on "auto" saves $__auto_interval_<name>: the auto option's computed value.
+        if (v.Auto && v.Current.Count > 0 && (v.Current[0].StartsWith("$__auto_interval", StringComparison.Ordinal) || v.Current[0] == "auto") && options.Count > 0)
+            return new VariableValue([options[0].Value], false, false, false, null, options.Select(o => o.Value).ToList());
         var all = options.Select(o => o.Value).ToList();
         bool savedAll = v.Current.Count > 0 && v.Current[0] is "$__all" or "All";
         if (savedAll && v.IncludeAll) return new VariableValue(all, true, v.Multi, v.IncludeAll, v.AllValue, all);

@@ -94,4 +94,21 @@ public class DashboardCheckerTests
         await DashboardChecker.CheckAsync(d, source, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow, CancellationToken.None);
         Assert.Equal("histogram_quantile(0.95, sum by (le) (rate(x_bucket{env=~\"(production|staging)\"}[5m])))", Assert.Single(source.Queries));
     }
+
+    [Fact]
+    public async Task IntervalVariablesOnAutoFollowTheRange()
+    {
+        const string json = """
+        {"title": "auto", "templating": {"list": [
+          {"name": "iv", "type": "interval", "query": "1m,10m,1h", "auto": true, "auto_count": 30, "auto_min": "10s", "current": {"text": "auto", "value": "$__auto_interval_iv"}},
+          {"name": "fixed", "type": "interval", "query": "1m,10m,1h", "current": {"text": "1h", "value": "1h"}}
+        ]},
+         "panels": [{"id": 1, "type": "timeseries", "title": "p", "targets": [{"refId": "A", "expr": "rate(x[$iv]) + rate(y[$fixed])"}]}]}
+        """;
+        var source = new FakeSource();
+        var to = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        await DashboardChecker.CheckAsync(DashboardParser.Parse(json, "auto.json"), source, to.AddHours(-6), to, CancellationToken.None);
+        // 6 h over 30 steps is 12 m, which Grafana rounds to 10 m.
+        Assert.Equal("rate(x[10m]) + rate(y[1h])", Assert.Single(source.Queries));
+    }
 }

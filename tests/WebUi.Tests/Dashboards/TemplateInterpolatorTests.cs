@@ -45,6 +45,33 @@ public class TemplateInterpolatorTests
     }
 
     [Fact]
+    public async Task VariablesResolveFromTheirDefinitions()
+    {
+        var (_, root) = Cases();
+        var r = root.GetProperty("resolve");
+        var json = "{\"title\": \"t\", \"panels\": [], \"templating\": {\"list\": " + r.GetProperty("templating").GetRawText() + "}}";
+        var dashboard = DashboardParser.Parse(json, "t.json");
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(r.GetProperty("from").GetInt64());
+        var to = DateTimeOffset.FromUnixTimeMilliseconds(r.GetProperty("to").GetInt64());
+        var resolved = await VariableResolver.ResolveAsync(dashboard, new EmptySource(), from, to, CancellationToken.None);
+        foreach (var x in resolved)
+        {
+            var expected = r.GetProperty("expected").GetProperty(x.Variable.Name).EnumerateArray().Select(e => e.GetString()!).ToList();
+            Assert.Equal(expected, x.Value.Values);
+            Assert.Equal(r.GetProperty("expectedAll").TryGetProperty(x.Variable.Name, out var all) && all.GetBoolean(), x.Value.IsAll);
+        }
+    }
+
+    /// <summary>A store with nothing in it: these variables must resolve without asking it anything.</summary>
+    private sealed class EmptySource : IDashboardDataSource
+    {
+        public Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => throw new InvalidOperationException("not expected");
+        public Task<IReadOnlyList<string>> LabelNamesAsync(string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => throw new InvalidOperationException("not expected");
+        public Task<PanelQueryResult> RangeQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct) => throw new InvalidOperationException("not expected");
+        public Task<PanelQueryResult> InstantQueryAsync(string expr, DateTimeOffset time, CancellationToken ct) => throw new InvalidOperationException("not expected");
+    }
+
+    [Fact]
     public void TheBrowsersImplementationPassesTheSameCases()
     {
         var script = Path.Combine(Paths.RepoRoot, "src", "WebUi", "wwwroot", "js", "variables.js");

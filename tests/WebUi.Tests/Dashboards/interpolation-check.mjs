@@ -17,5 +17,12 @@ for (const [rangeMs, points, min, expected] of cases.intervals) {
   const got = T.panelInterval(rangeMs, points, min);
   if (got !== expected) failures.push({ interval: [rangeMs, points, min], expected, got });
 }
+const r = cases.resolve;
+const resolved = await T.resolve({ templating: { list: r.templating } }, r.from, r.to);
+for (const x of resolved) {
+  const name = x.variable.name;
+  if (JSON.stringify(x.value.values) !== JSON.stringify(r.expected[name])) failures.push({ variable: name, expected: r.expected[name], got: x.value.values });
+  if (!!x.value.isAll !== !!(r.expectedAll[name])) failures.push({ variable: name, expectedAll: !!r.expectedAll[name], got: x.value.isAll });
+}
 console.log(JSON.stringify(failures));
 process.exit(failures.length ? 1 : 0);

@@ -186,7 +186,9 @@ const Templating = (() => {
   /** What is selected: URL choice, else saved current if still offered, else All (if allowed) or the first option. */
   function select(v, options, chosen) {
     const all = options.map(o => o.value);
-    const wanted = chosen && chosen.length ? chosen : currentValues(v);
+    let wanted = chosen && chosen.length ? chosen : currentValues(v);
+    // An interval variable left on "auto" saves $__auto_interval_<name>: the auto option's computed value.
+    if (v.auto && options.length && wanted.length && (String(wanted[0]).startsWith("$__auto_interval") || wanted[0] === "auto")) wanted = [options[0].value];
     const base = { multi: !!v.multi, includeAll: !!v.includeAll, allValue: v.allValue || null, all };
     if (v.includeAll && wanted.length && (wanted[0] === "$__all" || wanted[0] === "All")) return { ...base, values: all, isAll: true };
     const kept = wanted.filter(x => all.includes(x));
@@ -205,7 +207,15 @@ const Templating = (() => {
       let options = [], error = null;
       try {
         switch (v.type) {
-          case "custom": case "interval": options = customOptions(variableQuery(v)); break;
+          case "custom": options = customOptions(variableQuery(v)); break;
+          case "interval":
+            options = customOptions(variableQuery(v));
+            if (v.auto) {
+              // kbn.calculateInterval: the range over auto_count, rounded, at least auto_min.
+              const ms = Math.max(roundInterval(Math.floor((to - from) / (v.auto_count || 30))), parseDuration(v.auto_min || "10s") || 0);
+              options.unshift({ text: "auto", value: formatDuration(ms) });
+            }
+            break;
           case "constant": options = [{ text: variableQuery(v), value: variableQuery(v) }]; break;
           case "textbox": { const t = currentValues(v)[0] ?? variableQuery(v); options = [{ text: t, value: t }]; break; }
           case "query": options = filterOptions(await queryTexts(interpolate(variableQuery(v), vars), from, to), v.regex); break;
