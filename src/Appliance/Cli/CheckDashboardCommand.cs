@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Mlobs.Appliance.Dashboards;
-using Mlobs.Query.PromQl.Engine;
-using Mlobs.Storage.Tsdb;
 using Mlobs.WebUi.Dashboards;
 
 namespace Mlobs.Appliance.Cli;
@@ -43,25 +41,17 @@ public static class CheckDashboardCommand
             return ExitCodes.Usage;
         }
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-        TsdbDatabase? db = null;
-        IDashboardDataSource? source = null;
+        LocalDashboardDataSource? local = null;
         try
         {
-            if (dataDir is not null)
-            {
-                db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = TimeSpan.FromDays(365 * 100) });
-                source = new LocalDashboardDataSource(db, new QueryEngine(db));
-            }
-            else if (server is not null)
-            {
-                source = new HttpDashboardDataSource(http, server);
-            }
+            if (dataDir is not null) local = LocalDashboardDataSource.Open(dataDir);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
         {
             Console.Error.WriteLine($"{dataDir}: {ex.Message}");
             return ExitCodes.Failure;
         }
+        IDashboardDataSource? source = local is not null ? local : server is null ? null : new HttpDashboardDataSource(http, server);
         try
         {
             int exit = ExitCodes.Ok;
@@ -101,7 +91,7 @@ public static class CheckDashboardCommand
         }
         finally
         {
-            db?.Dispose();
+            local?.Dispose();
         }
     }
 }

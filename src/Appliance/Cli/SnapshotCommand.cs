@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Mlobs.Appliance.Dashboards;
-using Mlobs.Query.PromQl.Engine;
-using Mlobs.Storage.Tsdb;
 using Mlobs.WebUi.Dashboards;
 
 namespace Mlobs.Appliance.Cli;
@@ -37,22 +35,17 @@ public static class SnapshotCommand
             return ExitCodes.Usage;
         }
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-        TsdbDatabase? db = null;
+        LocalDashboardDataSource? local = null;
         try
         {
-            IDashboardDataSource source;
             DashboardLibrary? library = null;
             string baseUrl = (server ?? "http://127.0.0.1:9090").TrimEnd('/');
             if (dataDir is not null)
             {
-                db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = TimeSpan.FromDays(365 * 100) });
-                source = new LocalDashboardDataSource(db, new QueryEngine(db));
+                local = LocalDashboardDataSource.Open(dataDir);
                 library = new DashboardLibrary(Path.GetFullPath(Path.Combine("config", "dashboards")), Path.Combine(Path.GetFullPath(dataDir), "dashboards"));
             }
-            else
-            {
-                source = new HttpDashboardDataSource(http, baseUrl);
-            }
+            IDashboardDataSource source = local is not null ? local : new HttpDashboardDataSource(http, baseUrl);
 
             LoadedDashboard dashboard;
             if (File.Exists(which))
@@ -97,7 +90,7 @@ public static class SnapshotCommand
         }
         finally
         {
-            db?.Dispose();
+            local?.Dispose();
         }
     }
 }

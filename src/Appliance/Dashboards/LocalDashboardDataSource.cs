@@ -2,13 +2,25 @@ using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Storage;
 using Mlobs.Storage.Labels;
+using Mlobs.Storage.Tsdb;
 using Mlobs.WebUi.Dashboards;
 
 namespace Mlobs.Appliance.Dashboards;
 
 /// <summary>Answers a dashboard's queries from a store in this process (a data dir opened by the CLI).</summary>
-public sealed class LocalDashboardDataSource(IQueryableStorage storage, QueryEngine engine) : IDashboardDataSource
+public sealed class LocalDashboardDataSource(IQueryableStorage storage, QueryEngine engine) : IDashboardDataSource, IDisposable
 {
+    private TsdbDatabase? _owned;
+
+    /// <summary>Opens a data dir no server holds, for reading: nothing is deleted by retention while it is open.</summary>
+    public static LocalDashboardDataSource Open(string dataDir)
+    {
+        var db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = TimeSpan.FromDays(365 * 100) });
+        return new LocalDashboardDataSource(db, new QueryEngine(db)) { _owned = db };
+    }
+
+    public void Dispose() => _owned?.Dispose();
+
     public Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         using var q = storage.Querier(from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
