@@ -66,6 +66,11 @@ const Pages = (() => {
     const draw = async () => {
       try {
         const data = await Api.get("/api/v1/targets");
+        // Samples per target from the scraper's own series, as Prometheus's UI would read them.
+        const samples = new Map();
+        try {
+          for (const s of (await Api.instant("scrape_samples_scraped")).result) samples.set(s.metric.job + "\u0000" + s.metric.instance, s.value[1]);
+        } catch { /* the column stays empty */ }
         const byJob = new Map();
         for (const t of data.activeTargets) { if (!byJob.has(t.scrapePool)) byJob.set(t.scrapePool, []); byJob.get(t.scrapePool).push(t); }
         body.replaceChildren(...[...byJob].map(([job, list]) => el("section", { className: "job" },
@@ -79,7 +84,7 @@ const Pages = (() => {
                 el("div", { className: "muted", textContent: "before relabeling:" }), ...Dom.labels(t.discoveredLabels || {}))),
               el("td", { textContent: ago(t.lastScrape) }),
               el("td", { textContent: (t.lastScrapeDuration * 1000).toFixed(1) + " ms" }),
-              el("td", { textContent: t.lastSamplesScraped ?? "" }),
+              el("td", { textContent: samples.get(t.labels.job + "\u0000" + t.labels.instance) ?? "" }),
               el("td", { className: "error", textContent: t.lastError }))))))));
         if (!data.activeTargets.length) body.replaceChildren(Dom.notice("No targets configured."));
       } catch (e) { body.replaceChildren(Dom.notice(e.message, "notice error")); }
