@@ -148,7 +148,7 @@ const Pages = (() => {
                   el("td", {}, ...Dom.labels(a.labels)),
                   el("td", { className: "state " + a.state, textContent: a.state }),
                   el("td", { textContent: a.activeAt ? new Date(a.activeAt).toLocaleString() : "" }),
-                  el("td", { textContent: a.value }),
+                  el("td", { textContent: Number.isFinite(Number(a.value)) ? String(Number(Number(a.value).toPrecision(6))) : a.value, title: a.value }),
                   el("td", {}, ...Object.entries(a.annotations || {}).map(([k, v]) => el("div", {}, el("strong", { textContent: k + ": " }), v))),
                   el("td", {}, button));
               }))) : null))));
