@@ -82,6 +82,7 @@ public class BrowserTests
         Assert.Equal("sum(rate(x[5m])\n               ^", explore.GetProperty("caret").GetString());
         Assert.Contains("model_predictions_total", explore.GetProperty("suggested").EnumerateArray().Select(x => x.GetString()));
         Assert.Contains("/graph?expr=", explore.GetProperty("url").GetString());
+        Assert.Contains("from=now-1h&to=now", explore.GetProperty("url").GetString());
 
         foreach (var uid in shipped) AssertEveryPanelDrawnWithData(report.GetProperty("dashboards").GetProperty(uid), uid);
         // mlobs self-monitoring keeps runtime details in a collapsed row: expanding it draws its panels.

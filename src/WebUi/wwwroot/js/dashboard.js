@@ -239,12 +239,19 @@ const DashboardView = (() => {
         result = { frames: [{ refId: "A", error: e.message }], stepS: 60 };
       }
       const errors = result.frames.filter(f => f.error);
+      // What the panel asks for that mlobs does not do is said, not silently dropped.
+      const notes = [];
+      if (Array.isArray(panel.transformations) && panel.transformations.length)
+        notes.push("transformations (" + panel.transformations.map(t => t.id).join(", ") + ")");
+      const foreign = (panel.targets || []).filter(t => !t.hide && typeof t.expr !== "string");
+      if (foreign.length) notes.push(`${foreign.length} non-PromQL ${foreign.length === 1 ? "query" : "queries"} (${foreign.map(t => t.refId || "?").join(", ")})`);
       try {
         Panels.render(panel, body, result.frames.filter(f => !f.error), { from: this.from / 1000, to: this.to / 1000, stepS: result.stepS });
       } catch (e) {
         body.replaceChildren(Dom.notice("unsupported: " + e.message, "notice unsupported"));
       }
       if (errors.length) box.append(Dom.el("div", { className: "panel-error", textContent: errors.map(f => `${f.refId}: ${f.error}`).join("; ") }));
+      if (notes.length) box.append(Dom.el("div", { className: "notice unsupported small", textContent: "unsupported: " + notes.join("; ") }));
       box.classList.add("drawn");
       this.rendered++;
     }

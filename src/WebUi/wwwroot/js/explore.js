@@ -1,5 +1,5 @@
 // Explore: a PromQL box with autocomplete (metric names, functions, label names and values), instant table and
-// range chart, time range and step, stacked/lines, errors shown at their position, and a shareable URL.
+// range chart, time range (relative like now-1h, or absolute) and step, stacked/lines, errors shown at their position, and a shareable URL.
 "use strict";
 
 const Explore = (() => {
@@ -47,8 +47,10 @@ const Explore = (() => {
   async function page(root, params) {
     const input = el("textarea", { className: "expr-input", rows: 2, placeholder: 'Expression (press Shift+Enter for newlines)', value: params.get("expr") || "", spellcheck: false });
     const list = el("ul", { className: "suggestions", hidden: true });
-    const range = el("input", { className: "range", value: params.get("range") || "1h", size: 5, title: "range: 5m, 1h, 1d" });
-    const end = el("input", { className: "end", value: params.get("end") || "now", size: 14, title: "end time: now, Unix seconds or RFC 3339" });
+    const fromInput = el("input", { className: "from", value: params.get("from") || "now-1h", size: 14, title: "from: now-1h, Unix seconds or RFC 3339" });
+    const toInput = el("input", { className: "to", value: params.get("to") || "now", size: 14, title: "to: now, Unix seconds or RFC 3339" });
+    const presets = el("select", { className: "time-preset", title: "quick ranges", onchange: () => { if (presets.value) { fromInput.value = presets.value; toInput.value = "now"; presets.value = ""; form.requestSubmit(); } } },
+      el("option", { value: "", textContent: "Quick range" }), ...["now-5m", "now-15m", "now-1h", "now-6h", "now-24h", "now-7d"].map(v => el("option", { value: v, textContent: "Last " + v.slice(4) })));
     const step = el("input", { className: "step", value: params.get("step") || "", size: 5, placeholder: "auto", title: "step: 15s, 1m" });
     const stacked = el("input", { type: "checkbox", className: "stacked", checked: params.get("stacked") === "1" });
     const tab = el("select", { className: "tab" }, el("option", { value: "graph", textContent: "Graph" }), el("option", { value: "table", textContent: "Table" }));
@@ -56,7 +58,7 @@ const Explore = (() => {
     const out = el("div", { className: "explore-out" });
     const form = el("form", { className: "explore" },
       el("div", { className: "expr-wrap" }, input, list),
-      el("div", { className: "controls" }, tab, " range ", range, " end ", end, " step ", step, el("label", {}, stacked, " stacked"), el("button", { type: "submit", textContent: "Execute" })));
+      el("div", { className: "controls" }, tab, presets, " from ", fromInput, " to ", toInput, " step ", step, el("label", {}, stacked, " stacked"), el("button", { type: "submit", textContent: "Execute" })));
     root.append(el("h2", { textContent: "Explore" }), form, out);
 
     let active = -1, current = { prefix: "", items: [] };
@@ -91,14 +93,15 @@ const Explore = (() => {
 
     const run = async () => {
       const expr = input.value.trim();
-      const p = new URLSearchParams({ expr, tab: tab.value, range: range.value, end: end.value });
+      const p = new URLSearchParams({ expr, tab: tab.value, from: fromInput.value, to: toInput.value });
       if (step.value) p.set("step", step.value);
       if (stacked.checked) p.set("stacked", "1");
       history.replaceState(null, "", "/graph?" + p);
       if (!expr) { out.replaceChildren(); return; }
-      const endMs = Templating.parseTime(end.value);
-      const rangeMs = Templating.parseDuration(range.value);
-      if (endMs === null || !rangeMs) { out.replaceChildren(Dom.notice("invalid range or end time", "notice error")); return; }
+      const now = Date.now();
+      const startMs = Templating.parseTime(fromInput.value, now), endMs = Templating.parseTime(toInput.value, now);
+      if (startMs === null || endMs === null || endMs <= startMs) { out.replaceChildren(Dom.notice(`invalid time range ${fromInput.value} to ${toInput.value}`, "notice error")); return; }
+      const rangeMs = endMs - startMs;
       out.replaceChildren(Dom.notice("Loading…", "notice loading"));
       try {
         if (tab.value === "table") {
