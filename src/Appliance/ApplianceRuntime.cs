@@ -44,6 +44,9 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     public RuleManager Rules { get; private init; } = null!;
     public AlertNotifier Notifier { get; private init; } = null!;
 
+    /// <summary>Log lines pushed to the Loki API (<c>logstore.sqlite</c> in the data dir).</summary>
+    public Mlobs.Storage.Logs.LogStore Logs { get; private init; } = null!;
+
     /// <summary>The built-in router, while the config has one (<c>mlobs.alertmanager_config</c>).</summary>
     public AlertRouter? Router => _router;
     private AlertRouter? _router;
@@ -95,6 +98,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
         {
             Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
+            Logs = Mlobs.Storage.Logs.LogStore.Open(Path.Combine(dataDir, "logstore.sqlite")),
         };
         runtimeRef._dataDir = dataDir;
         runtimeRef._externalUrl = externalUrl;
@@ -224,5 +228,6 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         _notificationLog?.Dispose();
         await Scrape.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();
+        Logs.Dispose();
     }
 }

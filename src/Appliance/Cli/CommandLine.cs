@@ -16,6 +16,7 @@ public static class CommandLine
             ImportCommand.Create(),
             DashboardCommand.Create(),
             SnapshotCommand.Create(),
+            LogsCommand.Create(),
             QueryCommand.CreateInstant(),
             QueryCommand.CreateRange(),
             VersionCommand.Create(),

@@ -39,6 +39,7 @@ public static class WebServer
         QueryApi.Map(app, gate);
         FederateEndpoint.Map(app, gate);
         DashboardsApi.Map(app, gate);
+        LokiApi.Map(app, gate);
         UiEndpoints.Map(app);
         return app;
     }

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Mlobs.Query.LogQl;
+using Mlobs.Storage.Labels;
+using Mlobs.Storage.Logs;
+
+namespace Mlobs.Appliance.Http;
+
+/// <summary>
+/// Loki's HTTP API over the log store, in Loki's shapes so Loki clients and Grafana's Loki data source work:
+/// <c>POST /loki/api/v1/push</c> (JSON, gzip allowed), <c>/loki/api/v1/query_range</c> and <c>/query</c> for log
+/// queries (streams), <c>/loki/api/v1/labels</c> and <c>/loki/api/v1/label/:name/values</c>.
+/// </summary>
+public static class LokiApi
+{
+    private const int MaxPushBytes = 32 << 20;
+
+    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
+    {
+        var api = app.MapGroup("/loki/api/v1");
+        api.MapPost("/push", (HttpRequest req) => ApiResults.Guard(() => PushAsync(gate.Runtime.Logs, req)));
+        api.MapGet("/query_range", (HttpRequest req) => ApiResults.Guard(() => Query(gate.Runtime.Logs, req, range: true)));
+        api.MapGet("/query", (HttpRequest req) => ApiResults.Guard(() => Query(gate.Runtime.Logs, req, range: false)));
+        api.MapGet("/labels", () => ApiResults.Guard(() => Strings(gate.Runtime.Logs.LabelNames())));
+        api.MapGet("/label/{name}/values", (string name) => ApiResults.Guard(() => Strings(gate.Runtime.Logs.LabelValues(name))));
+    }
+
+    /// <summary>{"streams": [{"stream": {labels}, "values": [["ns", "line"], ...]}]}; answered 204 as Loki does.</summary>
+    private static async Task<IResult> PushAsync(LogStore store, HttpRequest req)
+    {
+        Stream body = req.Body;
+        if (req.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase)) body = new GZipStream(body, CompressionMode.Decompress);
+        var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer);
+        if (buffer.Length > MaxPushBytes) return Plain(413, "request too large");
+        if (!(req.ContentType ?? "application/json").Contains("json", StringComparison.OrdinalIgnoreCase))
+            return Plain(415, $"unsupported content type {req.ContentType}: mlobs accepts Loki's JSON push format");
+        var entries = new List<LogEntry>();
+        try
+        {
+            using var doc = JsonDocument.Parse(buffer.ToArray());
+            foreach (var s in doc.RootElement.GetProperty("streams").EnumerateArray())
+            {
+                var pairs = s.GetProperty("stream").EnumerateObject().Select(p => (p.Name, p.Value.GetString() ?? "")).ToArray();
+                if (pairs.Length == 0) return Plain(400, "error at least one label pair is required per stream");
+                var labels = LabelSet.From(pairs);
+                foreach (var v in s.GetProperty("values").EnumerateArray())
+                {
+                    if (!long.TryParse(v[0].GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long ns))
+                        return Plain(400, $"invalid timestamp {v[0]}");
+                    entries.Add(new LogEntry(labels, ns, v[1].GetString() ?? ""));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return Plain(400, "error parsing push request: " + ex.Message);
+        }
+        store.Append(entries);
+        return Results.StatusCode(204);
+    }
+
+    private static IResult Query(LogStore store, HttpRequest req, bool range)
+    {
+        var q = req.Query;
+        var text = q["query"].ToString();
+        LogQuery query;
+        try { query = LogQlParser.Parse(text); }
+        catch (LogQlParseException ex) { throw new ApiException(ApiErrorType.BadData, ex.Message); }
+        long nowNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+        long end = range ? Time(q["end"].ToString(), nowNs) : Time(q["time"].ToString(), nowNs);
+        long start = range ? Time(q["start"].ToString(), end - 3_600_000_000_000) : end - 3_600_000_000_000;
+        int limit = int.TryParse(q["limit"].ToString(), out int l) && l > 0 ? l : 100;
+        bool backward = q["direction"].ToString() != "forward";
+        var entries = store.Select(query.Selector, start, end, limit, backward, query.Keeps, query.RequiredText);
+        var json = new MemoryStream();
+        using (var w = new Utf8JsonWriter(json))
+        {
+            w.WriteStartObject();
+            w.WriteString("status", "success");
+            w.WriteStartObject("data");
+            w.WriteString("resultType", "streams");
+            w.WriteStartArray("result");
+            foreach (var stream in entries.GroupBy(e => e.Stream))
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("stream");
+                foreach (var label in stream.Key.AsSpan()) w.WriteString(label.Name, label.Value);
+                w.WriteEndObject();
+                w.WriteStartArray("values");
+                foreach (var e in stream)
+                {
+                    w.WriteStartArray();
+                    w.WriteStringValue(e.TimestampNs.ToString(CultureInfo.InvariantCulture));
+                    w.WriteStringValue(e.Line);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Results.Text(Encoding.UTF8.GetString(json.ToArray()), "application/json", Encoding.UTF8);
+    }
+
+    /// <summary>Loki's times: nanoseconds, or seconds with a fraction, or RFC 3339.</summary>
+    private static long Time(string text, long fallback)
+    {
+        if (text.Length == 0) return fallback;
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n))
+            return n > 100_000_000_000_000 ? n : n * 1_000_000_000; // nanoseconds, else seconds
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s)) return (long)(s * 1e9);
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return t.ToUnixTimeMilliseconds() * 1_000_000;
+        throw new ApiException(ApiErrorType.BadData, $"invalid time {text}");
+    }
+
+    private static IResult Strings(IReadOnlyList<string> values)
+    {
+        var json = new MemoryStream();
+        using (var w = new Utf8JsonWriter(json))
+        {
+            w.WriteStartObject();
+            w.WriteString("status", "success");
+            w.WriteStartArray("data");
+            foreach (var v in values) w.WriteStringValue(v);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Results.Text(Encoding.UTF8.GetString(json.ToArray()), "application/json", Encoding.UTF8);
+    }
+
+    private static IResult Plain(int status, string message) => Results.Text(message + "\n", "text/plain", Encoding.UTF8, status);
+}

@@ -1,0 +1,158 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Mlobs.Storage.Labels;
+
+namespace Mlobs.Storage.Logs;
+
+/// <summary>
+/// Log lines in SQLite (<c>logstore.sqlite</c> in the data dir): streams by label set, lines by stream and time, and
+/// an FTS5 trigram index so substring filters (<c>|= "timeout"</c>) narrow the scan to lines that contain the text.
+/// A batch is one transaction, so a crash loses at most the batch in flight. Queries select streams by label
+/// matchers, then walk their lines newest (or oldest) first, applying line filters, up to a limit.
+/// </summary>
+public sealed class LogStore : IDisposable
+{
+    private readonly SqliteConnection _db;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<LabelSet, long> _streamIds = new();
+    private readonly List<(long Id, LabelSet Labels)> _streams = [];
+
+    private LogStore(SqliteConnection db) { _db = db; }
+
+    public static LogStore Open(string path)
+    {
+        Tsdb.Sqlite.SqliteProvider.EnsureInitialized();
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        db.Open();
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = """
+                PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+                CREATE TABLE IF NOT EXISTS streams(id INTEGER PRIMARY KEY, labels TEXT NOT NULL UNIQUE);
+                CREATE TABLE IF NOT EXISTS entries(id INTEGER PRIMARY KEY, stream_id INTEGER NOT NULL, ts INTEGER NOT NULL, line TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS entries_stream_ts ON entries(stream_id, ts);
+                CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(line, content='entries', content_rowid='id', tokenize='trigram');
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        var store = new LogStore(db);
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT id, labels FROM streams";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var labels = DecodeLabels(r.GetString(1));
+                store._streamIds[labels] = r.GetInt64(0);
+                store._streams.Add((r.GetInt64(0), labels));
+            }
+        }
+        return store;
+    }
+
+    /// <summary>Stores a batch of lines in one transaction.</summary>
+    public void Append(IReadOnlyList<LogEntry> entries)
+    {
+        if (entries.Count == 0) return;
+        lock (_lock)
+        {
+            using var tx = _db.BeginTransaction();
+            using var insert = _db.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO entries(stream_id, ts, line) VALUES ($s, $t, $l); INSERT INTO entries_fts(rowid, line) VALUES (last_insert_rowid(), $l);";
+            var s = insert.Parameters.Add("$s", SqliteType.Integer);
+            var t = insert.Parameters.Add("$t", SqliteType.Integer);
+            var l = insert.Parameters.Add("$l", SqliteType.Text);
+            var added = new List<(long, LabelSet)>();
+            foreach (var e in entries)
+            {
+                s.Value = StreamId(e.Stream, tx, added);
+                t.Value = e.TimestampNs;
+                l.Value = e.Line;
+                insert.ExecuteNonQuery();
+            }
+            tx.Commit();
+            _streams.AddRange(added);
+        }
+    }
+
+    private long StreamId(LabelSet labels, SqliteTransaction tx, List<(long, LabelSet)> added)
+    {
+        if (_streamIds.TryGetValue(labels, out long id)) return id;
+        using var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO streams(labels) VALUES ($l) RETURNING id";
+        cmd.Parameters.AddWithValue("$l", EncodeLabels(labels));
+        id = (long)cmd.ExecuteScalar()!;
+        _streamIds[labels] = id;
+        added.Add((id, labels));
+        return id;
+    }
+
+    /// <summary>
+    /// Lines of the streams matching every matcher, in [startNs, endNs], that pass <paramref name="keep"/>; newest
+    /// first when <paramref name="backward"/>. <paramref name="mustContain"/> (at least 3 characters) narrows the scan
+    /// through the full-text index; <paramref name="keep"/> still decides.
+    /// </summary>
+    public List<LogEntry> Select(LabelMatcher[] matchers, long startNs, long endNs, int limit, bool backward, Func<string, bool> keep, string? mustContain = null)
+    {
+        lock (_lock)
+        {
+            var streams = _streams.Where(s => matchers.All(m => m.Matches(s.Labels.Get(m.Name) ?? ""))).ToDictionary(s => s.Id, s => s.Labels);
+            var result = new List<LogEntry>();
+            if (streams.Count == 0 || limit <= 0) return result;
+            using var cmd = _db.CreateCommand();
+            var sql = new StringBuilder("SELECT e.stream_id, e.ts, e.line FROM entries e WHERE e.ts >= $start AND e.ts <= $end AND e.stream_id IN (")
+                .Append(string.Join(",", streams.Keys)).Append(')');
+            if (mustContain is { Length: >= 3 })
+            {
+                sql.Append(" AND e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH $match)");
+                cmd.Parameters.AddWithValue("$match", "\"" + mustContain.Replace("\"", "\"\"") + "\"");
+            }
+            sql.Append(backward ? " ORDER BY e.ts DESC, e.id DESC" : " ORDER BY e.ts, e.id");
+            cmd.CommandText = sql.ToString();
+            cmd.Parameters.AddWithValue("$start", startNs);
+            cmd.Parameters.AddWithValue("$end", endNs);
+            using var r = cmd.ExecuteReader();
+            while (r.Read() && result.Count < limit)
+            {
+                var line = r.GetString(2);
+                if (!keep(line)) continue;
+                result.Add(new LogEntry(streams[r.GetInt64(0)], r.GetInt64(1), line));
+            }
+            return result;
+        }
+    }
+
+    /// <summary>Label names, or one label's values, over all streams (Loki's /labels and /label/x/values).</summary>
+    public IReadOnlyList<string> LabelNames()
+    {
+        lock (_lock) return _streams.SelectMany(s => s.Labels.AsSpan().ToArray().Select(l => l.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    public IReadOnlyList<string> LabelValues(string name)
+    {
+        lock (_lock) return _streams.Select(s => s.Labels.Get(name)).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    // Streams' labels as name\0value\0...: unambiguous, and read back without a parser.
+    private static string EncodeLabels(LabelSet labels)
+    {
+        var sb = new StringBuilder();
+        foreach (var l in labels.AsSpan()) sb.Append(l.Name).Append('\0').Append(l.Value).Append('\0');
+        return sb.ToString();
+    }
+
+    private static LabelSet DecodeLabels(string text)
+    {
+        var parts = text.Split('\0');
+        var pairs = new List<(string, string)>();
+        for (int i = 0; i + 1 < parts.Length; i += 2) pairs.Add((parts[i], parts[i + 1]));
+        return LabelSet.From(pairs.ToArray());
+    }
+
+    public void Dispose()
+    {
+        lock (_lock) _db.Dispose();
+    }
+}
