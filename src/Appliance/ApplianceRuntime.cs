@@ -44,8 +44,11 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     public RuleManager Rules { get; private init; } = null!;
     public AlertNotifier Notifier { get; private init; } = null!;
 
-    /// <summary>Log lines pushed to the Loki API (<c>logstore.sqlite</c> in the data dir).</summary>
+    /// <summary>Log lines tailed from files and pushed to the Loki API (<c>logstore.sqlite</c> in the data dir).</summary>
     public Mlobs.Storage.Logs.LogStore Logs { get; private init; } = null!;
+
+    /// <summary>Follows the config's <c>log_sources</c> into <see cref="Logs"/>.</summary>
+    public Mlobs.Appliance.Logs.LogTailer Tailer { get; private init; } = null!;
 
     /// <summary>The built-in router, while the config has one (<c>mlobs.alertmanager_config</c>).</summary>
     public AlertRouter? Router => _router;
@@ -95,10 +98,18 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
         };
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RuleMetrics.Update(rules));
+        var logs = Mlobs.Storage.Logs.LogStore.Open(Path.Combine(dataDir, "logstore.sqlite"));
+        var tailer = new Mlobs.Appliance.Logs.LogTailer(logs);
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            ApplianceMetrics.LogLinesRead.IncTo(Interlocked.Read(ref tailer.LinesRead));
+            ApplianceMetrics.LogParseErrors.IncTo(Interlocked.Read(ref tailer.ParseErrors));
+            ApplianceMetrics.LogLinesTruncated.IncTo(Interlocked.Read(ref tailer.TruncatedLines));
+        });
         var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
         {
             Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
-            Logs = Mlobs.Storage.Logs.LogStore.Open(Path.Combine(dataDir, "logstore.sqlite")),
+            Logs = logs, Tailer = tailer,
         };
         runtimeRef._dataDir = dataDir;
         runtimeRef._externalUrl = externalUrl;
@@ -136,7 +147,10 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     {
         ApplyRules(_config);
         await Scrape.ApplyConfigAsync(_config).ConfigureAwait(false);
+        Tailer.Apply(_config.LogSources, ConfigDirectory);
     }
+
+    private string ConfigDirectory => ConfigPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(ConfigPath)) ?? ".";
 
     /// <summary>The rule files named by the config (globs relative to the config file's directory), loaded and running.</summary>
     private void ApplyRules(PrometheusConfig config)
@@ -199,6 +213,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             var next = ConfigLoader.LoadFile(ConfigPath);
             ApplyRules(next); // first: a broken rule file changes nothing
             await Scrape.ApplyConfigAsync(next).ConfigureAwait(false);
+            Tailer.Apply(next.LogSources, ConfigDirectory);
             _config = next;
             LastReloadSucceeded = true;
             LastConfigTime = DateTimeOffset.UtcNow;
@@ -227,6 +242,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         _router?.Dispose();
         _notificationLog?.Dispose();
         await Scrape.DisposeAsync().ConfigureAwait(false);
+        await Tailer.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();
         Logs.Dispose();
     }

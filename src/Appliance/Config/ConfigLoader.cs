@@ -40,8 +40,9 @@ public static class ConfigLoader
         var alerting = new AlertingConfig();
         var mlobs = new MlobsSettings();
         var ignored = new List<string>();
+        var logSources = new List<Logs.LogSourceConfig>();
         foreach (var (key, _, value) in r.Entries(root, "config",
-                     ["global", "rule_files", "scrape_configs", "alerting", "mlobs", .. IgnoredTopLevel]))
+                     ["global", "rule_files", "scrape_configs", "alerting", "mlobs", "log_sources", .. IgnoredTopLevel]))
         {
             switch (key)
             {
@@ -50,6 +51,7 @@ public static class ConfigLoader
                 case "scrape_configs": scrapeNodes.AddRange(r.Sequence(value, "scrape_configs").Children); break;
                 case "alerting": alerting = ReadAlerting(r, value); break;
                 case "mlobs": mlobs = ReadMlobs(r, value); break;
+                case "log_sources": logSources = r.Sequence(value, "log_sources").Children.Select(n => ReadLogSource(r, n)).ToList(); break;
                 default: ignored.Add(key); break;
             }
         }
@@ -68,8 +70,68 @@ public static class ConfigLoader
         return new PrometheusConfig
         {
             Global = global, RuleFiles = ruleFiles, ScrapeConfigs = scrapeConfigs, Alerting = alerting, Mlobs = mlobs,
-            IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
+            LogSources = logSources, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
         };
+    }
+
+    private static Logs.LogSourceConfig ReadLogSource(YamlNodeReader r, YamlNode node)
+    {
+        string? name = null;
+        var source = new Logs.LogSourceConfig { Name = "" };
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "log source"), "log source",
+                     "name", "paths", "labels", "parser", "pattern", "label_fields", "timestamp", "max_line_size"))
+        {
+            switch (key)
+            {
+                case "name": name = r.String(value, key); break;
+                case "paths": source = source with { Paths = r.StringList(value, key) }; break;
+                case "labels":
+                    var labels = r.StringMap(value, key);
+                    foreach (var n in labels.Keys)
+                        if (!System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-zA-Z_][a-zA-Z0-9_]*$")) throw r.Error(value, $"\"{n}\" is not a valid label name");
+                    source = source with { Labels = labels };
+                    break;
+                case "parser":
+                    source = source with
+                    {
+                        Parser = r.String(value, key) switch
+                        {
+                            "json" => Logs.LogParserKind.Json,
+                            "logfmt" => Logs.LogParserKind.Logfmt,
+                            "regex" => Logs.LogParserKind.Regex,
+                            "raw" => Logs.LogParserKind.Raw,
+                            var other => throw r.Error(value, $"unknown parser \"{other}\": use json, logfmt, regex or raw"),
+                        },
+                    };
+                    break;
+                case "pattern":
+                    var pattern = r.String(value, key);
+                    try { _ = new System.Text.RegularExpressions.Regex(pattern); }
+                    catch (ArgumentException ex) { throw r.Error(value, $"invalid pattern: {ex.Message}"); }
+                    source = source with { Pattern = pattern };
+                    break;
+                case "label_fields": source = source with { LabelFields = r.StringList(value, key) }; break;
+                case "timestamp":
+                {
+                    string? field = null, format = "rfc3339";
+                    foreach (var (k, _, v) in r.Entries(r.Mapping(value, "timestamp"), "timestamp", "field", "format"))
+                    {
+                        if (k == "field") field = r.String(v, k);
+                        else format = r.String(v, k);
+                    }
+                    if (field is null) throw r.Error(value, "timestamp needs a field");
+                    if (format is not ("rfc3339" or "unix" or "unix_ms" or "unix_us" or "unix_ns"))
+                        throw r.Error(value, $"unknown timestamp format \"{format}\": use rfc3339, unix, unix_ms, unix_us or unix_ns");
+                    source = source with { Timestamp = new Logs.LogTimestampConfig(field, format) };
+                    break;
+                }
+                case "max_line_size": source = source with { MaxLineBytes = (int)r.Long(value, key, 1) }; break;
+            }
+        }
+        if (name is null) throw r.Error(node, "log source needs a name");
+        if (source.Paths.Count == 0) throw r.Error(node, $"log source \"{name}\" needs paths");
+        if (source.Parser == Logs.LogParserKind.Regex && source.Pattern is null) throw r.Error(node, $"log source \"{name}\": the regex parser needs a pattern");
+        return source with { Name = name };
     }
 
     private static GlobalConfig ReadGlobal(YamlNodeReader r, YamlNode node)

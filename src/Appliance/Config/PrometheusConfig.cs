@@ -9,6 +9,9 @@ public sealed record PrometheusConfig
     public AlertingConfig Alerting { get; init; } = new();
     public MlobsSettings Mlobs { get; init; } = new();
 
+    /// <summary>Log files to tail (<c>log_sources</c>, mlobs's own top-level section).</summary>
+    public IReadOnlyList<Logs.LogSourceConfig> LogSources { get; init; } = [];
+
     /// <summary>Prometheus sections that are accepted but not acted on yet (reported by <c>check config</c>).</summary>
     public IReadOnlyList<string> IgnoredSections { get; init; } = [];
 

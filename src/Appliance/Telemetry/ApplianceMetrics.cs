@@ -11,6 +11,15 @@ public static class ApplianceMetrics
     public static readonly Counter SamplesAppended = Metrics.CreateCounter(
         "mlobs_tsdb_samples_appended_total", "Samples appended to the TSDB.");
 
+    public static readonly Counter LogLinesRead = Metrics.CreateCounter(
+        "mlobs_log_lines_read_total", "Lines read from log_sources files.");
+
+    public static readonly Counter LogParseErrors = Metrics.CreateCounter(
+        "mlobs_log_parse_errors_total", "Log lines their source's parser could not read (kept as written).");
+
+    public static readonly Counter LogLinesTruncated = Metrics.CreateCounter(
+        "mlobs_log_lines_truncated_total", "Log lines cut at the line size limit.");
+
     public static readonly Counter SamplesRejected = Metrics.CreateCounter(
         "mlobs_tsdb_samples_rejected_total", "Samples rejected by the TSDB, by reason.", new CounterConfiguration { LabelNames = ["reason"] });
 

@@ -32,6 +32,7 @@ public sealed class LogStore : IDisposable
                 CREATE TABLE IF NOT EXISTS entries(id INTEGER PRIMARY KEY, stream_id INTEGER NOT NULL, ts INTEGER NOT NULL, line TEXT NOT NULL);
                 CREATE INDEX IF NOT EXISTS entries_stream_ts ON entries(stream_id, ts);
                 CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(line, content='entries', content_rowid='id', tokenize='trigram');
+                CREATE TABLE IF NOT EXISTS positions(path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, offset INTEGER NOT NULL);
                 """;
             cmd.ExecuteNonQuery();
         }
@@ -50,13 +51,32 @@ public sealed class LogStore : IDisposable
         return store;
     }
 
-    /// <summary>Stores a batch of lines in one transaction.</summary>
-    public void Append(IReadOnlyList<LogEntry> entries)
+    /// <summary>
+    /// Stores a batch of lines in one transaction, with the file positions they were read up to: a restart resumes
+    /// exactly after the last stored line, neither losing nor repeating one.
+    /// </summary>
+    public void Append(IReadOnlyList<LogEntry> entries, IReadOnlyList<FilePosition>? positions = null)
     {
-        if (entries.Count == 0) return;
+        if (entries.Count == 0 && (positions is null || positions.Count == 0)) return;
         lock (_lock)
         {
             using var tx = _db.BeginTransaction();
+            if (positions is { Count: > 0 })
+            {
+                using var save = _db.CreateCommand();
+                save.Transaction = tx;
+                save.CommandText = "INSERT INTO positions(path, fingerprint, offset) VALUES ($p, $f, $o) ON CONFLICT(path) DO UPDATE SET fingerprint=excluded.fingerprint, offset=excluded.offset";
+                var pp = save.Parameters.Add("$p", SqliteType.Text);
+                var pf = save.Parameters.Add("$f", SqliteType.Text);
+                var po = save.Parameters.Add("$o", SqliteType.Integer);
+                foreach (var pos in positions)
+                {
+                    pp.Value = pos.Path;
+                    pf.Value = pos.Fingerprint;
+                    po.Value = pos.Offset;
+                    save.ExecuteNonQuery();
+                }
+            }
             using var insert = _db.CreateCommand();
             insert.Transaction = tx;
             insert.CommandText = "INSERT INTO entries(stream_id, ts, line) VALUES ($s, $t, $l); INSERT INTO entries_fts(rowid, line) VALUES (last_insert_rowid(), $l);";
@@ -120,6 +140,20 @@ public sealed class LogStore : IDisposable
                 if (!keep(line)) continue;
                 result.Add(new LogEntry(streams[r.GetInt64(0)], r.GetInt64(1), line));
             }
+            return result;
+        }
+    }
+
+    /// <summary>Where each tailed file was read up to, as last stored.</summary>
+    public Dictionary<string, FilePosition> Positions()
+    {
+        lock (_lock)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT path, fingerprint, offset FROM positions";
+            using var r = cmd.ExecuteReader();
+            var result = new Dictionary<string, FilePosition>(StringComparer.Ordinal);
+            while (r.Read()) result[r.GetString(0)] = new FilePosition(r.GetString(0), r.GetString(1), r.GetInt64(2));
             return result;
         }
     }
