@@ -73,4 +73,46 @@ public class LogsTests
             Assert.EndsWith("batch done", output.Trim());
         }
     }
+
+    [Fact]
+    public async Task LogSourcesAreTailedAndSearchable()
+    {
+        using var dir = new TempDir();
+        var logs = Path.Combine(dir.Path, "model-server");
+        Directory.CreateDirectory(logs);
+        var file = Path.Combine(logs, "app.log");
+        File.WriteAllText(file, "{\"timestamp\": \"" + DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O") + "\", \"level\": \"ERROR\", \"msg\": \"model timed out\", \"model\": \"fraud\"}\n");
+        var config = Path.Combine(dir.Path, "mlobs.yml");
+        File.WriteAllText(config, """
+            global:
+              scrape_interval: 15s
+            log_sources:
+              - name: model-server
+                paths: ["model-server/*.log"]
+                labels: {service: model-server}
+                parser: json
+                label_fields: [level, model]
+                timestamp: {field: timestamp, format: rfc3339}
+            """);
+        var (checkExit, checkOutput) = await MlobsProcess.RunAsync("check", "config", config);
+        Assert.True(checkExit == 0, checkOutput);
+        Assert.Contains("1 log sources (model-server)", checkOutput);
+        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
+        File.AppendAllText(file, "{\"level\": \"info\", \"msg\": \"served\", \"model\": \"churn\"}\n");
+        string output = "";
+        await Wait.UntilAsync("tailed lines", async () =>
+        {
+            (_, output) = await MlobsProcess.RunAsync("logs", "{service=\"model-server\"}", "--server", mlobs.BaseUrl);
+            return output.Contains("served", StringComparison.Ordinal);
+        });
+        Assert.Contains("level=\"error\", model=\"fraud\", service=\"model-server\"} {\"timestamp\"", output);
+        var (_, errors) = await MlobsProcess.RunAsync("logs", "{service=\"model-server\", level=\"error\"} |= \"timed out\"", "--server", mlobs.BaseUrl);
+        Assert.Single(errors.Trim().Split('\n'));
+
+        // A broken log source is refused with its position.
+        File.WriteAllText(config, "log_sources:\n  - name: x\n    paths: [\"a.log\"]\n    parser: yaml\n");
+        var (bad, badOutput) = await MlobsProcess.RunAsync("check", "config", config);
+        Assert.Equal(1, bad);
+        Assert.Contains(":4:13: unknown parser \"yaml\"", badOutput);
+    }
 }

@@ -34,6 +34,8 @@ public static class CheckCommand
                 foreach (var s in cfg.IgnoredSections) Console.WriteLine($"  WARNING: section \"{s}\" is accepted but not used by mlobs yet");
                 Console.WriteLine($" SUCCESS: {file} is valid prometheus config file syntax");
                 Console.WriteLine($"   {cfg.ScrapeConfigs.Count} scrape configs, {cfg.ScrapeConfigs.Sum(s => s.StaticConfigs.Sum(c => c.Targets.Count))} static targets");
+                if (cfg.LogSources.Count > 0)
+                    Console.WriteLine($"   {cfg.LogSources.Count} log sources ({string.Join(", ", cfg.LogSources.Select(l => l.Name))})");
                 if (cfg.Alerting.Alertmanagers.Count > 0)
                     Console.WriteLine($"   alerts go to {cfg.Alerting.Alertmanagers.Sum(a => a.StaticConfigs.Sum(c => c.Targets.Count))} Alertmanager targets");
                 if (cfg.Mlobs.Router is { } router)
