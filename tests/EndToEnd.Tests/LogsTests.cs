@@ -61,9 +61,9 @@ public class LogsTests
             Assert.Equal(3, lines.Length);
             Assert.EndsWith("{level=\"info\", service=\"worker\"} batch done", lines[0]);
             Assert.EndsWith("{level=\"error\", service=\"api\"} GET /predict timeout after 30s", lines[2]);
-            var (badExit, badOutput) = await MlobsProcess.RunAsync("logs", "{service=\"api\"} | json", "--server", mlobs.BaseUrl);
+            var (badExit, badOutput) = await MlobsProcess.RunAsync("logs", "{service=\"api\"} | latency_ms", "--server", mlobs.BaseUrl);
             Assert.Equal(2, badExit);
-            Assert.Contains("parse error at line 1, col 17", badOutput);
+            Assert.Contains("parse error at line 1, col 29: syntax error: unexpected end of input, expecting a label filter operator", badOutput);
             await mlobs.StopAsync();
         }
         using (var mlobs = await MlobsProcess.ServeAsync(config, data))
@@ -108,6 +108,9 @@ public class LogsTests
         Assert.Contains("level=\"error\", model=\"fraud\", service=\"model-server\"} {\"timestamp\"", output);
         var (_, errors) = await MlobsProcess.RunAsync("logs", "{service=\"model-server\", level=\"error\"} |= \"timed out\"", "--server", mlobs.BaseUrl);
         Assert.Single(errors.Trim().Split('\n'));
+        // A pipeline: parse the JSON, filter on an extracted field, rewrite the line.
+        var (_, formatted) = await MlobsProcess.RunAsync("logs", "{service=\"model-server\"} | json | model=\"churn\" | line_format \"{{.msg}} by {{.model}}\"", "--server", mlobs.BaseUrl);
+        Assert.EndsWith("served by churn", formatted.Trim());
 
         // A broken log source is refused with its position.
         File.WriteAllText(config, "log_sources:\n  - name: x\n    paths: [\"a.log\"]\n    parser: yaml\n");

@@ -74,7 +74,7 @@ public static class LokiApi
         long start = range ? Time(q["start"].ToString(), end - 3_600_000_000_000) : end - 3_600_000_000_000;
         int limit = int.TryParse(q["limit"].ToString(), out int l) && l > 0 ? l : 100;
         bool backward = q["direction"].ToString() != "forward";
-        var entries = store.Select(query.Selector, start, end, limit, backward, query.Keeps, query.RequiredText);
+        var entries = store.Select(query.Selector, start, end, limit, backward, query.Process, query.RequiredText);
         var json = new MemoryStream();
         using (var w = new Utf8JsonWriter(json))
         {

@@ -9,9 +9,11 @@ public sealed class LogQlParseException(int line, int column, string detail)
     : Exception($"parse error at line {line}, col {column}: {detail}");
 
 /// <summary>
-/// Parses the LogQL this version serves: a stream selector <c>{service="api", level=~"error|warn"}</c> (the
-/// selector syntax PromQL uses, so its parser does the matchers) followed by line filters <c>|=</c>, <c>!=</c>,
-/// <c>|~</c>, <c>!~</c> with double-quoted or backtick strings.
+/// Parses LogQL log queries: a stream selector <c>{service="api", level=~"error|warn"}</c> (the selector syntax
+/// PromQL uses, so its parser does the matchers) and a pipeline: line filters <c>|=</c>, <c>!=</c>, <c>|~</c>,
+/// <c>!~</c>; <c>| json</c>, <c>| logfmt</c>, <c>| regexp "..."</c>, <c>| pattern "..."</c>; label filters
+/// <c>| latency_ms > 500</c>, <c>| level="error"</c>; <c>| line_format "{{.msg}}"</c>. Strings are double-quoted or
+/// backtick raw strings.
 /// </summary>
 public static class LogQlParser
 {
@@ -36,29 +38,101 @@ public static class LogQlParser
         }
         if (matchers.Length == 0 || matchers.All(m => m.Matches("")))
             throw Error(query, pos, EmptyCompatible);
-        var filters = new List<LineFilter>();
+        var stages = new List<PipelineStage>();
         pos = SkipSpace(query, close + 1);
         while (pos < query.Length)
         {
-            LineFilterOp op = Two(query, pos) switch
+            LineFilterOp? op = Two(query, pos) switch
             {
                 "|=" => LineFilterOp.Contains,
                 "!=" => LineFilterOp.NotContains,
                 "|~" => LineFilterOp.Matches,
                 "!~" => LineFilterOp.NotMatches,
-                _ => throw Error(query, pos, $"syntax error: unexpected {Describe(query, pos)}"),
+                _ => null,
             };
-            pos = SkipSpace(query, pos + 2);
-            var (value, next) = ReadString(query, pos);
-            if (op is LineFilterOp.Matches or LineFilterOp.NotMatches)
+            if (op is { } lineOp)
             {
-                try { _ = new Regex(value); }
-                catch (ArgumentException ex) { throw Error(query, pos, $"invalid regexp {value}: {ex.Message}"); }
+                pos = SkipSpace(query, pos + 2);
+                var (value, next) = ReadString(query, pos);
+                if (lineOp is LineFilterOp.Matches or LineFilterOp.NotMatches) CheckRegex(query, pos, value);
+                stages.Add(new LineFilter(lineOp, value));
+                pos = SkipSpace(query, next);
+                continue;
             }
-            filters.Add(new LineFilter(op, value));
-            pos = SkipSpace(query, next);
+            if (query[pos] != '|') throw Error(query, pos, $"syntax error: unexpected {Describe(query, pos)}");
+            pos = SkipSpace(query, pos + 1);
+            int identAt = pos;
+            var (ident, afterIdent) = ReadIdent(query, pos);
+            pos = SkipSpace(query, afterIdent);
+            switch (ident)
+            {
+                case "json": stages.Add(new JsonStage()); break;
+                case "logfmt": stages.Add(new LogfmtStage()); break;
+                case "regexp":
+                case "pattern":
+                case "line_format":
+                {
+                    var (text, next) = ReadString(query, pos);
+                    if (ident == "regexp") { CheckRegex(query, pos, text); if (!text.Contains("(?P<", StringComparison.Ordinal) && !text.Contains("(?<", StringComparison.Ordinal)) throw Error(query, pos, "at least one named capture must be supplied"); }
+                    stages.Add(ident switch
+                    {
+                        "regexp" => new RegexpStage(text.Replace("(?P<", "(?<", StringComparison.Ordinal)),
+                        "pattern" => new PatternStage(text),
+                        _ => new LineFormat(text),
+                    });
+                    pos = next;
+                    break;
+                }
+                default:
+                    if (ident.Length == 0) throw Error(query, identAt, $"syntax error: unexpected {Describe(query, identAt)}");
+                    (var filter, pos) = ReadLabelFilter(query, ident, pos);
+                    stages.Add(filter);
+                    break;
+            }
+            pos = SkipSpace(query, pos);
         }
-        return new LogQuery(matchers, filters);
+        return new LogQuery(matchers, stages);
+    }
+
+    private static readonly (string Text, LabelFilterOp Op)[] LabelOps =
+    [
+        ("=~", LabelFilterOp.Matches), ("!~", LabelFilterOp.NotMatches), ("!=", LabelFilterOp.NotEqual), ("==", LabelFilterOp.Equal),
+        (">=", LabelFilterOp.GreaterOrEqual), ("<=", LabelFilterOp.LessOrEqual), (">", LabelFilterOp.Greater), ("<", LabelFilterOp.Less), ("=", LabelFilterOp.Equal),
+    ];
+
+    /// <summary>name op value: a quoted value compares as a string, a bare one (number, duration, bytes) as a number.</summary>
+    private static (LabelFilter, int) ReadLabelFilter(string query, string name, int pos)
+    {
+        var (text, op) = LabelOps.FirstOrDefault(o => string.CompareOrdinal(query, pos, o.Text, 0, o.Text.Length) == 0);
+        if (text is null) throw Error(query, pos, $"syntax error: unexpected {Describe(query, pos)}, expecting a label filter operator");
+        pos = SkipSpace(query, pos + text.Length);
+        if (pos < query.Length && query[pos] is '"' or '`')
+        {
+            if (op is LabelFilterOp.Greater or LabelFilterOp.GreaterOrEqual or LabelFilterOp.Less or LabelFilterOp.LessOrEqual)
+                throw Error(query, pos, $"syntax error: unexpected STRING, expecting NUMBER or DURATION or BYTES");
+            var (value, next) = ReadString(query, pos);
+            if (op is LabelFilterOp.Matches or LabelFilterOp.NotMatches) CheckRegex(query, pos, value);
+            return (new LabelFilter(name, op, value, null), next);
+        }
+        int start = pos;
+        while (pos < query.Length && (char.IsAsciiLetterOrDigit(query[pos]) || query[pos] is '.' or '-' or '+' or 'µ')) pos++;
+        var token = query[start..pos];
+        if (!Names.TryNumber(token, out double number) || op is LabelFilterOp.Matches or LabelFilterOp.NotMatches)
+            throw Error(query, start, $"syntax error: unexpected {(token.Length == 0 ? Describe(query, start) : token)}, expecting STRING or NUMBER");
+        return (new LabelFilter(name, op, token, number), pos);
+    }
+
+    private static (string, int) ReadIdent(string s, int pos)
+    {
+        int start = pos;
+        while (pos < s.Length && (char.IsAsciiLetterOrDigit(s[pos]) || s[pos] == '_')) pos++;
+        return (s[start..pos], pos);
+    }
+
+    private static void CheckRegex(string query, int pos, string value)
+    {
+        try { _ = new Regex(value.Replace("(?P<", "(?<", StringComparison.Ordinal)); }
+        catch (ArgumentException ex) { throw Error(query, pos, $"invalid regexp {value}: {ex.Message}"); }
     }
 
     private const string EmptyCompatible = "queries require at least one regexp or equality matcher that does not have an empty-compatible value. " +

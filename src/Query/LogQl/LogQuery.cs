@@ -1,12 +1,90 @@
 using System.Text.RegularExpressions;
 using Mlobs.Storage.Labels;
+using Mlobs.Storage.Logs;
 
 namespace Mlobs.Query.LogQl;
 
+/// <summary>
+/// A LogQL log query: a stream selector and a pipeline of stages applied to each line in order — line filters,
+/// parsers that extract labels (<c>| json</c>, <c>| logfmt</c>, <c>| regexp</c>, <c>| pattern</c>), label filters and
+/// <c>| line_format</c>. A line that reaches the end is kept, with its stream labels plus the extracted ones.
+/// </summary>
+public sealed record LogQuery(LabelMatcher[] Selector, IReadOnlyList<PipelineStage> Stages)
+{
+    /// <summary>Line filters only (no stage that needs labels): the old entry point, for tests and simple callers.</summary>
+    public bool Keeps(string line)
+    {
+        foreach (var stage in Stages)
+            if (stage is LineFilter f && !f.Keeps(line)) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Runs the pipeline over one line: null when a stage drops it, else the entry with its final labels and text.
+    /// </summary>
+    public LogEntry? Process(LogEntry entry)
+    {
+        if (Stages.Count == 0) return entry;
+        var line = new PipelineLine(entry.Line, entry.Stream);
+        foreach (var stage in Stages)
+            if (!stage.Apply(line)) return null;
+        return line.Extracted is null ? entry with { Line = line.Text } : new LogEntry(line.Labels(), entry.TimestampNs, line.Text);
+    }
+
+    /// <summary>Text every kept line contains (from line filters before any stage that rewrites the line), for the store's index.</summary>
+    public string? RequiredText
+    {
+        get
+        {
+            string? best = null;
+            foreach (var stage in Stages)
+            {
+                if (stage is LineFormat) break;
+                if (stage is LineFilter { Op: LineFilterOp.Contains } f && (best is null || f.Value.Length > best.Length)) best = f.Value;
+            }
+            return best;
+        }
+    }
+
+    /// <summary>Whether the pipeline extracts labels (results then group by the extracted labels too).</summary>
+    public bool ExtractsLabels => Stages.Any(s => s is ParserStage);
+}
+
+/// <summary>One line as it moves through a pipeline: its text and the labels extracted so far.</summary>
+public sealed class PipelineLine(string text, LabelSet stream)
+{
+    public string Text = text;
+    public LabelSet Stream => stream;
+    public Dictionary<string, string>? Extracted;
+
+    public string? Get(string name) => Extracted is not null && Extracted.TryGetValue(name, out var v) ? v : stream.Get(name);
+
+    /// <summary>Adds an extracted label; one that clashes with a stream label gets the suffix "_extracted", as in Loki.</summary>
+    public void Set(string name, string value)
+    {
+        Extracted ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        if (stream.Get(name) is not null) name += "_extracted";
+        Extracted[name] = value;
+    }
+
+    public LabelSet Labels()
+    {
+        var b = new LabelSetBuilder().Reset(stream);
+        if (Extracted is not null) foreach (var (k, v) in Extracted) b.Set(k, v);
+        return b.Build();
+    }
+}
+
+public abstract record PipelineStage
+{
+    /// <summary>Applies the stage; false drops the line.</summary>
+    public abstract bool Apply(PipelineLine line);
+}
+
 public enum LineFilterOp { Contains, NotContains, Matches, NotMatches }
 
-/// <summary>A line filter (<c>|= "x"</c>, <c>!= "x"</c>, <c>|~ "re"</c>, <c>!~ "re"</c>); regexes are RE2-like, unanchored as in Loki.</summary>
-public sealed record LineFilter(LineFilterOp Op, string Value)
+/// <summary>A line filter (<c>|= "x"</c>, <c>!= "x"</c>, <c>|~ "re"</c>, <c>!~ "re"</c>); regexes are unanchored, as in Loki.</summary>
+public sealed record LineFilter(LineFilterOp Op, string Value) : PipelineStage
 {
     private readonly Regex? _regex = Op is LineFilterOp.Matches or LineFilterOp.NotMatches ? new Regex(Value, RegexOptions.CultureInvariant) : null;
 
@@ -17,17 +95,6 @@ public sealed record LineFilter(LineFilterOp Op, string Value)
         LineFilterOp.Matches => _regex!.IsMatch(line),
         _ => !_regex!.IsMatch(line),
     };
-}
 
-/// <summary>A LogQL log query: a stream selector and line filters applied in order.</summary>
-public sealed record LogQuery(LabelMatcher[] Selector, IReadOnlyList<LineFilter> Filters)
-{
-    public bool Keeps(string line)
-    {
-        foreach (var f in Filters) if (!f.Keeps(line)) return false;
-        return true;
-    }
-
-    /// <summary>The longest text every kept line must contain, for the store's full-text index.</summary>
-    public string? RequiredText => Filters.Where(f => f.Op == LineFilterOp.Contains).Select(f => f.Value).OrderByDescending(v => v.Length).FirstOrDefault();
+    public override bool Apply(PipelineLine line) => Keeps(line.Text);
 }

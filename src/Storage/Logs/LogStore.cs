@@ -110,17 +110,16 @@ public sealed class LogStore : IDisposable
     }
 
     /// <summary>
-    /// Lines of the streams matching every matcher, in [startNs, endNs], that pass <paramref name="keep"/>; newest
-    /// first when <paramref name="backward"/>. <paramref name="mustContain"/> (at least 3 characters) narrows the scan
-    /// through the full-text index; <paramref name="keep"/> still decides.
+    /// Walks the lines of the streams matching every matcher, in [startNs, endNs], newest first when
+    /// <paramref name="backward"/>, until <paramref name="visit"/> returns false. <paramref name="mustContain"/> (at
+    /// least 3 characters) narrows the walk to lines containing that text, through the full-text index.
     /// </summary>
-    public List<LogEntry> Select(LabelMatcher[] matchers, long startNs, long endNs, int limit, bool backward, Func<string, bool> keep, string? mustContain = null)
+    public void Scan(LabelMatcher[] matchers, long startNs, long endNs, bool backward, Func<LogEntry, bool> visit, string? mustContain = null)
     {
         lock (_lock)
         {
             var streams = _streams.Where(s => matchers.All(m => m.Matches(s.Labels.Get(m.Name) ?? ""))).ToDictionary(s => s.Id, s => s.Labels);
-            var result = new List<LogEntry>();
-            if (streams.Count == 0 || limit <= 0) return result;
+            if (streams.Count == 0) return;
             using var cmd = _db.CreateCommand();
             var sql = new StringBuilder("SELECT e.stream_id, e.ts, e.line FROM entries e WHERE e.ts >= $start AND e.ts <= $end AND e.stream_id IN (")
                 .Append(string.Join(",", streams.Keys)).Append(')');
@@ -134,15 +133,27 @@ public sealed class LogStore : IDisposable
             cmd.Parameters.AddWithValue("$start", startNs);
             cmd.Parameters.AddWithValue("$end", endNs);
             using var r = cmd.ExecuteReader();
-            while (r.Read() && result.Count < limit)
-            {
-                var line = r.GetString(2);
-                if (!keep(line)) continue;
-                result.Add(new LogEntry(streams[r.GetInt64(0)], r.GetInt64(1), line));
-            }
-            return result;
+            while (r.Read())
+                if (!visit(new LogEntry(streams[r.GetInt64(0)], r.GetInt64(1), r.GetString(2)))) return;
         }
     }
+
+    /// <summary>Up to <paramref name="limit"/> lines that <paramref name="process"/> keeps (returning the entry to give back, or null).</summary>
+    public List<LogEntry> Select(LabelMatcher[] matchers, long startNs, long endNs, int limit, bool backward, Func<LogEntry, LogEntry?> process, string? mustContain = null)
+    {
+        var result = new List<LogEntry>();
+        if (limit <= 0) return result;
+        Scan(matchers, startNs, endNs, backward, e =>
+        {
+            if (process(e) is { } kept) result.Add(kept);
+            return result.Count < limit;
+        }, mustContain);
+        return result;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> lines whose text passes <paramref name="keep"/>.</summary>
+    public List<LogEntry> Select(LabelMatcher[] matchers, long startNs, long endNs, int limit, bool backward, Func<string, bool> keep, string? mustContain = null) =>
+        Select(matchers, startNs, endNs, limit, backward, e => keep(e.Line) ? e : null, mustContain);
 
     /// <summary>Where each tailed file was read up to, as last stored.</summary>
     public Dictionary<string, FilePosition> Positions()
