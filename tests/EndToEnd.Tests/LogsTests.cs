@@ -52,6 +52,18 @@ public class LogsTests
             var stream = Assert.Single(result.GetProperty("data").GetProperty("result").EnumerateArray());
             Assert.Equal("api", stream.GetProperty("stream").GetProperty("service").GetString());
             Assert.Equal(["POST /train timeout", "GET /predict timeout after 30s"], stream.GetProperty("values").EnumerateArray().Select(v => v[1].GetString()!).ToArray());
+            // A metric query answers a matrix in Loki's shape; an instant one a vector.
+            var metric = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/loki/api/v1/query_range?query=" +
+                Uri.EscapeDataString("sum by (service) (count_over_time({level=~\"error|info\"} |= \"timeout\" [5m]))") + $"&start={now - 120_000_000_000}&end={now}&step=60");
+            Assert.Equal("matrix", metric.GetProperty("data").GetProperty("resultType").GetString());
+            var series = Assert.Single(metric.GetProperty("data").GetProperty("result").EnumerateArray());
+            Assert.Equal("api", series.GetProperty("metric").GetProperty("service").GetString());
+            var values = series.GetProperty("values");
+            Assert.Equal("2", values[values.GetArrayLength() - 1][1].GetString());
+            var instant = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/loki/api/v1/query?query=" +
+                Uri.EscapeDataString("count_over_time({service=\"worker\"}[5m]) > 0") + $"&time={now}");
+            Assert.Equal("vector", instant.GetProperty("data").GetProperty("resultType").GetString());
+            Assert.Equal("1", Assert.Single(instant.GetProperty("data").GetProperty("result").EnumerateArray()).GetProperty("value")[1].GetString());
             var labels = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/loki/api/v1/label/service/values");
             Assert.Equal(["api", "worker"], labels.GetProperty("data").EnumerateArray().Select(v => v.GetString()!).ToArray());
 

@@ -66,12 +66,21 @@ public static class LokiApi
     {
         var q = req.Query;
         var text = q["query"].ToString();
-        LogQuery query;
-        try { query = LogQlParser.Parse(text); }
+        LogQlExpr expr;
+        try { expr = LogMetricParser.Parse(text); }
         catch (LogQlParseException ex) { throw new ApiException(ApiErrorType.BadData, ex.Message); }
         long nowNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
         long end = range ? Time(q["end"].ToString(), nowNs) : Time(q["time"].ToString(), nowNs);
         long start = range ? Time(q["start"].ToString(), end - 3_600_000_000_000) : end - 3_600_000_000_000;
+        if (expr is LogMetricExpr metric)
+        {
+            long step = range ? Step(q["step"].ToString(), start, end) : 1;
+            List<LogSeries> series;
+            try { series = new LogMetricEngine(store).Evaluate(metric, range ? start : end, end, step); }
+            catch (InvalidOperationException ex) { throw new ApiException(ApiErrorType.Execution, ex.Message); }
+            return Matrix(series, vector: !range);
+        }
+        var query = ((LogQueryExpr)expr).Query;
         int limit = int.TryParse(q["limit"].ToString(), out int l) && l > 0 ? l : 100;
         bool backward = q["direction"].ToString() != "forward";
         var entries = store.Select(query.Selector, start, end, limit, backward, query.Process, query.RequiredText);
@@ -105,6 +114,51 @@ public static class LokiApi
             w.WriteEndObject();
         }
         return Results.Text(Encoding.UTF8.GetString(json.ToArray()), "application/json", Encoding.UTF8);
+    }
+
+    /// <summary>A metric result in Loki's (Prometheus's) shape: times in seconds, values as strings.</summary>
+    private static IResult Matrix(List<LogSeries> series, bool vector)
+    {
+        var json = new MemoryStream();
+        using (var w = new Utf8JsonWriter(json))
+        {
+            w.WriteStartObject();
+            w.WriteString("status", "success");
+            w.WriteStartObject("data");
+            w.WriteString("resultType", vector ? "vector" : "matrix");
+            w.WriteStartArray("result");
+            foreach (var s in series)
+            {
+                if (vector && s.Points.Count == 0) continue;
+                w.WriteStartObject();
+                w.WriteStartObject("metric");
+                foreach (var label in s.Labels.AsSpan()) w.WriteString(label.Name, label.Value);
+                w.WriteEndObject();
+                void Point((long TimeNs, double Value) p)
+                {
+                    w.WriteStartArray();
+                    w.WriteNumberValue(p.TimeNs / 1e9);
+                    w.WriteStringValue(Mlobs.Query.PromQl.Engine.ValueFormat.Float(p.Value));
+                    w.WriteEndArray();
+                }
+                if (vector) { w.WritePropertyName("value"); Point(s.Points[^1]); }
+                else { w.WriteStartArray("values"); foreach (var p in s.Points) Point(p); w.WriteEndArray(); }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Results.Text(Encoding.UTF8.GetString(json.ToArray()), "application/json", Encoding.UTF8);
+    }
+
+    /// <summary>Loki's step: a duration or seconds; by default the range over 250 points, at least a second.</summary>
+    private static long Step(string text, long start, long end)
+    {
+        if (text.Length == 0) return Math.Max(1_000_000_000, (end - start) / 250 / 1_000_000_000 * 1_000_000_000);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0) return (long)(seconds * 1e9);
+        if (Mlobs.Query.PromQl.Parser.Literals.TryParseDuration(text, out long ms) && ms > 0) return ms * 1_000_000;
+        throw new ApiException(ApiErrorType.BadData, $"invalid step {text}");
     }
 
     /// <summary>Loki's times: nanoseconds, or seconds with a fraction, or RFC 3339.</summary>

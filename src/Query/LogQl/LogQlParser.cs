@@ -19,7 +19,15 @@ public static class LogQlParser
 {
     public static LogQuery Parse(string query)
     {
-        int pos = SkipSpace(query, 0);
+        int pos = 0;
+        var q = ParseLog(query, ref pos, nested: false);
+        return q;
+    }
+
+    /// <summary>A log query from <paramref name="pos"/>; nested inside a range aggregation it ends before its "[range]".</summary>
+    internal static LogQuery ParseLog(string query, ref int pos, bool nested)
+    {
+        pos = SkipSpace(query, pos);
         if (pos >= query.Length || query[pos] != '{') throw Error(query, pos, $"syntax error: unexpected {Describe(query, pos)}, expecting {{");
         int close = SelectorEnd(query, pos);
         string selector = query[pos..(close + 1)];
@@ -40,7 +48,7 @@ public static class LogQlParser
             throw Error(query, pos, EmptyCompatible);
         var stages = new List<PipelineStage>();
         pos = SkipSpace(query, close + 1);
-        while (pos < query.Length)
+        while (pos < query.Length && !(nested && query[pos] is '[' or ')'))
         {
             LineFilterOp? op = Two(query, pos) switch
             {
@@ -93,6 +101,12 @@ public static class LogQlParser
         }
         return new LogQuery(matchers, stages);
     }
+
+    // Shared with the metric-query parser.
+    internal static int Skip(string s, int pos) => SkipSpace(s, pos);
+    internal static (string, int) Ident(string s, int pos) => ReadIdent(s, pos);
+    internal static LogQlParseException ErrorAt(string query, int pos, string detail) => Error(query, pos, detail);
+    internal static string What(string s, int pos) => Describe(s, pos);
 
     private static readonly (string Text, LabelFilterOp Op)[] LabelOps =
     [

@@ -10,7 +10,7 @@ namespace Mlobs.Storage.Logs;
 /// A batch is one transaction, so a crash loses at most the batch in flight. Queries select streams by label
 /// matchers, then walk their lines newest (or oldest) first, applying line filters, up to a limit.
 /// </summary>
-public sealed class LogStore : IDisposable
+public sealed class LogStore : ILogQueryable, IDisposable
 {
     private readonly SqliteConnection _db;
     private readonly Lock _lock = new();
