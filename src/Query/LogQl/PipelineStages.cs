@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Mlobs.Query.LogQl;
@@ -13,32 +12,8 @@ public sealed record JsonStage : ParserStage
 {
     public override bool Apply(PipelineLine line)
     {
-        try
-        {
-            using var doc = JsonDocument.Parse(line.Text);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) { line.Set("__error__", "JSONParserErr"); return true; }
-            Flatten(doc.RootElement, "", line);
-        }
-        catch (JsonException)
-        {
-            line.Set("__error__", "JSONParserErr");
-        }
+        if (!LogFields.TryJson(line.Text, line.Set)) line.Set("__error__", "JSONParserErr");
         return true;
-    }
-
-    private static void Flatten(JsonElement e, string prefix, PipelineLine line)
-    {
-        foreach (var p in e.EnumerateObject())
-        {
-            var name = Names.Sanitize(prefix.Length == 0 ? p.Name : prefix + "_" + p.Name);
-            switch (p.Value.ValueKind)
-            {
-                case JsonValueKind.Object: Flatten(p.Value, name, line); break;
-                case JsonValueKind.String: line.Set(name, p.Value.GetString()!); break;
-                case JsonValueKind.Null: break;
-                default: line.Set(name, p.Value.GetRawText()); break;
-            }
-        }
     }
 }
 
@@ -47,37 +22,7 @@ public sealed record LogfmtStage : ParserStage
 {
     public override bool Apply(PipelineLine line)
     {
-        var s = line.Text;
-        int i = 0;
-        while (i < s.Length)
-        {
-            while (i < s.Length && s[i] == ' ') i++;
-            int keyStart = i;
-            while (i < s.Length && s[i] is not ('=' or ' ')) i++;
-            if (i == keyStart) { i++; continue; }
-            var key = Names.Sanitize(s[keyStart..i]);
-            if (i >= s.Length || s[i] == ' ') { line.Set(key, ""); continue; }
-            i++;
-            if (i < s.Length && s[i] == '"')
-            {
-                var sb = new StringBuilder();
-                i++;
-                while (i < s.Length && s[i] != '"')
-                {
-                    if (s[i] == '\\' && i + 1 < s.Length) i++;
-                    sb.Append(s[i++]);
-                }
-                if (i >= s.Length) { line.Set("__error__", "LogfmtParserErr"); return true; }
-                i++;
-                line.Set(key, sb.ToString());
-            }
-            else
-            {
-                int start = i;
-                while (i < s.Length && s[i] != ' ') i++;
-                line.Set(key, s[start..i]);
-            }
-        }
+        if (!LogFields.TryLogfmt(line.Text, line.Set)) line.Set("__error__", "LogfmtParserErr");
         return true;
     }
 }
@@ -89,10 +34,7 @@ public sealed record RegexpStage(string Pattern) : ParserStage
 
     public override bool Apply(PipelineLine line)
     {
-        var m = _regex.Match(line.Text);
-        if (!m.Success) return true;
-        foreach (var name in _regex.GetGroupNames())
-            if (!int.TryParse(name, out _) && m.Groups[name].Success) line.Set(name, m.Groups[name].Value);
+        LogFields.TryNamed(_regex, line.Text, line.Set);
         return true;
     }
 }
@@ -123,10 +65,7 @@ public sealed record PatternStage(string Pattern) : ParserStage
 
     public override bool Apply(PipelineLine line)
     {
-        var m = _regex.Match(line.Text);
-        if (!m.Success) return true;
-        foreach (var name in _regex.GetGroupNames())
-            if (!int.TryParse(name, out _) && m.Groups[name].Success) line.Set(name, m.Groups[name].Value);
+        LogFields.TryNamed(_regex, line.Text, line.Set);
         return true;
     }
 }
@@ -182,14 +121,6 @@ public sealed record LineFormat(string Template) : PipelineStage
 
 internal static class Names
 {
-    public static string Sanitize(string name)
-    {
-        var sb = new StringBuilder(name.Length);
-        foreach (char c in name) sb.Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
-        if (sb.Length > 0 && char.IsAsciiDigit(sb[0])) sb.Insert(0, '_');
-        return sb.ToString();
-    }
-
     /// <summary>A number, a duration (in seconds) or a byte size, as Loki's label filters read them.</summary>
     public static bool TryNumber(string text, out double value)
     {
