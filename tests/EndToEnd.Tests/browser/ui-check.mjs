@@ -36,7 +36,7 @@ async function open(url, name, opts = {}) {
 
 // Load states fire once, so after an action the page is watched instead: every panel drawn, nothing loading.
 async function settle(page) {
-  await page.waitForLoadState("networkidle", { timeout: 20000 }).catch(() => {});
+  await page.waitForLoadState("networkidle", { timeout: 45000 }).catch(() => {});
   await page.waitForTimeout(250);
   await page.waitForFunction(() => !document.querySelector(".notice.loading") && [...document.querySelectorAll(".panel")].every(p => p.classList.contains("drawn")),
     null, { timeout: 60000 }).catch(() => {});
@@ -77,24 +77,25 @@ try {
     const s = await open(base + "/graph", "explore-run");
     await s.page.fill("textarea.expr-input", args.explore);
     await s.page.click("button[type=submit]");
-    const chart = await s.page.waitForSelector(".explore-chart .uplot canvas", { timeout: 20000 }).then(() => true).catch(() => false);
+    const chart = await s.page.waitForSelector(".explore-chart .uplot canvas", { timeout: 45000 }).then(() => true).catch(() => false);
     await s.shot();
     const errorsBeforeBadQuery = [...s.errors];
     // A broken expression shows the error with a caret at its position.
     await s.page.fill("textarea.expr-input", "sum(rate(x[5m])");
     await s.page.click("button[type=submit]");
-    const caret = await s.page.waitForSelector(".query-error pre.caret", { timeout: 10000 }).then(e => e.textContent()).catch(() => null);
+    const caret = await s.page.waitForSelector(".query-error pre.caret", { timeout: 30000 }).then(e => e.textContent()).catch(() => null);
     // Autocomplete offers metric names.
     await s.page.fill("textarea.expr-input", "");
     await s.page.type("textarea.expr-input", args.explore.slice(0, 3));
-    const suggested = await s.page.waitForSelector("ul.suggestions li", { timeout: 10000 }).then(() => s.page.$$eval("ul.suggestions li", l => l.map(x => x.textContent))).catch(() => []);
+    await s.page.waitForFunction(() => document.querySelectorAll("ul.suggestions li").length > 0, null, { timeout: 30000 }).catch(() => {});
+    const suggested = await s.page.$$eval("ul.suggestions li", l => l.map(x => x.textContent));
     await s.shot("-error");
     report.explore = { chart, caret, suggested, url: s.page.url(), errors: errorsBeforeBadQuery };
     await s.context.close();
   }
   for (const uid of args.dashboards) {
     const s = await open(`${base}/d/${encodeURIComponent(uid)}`, "dashboard-" + uid);
-    await s.page.waitForSelector(".dash-grid", { timeout: 20000 });
+    await s.page.waitForSelector(".dash-grid", { timeout: 45000 });
     await settle(s.page);
     const initial = await panelStats(s.page);
     await s.shot();
@@ -131,7 +132,7 @@ try {
     let result = null;
     if (button) {
       await button.click();
-      result = await s.page.waitForSelector("td .muted, td .error", { timeout: 10000 }).then(e => e.textContent()).catch(() => null);
+      result = await s.page.waitForSelector("td .muted, td .error", { timeout: 30000 }).then(e => e.textContent()).catch(() => null);
     }
     await s.shot();
     report.silence = { result, consoleErrors: s.errors };
@@ -142,7 +143,7 @@ try {
     const s = await open(base + "/dashboards", "import");
     await s.page.waitForSelector("input.import-file");
     await s.page.setInputFiles("input.import-file", file);
-    const link = await s.page.waitForSelector(".ok a", { timeout: 20000 }).then(e => e.textContent()).catch(() => null);
+    const link = await s.page.waitForSelector(".ok a", { timeout: 45000 }).then(e => e.textContent()).catch(() => null);
     await settle(s.page);
     const listed = await s.page.$$eval(".dash-list li a", l => l.map(a => a.textContent));
     await s.shot();
@@ -151,7 +152,7 @@ try {
   }
   for (const file of args.snapshots) {
     const s = await open("file://" + file, "snapshot", { offline: true });
-    await s.page.waitForSelector(".dash-grid", { timeout: 20000 });
+    await s.page.waitForSelector(".dash-grid", { timeout: 45000 });
     await settle(s.page);
     const stats = await panelStats(s.page);
     await s.shot();

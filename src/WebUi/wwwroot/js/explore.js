@@ -71,8 +71,14 @@ const Explore = (() => {
       close();
       input.focus();
     };
+    let asked = 0;
     input.addEventListener("input", async () => {
-      try { current = await suggestions(input.value, input.selectionStart); } catch { current = { prefix: "", items: [] }; }
+      // Answers can arrive out of order: only the one for the latest keystroke is shown.
+      const mine = ++asked;
+      let found;
+      try { found = await suggestions(input.value, input.selectionStart); } catch { found = { prefix: "", items: [] }; }
+      if (mine !== asked) return;
+      current = found;
       list.replaceChildren(...current.items.map(item => el("li", { textContent: item, onmousedown: e => { e.preventDefault(); accept(item); } })));
       list.hidden = !current.items.length;
       active = -1;
