@@ -9,9 +9,13 @@ namespace Mlobs.EndToEnd.Tests;
 /// published binary with data: every page loads without console errors, Explore draws a chart, every shipped
 /// dashboard draws every panel with data, a collapsed row expands, a variable change queries again, and Node
 /// Exporter Full (both forms) renders against a real node_exporter. Screenshots go to TestResults/ui-artifacts.
+/// Run apart from the other end-to-end tests: Chromium and a loaded server share two cores.
 /// </summary>
+[Collection(Serial)]
 public class BrowserTests
 {
+    public const string Serial = "browser (not in parallel)";
+
     private static readonly string BrowserDir = Path.Combine(Paths.RepoRoot, "tests", "EndToEnd.Tests", "browser");
     private static string Artifacts(string name) => Path.Combine(Paths.RepoRoot, "TestResults", "ui-artifacts", name);
 
@@ -159,3 +163,6 @@ public class BrowserTests
         Assert.True(full.GetProperty("withData").GetInt32() > full.GetProperty("panels").GetInt32() / 2, full.ToString());
     }
 }
+
+[CollectionDefinition(BrowserTests.Serial, DisableParallelization = true)]
+public sealed class BrowserCollection;
