@@ -18,7 +18,7 @@ public static class LogsCommand
         var since = new Option<string>("--since") { Description = "how far back to look (e.g. 15m, 1h, 2d)", DefaultValueFactory = _ => "1h" };
         var limit = new Option<int>("--limit") { Description = "at most this many lines", DefaultValueFactory = _ => 100 };
         var server = new Option<string>("--server") { Description = "mlobs base URL", DefaultValueFactory = _ => "http://127.0.0.1:9090" };
-        var cmd = new Command("logs", "Search logs with LogQL (stream selector and line filters)") { query, since, limit, server };
+        var cmd = new Command("logs", "Search logs with a LogQL log query (selector, line filters, parsers, label filters)") { query, since, limit, server };
         cmd.SetAction(async (parse, ct) => await RunAsync(parse.GetValue(query)!, parse.GetValue(since)!, parse.GetValue(limit), parse.GetValue(server)!, ct));
         return cmd;
     }
