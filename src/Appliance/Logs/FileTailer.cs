@@ -17,8 +17,14 @@ public sealed class FileTailer(string path, int maxLineBytes) : IDisposable
     private string _fingerprint = "";
     private long _offset;
 
+    /// <summary>At most this much is read per poll, so one transaction (and the memory it takes) stays bounded.</summary>
+    public const int MaxBytesPerPoll = 4 << 20;
+
     public string Path => path;
     public long TruncatedLines { get; private set; }
+
+    /// <summary>Whether the last poll stopped at <see cref="MaxBytesPerPoll"/> with more to read.</summary>
+    public bool Behind { get; private set; }
 
     public FilePosition Position => new(path, _fingerprint, _offset);
 
@@ -75,7 +81,13 @@ public sealed class FileTailer(string path, int maxLineBytes) : IDisposable
     {
         var s = _stream!;
         long length = s.Length;
+        Behind = false;
         if (length <= _offset) return;
+        if (!finalPartial && length - _offset > MaxBytesPerPoll)
+        {
+            length = _offset + MaxBytesPerPoll;
+            Behind = true;
+        }
         s.Position = _offset;
         var buffer = new byte[64 * 1024];
         var line = new MemoryStream();

@@ -50,21 +50,23 @@ public sealed class LogTailer : IAsyncDisposable
         var positions = _store.Positions();
         while (!_stop.IsCancellationRequested)
         {
+            bool behind = false;
             try
             {
-                PollOnce(positions);
+                behind = PollOnce(positions);
             }
             catch (Exception ex) when (ex is IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
             {
                 Log.Warning("Tailing log files failed: {Error}", ex.Message);
             }
+            if (behind) continue; // a file has more than one poll's worth: read on at once
             try { await Task.Delay(_interval, _stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { break; }
         }
     }
 
-    /// <summary>One round over every file: read what is new, store it with the positions in one transaction.</summary>
-    public void PollOnce(Dictionary<string, FilePosition>? saved = null)
+    /// <summary>One round over every file: read what is new, store it with the positions in one transaction; true when a file has more to read.</summary>
+    public bool PollOnce(Dictionary<string, FilePosition>? saved = null)
     {
         var sources = _sources;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -119,6 +121,7 @@ public sealed class LogTailer : IAsyncDisposable
         }
         _store.Append(entries, positions);
         foreach (var p in positions) _stored[p.Path] = p;
+        return _files.Values.Any(f => f.Tailer.Behind);
     }
 
     public async ValueTask DisposeAsync()

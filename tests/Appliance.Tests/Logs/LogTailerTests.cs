@@ -145,6 +145,24 @@ public sealed class LogTailerTests : IDisposable
     }
 
     [Fact]
+    public async Task ABigBacklogIsReadInBoundedPolls()
+    {
+        var file = Path.Combine(LogDir, "big.log");
+        var line = "{\"msg\": \"" + new string('y', 1000) + "\"}";
+        File.WriteAllLines(file, Enumerable.Repeat(line, 6000)); // ~6 MB: more than one poll's 4 MiB
+        var (tailer, store) = await Start(StorePath, Json("logs/big.log"), _dir.Path);
+        await using (tailer)
+        using (store)
+        {
+            Assert.True(tailer.PollOnce());
+            int first = All(store).Count;
+            Assert.InRange(first, 1, 5999);
+            Assert.False(tailer.PollOnce());
+            Assert.Equal(6000, All(store).Count);
+        }
+    }
+
+    [Fact]
     public void LogfmtAndRegexParsersAndLevelNames()
     {
         var logfmt = new LogLineParser(new LogSourceConfig { Name = "x", Parser = LogParserKind.Logfmt });
