@@ -8,6 +8,17 @@ public static class ApiResults
     public static IResult Success<T>(T data, JsonTypeInfo<ApiResponse<T>> typeInfo, IReadOnlyList<string>? warnings = null) =>
         Results.Json(new ApiResponse<T>("success", data, Warnings: warnings is { Count: > 0 } ? warnings : null), typeInfo);
 
+    /// <summary>
+    /// A JSON body written by hand, for shapes with raw or open-ended parts (Grafana's dashboard API, Loki's results)
+    /// that the source-generated contexts do not describe.
+    /// </summary>
+    public static IResult Json(Action<System.Text.Json.Utf8JsonWriter> write, int status = 200)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(stream)) write(w);
+        return Results.Text(stream.ToArray(), "application/json; charset=utf-8", status);
+    }
+
     public static IResult Error(ApiException ex)
     {
         var (code, status) = ex.Type switch

@@ -25,7 +25,7 @@ public static class DashboardsApi
 
     private static IResult Search(DashboardLibrary library, string query, List<string> tags)
     {
-        var json = Write(w =>
+        return ApiResults.Json(w =>
         {
             w.WriteStartArray();
             int id = 1;
@@ -52,13 +52,12 @@ public static class DashboardsApi
             }
             w.WriteEndArray();
         });
-        return Results.Text(json, "application/json", Encoding.UTF8);
     }
 
     private static IResult Get(DashboardLibrary library, string uid)
     {
         if (library.Find(uid) is not { } d) return Message(404, "Dashboard not found");
-        var json = Write(w =>
+        return ApiResults.Json(w =>
         {
             w.WriteStartObject();
             w.WritePropertyName("dashboard");
@@ -75,7 +74,6 @@ public static class DashboardsApi
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        return Results.Text(json, "application/json", Encoding.UTF8);
     }
 
     private static async Task<IResult> ImportAsync(DashboardLibrary library, HttpRequest req)
@@ -101,7 +99,7 @@ public static class DashboardsApi
         try
         {
             var d = library.Import(body, overwrite);
-            var json = Write(w =>
+            return ApiResults.Json(w =>
             {
                 w.WriteStartObject();
                 w.WriteNumber("id", 0);
@@ -113,7 +111,6 @@ public static class DashboardsApi
                 w.WriteString("slug", DashboardParser.Slug(d.Model.Title));
                 w.WriteEndObject();
             });
-            return Results.Text(json, "application/json", Encoding.UTF8);
         }
         catch (DashboardFormatException ex)
         {
@@ -132,20 +129,12 @@ public static class DashboardsApi
     /// <summary>Grafana's error shape: {"message": "..."} (plus "status" for some).</summary>
     private static IResult Message(int status, string message, string? statusText = null)
     {
-        var json = Write(w =>
+        return ApiResults.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("message", message);
             if (statusText is not null) w.WriteString("status", statusText);
             w.WriteEndObject();
-        });
-        return Results.Text(json, "application/json", Encoding.UTF8, status);
-    }
-
-    private static string Write(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream)) write(w);
-        return Encoding.UTF8.GetString(stream.ToArray());
+        }, status);
     }
 }

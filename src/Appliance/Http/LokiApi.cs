@@ -84,8 +84,7 @@ public static class LokiApi
         int limit = int.TryParse(q["limit"].ToString(), out int l) && l > 0 ? l : 100;
         bool backward = q["direction"].ToString() != "forward";
         var entries = store.Select(query.Selector, start, end, limit, backward, query.Process, query.RequiredText);
-        var json = new MemoryStream();
-        using (var w = new Utf8JsonWriter(json))
+        return ApiResults.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("status", "success");
@@ -112,15 +111,13 @@ public static class LokiApi
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndObject();
-        }
-        return Results.Text(Encoding.UTF8.GetString(json.ToArray()), "application/json", Encoding.UTF8);
+        });
     }
 
     /// <summary>A metric result in Loki's (Prometheus's) shape: times in seconds, values as strings.</summary>
     private static IResult Matrix(List<LogSeries> series, bool vector)
     {
-        var json = new MemoryStream();
-        using (var w = new Utf8JsonWriter(json))
+        return ApiResults.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("status", "success");
@@ -148,8 +145,7 @@ public static class LokiApi
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndObject();
-        }
-        return Results.Text(Encoding.UTF8.GetString(json.ToArray()), "application/json", Encoding.UTF8);
+        });
     }
 
     /// <summary>Loki's step: a duration or seconds; by default the range over 250 points, at least a second.</summary>
@@ -174,8 +170,7 @@ public static class LokiApi
 
     private static IResult Strings(IReadOnlyList<string> values)
     {
-        var json = new MemoryStream();
-        using (var w = new Utf8JsonWriter(json))
+        return ApiResults.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("status", "success");
@@ -183,8 +178,7 @@ public static class LokiApi
             foreach (var v in values) w.WriteStringValue(v);
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        return Results.Text(Encoding.UTF8.GetString(json.ToArray()), "application/json", Encoding.UTF8);
+        });
     }
 
     private static IResult Plain(int status, string message) => Results.Text(message + "\n", "text/plain", Encoding.UTF8, status);
