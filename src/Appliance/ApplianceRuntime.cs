@@ -98,13 +98,20 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
         };
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RuleMetrics.Update(rules));
-        var logs = Mlobs.Storage.Logs.LogStore.Open(Path.Combine(dataDir, "logstore.sqlite"));
+        var logs = Mlobs.Storage.Logs.LogStore.Open(Path.Combine(dataDir, "logstore.sqlite"), new Mlobs.Storage.Logs.LogStoreOptions
+        {
+            RetentionTime = config.Mlobs.LogRetentionTime ?? config.Mlobs.RetentionTime,
+            RetentionBytes = config.Mlobs.LogRetentionBytes,
+        });
+        logs.MaintenanceError += ex => Log.Error(ex, "Log store maintenance failed");
+        logs.StartMaintenance();
         var tailer = new Mlobs.Appliance.Logs.LogTailer(logs);
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
             ApplianceMetrics.LogLinesRead.IncTo(Interlocked.Read(ref tailer.LinesRead));
             ApplianceMetrics.LogParseErrors.IncTo(Interlocked.Read(ref tailer.ParseErrors));
             ApplianceMetrics.LogLinesTruncated.IncTo(Interlocked.Read(ref tailer.TruncatedLines));
+            ApplianceMetrics.LogStoreBytes.Set(logs.DiskBytes());
         });
         var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
         {

@@ -408,7 +408,8 @@ public static class ConfigLoader
         var s = new MlobsSettings();
         YamlNode? routerNode = null;
         foreach (var (key, _, value) in r.Entries(r.Mapping(node, "mlobs"), "mlobs settings",
-                     "data_dir", "retention_time", "retention_size", "alertmanager_config", "alertmanager_config_file", "dashboards_dir"))
+                     "data_dir", "retention_time", "retention_size", "log_retention_time", "log_retention_size", "alertmanager_config",
+                     "alertmanager_config_file", "dashboards_dir"))
         {
             switch (key)
             {
@@ -421,7 +422,9 @@ public static class ConfigLoader
                     break;
                 }
                 case "retention_time": s = s with { RetentionTime = Positive(r, value, key) }; break;
-                case "retention_size": s = s with { RetentionBytes = ParseBytes(r, value) }; break;
+                case "retention_size": s = s with { RetentionBytes = ParseBytes(r, value, key) }; break;
+                case "log_retention_time": s = s with { LogRetentionTime = Positive(r, value, key) }; break;
+                case "log_retention_size": s = s with { LogRetentionBytes = ParseBytes(r, value, key) }; break;
                 case "alertmanager_config":
                     routerNode = value;
                     s = s with { Router = AlertmanagerConfigParser.Parse(r, value) };
@@ -440,9 +443,9 @@ public static class ConfigLoader
     }
 
     /// <summary>Sizes as Prometheus's --storage.tsdb.retention.size: a number with B, KB, MB, GB, TB, PB, EB (powers of 1024).</summary>
-    private static long ParseBytes(YamlNodeReader r, YamlNode node)
+    private static long ParseBytes(YamlNodeReader r, YamlNode node, string key)
     {
-        var text = r.String(node, "retention_size").Trim();
+        var text = r.String(node, key).Trim();
         string[] units = ["EB", "PB", "TB", "GB", "MB", "KB", "B"];
         foreach (var u in units)
         {
@@ -454,7 +457,7 @@ public static class ConfigLoader
             }
         }
         if (text == "0") return 0;
-        throw r.Error(node, $"retention_size: invalid size \"{text}\" (use e.g. 512MB or 10GB)");
+        throw r.Error(node, $"{key}: invalid size \"{text}\" (use e.g. 512MB or 10GB)");
     }
 
     public static bool IsLabelName(string name)

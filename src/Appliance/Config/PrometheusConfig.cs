@@ -99,6 +99,12 @@ public sealed record MlobsSettings
     public TimeSpan RetentionTime { get; init; } = TimeSpan.FromDays(15);
     public long RetentionBytes { get; init; }
 
+    /// <summary>How long log lines are kept (<c>log_retention_time</c>); null: as long as samples (<see cref="RetentionTime"/>).</summary>
+    public TimeSpan? LogRetentionTime { get; init; }
+
+    /// <summary>When above zero, the log store's size limit (<c>log_retention_size</c>), apart from the TSDB's.</summary>
+    public long LogRetentionBytes { get; init; }
+
     /// <summary>Grafana dashboard JSON files to serve (<c>dashboards_dir</c>, relative to the config file); null for the default.</summary>
     public string? DashboardsDir { get; init; }
 

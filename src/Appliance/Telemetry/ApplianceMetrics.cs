@@ -20,6 +20,9 @@ public static class ApplianceMetrics
     public static readonly Counter LogLinesTruncated = Metrics.CreateCounter(
         "mlobs_log_lines_truncated_total", "Log lines cut at the line size limit.");
 
+    public static readonly Gauge LogStoreBytes = Metrics.CreateGauge(
+        "mlobs_log_store_bytes", "Bytes used by the log store's files in the data directory.");
+
     public static readonly Counter SamplesRejected = Metrics.CreateCounter(
         "mlobs_tsdb_samples_rejected_total", "Samples rejected by the TSDB, by reason.", new CounterConfiguration { LabelNames = ["reason"] });
 

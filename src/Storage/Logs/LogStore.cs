@@ -5,160 +5,141 @@ using Mlobs.Storage.Labels;
 namespace Mlobs.Storage.Logs;
 
 /// <summary>
-/// Log lines in SQLite (<c>logstore.sqlite</c> in the data dir): streams by label set, lines by stream and time, and
-/// an FTS5 trigram index so substring filters (<c>|= "timeout"</c>) narrow the scan to lines that contain the text.
-/// A batch is one transaction, so a crash loses at most the batch in flight. Queries select streams by label
-/// matchers, then walk their lines newest (or oldest) first, applying line filters, up to a limit.
+/// Log lines in SQLite (<c>logstore.sqlite</c> in the data dir), laid out as Loki lays out chunks:
+/// <list type="bullet">
+/// <item>streams (label sets) in <c>streams</c>;</item>
+/// <item>new lines in <c>head</c>, a row each, committed with the tailer's file positions in one transaction (so a
+/// crash loses at most the batch in flight and a restart neither loses nor repeats a line);</item>
+/// <item>once the head holds a few MiB or has waited a few minutes, its lines move, per stream and in time order, into
+/// deflate-compressed blocks (<see cref="LogBlock"/>) in time partitions (<see cref="LogPartition"/>), each block's text
+/// indexed by trigram (<see cref="LogTextIndex"/>) so substring filters read only blocks that can match.</item>
+/// </list>
+/// Writes go through one connection under a lock; each scan reads from its own pooled connection inside one read
+/// transaction, so it sees a consistent snapshot (never a line twice while the head is flushed) and does not hold up
+/// ingestion.
 /// </summary>
-public sealed class LogStore : ILogQueryable, IDisposable
+public sealed partial class LogStore : ILogQueryable, IDisposable
 {
     private readonly SqliteConnection _db;
-    private readonly Lock _lock = new();
+    private readonly string _readerConnectionString;
+    private readonly string _path;
+    private readonly Lock _writeLock = new();
     private readonly Dictionary<LabelSet, long> _streamIds = new();
-    private readonly List<(long Id, LabelSet Labels)> _streams = [];
+    private volatile (long Id, LabelSet Labels)[] _streams = [];
+    private readonly List<LogPartition> _partitions = [];
+    private Timer? _maintenance;
+    private bool _disposed;
 
-    private LogStore(SqliteConnection db) { _db = db; }
+    public LogStoreOptions Options { get; }
 
-    public static LogStore Open(string path)
+    private LogStore(SqliteConnection db, string path, LogStoreOptions options)
+    {
+        _db = db;
+        _path = path;
+        Options = options;
+        _readerConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+    }
+
+    public static LogStore Open(string path, LogStoreOptions? options = null)
     {
         Tsdb.Sqlite.SqliteProvider.EnsureInitialized();
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         db.Open();
-        using (var cmd = db.CreateCommand())
+        try
         {
-            cmd.CommandText = """
-                PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+            Execute(db, "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+            bool legacy = Scalar(db, "SELECT count(*) FROM sqlite_master WHERE name='entries'") > 0;
+            Execute(db, """
                 CREATE TABLE IF NOT EXISTS streams(id INTEGER PRIMARY KEY, labels TEXT NOT NULL UNIQUE);
-                CREATE TABLE IF NOT EXISTS entries(id INTEGER PRIMARY KEY, stream_id INTEGER NOT NULL, ts INTEGER NOT NULL, line TEXT NOT NULL);
-                CREATE INDEX IF NOT EXISTS entries_stream_ts ON entries(stream_id, ts);
-                CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(line, content='entries', content_rowid='id', tokenize='trigram');
+                CREATE TABLE IF NOT EXISTS head(id INTEGER PRIMARY KEY, stream_id INTEGER NOT NULL, ts INTEGER NOT NULL, line TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS partitions(start_ns INTEGER PRIMARY KEY, end_ns INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS positions(path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, offset INTEGER NOT NULL);
-                """;
-            cmd.ExecuteNonQuery();
+                """);
+            if (legacy) MigrateRowPerLineLayout(db);
+            var store = new LogStore(db, path, options ?? new LogStoreOptions());
+            store.Load();
+            return store;
         }
-        var store = new LogStore(db);
-        using (var cmd = db.CreateCommand())
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The first layout kept every line as a row with a trigram index per line (several times the text's size): its
+    /// lines move into the head, to be flushed into blocks, and the file is compacted once.
+    /// </summary>
+    private static void MigrateRowPerLineLayout(SqliteConnection db)
+    {
+        using (var tx = db.BeginTransaction())
+        {
+            Execute(db, "INSERT INTO head(stream_id, ts, line) SELECT stream_id, ts, line FROM entries ORDER BY id; DROP TABLE IF EXISTS entries_fts; DROP TABLE entries;", tx);
+            tx.Commit();
+        }
+        Execute(db, "PRAGMA auto_vacuum=INCREMENTAL; VACUUM;");
+    }
+
+    private void Load()
+    {
+        var streams = new List<(long, LabelSet)>();
+        using (var cmd = _db.CreateCommand())
         {
             cmd.CommandText = "SELECT id, labels FROM streams";
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
                 var labels = DecodeLabels(r.GetString(1));
-                store._streamIds[labels] = r.GetInt64(0);
-                store._streams.Add((r.GetInt64(0), labels));
+                _streamIds[labels] = r.GetInt64(0);
+                streams.Add((r.GetInt64(0), labels));
             }
         }
-        return store;
+        _streams = streams.ToArray();
+        _partitions.AddRange(ReadPartitions(_db, null));
+        _headBytes = Scalar(_db, "SELECT coalesce(sum(length(CAST(line AS BLOB))), 0) FROM head");
+        if (_headBytes > 0) _headSince = DateTime.UtcNow;
     }
 
-    /// <summary>
-    /// Stores a batch of lines in one transaction, with the file positions they were read up to: a restart resumes
-    /// exactly after the last stored line, neither losing nor repeating one.
-    /// </summary>
-    public void Append(IReadOnlyList<LogEntry> entries, IReadOnlyList<FilePosition>? positions = null)
+    private static List<LogPartition> ReadPartitions(SqliteConnection db, SqliteTransaction? tx)
     {
-        if (entries.Count == 0 && (positions is null || positions.Count == 0)) return;
-        lock (_lock)
-        {
-            using var tx = _db.BeginTransaction();
-            if (positions is { Count: > 0 })
-            {
-                using var save = _db.CreateCommand();
-                save.Transaction = tx;
-                save.CommandText = "INSERT INTO positions(path, fingerprint, offset) VALUES ($p, $f, $o) ON CONFLICT(path) DO UPDATE SET fingerprint=excluded.fingerprint, offset=excluded.offset";
-                var pp = save.Parameters.Add("$p", SqliteType.Text);
-                var pf = save.Parameters.Add("$f", SqliteType.Text);
-                var po = save.Parameters.Add("$o", SqliteType.Integer);
-                foreach (var pos in positions)
-                {
-                    pp.Value = pos.Path;
-                    pf.Value = pos.Fingerprint;
-                    po.Value = pos.Offset;
-                    save.ExecuteNonQuery();
-                }
-            }
-            using var insert = _db.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = "INSERT INTO entries(stream_id, ts, line) VALUES ($s, $t, $l); INSERT INTO entries_fts(rowid, line) VALUES (last_insert_rowid(), $l);";
-            var s = insert.Parameters.Add("$s", SqliteType.Integer);
-            var t = insert.Parameters.Add("$t", SqliteType.Integer);
-            var l = insert.Parameters.Add("$l", SqliteType.Text);
-            var added = new List<(long, LabelSet)>();
-            foreach (var e in entries)
-            {
-                s.Value = StreamId(e.Stream, tx, added);
-                t.Value = e.TimestampNs;
-                l.Value = e.Line;
-                insert.ExecuteNonQuery();
-            }
-            tx.Commit();
-            _streams.AddRange(added);
-        }
-    }
-
-    private long StreamId(LabelSet labels, SqliteTransaction tx, List<(long, LabelSet)> added)
-    {
-        if (_streamIds.TryGetValue(labels, out long id)) return id;
-        using var cmd = _db.CreateCommand();
+        using var cmd = db.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "INSERT INTO streams(labels) VALUES ($l) RETURNING id";
-        cmd.Parameters.AddWithValue("$l", EncodeLabels(labels));
-        id = (long)cmd.ExecuteScalar()!;
-        _streamIds[labels] = id;
-        added.Add((id, labels));
-        return id;
-    }
-
-    /// <summary>
-    /// Walks the lines of the streams matching every matcher, in [startNs, endNs], newest first when
-    /// <paramref name="backward"/>, until <paramref name="visit"/> returns false. <paramref name="mustContain"/> (at
-    /// least 3 characters) narrows the walk to lines containing that text, through the full-text index.
-    /// </summary>
-    public void Scan(LabelMatcher[] matchers, long startNs, long endNs, bool backward, Func<LogEntry, bool> visit, string? mustContain = null)
-    {
-        lock (_lock)
-        {
-            var streams = _streams.Where(s => matchers.All(m => m.Matches(s.Labels.Get(m.Name) ?? ""))).ToDictionary(s => s.Id, s => s.Labels);
-            if (streams.Count == 0) return;
-            using var cmd = _db.CreateCommand();
-            var sql = new StringBuilder("SELECT e.stream_id, e.ts, e.line FROM entries e WHERE e.ts >= $start AND e.ts <= $end AND e.stream_id IN (")
-                .Append(string.Join(",", streams.Keys)).Append(')');
-            if (mustContain is { Length: >= 3 })
-            {
-                sql.Append(" AND e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH $match)");
-                cmd.Parameters.AddWithValue("$match", "\"" + mustContain.Replace("\"", "\"\"") + "\"");
-            }
-            sql.Append(backward ? " ORDER BY e.ts DESC, e.id DESC" : " ORDER BY e.ts, e.id");
-            cmd.CommandText = sql.ToString();
-            cmd.Parameters.AddWithValue("$start", startNs);
-            cmd.Parameters.AddWithValue("$end", endNs);
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-                if (!visit(new LogEntry(streams[r.GetInt64(0)], r.GetInt64(1), r.GetString(2)))) return;
-        }
-    }
-
-    /// <summary>Up to <paramref name="limit"/> lines that <paramref name="process"/> keeps (returning the entry to give back, or null).</summary>
-    public List<LogEntry> Select(LabelMatcher[] matchers, long startNs, long endNs, int limit, bool backward, Func<LogEntry, LogEntry?> process, string? mustContain = null)
-    {
-        var result = new List<LogEntry>();
-        if (limit <= 0) return result;
-        Scan(matchers, startNs, endNs, backward, e =>
-        {
-            if (process(e) is { } kept) result.Add(kept);
-            return result.Count < limit;
-        }, mustContain);
+        cmd.CommandText = "SELECT start_ns, end_ns FROM partitions ORDER BY start_ns";
+        using var r = cmd.ExecuteReader();
+        var result = new List<LogPartition>();
+        while (r.Read()) result.Add(new LogPartition(r.GetInt64(0), r.GetInt64(1)));
         return result;
     }
 
-    /// <summary>Up to <paramref name="limit"/> lines whose text passes <paramref name="keep"/>.</summary>
-    public List<LogEntry> Select(LabelMatcher[] matchers, long startNs, long endNs, int limit, bool backward, Func<string, bool> keep, string? mustContain = null) =>
-        Select(matchers, startNs, endNs, limit, backward, e => keep(e.Line) ? e : null, mustContain);
+    /// <summary>Flushes an aged head and applies retention, every second / minute, on a timer; errors go to <see cref="MaintenanceError"/>.</summary>
+    public void StartMaintenance(TimeSpan? retentionInterval = null)
+    {
+        var every = retentionInterval ?? TimeSpan.FromMinutes(1);
+        var lastRetention = DateTime.MinValue;
+        _maintenance ??= new Timer(_ =>
+        {
+            try
+            {
+                FlushIfAged();
+                if (DateTime.UtcNow - lastRetention < every) return;
+                lastRetention = DateTime.UtcNow;
+                ApplyRetention(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000);
+            }
+            catch (Exception ex)
+            {
+                MaintenanceError?.Invoke(ex);
+            }
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Raised with errors from background maintenance, which never throws out of the timer.</summary>
+    public event Action<Exception>? MaintenanceError;
 
     /// <summary>Where each tailed file was read up to, as last stored.</summary>
     public Dictionary<string, FilePosition> Positions()
     {
-        lock (_lock)
+        lock (_writeLock)
         {
             using var cmd = _db.CreateCommand();
             cmd.CommandText = "SELECT path, fingerprint, offset FROM positions";
@@ -169,15 +150,35 @@ public sealed class LogStore : ILogQueryable, IDisposable
         }
     }
 
-    /// <summary>Label names, or one label's values, over all streams (Loki's /labels and /label/x/values).</summary>
-    public IReadOnlyList<string> LabelNames()
+    /// <summary>Label names over all streams (Loki's /labels).</summary>
+    public IReadOnlyList<string> LabelNames() =>
+        _streams.SelectMany(s => s.Labels.AsSpan().ToArray().Select(l => l.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>One label's values over all streams (Loki's /label/NAME/values).</summary>
+    public IReadOnlyList<string> LabelValues(string name) =>
+        _streams.Select(s => s.Labels.Get(name)).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The streams whose labels satisfy every matcher (Loki's /series, and the first step of a scan).</summary>
+    public IReadOnlyList<LabelSet> Streams(LabelMatcher[] matchers) =>
+        _streams.Where(s => Matches(s.Labels, matchers)).Select(s => s.Labels).ToList();
+
+    private static bool Matches(LabelSet labels, LabelMatcher[] matchers)
     {
-        lock (_lock) return _streams.SelectMany(s => s.Labels.AsSpan().ToArray().Select(l => l.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var m in matchers)
+            if (!m.Matches(labels.Get(m.Name) ?? "")) return false;
+        return true;
     }
 
-    public IReadOnlyList<string> LabelValues(string name)
+    /// <summary>Bytes of the store's files (database, WAL and shared memory).</summary>
+    public long DiskBytes()
     {
-        lock (_lock) return _streams.Select(s => s.Labels.Get(name)).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        long total = 0;
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            var f = new FileInfo(_path + suffix);
+            if (f.Exists) total += f.Length;
+        }
+        return total;
     }
 
     // Streams' labels as name\0value\0...: unambiguous, and read back without a parser.
@@ -196,8 +197,36 @@ public sealed class LogStore : ILogQueryable, IDisposable
         return LabelSet.From(pairs.ToArray());
     }
 
+    private static void Execute(SqliteConnection db, string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection db, string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public void Dispose()
     {
-        lock (_lock) _db.Dispose();
+        _maintenance?.Dispose();
+        lock (_writeLock)
+        {
+            if (_disposed) return;
+            try { FlushHead(); }
+            finally
+            {
+                _disposed = true;
+                _db.Dispose();
+                using var reader = new SqliteConnection(_readerConnectionString);
+                SqliteConnection.ClearPool(reader);
+            }
+        }
     }
 }

@@ -44,6 +44,8 @@ public class ConfigLoaderTests
             mlobs:
               retention_time: 7d
               retention_size: 512MB
+              log_retention_time: 3d
+              log_retention_size: 2GB
             """, "p.yml");
         Assert.Equal(TimeSpan.FromSeconds(30), cfg.Global.ScrapeInterval);
         Assert.Equal("eu", cfg.Global.ExternalLabels["region"]);
@@ -60,6 +62,8 @@ public class ConfigLoaderTests
         Assert.Equal(["remote_write"], cfg.IgnoredSections);
         Assert.Equal(TimeSpan.FromDays(7), cfg.Mlobs.RetentionTime);
         Assert.Equal(512L * 1024 * 1024, cfg.Mlobs.RetentionBytes);
+        Assert.Equal(TimeSpan.FromDays(3), cfg.Mlobs.LogRetentionTime);
+        Assert.Equal(2L * 1024 * 1024 * 1024, cfg.Mlobs.LogRetentionBytes);
         Assert.Single(cfg.Alerting.Alertmanagers);
     }
 
@@ -71,6 +75,7 @@ public class ConfigLoaderTests
     [InlineData("scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 10s\n", 2, 5, "scrape timeout greater than scrape interval")]
     [InlineData("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: explode\n", 4, 17, "unknown relabel action")]
     [InlineData("scrape_configs: [\n", 2, 1, "yaml:")]
+    [InlineData("mlobs:\n  log_retention_size: lots\n", 2, 23, "log_retention_size: invalid size \"lots\"")]
     [InlineData("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [\"http://x:1/\"]\n", 4, 19, "is not a valid hostname")]
     public void ErrorsNameLineAndColumn(string yaml, int line, int col, string message)
     {
