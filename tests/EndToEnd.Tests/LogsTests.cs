@@ -131,3 +131,101 @@ public class LogsTests
         Assert.Contains(":4:13: unknown parser \"yaml\"", badOutput);
     }
 }
+
+/// <summary>Loki's live tail, series and label endpoints through the binary, and `mlobs logs --follow`.</summary>
+public class LogTailTests
+{
+    private static StringContent Push(string service, string level, long ns, params string[] lines) => new(JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["streams"] = new[]
+        {
+            new Dictionary<string, object>
+            {
+                ["stream"] = new Dictionary<string, string> { ["service"] = service, ["level"] = level },
+                ["values"] = lines.Select((l, i) => new[] { (ns + i).ToString(), l }).ToArray(),
+            },
+        },
+    }), Encoding.UTF8, "application/json");
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+
+    [Fact]
+    public async Task FollowPrintsNewMatchingLinesAndTheTailSocketSpeaksLokisShape()
+    {
+        using var dir = new TempDir();
+        var config = Path.Combine(dir.Path, "mlobs.yml");
+        File.WriteAllText(config, "global:\n  scrape_interval: 15s\n");
+        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
+        using var http = new HttpClient();
+        Assert.Equal(204, (int)(await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("api", "error", Now - 10_000_000_000, "old timeout"))).StatusCode);
+        Assert.Equal(204, (int)(await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("worker", "info", Now - 10_000_000_000, "worker started"))).StatusCode);
+
+        using var follow = MlobsProcess.Start("logs", "{service=\"api\"} |= \"timeout\"", "--follow", "--since", "5m", "--server", mlobs.BaseUrl);
+        await Wait.UntilAsync("the history", () => Task.FromResult(follow.Output.Contains("old timeout", StringComparison.Ordinal)));
+        await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("api", "error", Now, "new ok"));
+        await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("worker", "info", Now, "worker timeout"));
+        await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("api", "error", Now, "new timeout"));
+        await Wait.UntilAsync("the live line", () => Task.FromResult(follow.Output.Contains("new timeout", StringComparison.Ordinal)));
+        Assert.DoesNotContain("new ok", follow.Output);
+        Assert.DoesNotContain("worker timeout", follow.Output);
+        Assert.Contains("{level=\"error\", service=\"api\"} new timeout", follow.Output);
+        Assert.Equal(1, follow.Output.Split("old timeout").Length - 1); // printed once
+        Assert.Equal(0, await follow.StopAsync());
+
+        // The websocket itself: history first, then live lines, each message {"streams": [...]}.
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{mlobs.Port}/loki/api/v1/tail?query=" + Uri.EscapeDataString("{service=\"worker\"}") + "&limit=10"), CancellationToken.None);
+        async Task<JsonElement> Receive()
+        {
+            var buffer = new byte[1 << 16];
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var r = await socket.ReceiveAsync(buffer, cts.Token);
+            Assert.True(r.EndOfMessage);
+            return JsonDocument.Parse(buffer.AsMemory(0, r.Count)).RootElement.Clone();
+        }
+        var history = await Receive();
+        var values = Assert.Single(history.GetProperty("streams").EnumerateArray()).GetProperty("values");
+        Assert.Equal(["worker started", "worker timeout"], values.EnumerateArray().Select(v => v[1].GetString()!).ToArray());
+        await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("worker", "info", Now, "worker done"));
+        var live = await Receive();
+        var stream = Assert.Single(live.GetProperty("streams").EnumerateArray());
+        Assert.Equal("worker", stream.GetProperty("stream").GetProperty("service").GetString());
+        Assert.Equal("worker done", stream.GetProperty("values")[0][1].GetString());
+        await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+
+        // A plain GET is told to upgrade; a bad query is a plain-text 400 as Loki answers.
+        var plain = await http.GetAsync(mlobs.BaseUrl + "/loki/api/v1/tail?query=" + Uri.EscapeDataString("{service=\"api\"}"));
+        Assert.Equal(400, (int)plain.StatusCode);
+        var bad = await http.GetAsync(mlobs.BaseUrl + "/loki/api/v1/query_range?query=" + Uri.EscapeDataString("{service=\"api\"} |"));
+        Assert.Equal(400, (int)bad.StatusCode);
+        Assert.StartsWith("text/plain", bad.Content.Headers.ContentType!.ToString());
+        Assert.StartsWith("parse error at line 1", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SeriesAndLabelsAnswerForStreamsWithLinesInRange()
+    {
+        using var dir = new TempDir();
+        var config = Path.Combine(dir.Path, "mlobs.yml");
+        File.WriteAllText(config, "global:\n  scrape_interval: 15s\n");
+        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
+        using var http = new HttpClient();
+        long old = Now - 48 * 3_600_000_000_000; // two days ago: outside the default 6 hours
+        await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("api", "error", Now - 1_000_000_000, "x"));
+        await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("worker", "info", Now - 1_000_000_000, "y"));
+        await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("batch", "debug", old, "z"));
+        var series = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/loki/api/v1/series?match[]=" + Uri.EscapeDataString("{service=~\".+\"}"));
+        Assert.Equal("success", series.GetProperty("status").GetString());
+        Assert.Equal(["api", "worker"], series.GetProperty("data").EnumerateArray().Select(s => s.GetProperty("service").GetString()!).Order().ToArray());
+        var both = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/loki/api/v1/series?match[]=" + Uri.EscapeDataString("{service=\"api\"}")
+            + "&match[]=" + Uri.EscapeDataString("{level=\"debug\"}") + $"&start={old - 1000}");
+        Assert.Equal(["api", "batch"], both.GetProperty("data").EnumerateArray().Select(s => s.GetProperty("service").GetString()!).Order().ToArray());
+        var labels = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/loki/api/v1/labels");
+        Assert.Equal(["level", "service"], labels.GetProperty("data").EnumerateArray().Select(v => v.GetString()!).ToArray());
+        var values = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/loki/api/v1/label/service/values?query=" + Uri.EscapeDataString("{level=\"error\"}"));
+        Assert.Equal(["api"], values.GetProperty("data").EnumerateArray().Select(v => v.GetString()!).ToArray());
+        var allTime = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + $"/loki/api/v1/label/service/values?start={old - 1000}");
+        Assert.Equal(["api", "batch", "worker"], allTime.GetProperty("data").EnumerateArray().Select(v => v.GetString()!).ToArray());
+        Assert.Equal(400, (int)(await http.GetAsync(mlobs.BaseUrl + "/loki/api/v1/series")).StatusCode);
+    }
+}

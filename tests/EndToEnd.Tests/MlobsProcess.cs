@@ -70,6 +70,15 @@ public sealed partial class MlobsProcess : IDisposable
         return (p.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>Starts a long-running CLI verb (e.g. <c>logs --follow</c>); its output collects in <see cref="Output"/>.</summary>
+    public static MlobsProcess Start(params string[] args)
+    {
+        EnsureBinary();
+        var psi = new ProcessStartInfo(BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return new MlobsProcess(Process.Start(psi)!, 0);
+    }
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SysKill(int pid, int sig);
 

@@ -11,7 +11,9 @@ namespace Mlobs.Appliance.Http;
 /// <summary>
 /// Loki's HTTP API over the log store, in Loki's shapes so Loki clients and Grafana's Loki data source work:
 /// <c>POST /loki/api/v1/push</c> (JSON, gzip allowed), <c>/loki/api/v1/query_range</c> and <c>/query</c> for log
-/// queries (streams), <c>/loki/api/v1/labels</c> and <c>/loki/api/v1/label/:name/values</c>.
+/// queries (streams) and metric queries (matrix, vector), <c>/loki/api/v1/labels</c>,
+/// <c>/loki/api/v1/label/:name/values</c>, <c>/loki/api/v1/series</c> and <c>/loki/api/v1/tail</c> (websocket,
+/// <see cref="LokiTail"/>). Errors are plain text with Loki's status codes, as Loki answers them.
 /// </summary>
 public static class LokiApi
 {
@@ -20,11 +22,82 @@ public static class LokiApi
     public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
     {
         var api = app.MapGroup("/loki/api/v1");
-        api.MapPost("/push", (HttpRequest req) => ApiResults.Guard(() => PushAsync(gate.Runtime.Logs, req)));
-        api.MapGet("/query_range", (HttpRequest req) => ApiResults.Guard(() => Query(gate.Runtime.Logs, req, range: true)));
-        api.MapGet("/query", (HttpRequest req) => ApiResults.Guard(() => Query(gate.Runtime.Logs, req, range: false)));
-        api.MapGet("/labels", () => ApiResults.Guard(() => Strings(gate.Runtime.Logs.LabelNames())));
-        api.MapGet("/label/{name}/values", (string name) => ApiResults.Guard(() => Strings(gate.Runtime.Logs.LabelValues(name))));
+        api.MapPost("/push", async (HttpRequest req) =>
+        {
+            try { return await PushAsync(gate.Runtime.Logs, req); }
+            catch (ApiException ex) { return Error(ex); }
+        });
+        api.MapGet("/query_range", (HttpRequest req) => Guard(() => Query(gate.Runtime.Logs, req, range: true)));
+        api.MapGet("/query", (HttpRequest req) => Guard(() => Query(gate.Runtime.Logs, req, range: false)));
+        api.MapGet("/labels", (HttpRequest req) => Guard(() => Strings(StreamsInRange(gate.Runtime.Logs, req)
+            .SelectMany(s => s.AsSpan().ToArray().Select(l => l.Name)))));
+        api.MapGet("/label/{name}/values", (string name, HttpRequest req) => Guard(() => Strings(StreamsInRange(gate.Runtime.Logs, req)
+            .Select(s => s.Get(name)).OfType<string>())));
+        api.MapGet("/series", (HttpRequest req) => Guard(() => Series(gate.Runtime.Logs, req)));
+        api.Map("/tail", (HttpContext ctx) => LokiTail.RunAsync(gate.Runtime.Logs, ctx));
+    }
+
+    private static IResult Guard(Func<IResult> handler)
+    {
+        try { return handler(); }
+        catch (ApiException ex) { return Error(ex); }
+    }
+
+    private static IResult Error(ApiException ex) => Plain(ex.Type switch
+    {
+        ApiErrorType.BadData => 400,
+        ApiErrorType.NotFound => 404,
+        ApiErrorType.Timeout or ApiErrorType.Unavailable => 503,
+        _ => 500,
+    }, ex.Message);
+
+    /// <summary>
+    /// Streams with lines in the request's [start, end] (default: the last 6 hours, as Loki), narrowed by an
+    /// optional <c>query</c> selector (Loki's labels and label values).
+    /// </summary>
+    private static IReadOnlyList<LabelSet> StreamsInRange(LogStore store, HttpRequest req)
+    {
+        var (start, end) = Range(req);
+        var selector = req.Query["query"].ToString();
+        return store.StreamsWithData(selector.Length == 0 ? [] : Selector(selector), start, end);
+    }
+
+    private static (long Start, long End) Range(HttpRequest req)
+    {
+        long nowNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+        long end = Time(req.Query["end"].ToString(), nowNs);
+        long start = Time(req.Query["start"].ToString(), end - 6 * 3_600_000_000_000);
+        return (start, end);
+    }
+
+    private static LabelMatcher[] Selector(string text)
+    {
+        try { return LogQlParser.Parse(text).Selector; }
+        catch (LogQlParseException ex) { throw new ApiException(ApiErrorType.BadData, ex.Message); }
+    }
+
+    /// <summary>{"status": "success", "data": [{labels}, ...]}: the streams matching any <c>match[]</c> selector with lines in range.</summary>
+    private static IResult Series(LogStore store, HttpRequest req)
+    {
+        var (start, end) = Range(req);
+        var selectors = req.Query["match[]"].Concat(req.Query["match"]).OfType<string>().ToList();
+        if (selectors.Count == 0) throw new ApiException(ApiErrorType.BadData, "at least one match[] argument is required");
+        var found = new HashSet<LabelSet>();
+        foreach (var selector in selectors) found.UnionWith(store.StreamsWithData(Selector(selector), start, end));
+        return ApiResults.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("status", "success");
+            w.WriteStartArray("data");
+            foreach (var labels in found.OrderBy(l => l.ToString(), StringComparer.Ordinal))
+            {
+                w.WriteStartObject();
+                foreach (var label in labels.AsSpan()) w.WriteString(label.Name, label.Value);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
     }
 
     /// <summary>{"streams": [{"stream": {labels}, "values": [["ns", "line"], ...]}]}; answered 204 as Loki does.</summary>
@@ -158,7 +231,7 @@ public static class LokiApi
     }
 
     /// <summary>Loki's times: nanoseconds, or seconds with a fraction, or RFC 3339.</summary>
-    private static long Time(string text, long fallback)
+    internal static long Time(string text, long fallback)
     {
         if (text.Length == 0) return fallback;
         if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n))
@@ -168,8 +241,9 @@ public static class LokiApi
         throw new ApiException(ApiErrorType.BadData, $"invalid time {text}");
     }
 
-    private static IResult Strings(IReadOnlyList<string> values)
+    private static IResult Strings(IEnumerable<string> values)
     {
+        values = values.Distinct().Order(StringComparer.Ordinal);
         return ApiResults.Json(w =>
         {
             w.WriteStartObject();
@@ -181,5 +255,5 @@ public static class LokiApi
         });
     }
 
-    private static IResult Plain(int status, string message) => Results.Text(message + "\n", "text/plain", Encoding.UTF8, status);
+    internal static IResult Plain(int status, string message) => Results.Text(message + "\n", "text/plain", Encoding.UTF8, status);
 }

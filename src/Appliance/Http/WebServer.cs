@@ -32,6 +32,7 @@ public static class WebServer
                 ApplianceMetrics.HttpRequests.WithLabels(handler, ctx.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
             }
         });
+        app.UseWebSockets(); // Loki's /tail
         LifecycleEndpoints.Map(app, gate);
         PrometheusApi.Map(app, gate);
         RulesApi.Map(app, gate);

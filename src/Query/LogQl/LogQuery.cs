@@ -31,7 +31,10 @@ public sealed record LogQuery(LabelMatcher[] Selector, IReadOnlyList<PipelineSta
         return line.Extracted is null ? entry with { Line = line.Text } : new LogEntry(line.Labels(), entry.TimestampNs, line.Text);
     }
 
-    /// <summary>Text every kept line contains (from line filters before any stage that rewrites the line), for the store's index.</summary>
+    /// <summary>
+    /// Text every kept line contains, for the store's index and byte search: the longest of the <c>|=</c> filters and
+    /// the literal runs of <c>|~</c> filters, taken before any stage that rewrites the line.
+    /// </summary>
     public string? RequiredText
     {
         get
@@ -40,7 +43,13 @@ public sealed record LogQuery(LabelMatcher[] Selector, IReadOnlyList<PipelineSta
             foreach (var stage in Stages)
             {
                 if (stage is LineFormat) break;
-                if (stage is LineFilter { Op: LineFilterOp.Contains } f && (best is null || f.Value.Length > best.Length)) best = f.Value;
+                var text = stage switch
+                {
+                    LineFilter { Op: LineFilterOp.Contains } f => f.Value,
+                    LineFilter { Op: LineFilterOp.Matches } f => RegexLiteral.Required(f.Value),
+                    _ => null,
+                };
+                if (text is not null && (best is null || text.Length > best.Length)) best = text;
             }
             return best;
         }

@@ -54,7 +54,11 @@ public sealed partial class LogStore
             }
             if (_headBytes >= Options.HeadFlushBytes) FlushHead();
         }
+        if (entries.Count > 0) Appended?.Invoke(entries);
     }
+
+    /// <summary>Raised with each batch once it is stored (live tails listen here); handlers must not block.</summary>
+    public event Action<IReadOnlyList<LogEntry>>? Appended;
 
     private void SavePositions(IReadOnlyList<FilePosition> positions, SqliteTransaction tx)
     {

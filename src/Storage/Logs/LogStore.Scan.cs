@@ -67,6 +67,38 @@ public sealed partial class LogStore
         }
     }
 
+    /// <summary>
+    /// The streams matching every matcher that have lines in [startNs, endNs] (Loki's /series, /labels and label
+    /// values): from the head's rows and the blocks' time ranges, without reading any line.
+    /// </summary>
+    public IReadOnlyList<LabelSet> StreamsWithData(LabelMatcher[] matchers, long startNs, long endNs)
+    {
+        var streams = new Dictionary<long, LabelSet>();
+        foreach (var (id, labels) in _streams)
+            if (Matches(labels, matchers)) streams[id] = labels;
+        if (streams.Count == 0 || startNs > endNs) return [];
+        var ids = string.Join(",", streams.Keys);
+        using var conn = new SqliteConnection(_readerConnectionString);
+        conn.Open();
+        using var tx = conn.BeginTransaction(deferred: true);
+        var found = new HashSet<long>();
+        void Collect(string sql)
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = sql;
+            cmd.Parameters.AddWithValue("$start", startNs);
+            cmd.Parameters.AddWithValue("$end", endNs);
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) found.Add(r.GetInt64(0));
+        }
+        Collect($"SELECT DISTINCT stream_id FROM head WHERE ts >= $start AND ts <= $end AND stream_id IN ({ids})");
+        foreach (var p in ReadPartitions(conn, tx))
+            if (p.Overlaps(startNs, endNs))
+                Collect($"SELECT DISTINCT stream_id FROM {p.BlocksTable} WHERE stream_id IN ({ids}) AND max_ts >= $start AND min_ts <= $end");
+        return found.Select(id => streams[id]).ToList();
+    }
+
     private static List<LogEntry> ReadHead(SqliteConnection conn, SqliteTransaction tx, Dictionary<long, LabelSet> streams, string streamIds,
         long startNs, long endNs, string? mustContain, bool backward)
     {
