@@ -89,15 +89,6 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             OnError = (url, count, error) => Log.Error("Error sending {Count} alerts to Alertmanager {Alertmanager}: {Error}", count, url, error),
         };
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => AlertingMetrics.Update(notifier));
-        var rules = new RuleManager(tsdb, EngineQueryFunc.Create(engine),
-            (group, rule, ex) => Log.Warning("Evaluating rule failed: group {Group} in {File}, rule {Rule}: {Error}",
-                group.Name, group.File, rule?.Name, ex.Message))
-        {
-            ExternalUrl = externalUrl,
-            Notify = notifier.Send,
-            OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
-        };
-        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RuleMetrics.Update(rules));
         var logs = Mlobs.Storage.Logs.LogStore.Open(Path.Combine(dataDir, "logstore.sqlite"), new Mlobs.Storage.Logs.LogStoreOptions
         {
             RetentionTime = config.Mlobs.LogRetentionTime ?? config.Mlobs.RetentionTime,
@@ -105,6 +96,16 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         });
         logs.MaintenanceError += ex => Log.Error(ex, "Log store maintenance failed");
         logs.StartMaintenance();
+        var rules = new RuleManager(tsdb, EngineQueryFunc.Create(engine),
+            (group, rule, ex) => Log.Warning("Evaluating rule failed: group {Group} in {File}, rule {Rule}: {Error}",
+                group.Name, group.File, rule?.Name, ex.Message))
+        {
+            ExternalUrl = externalUrl,
+            LogQuery = LogQlQueryFunc.Create(logs),
+            Notify = notifier.Send,
+            OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
+        };
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RuleMetrics.Update(rules));
         var tailer = new Mlobs.Appliance.Logs.LogTailer(logs);
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {

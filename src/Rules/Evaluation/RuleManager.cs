@@ -24,6 +24,9 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
     /// <summary>How often firing alerts are re-sent to Alertmanager.</summary>
     public TimeSpan ResendDelay { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Runs the expressions of <c>query_language: logql</c> groups; without it such groups do not load.</summary>
+    public QueryFunc? LogQuery { get; init; }
+
     /// <summary>Called when an alert template fails to expand (alert name, the error); evaluation carries on.</summary>
     public Action<string, string>? OnTemplateError { get; init; }
 
@@ -79,6 +82,9 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
         _externalLabels = externalLabels ?? new Dictionary<string, string>();
         var files = ruleFiles.Select(Load).ToList();
         var errors = files.SelectMany(f => f.Errors).ToList();
+        if (LogQuery is null)
+            errors.AddRange(files.SelectMany(f => f.Groups).Where(g => g.Language == RuleQueryLanguage.LogQl)
+                .Select(g => new RuleFileError(g.File, 0, 0, $"group \"{g.Name}\": query_language logql needs the log store, which this evaluation has not")));
         if (errors.Count > 0) throw new RuleLoadException(errors);
         return files.SelectMany(f => f.Groups).Select(g => Build(g, defaultInterval)).ToList();
     }
@@ -107,7 +113,8 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
                 Expand = (text, labels, value, timeMs, ct) => ExpandAlertTemplate(r.Alert!, text, labels, value, timeMs, ct),
             }
             : new RecordingRule(r.Record!, r.Expr, Merge(spec.Labels, r.Labels)))).ToList();
-        return new RuleGroup(spec.Name, spec.File, spec.Interval ?? defaultInterval, spec.QueryOffset ?? TimeSpan.Zero, spec.Limit, rules, storage, query)
+        var groupQuery = spec.Language == RuleQueryLanguage.LogQl ? LogQuery! : query;
+        return new RuleGroup(spec.Name, spec.File, spec.Interval ?? defaultInterval, spec.QueryOffset ?? TimeSpan.Zero, spec.Limit, rules, storage, groupQuery)
         {
             Notify = Notify, ResendDelay = ResendDelay, ExternalUrl = ExternalUrl,
         };

@@ -19,7 +19,7 @@ public sealed record RuleFile(string Path, IReadOnlyList<RuleGroupSpec> Groups, 
 /// </summary>
 public static class RuleFileParser
 {
-    private static readonly string[] GroupFields = ["name", "interval", "query_offset", "limit", "labels", "rules"];
+    private static readonly string[] GroupFields = ["name", "interval", "query_offset", "limit", "labels", "rules", "query_language"];
     private static readonly string[] RuleFields = ["record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"];
 
     public static RuleFile Load(string path) => Parse(path, File.ReadAllText(path));
@@ -71,6 +71,7 @@ public static class RuleFileParser
         int limit = 0;
         IReadOnlyDictionary<string, string> labels = new Dictionary<string, string>();
         var rules = new List<RuleSpec>();
+        var language = RuleQueryLanguage.PromQl;
         YamlNode? rulesNode = null;
         foreach (var (key, _, value) in r.Entries(r.Mapping(node, "group"), "group", GroupFields))
         {
@@ -82,6 +83,14 @@ public static class RuleFileParser
                 case "limit": limit = (int)r.Long(value, "limit", 0); break;
                 case "labels": labels = r.StringMap(value, "labels"); break;
                 case "rules": rulesNode = value; break;
+                case "query_language":
+                    language = r.String(value, "query_language") switch
+                    {
+                        "promql" => RuleQueryLanguage.PromQl,
+                        "logql" => RuleQueryLanguage.LogQl,
+                        var other => throw r.Error(value, $"query_language: unknown language \"{other}\" (promql or logql)"),
+                    };
+                    break;
             }
         }
         foreach (var (label, _) in labels)
@@ -93,11 +102,11 @@ public static class RuleFileParser
             {
                 index++;
                 var rule = ReadRule(r, ruleNode, out var recordNode, out var alertNode, out var exprNode);
-                Validate(r.File, name, index, rule, recordNode, alertNode, exprNode, errors);
+                Validate(r.File, name, index, rule, recordNode, alertNode, exprNode, language, errors);
                 rules.Add(rule);
             }
         }
-        return new RuleGroupSpec(name, r.File, interval, queryOffset, limit, labels, rules);
+        return new RuleGroupSpec(name, r.File, interval, queryOffset, limit, labels, rules, language);
     }
 
     private static RuleSpec ReadRule(YamlNodeReader r, YamlNode node, out YamlNode? recordNode, out YamlNode? alertNode, out YamlNode? exprNode)
@@ -127,7 +136,7 @@ public static class RuleFileParser
 
     /// <summary>rulefmt.RuleNode.Validate, plus the expression parse; messages as Prometheus words them.</summary>
     private static void Validate(string file, string group, int index, RuleSpec rule, YamlNode? recordNode, YamlNode? alertNode,
-        YamlNode? exprNode, List<RuleFileError> errors)
+        YamlNode? exprNode, RuleQueryLanguage language, List<RuleFileError> errors)
     {
         string where = $"group \"{group}\", rule {index}, \"{rule.Name}\": ";
         void Add(YamlNode? node, string message, YamlNode? alt = null) =>
@@ -141,6 +150,16 @@ public static class RuleFileParser
             Add(null, "one of 'record' or 'alert' must be set");
 
         if (rule.Expr.Length == 0) Add(exprNode ?? nameNode, "field 'expr' must be set in rule");
+        else if (language == RuleQueryLanguage.LogQl)
+        {
+            // Loki's ruler takes metric queries only: a log query has no value to record or compare.
+            try
+            {
+                if (Query.LogQl.LogMetricParser.Parse(rule.Expr) is not Query.LogQl.LogMetricExpr)
+                    Add(exprNode, "could not parse expression: a LogQL rule needs a metric query (e.g. count_over_time({...}[5m])), not a log query");
+            }
+            catch (Query.LogQl.LogQlParseException e) { Add(exprNode, "could not parse expression: " + e.Message); }
+        }
         else
         {
             try { PromQlParser.Parse(rule.Expr); }

@@ -11,7 +11,10 @@ public sealed record RuleTestFile(
     IReadOnlyList<string> GroupEvalOrder,
     IReadOnlyList<RuleTestGroup> Tests);
 
-/// <summary>One entry of <c>tests:</c>: input series at an interval, and the alert and expression checks on them.</summary>
+/// <summary>
+/// One entry of <c>tests:</c>: input series at an interval (and, mlobs's addition, input log lines for
+/// <c>query_language: logql</c> groups), and the alert and expression checks on them.
+/// </summary>
 public sealed record RuleTestGroup(
     string Name,
     TimeSpan Interval,
@@ -19,7 +22,17 @@ public sealed record RuleTestGroup(
     IReadOnlyList<AlertTestCase> AlertRuleTests,
     IReadOnlyList<PromQlTestCase> PromQlExprTests,
     IReadOnlyDictionary<string, string> ExternalLabels,
-    string ExternalUrl);
+    string ExternalUrl)
+{
+    /// <summary><c>input_logs</c>: streams and their lines, which LogQL rules read.</summary>
+    public IReadOnlyList<InputLogStream> InputLogs { get; init; } = [];
+}
+
+/// <summary>An <c>input_logs</c> entry: a stream (labels in series-selector form) and its lines.</summary>
+public sealed record InputLogStream(string Stream, IReadOnlyList<InputLogLine> Lines, long Line);
+
+/// <summary>A line at <c>at</c> (from the test's time 0), repeated <c>count</c> times <c>every</c> apart (default: the test interval).</summary>
+public sealed record InputLogLine(TimeSpan At, string Text, int Count, TimeSpan? Every);
 
 /// <summary><c>series</c> (a selector with labels) and <c>values</c> in the expanding notation, with the line it came from.</summary>
 public sealed record InputSeries(string Series, string Values, long Line);

@@ -64,10 +64,11 @@ public static class RuleTestFileParser
         var input = new List<InputSeries>();
         var alerts = new List<AlertTestCase>();
         var exprs = new List<PromQlTestCase>();
+        var logs = new List<InputLogStream>();
         IReadOnlyDictionary<string, string> externalLabels = new Dictionary<string, string>();
         if (YamlNodeReader.IsNull(node)) return new RuleTestGroup(name, interval, input, alerts, exprs, externalLabels, externalUrl);
         foreach (var (key, _, value) in r.Entries(r.Mapping(node, "test group"), "test group",
-                     "name", "interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels", "external_url"))
+                     "name", "interval", "input_series", "input_logs", "alert_rule_test", "promql_expr_test", "external_labels", "external_url"))
         {
             switch (key)
             {
@@ -87,6 +88,9 @@ public static class RuleTestFileParser
                         input.Add(new InputSeries(series, values, s.Start.Line));
                     }
                     break;
+                case "input_logs":
+                    foreach (var s in Items(r, value, "input_logs")) logs.Add(ReadInputLogs(r, s));
+                    break;
                 case "alert_rule_test":
                     foreach (var a in Items(r, value, "alert_rule_test")) alerts.Add(ReadAlertTest(r, a));
                     break;
@@ -95,7 +99,39 @@ public static class RuleTestFileParser
                     break;
             }
         }
-        return new RuleTestGroup(name, interval, input, alerts, exprs, externalLabels, externalUrl);
+        return new RuleTestGroup(name, interval, input, alerts, exprs, externalLabels, externalUrl) { InputLogs = logs };
+    }
+
+    /// <summary><c>{stream: '{service="api"}', lines: [{at: 30s, line: "...", count: 7, every: 10s}]}</c>.</summary>
+    private static InputLogStream ReadInputLogs(YamlNodeReader r, YamlNode node)
+    {
+        string stream = "";
+        var lines = new List<InputLogLine>();
+        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "input logs"), "input logs", "stream", "lines"))
+        {
+            if (key == "stream") { stream = r.String(value, "stream"); continue; }
+            foreach (var item in Items(r, value, "lines"))
+            {
+                TimeSpan at = TimeSpan.Zero;
+                TimeSpan? every = null;
+                string? text = null;
+                int count = 1;
+                foreach (var (k, _, v) in r.Entries(r.Mapping(item, "log line"), "log line", "at", "line", "count", "every"))
+                {
+                    switch (k)
+                    {
+                        case "at": at = r.Duration(v, "at"); break;
+                        case "line": text = r.String(v, "line"); break;
+                        case "count": count = (int)r.Long(v, "count", 1); break;
+                        case "every": every = r.Duration(v, "every"); break;
+                    }
+                }
+                if (text is null) throw r.Error(item, "log line: field 'line' must be set");
+                lines.Add(new InputLogLine(at, text, count, every));
+            }
+        }
+        if (stream.Length == 0) throw r.Error(node, "input logs: field 'stream' must be set");
+        return new InputLogStream(stream, lines, node.Start.Line);
     }
 
     private static IEnumerable<YamlNode> Items(YamlNodeReader r, YamlNode node, string what) =>

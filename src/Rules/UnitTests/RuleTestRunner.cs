@@ -81,8 +81,27 @@ public static class RuleTestRunner
         }
         samples.Sort((a, b) => a.T.CompareTo(b.T));
 
+        // Input log lines, for query_language: logql groups.
+        var logLines = new List<Storage.Logs.LogEntry>();
+        foreach (var stream in tg.InputLogs)
+        {
+            LabelSet labels;
+            try { labels = SeriesDescription.ParseLabels(stream.Stream); }
+            catch (ParseException e) { return [$"input_logs stream {GoBytes.Quote(stream.Stream)}{where}: {e.Message}"]; }
+            foreach (var line in stream.Lines)
+            {
+                long every = (long)(line.Every ?? tg.Interval).TotalMilliseconds;
+                for (int i = 0; i < line.Count; i++)
+                    logLines.Add(new Storage.Logs.LogEntry(labels, ((long)line.At.TotalMilliseconds + i * every) * 1_000_000, line.Text));
+            }
+        }
+
         var engine = new QueryEngine(db, new EngineOptions { DefaultSubqueryStepMs = (long)file.EvaluationInterval.TotalMilliseconds });
-        var rules = new RuleManager(db, EngineQueryFunc.Create(engine)) { ExternalUrl = tg.ExternalUrl };
+        var rules = new RuleManager(db, EngineQueryFunc.Create(engine))
+        {
+            ExternalUrl = tg.ExternalUrl,
+            LogQuery = LogQlQueryFunc.Create(new MemoryLogs(logLines)),
+        };
         List<RuleGroup> groups;
         try
         {

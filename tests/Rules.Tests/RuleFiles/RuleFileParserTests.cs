@@ -127,3 +127,43 @@ public class RuleFileParserTests
         Assert.Equal("job:test:count_over_time1m", d.Metric);
     }
 }
+
+public class LogQlRuleGroupTests
+{
+    [Fact]
+    public void LogQlGroupsHoldMetricQueriesAndSayWhatIsWrongWhereItIs()
+    {
+        var ok = RuleFileParser.Parse("logs.yml", """
+            groups:
+              - name: logs
+                query_language: logql
+                rules:
+                  - alert: Errors
+                    expr: sum(count_over_time({service="ml-pipeline", level="error"}[5m])) > 5
+            """);
+        Assert.Empty(ok.Errors);
+        Assert.Equal(RuleQueryLanguage.LogQl, ok.Groups[0].Language);
+        Assert.Equal(RuleQueryLanguage.PromQl, RuleFileParser.Parse("p.yml", "groups:\n  - name: g\n    rules:\n      - record: a\n        expr: up\n").Groups[0].Language);
+
+        var bad = RuleFileParser.Parse("logs.yml", """
+            groups:
+              - name: logs
+                query_language: logql
+                rules:
+                  - alert: Streams
+                    expr: '{service="api"} |= "timeout"'
+                  - alert: Broken
+                    expr: sum(count_over_time({service="api"}[5m]) > 
+                  - alert: PromQl
+                    expr: up == 0
+            """);
+        Assert.Equal(3, bad.Errors.Count);
+        Assert.Equal("logs.yml:6:15: group \"logs\", rule 1, \"Streams\": could not parse expression: a LogQL rule needs a metric query (e.g. count_over_time({...}[5m])), not a log query", bad.Errors[0].ToString());
+        Assert.StartsWith("logs.yml:8:15: group \"logs\", rule 2, \"Broken\": could not parse expression: parse error at line 1", bad.Errors[1].ToString());
+        Assert.StartsWith("logs.yml:10:15: group \"logs\", rule 3, \"PromQl\": could not parse expression: parse error", bad.Errors[2].ToString());
+
+        var ex = Assert.Throws<ConfigException>(() => RuleFileParser.Parse("x.yml", "groups:\n  - name: g\n    query_language: sql\n    rules: []\n"));
+        Assert.Contains("3:21", ex.Message);
+        Assert.Contains("unknown language \"sql\" (promql or logql)", ex.Message);
+    }
+}

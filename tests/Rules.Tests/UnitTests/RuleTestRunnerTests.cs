@@ -100,3 +100,91 @@ public class RuleTestRunnerTests : IDisposable
         Assert.Contains("input_seriez", e.Message);
     }
 }
+
+/// <summary>Rule groups over logs (<c>query_language: logql</c>) and their unit tests with <c>input_logs</c>.</summary>
+public class LogRuleTestRunnerTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    public void Dispose() => _dir.Dispose();
+
+    public const string LogRules = """
+        groups:
+          - name: pipeline-logs
+            query_language: logql
+            rules:
+              - alert: PipelineErrorBurst
+                expr: sum(count_over_time({service="ml-pipeline", level="error"}[5m])) > 5
+                for: 1m
+                labels: {severity: page}
+                annotations: {summary: '{{ $value }} error lines in 5 minutes'}
+              - record: service:failed_lines:count5m
+                expr: sum by (service) (count_over_time({service="ml-pipeline"} |= "failed" [5m]))
+        """;
+
+    public const string LogTests = """
+        rule_files: [log-rules.yml]
+        evaluation_interval: 1m
+        tests:
+          - interval: 1m
+            input_logs:
+              - stream: '{service="ml-pipeline", level="error"}'
+                lines:
+                  - {at: 30s, line: "step 3 failed: timeout", count: 7, every: 10s}
+              - stream: '{service="ml-pipeline", level="info"}'
+                lines:
+                  - {at: 1m, line: "step 4 started"}
+            alert_rule_test:
+              - eval_time: 2m
+                alertname: PipelineErrorBurst
+                exp_alerts: []
+              - eval_time: 3m
+                alertname: PipelineErrorBurst
+                exp_alerts:
+                  - exp_labels: {severity: page}
+                    exp_annotations: {summary: '7 error lines in 5 minutes'}
+              - eval_time: 7m
+                alertname: PipelineErrorBurst
+                exp_alerts: []
+            promql_expr_test:
+              - expr: service:failed_lines:count5m
+                eval_time: 2m
+                exp_samples:
+                  - labels: 'service:failed_lines:count5m{service="ml-pipeline"}'
+                    value: 7
+        """;
+
+    private RuleTestResult Run(string rules, string test)
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "log-rules.yml"), rules);
+        var path = Path.Combine(_dir.Path, "test.yml");
+        File.WriteAllText(path, test);
+        return RuleTestRunner.Run(RuleTestFileParser.Load(path));
+    }
+
+    [Fact]
+    public void LogQlAlertsFireFromInputLogLinesAndRecordingRulesRecordTheirCounts()
+    {
+        var result = Run(LogRules, LogTests);
+        Assert.True(result.Passed, string.Join("\n", result.Errors));
+    }
+
+    [Fact]
+    public void AWrongExpectationReportsWhatFiredAsPromtoolDoes()
+    {
+        var result = Run(LogRules, LogTests.Replace("eval_time: 2m\n        alertname: PipelineErrorBurst\n        exp_alerts: []", "eval_time: 2m\n        alertname: PipelineErrorBurst\n        exp_alerts: []").Replace("'7 error lines", "'6 error lines"));
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("alertname: PipelineErrorBurst, time: 3m", error);
+        Assert.Contains("summary=\"7 error lines in 5 minutes\"", error);
+    }
+
+    [Fact]
+    public void InputLogsNeedAStreamAndLines()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "log-rules.yml"), LogRules);
+        var path = Path.Combine(_dir.Path, "test.yml");
+        File.WriteAllText(path, "rule_files: [log-rules.yml]\ntests:\n  - interval: 1m\n    input_logs:\n      - lines:\n          - {at: 1m}\n");
+        var ex = Assert.Throws<ConfigException>(() => RuleTestFileParser.Load(path));
+        Assert.Contains("field 'line' must be set", ex.Message);
+        Assert.Contains(":6:", ex.Message);
+    }
+}
