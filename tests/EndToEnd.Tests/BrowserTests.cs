@@ -64,14 +64,15 @@ public class BrowserTests
             var (_, output) = await MlobsProcess.RunAsync("query", "count(rate(model_predictions_total[1m] offset 16s)) and count(rate(mlobs_tsdb_samples_appended_total[1m] offset 16s))", "--server", mlobs.BaseUrl);
             return output.Contains("{}", StringComparison.Ordinal);
         }, seconds: 60);
-        string[] shipped = ["ml-pipeline-overview", "ml-source-freshness", "model-serving", "mlobs-self"];
+        await LokiPush.ServiceLogsAsync(mlobs.BaseUrl, "model-server");
+        string[] shipped = ["ml-pipeline-overview", "ml-service-logs", "ml-source-freshness", "model-serving", "mlobs-self"];
         // A snapshot of a dashboard the server has, by uid: opened later from disk with the network off.
         Directory.CreateDirectory(Artifacts("app"));
         var snapshot = Path.Combine(Artifacts("app"), "model-serving-snapshot.html");
         var (snapExit, snapOutput) = await MlobsProcess.RunAsync("snapshot", "model-serving", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", snapshot);
         Assert.True(snapExit == 0, snapOutput);
         var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"),
-            ["--pages", "--explore", "model_predictions_total", "--snapshot", snapshot, "--silence", "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
+            ["--pages", "--explore", "model_predictions_total", "--logs", "{service=\"model-server\"}", "--snapshot", snapshot, "--silence", "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
              .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
 
         foreach (var page in report.GetProperty("pages").EnumerateObject())
@@ -89,6 +90,18 @@ public class BrowserTests
         Assert.Contains("from=now-1h&to=now", explore.GetProperty("url").GetString());
 
         foreach (var uid in shipped) AssertEveryPanelDrawnWithData(report.GetProperty("dashboards").GetProperty(uid), uid);
+        // Logs page: lines newest first, a level histogram, a JSON line expanded, a pushed line shown live, errors with a caret.
+        var logs = report.GetProperty("logs");
+        Assert.True(logs.GetProperty("errors").GetArrayLength() == 0, logs.ToString());
+        Assert.Equal(15, logs.GetProperty("rows").GetInt32());
+        Assert.True(logs.GetProperty("histogram").GetBoolean(), logs.ToString());
+        Assert.Equal(["error", "warn", "info"], logs.GetProperty("legend").EnumerateArray().Select(x => x.GetString()!).Where(x => x != "Time").ToArray());
+        var times = logs.GetProperty("times").EnumerateArray().Select(x => x.GetString()!).ToList();
+        Assert.Equal(times.OrderDescending(StringComparer.Ordinal), times);
+        Assert.Contains("\"msg\": \"", logs.GetProperty("json").GetString());
+        Assert.True(logs.GetProperty("live").GetBoolean(), logs.ToString());
+        Assert.Contains("^", logs.GetProperty("caret").GetString());
+        Assert.Contains("/logs?query=", logs.GetProperty("url").GetString());
         // mlobs self-monitoring keeps runtime details in a collapsed row: expanding it draws its panels.
         var expanded = report.GetProperty("dashboards").GetProperty("mlobs-self").GetProperty("expanded");
         Assert.Equal(expanded.GetProperty("before").GetInt32() + 2, expanded.GetProperty("after").GetInt32());

@@ -39,18 +39,22 @@ public class DashboardTests
             return output.Contains("{}", StringComparison.Ordinal);
         }, seconds: 60);
 
+        // ML Service Logs reads the log store: lines of every level.
+        await LokiPush.ServiceLogsAsync(mlobs.BaseUrl, "model-server");
+
         var (offline, offlineOutput) = await MlobsProcess.RunAsync(["check", "dashboard", .. Shipped]);
         Assert.True(offline == 0, offlineOutput);
 
         var (exit, output) = await MlobsProcess.RunAsync(["check", "dashboard", "--server", mlobs.BaseUrl, "--from", "now-2m", .. Shipped]);
         Assert.True(exit == 0, output);
-        Assert.Equal(4, output.Split('\n').Count(l => l.Contains("SUCCESS:")));
+        Assert.Equal(5, output.Split('\n').Count(l => l.Contains("SUCCESS:")));
         Assert.Contains("\"ML Pipeline Overview\" (uid ml-pipeline-overview): 6 panels, 6 queries ran, 0 errors, 0 without data", output);
+        Assert.Contains("\"ML Service Logs\" (uid ml-service-logs): 4 panels, 4 queries ran, 0 errors, 0 without data", output);
 
         // The shipped dashboards are built into the binary and listed by Grafana's search API.
         using var http = new HttpClient();
         var search = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/api/search?type=dash-db");
-        Assert.Equal(["ML Pipeline Overview", "ML Source Freshness", "mlobs self-monitoring", "Model Serving"],
+        Assert.Equal(["ML Pipeline Overview", "ML Service Logs", "ML Source Freshness", "mlobs self-monitoring", "Model Serving"],
             search.EnumerateArray().Select(d => d.GetProperty("title").GetString()!).Order(StringComparer.OrdinalIgnoreCase).ToArray());
         Assert.All(search.EnumerateArray(), d => Assert.Equal("embedded", d.GetProperty("source").GetString()));
 
@@ -68,6 +72,14 @@ public class DashboardTests
         Assert.Contains("\"resultType\":\"matrix\"", page);
         Assert.DoesNotContain("src=\"", page);
         Assert.DoesNotContain("href=\"/", page);
+        // Log panels from the data dir's log store: checked, and their lines inside the snapshot.
+        var logsDashboard = Shipped.Single(f => f.EndsWith("ml-service-logs.json", StringComparison.Ordinal));
+        var (localLogs, localLogsOutput) = await MlobsProcess.RunAsync(["check", "dashboard", "--data", Path.Combine(dir.Path, "data"), "--from", "now-5m", logsDashboard]);
+        Assert.True(localLogs == 0, localLogsOutput);
+        var logsHtml = Path.Combine(dir.Path, "logs.html");
+        (snap, snapOutput) = await MlobsProcess.RunAsync("snapshot", logsDashboard, "--data", Path.Combine(dir.Path, "data"), "--from", "now-5m", "--to", "now", "--out", logsHtml);
+        Assert.True(snap == 0, snapOutput);
+        Assert.Contains("error event 4", File.ReadAllText(logsHtml));
         var (missing, missingOutput) = await MlobsProcess.RunAsync("snapshot", "no-such-uid", "--data", Path.Combine(dir.Path, "data"), "--out", html);
         Assert.Equal(1, missing);
         Assert.Contains("no dashboard with that uid", missingOutput);

@@ -34,10 +34,46 @@ public sealed class HttpDashboardDataSource(HttpClient http, string baseUrl) : I
     public Task<PanelQueryResult> InstantQueryAsync(string expr, DateTimeOffset time, CancellationToken ct) =>
         QueryAsync("query", new Dictionary<string, string> { ["query"] = expr, ["time"] = Seconds(time) }, ct);
 
+    public async Task<PanelQueryResult> LogMetricQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct)
+    {
+        var (body, error) = await LokiGetAsync($"query={Uri.EscapeDataString(expr)}&start={Seconds(from)}&end={Seconds(to)}&step={step.TotalSeconds.ToString(CultureInfo.InvariantCulture)}", ct);
+        return error is not null ? PanelQueryResult.Failed(error) : Result(body);
+    }
+
+    public async Task<LogLinesResult> LogLinesAsync(string expr, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
+    {
+        var (body, error) = await LokiGetAsync($"query={Uri.EscapeDataString(expr)}&start={Seconds(from)}&end={Seconds(to)}&limit={limit}&direction=backward", ct);
+        if (error is not null) return LogLinesResult.Failed(error);
+        using var doc = Parse(body);
+        var data = doc.RootElement.GetProperty("data");
+        if (data.GetProperty("resultType").GetString() != "streams") return LogLinesResult.Failed("not a log query");
+        var lines = new List<LogLine>();
+        foreach (var s in data.GetProperty("result").EnumerateArray())
+        {
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var l in s.GetProperty("stream").EnumerateObject()) labels[l.Name] = l.Value.GetString() ?? "";
+            foreach (var v in s.GetProperty("values").EnumerateArray()) lines.Add(new LogLine(v[0].GetString() ?? "0", v[1].GetString() ?? "", labels));
+        }
+        return new LogLinesResult(lines.OrderByDescending(l => long.Parse(l.Ns, CultureInfo.InvariantCulture)).ToList(), null);
+    }
+
+    /// <summary>Loki's query_range: the JSON body, or the plain-text error Loki answers with.</summary>
+    private async Task<(string Body, string? Error)> LokiGetAsync(string query, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"{_base}/loki/api/v1/query_range?{query}", ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        return response.IsSuccessStatusCode ? (body, null) : ("", body.Trim().Length > 0 ? body.Trim() : response.ReasonPhrase ?? "error");
+    }
+
     private async Task<PanelQueryResult> QueryAsync(string endpoint, Dictionary<string, string> form, CancellationToken ct)
     {
         using var response = await http.PostAsync($"{_base}/api/v1/{endpoint}", new FormUrlEncodedContent(form), ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
+        return Result(await response.Content.ReadAsStringAsync(ct));
+    }
+
+    /// <summary>A query result in the Prometheus API's shape (Loki's metric results share it).</summary>
+    private static PanelQueryResult Result(string body)
+    {
         using var doc = Parse(body);
         var root = doc.RootElement;
         if (root.GetProperty("status").GetString() != "success") return PanelQueryResult.Failed(root.TryGetProperty("error", out var e) ? e.GetString() ?? "error" : "error");

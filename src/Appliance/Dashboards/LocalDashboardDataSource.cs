@@ -1,25 +1,65 @@
+using Mlobs.Query.LogQl;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Storage;
 using Mlobs.Storage.Labels;
+using Mlobs.Storage.Logs;
 using Mlobs.Storage.Tsdb;
 using Mlobs.WebUi.Dashboards;
 
 namespace Mlobs.Appliance.Dashboards;
 
 /// <summary>Answers a dashboard's queries from a store in this process (a data dir opened by the CLI).</summary>
-public sealed class LocalDashboardDataSource(IQueryableStorage storage, QueryEngine engine) : IDashboardDataSource, IDisposable
+public sealed class LocalDashboardDataSource(IQueryableStorage storage, QueryEngine engine, ILogQueryable? logs = null) : IDashboardDataSource, IDisposable
 {
     private TsdbDatabase? _owned;
+    private LogStore? _ownedLogs;
 
     /// <summary>Opens a data dir no server holds, for reading: nothing is deleted by retention while it is open.</summary>
     public static LocalDashboardDataSource Open(string dataDir)
     {
         var db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = TimeSpan.FromDays(365 * 100) });
-        return new LocalDashboardDataSource(db, new QueryEngine(db)) { _owned = db };
+        var logPath = Path.Combine(Path.GetFullPath(dataDir), "logstore.sqlite");
+        var logs = File.Exists(logPath) ? LogStore.Open(logPath, new LogStoreOptions { RetentionTime = TimeSpan.FromDays(365 * 100) }) : null;
+        return new LocalDashboardDataSource(db, new QueryEngine(db), logs) { _owned = db, _ownedLogs = logs };
     }
 
-    public void Dispose() => _owned?.Dispose();
+    public void Dispose()
+    {
+        _owned?.Dispose();
+        _ownedLogs?.Dispose();
+    }
+
+    public Task<PanelQueryResult> LogMetricQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct)
+    {
+        if (logs is null) return Task.FromResult(new PanelQueryResult([], null));
+        try
+        {
+            if (LogMetricParser.Parse(expr) is not LogMetricExpr metric) return Task.FromResult(PanelQueryResult.Failed("not a metric query"));
+            var series = new LogMetricEngine(logs).Evaluate(metric, from.ToUnixTimeMilliseconds() * 1_000_000, to.ToUnixTimeMilliseconds() * 1_000_000, (long)step.TotalMilliseconds * 1_000_000);
+            return Task.FromResult(new PanelQueryResult(series.Select(s => new ResultSeries(Labels(s.Labels), s.Points.Select(p => (p.TimeNs / 1e9, p.Value)).ToList())).ToList(), null));
+        }
+        catch (Exception ex) when (ex is LogQlParseException or InvalidOperationException)
+        {
+            return Task.FromResult(PanelQueryResult.Failed(ex.Message));
+        }
+    }
+
+    public Task<LogLinesResult> LogLinesAsync(string expr, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
+    {
+        if (logs is null) return Task.FromResult(new LogLinesResult([], null));
+        LogQuery query;
+        try { query = LogQlParser.Parse(expr); }
+        catch (LogQlParseException ex) { return Task.FromResult(LogLinesResult.Failed(ex.Message)); }
+        var lines = new List<LogLine>();
+        logs.Scan(query.Selector, from.ToUnixTimeMilliseconds() * 1_000_000, to.ToUnixTimeMilliseconds() * 1_000_000, backward: true, e =>
+        {
+            if (query.Process(e) is { } kept)
+                lines.Add(new LogLine(kept.TimestampNs.ToString(System.Globalization.CultureInfo.InvariantCulture), kept.Line, Labels(kept.Stream)));
+            return lines.Count < limit;
+        }, query.RequiredText);
+        return Task.FromResult(new LogLinesResult(lines, null));
+    }
 
     public Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {

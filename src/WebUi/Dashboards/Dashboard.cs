@@ -33,8 +33,20 @@ public sealed record DashboardPanel(
 
 public readonly record struct GridPos(int X, int Y, int W, int H);
 
-/// <summary>One query of a panel (a Prometheus datasource target).</summary>
-public sealed record PanelTarget(string RefId, string Expr, string? LegendFormat, bool Instant, bool Hide, string? Interval, int IntervalFactor);
+/// <summary>
+/// One query of a panel: a Prometheus datasource target, or with <see cref="Loki"/> a Loki one (LogQL: lines for a
+/// log query, a matrix for a metric query) — a target whose datasource type names loki, or any target of a logs panel.
+/// </summary>
+public sealed record PanelTarget(string RefId, string Expr, string? LegendFormat, bool Instant, bool Hide, string? Interval, int IntervalFactor)
+{
+    public bool Loki { get; init; }
+
+    /// <summary>Lines a Loki log query asks for (the target's maxLines, else Grafana's default 1000).</summary>
+    public int MaxLines { get; init; } = 1000;
+
+    /// <summary>A LogQL log query (a stream selector first), not a metric one.</summary>
+    public bool IsLogQuery(string interpolated) => Loki && interpolated.TrimStart().StartsWith('{');
+}
 
 public enum VariableType { Query, Custom, Interval, Constant, Textbox, Datasource, AdHoc, Other }
 

@@ -17,8 +17,9 @@ public sealed record DashboardProblem(ProblemKind Kind, int PanelId, string Pane
 public sealed record DashboardCheck(Dashboard Dashboard, int Panels, int Queries, IReadOnlyList<DashboardProblem> Problems);
 
 /// <summary>
-/// <c>mlobs check dashboard</c>: every panel expression, after variable substitution, must parse as PromQL; given a
-/// data source, every query must also run and return data. What CI runs over a repository's dashboards.
+/// <c>mlobs check dashboard</c>: every panel expression, after variable substitution, must parse as PromQL (LogQL for
+/// Loki targets); given a data source, every query must also run and return data (lines, for a log query). What CI
+/// runs over a repository's dashboards.
 /// </summary>
 public static class DashboardChecker
 {
@@ -37,6 +38,11 @@ public static class DashboardChecker
         foreach (var q in PanelQueries.For(dashboard, variables, from, to))
         {
             queries++;
+            if (q.Target.Loki)
+            {
+                if (await CheckLokiAsync(q, source, from, to, ct) is { } problem) problems.Add(problem);
+                continue;
+            }
             try
             {
                 PromQlParser.Parse(q.Expr);
@@ -56,5 +62,29 @@ public static class DashboardChecker
                 problems.Add(new DashboardProblem(ProblemKind.NoData, q.Panel.Id, q.Panel.Title, q.Target.RefId, $"no data for {q.Expr}"));
         }
         return new DashboardCheck(dashboard, dashboard.DrawnPanels.Count(), queries, problems);
+    }
+
+    /// <summary>A Loki target: the expression must parse as LogQL; with a source, a log query must return lines, a metric query series.</summary>
+    private static async Task<DashboardProblem?> CheckLokiAsync(PanelQuery q, IDashboardDataSource? source, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        DashboardProblem Problem(ProblemKind kind, string message) => new(kind, q.Panel.Id, q.Panel.Title, q.Target.RefId, message);
+        try
+        {
+            Query.LogQl.LogMetricParser.Parse(q.Expr);
+        }
+        catch (Query.LogQl.LogQlParseException ex)
+        {
+            return Problem(ProblemKind.Error, $"{ex.Message} in {q.Expr}");
+        }
+        if (source is null) return null;
+        if (q.Target.IsLogQuery(q.Expr))
+        {
+            var lines = await source.LogLinesAsync(q.Expr, from, to, q.Target.MaxLines, ct);
+            if (lines.Error is not null) return Problem(ProblemKind.Error, $"{lines.Error} in {q.Expr}");
+            return lines.Lines.Count == 0 ? Problem(ProblemKind.NoData, $"no log lines for {q.Expr}") : null;
+        }
+        var result = await source.LogMetricQueryAsync(q.Expr, from, to, q.Step, ct);
+        if (result.Error is not null) return Problem(ProblemKind.Error, $"{result.Error} in {q.Expr}");
+        return result.Series.Count == 0 ? Problem(ProblemKind.NoData, $"no data for {q.Expr}") : null;
     }
 }

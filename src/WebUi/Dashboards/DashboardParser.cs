@@ -97,9 +97,13 @@ public static class DashboardParser
                 if (t.ValueKind != JsonValueKind.Object) continue;
                 string refId = Str(t, "refId") ?? ((char)('A' + Math.Min(n, 25))).ToString();
                 n++;
-                if (Str(t, "expr") is not { } expr) continue; // not a Prometheus query (e.g. a Loki or testdata target)
+                if (Str(t, "expr") is not { } expr) continue; // neither a Prometheus nor a Loki query (e.g. testdata)
                 targets.Add(new PanelTarget(refId, expr, Str(t, "legendFormat"), Bool(t, "instant"), Bool(t, "hide"),
-                    Str(t, "interval"), Int(t, "intervalFactor") ?? 1));
+                    Str(t, "interval"), Int(t, "intervalFactor") ?? 1)
+                {
+                    Loki = type == "logs" || IsLokiDatasource(t) || (!t.TryGetProperty("datasource", out _) && IsLokiDatasource(p)),
+                    MaxLines = Int(t, "maxLines") ?? Int(p, "maxDataPoints") ?? 1000,
+                });
             }
         }
         var children = new List<DashboardPanel>();
@@ -203,5 +207,18 @@ public static class DashboardParser
         }
 
         public int Next() => _next++;
+    }
+
+    /// <summary>A datasource reference naming Loki: {"type": "loki", ...}, or a name or variable such as "${DS_LOKI}".</summary>
+    private static bool IsLokiDatasource(JsonElement owner)
+    {
+        if (!owner.TryGetProperty("datasource", out var ds)) return false;
+        string? text = ds.ValueKind switch
+        {
+            JsonValueKind.String => ds.GetString(),
+            JsonValueKind.Object => Str(ds, "type") ?? Str(ds, "uid"),
+            _ => null,
+        };
+        return text is not null && text.Contains("loki", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -13,7 +13,7 @@ public static class DashboardSnapshot
 {
     /// <summary>The page's scripts in the order index.html loads them.</summary>
     private static readonly string[] Scripts =
-        ["/vendor/uPlot.iife.min.js", "/js/api.js", "/js/format.js", "/js/chart.js", "/js/variables.js", "/js/panels.js", "/js/dashboard.js", "/js/explore.js", "/js/pages.js", "/js/app.js"];
+        ["/vendor/uPlot.iife.min.js", "/js/api.js", "/js/format.js", "/js/chart.js", "/js/variables.js", "/js/panels.js", "/js/dashboard.js", "/js/explore.js", "/js/logs.js", "/js/pages.js", "/js/app.js"];
     private static readonly string[] Styles = ["/vendor/uPlot.min.css", "/app.css"];
 
     public static async Task<string> RenderAsync(LoadedDashboard dashboard, IDashboardDataSource source, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
@@ -64,13 +64,23 @@ public static class DashboardSnapshot
                     foreach (var q in PanelQueries.ForPanel(panel, scoped, from, to))
                     {
                         stepS = q.Step.TotalSeconds;
-                        var result = q.Target.Instant ? await source.InstantQueryAsync(q.Expr, to, ct) : await source.RangeQueryAsync(q.Expr, from, to, q.Step, ct);
                         w.WriteStartObject();
                         w.WriteString("refId", q.Target.RefId);
                         if (q.Target.LegendFormat is { } legend) w.WriteString("legendFormat", legend);
                         w.WriteString("expr", q.Expr);
-                        if (result.Error is not null) w.WriteString("error", result.Error);
-                        else WriteData(w, result);
+                        if (q.Target.IsLogQuery(q.Expr))
+                        {
+                            var lines = await source.LogLinesAsync(q.Expr, from, to, q.Target.MaxLines, ct);
+                            if (lines.Error is not null) w.WriteString("error", lines.Error);
+                            else WriteLogs(w, lines);
+                        }
+                        else
+                        {
+                            var result = q.Target.Loki ? await source.LogMetricQueryAsync(q.Expr, from, to, q.Step, ct)
+                                : q.Target.Instant ? await source.InstantQueryAsync(q.Expr, to, ct) : await source.RangeQueryAsync(q.Expr, from, to, q.Step, ct);
+                            if (result.Error is not null) w.WriteString("error", result.Error);
+                            else WriteData(w, result);
+                        }
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
@@ -94,6 +104,23 @@ public static class DashboardSnapshot
                 if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
                     map[n.GetString()!] = v.Clone();
         return map;
+    }
+
+    /// <summary>Log lines as the page's logs panel reads them: [{ns, line, labels}], newest first.</summary>
+    private static void WriteLogs(Utf8JsonWriter w, LogLinesResult lines)
+    {
+        w.WriteStartArray("logs");
+        foreach (var l in lines.Lines)
+        {
+            w.WriteStartObject();
+            w.WriteString("ns", l.Ns);
+            w.WriteString("line", l.Line);
+            w.WriteStartObject("labels");
+            foreach (var (name, value) in l.Labels.OrderBy(x => x.Key, StringComparer.Ordinal)) w.WriteString(name, value);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     /// <summary>A result in the Prometheus API's data shape, which the page reads as it reads the API's.</summary>

@@ -17,6 +17,21 @@ public interface IDashboardDataSource
 
     /// <summary>An instant query at a time.</summary>
     Task<PanelQueryResult> InstantQueryAsync(string expr, DateTimeOffset time, CancellationToken ct);
+
+    /// <summary>A LogQL metric query over a range (Loki's query_range), as a matrix.</summary>
+    Task<PanelQueryResult> LogMetricQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct);
+
+    /// <summary>A LogQL log query: up to <paramref name="limit"/> lines, newest first.</summary>
+    Task<LogLinesResult> LogLinesAsync(string expr, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct);
+}
+
+/// <summary>One log line: its time in Unix nanoseconds (as Loki writes it, a string), text and stream labels.</summary>
+public sealed record LogLine(string Ns, string Line, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>A log query's lines, or the store's error text.</summary>
+public sealed record LogLinesResult(IReadOnlyList<LogLine> Lines, string? Error)
+{
+    public static LogLinesResult Failed(string error) => new([], error);
 }
 
 /// <summary>One series of a query result, with its points as (Unix seconds, value).</summary>

@@ -1,5 +1,5 @@
 // Drives Debian's Chromium (headless, via playwright-core) against a running mlobs and prints a JSON report:
-//   node ui-check.mjs BASE_URL ARTIFACTS_DIR [--dashboard UID]... [--explore EXPR] [--pages] [--snapshot FILE]
+//   node ui-check.mjs BASE_URL ARTIFACTS_DIR [--dashboard UID]... [--explore EXPR] [--logs QUERY] [--pages] [--snapshot FILE]
 // For every page: console errors and a screenshot. Explore: runs EXPR and waits for a chart. Each dashboard:
 // panels drawn, with data, without data, unsupported, panel errors; then a collapsed row is expanded and a
 // variable changed (both must re-query). The .NET end-to-end tests assert on the report.
@@ -9,10 +9,11 @@ import { join } from "node:path";
 
 const [base, artifacts, ...rest] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
-const args = { dashboards: [], explore: null, pages: false, snapshots: [], imports: [], silence: false };
+const args = { dashboards: [], explore: null, logs: null, pages: false, snapshots: [], imports: [], silence: false };
 for (let i = 0; i < rest.length; i++) {
   if (rest[i] === "--dashboard") args.dashboards.push(rest[++i]);
   else if (rest[i] === "--explore") args.explore = rest[++i];
+  else if (rest[i] === "--logs") args.logs = rest[++i];
   else if (rest[i] === "--pages") args.pages = true;
   else if (rest[i] === "--snapshot") args.snapshots.push(rest[++i]);
   else if (rest[i] === "--import") args.imports.push(rest[++i]);
@@ -20,7 +21,7 @@ for (let i = 0; i < rest.length; i++) {
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
-const report = { pages: {}, explore: null, dashboards: {}, snapshots: {}, imports: {}, silence: null };
+const report = { pages: {}, explore: null, logs: null, dashboards: {}, snapshots: {}, imports: {}, silence: null };
 
 async function open(url, name, opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, offline: !!opts.offline });
@@ -49,7 +50,7 @@ async function panelStats(page) {
     return {
       panels: panels.length,
       drawn: panels.filter(p => p.classList.contains("drawn")).length,
-      withData: panels.filter(p => p.querySelector(".uplot, .stat, svg, canvas, table, .bar-row, .text-panel")).length,
+      withData: panels.filter(p => p.querySelector(".uplot, .stat, svg, canvas, table, .bar-row, .text-panel, .log-row")).length,
       noData: panels.filter(p => [...p.querySelectorAll(".notice")].some(n => n.textContent === "No data")).length,
       unsupported: panels.filter(p => p.querySelector(".notice.unsupported")).map(p => p.getAttribute("data-type") + ": " + p.querySelector(".notice.unsupported").textContent),
       errors: panels.filter(p => p.querySelector(".panel-error")).map(p => p.querySelector(".panel-title").textContent + ": " + p.querySelector(".panel-error").textContent),
@@ -91,6 +92,32 @@ try {
     const suggested = await s.page.$$eval("ul.suggestions li", l => l.map(x => x.textContent));
     await s.shot("-error");
     report.explore = { chart, caret, suggested, url: s.page.url(), errors: errorsBeforeBadQuery };
+    await s.context.close();
+  }
+  // Logs page: the query's lines newest first, the level histogram, a JSON line expanded, then a live line.
+  if (args.logs) {
+    const s = await open(`${base}/logs?query=${encodeURIComponent(args.logs)}&from=now-15m`, "logs");
+    const rows = await s.page.waitForSelector(".log-row", { timeout: 45000 }).then(() => s.page.$$eval(".log-row", r => r.length)).catch(() => 0);
+    const histogram = await s.page.waitForSelector(".log-histogram .uplot canvas", { timeout: 30000 }).then(() => true).catch(() => false);
+    const legend = await s.page.$$eval(".log-histogram .u-legend .u-series .u-label", l => l.map(x => x.textContent)).catch(() => []);
+    const times = await s.page.$$eval(".log-time", t => t.map(x => x.textContent));
+    await s.page.click(".log-row .log-line");
+    const json = await s.page.waitForSelector(".log-details pre.log-json", { timeout: 10000 }).then(e => e.textContent()).catch(() => null);
+    await s.shot();
+    await s.page.click("button.live");
+    await s.page.waitForTimeout(1000);
+    const marker = "live line " + Date.now();
+    await fetch(base + "/loki/api/v1/push", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ streams: [{ stream: { service: "model-server", level: "error" }, values: [[String(BigInt(Date.now()) * 1000000n), JSON.stringify({ level: "error", msg: marker })]] }] }) });
+    const live = await s.page.waitForFunction(m => document.querySelector(".log-row .log-text")?.textContent.includes(m), marker, { timeout: 30000 }).then(() => true).catch(() => false);
+    await s.page.click("button.live");
+    await s.shot("-live");
+    // A broken query shows Loki's error with a caret (its 400 is the one console error expected).
+    const errorsBeforeBadQuery = [...s.errors];
+    await s.page.fill("textarea.expr-input", '{service="model-server"} | latency_ms >');
+    await s.page.click("form.logs-form button[type=submit]");
+    const caret = await s.page.waitForSelector(".query-error pre.caret", { timeout: 30000 }).then(e => e.textContent()).catch(() => null);
+    report.logs = { rows, histogram, legend, times, json, live, caret, url: s.page.url(), errors: errorsBeforeBadQuery };
     await s.context.close();
   }
   for (const uid of args.dashboards) {

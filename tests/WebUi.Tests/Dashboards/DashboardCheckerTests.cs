@@ -28,6 +28,15 @@ public class DashboardCheckerTests
 
         public Task<PanelQueryResult> InstantQueryAsync(string expr, DateTimeOffset time, CancellationToken ct) => Answer(expr);
 
+        public Task<PanelQueryResult> LogMetricQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct) => Answer("loki metric: " + expr);
+
+        public Task<LogLinesResult> LogLinesAsync(string expr, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
+        {
+            Queries.Add($"loki lines ({limit}): {expr}");
+            return Task.FromResult(expr.Contains("missing") ? new LogLinesResult([], null)
+                : new LogLinesResult([new LogLine("1000", "a line", new Dictionary<string, string> { ["service"] = "api" })], null));
+        }
+
         private Task<PanelQueryResult> Answer(string expr)
         {
             Queries.Add(expr);
@@ -110,5 +119,30 @@ public class DashboardCheckerTests
         await DashboardChecker.CheckAsync(DashboardParser.Parse(json, "auto.json"), source, to.AddHours(-6), to, CancellationToken.None);
         // 6 h over 30 steps is 12 m, which Grafana rounds to 10 m.
         Assert.Equal("rate(x[10m]) + rate(y[1h])", Assert.Single(source.Queries));
+    }
+
+    [Fact]
+    public async Task LokiTargetsAreCheckedAsLogQlAndRunAsLogOrMetricQueries()
+    {
+        const string json = """
+        {"uid": "logs", "title": "Logs", "templating": {"list": [{"name": "svc", "type": "custom", "query": "api,worker", "current": {"value": "api"}}]},
+         "panels": [
+          {"id": 1, "type": "logs", "title": "Errors", "targets": [{"refId": "A", "expr": "{service=\"$svc\"} |= \"error\"", "maxLines": 50}]},
+          {"id": 2, "type": "timeseries", "title": "Error rate", "datasource": {"type": "loki", "uid": "x"},
+           "targets": [{"refId": "A", "expr": "sum(count_over_time({service=\"$svc\"}[$__interval]))"}, {"refId": "B", "expr": "{service=\"api\"} |"}]},
+          {"id": 3, "type": "timeseries", "title": "Mixed", "datasource": "${DS_PROMETHEUS}",
+           "targets": [{"refId": "A", "expr": "up"}, {"refId": "B", "datasource": "${DS_LOKI}", "expr": "{service=\"missing\"}"}]}
+        ]}
+        """;
+        var source = new FakeSource();
+        var d = DashboardParser.Parse(json, "logs.json");
+        var to = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        var check = await DashboardChecker.CheckAsync(d, source, to.AddHours(-1), to, CancellationToken.None);
+        Assert.Contains("loki lines (50): {service=\"api\"} |= \"error\"", source.Queries);
+        Assert.Contains(source.Queries, q => q.StartsWith("loki metric: sum(count_over_time({service=\"api\"}[", StringComparison.Ordinal));
+        Assert.Contains("up", source.Queries);
+        Assert.Collection(check.Problems,
+            p => { Assert.Equal(ProblemKind.Error, p.Kind); Assert.Equal("B", p.RefId); Assert.Contains("parse error at line 1, col 18", p.Message); },
+            p => { Assert.Equal(ProblemKind.NoData, p.Kind); Assert.Equal(3, p.PanelId); Assert.Contains("no log lines for {service=\"missing\"}", p.Message); });
     }
 }

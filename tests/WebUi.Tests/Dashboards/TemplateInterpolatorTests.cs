@@ -69,6 +69,8 @@ public class TemplateInterpolatorTests
         public Task<IReadOnlyList<string>> LabelNamesAsync(string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => throw new InvalidOperationException("not expected");
         public Task<PanelQueryResult> RangeQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct) => throw new InvalidOperationException("not expected");
         public Task<PanelQueryResult> InstantQueryAsync(string expr, DateTimeOffset time, CancellationToken ct) => throw new InvalidOperationException("not expected");
+        public Task<PanelQueryResult> LogMetricQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct) => throw new InvalidOperationException("not expected");
+        public Task<LogLinesResult> LogLinesAsync(string expr, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct) => throw new InvalidOperationException("not expected");
     }
 
     [Fact]

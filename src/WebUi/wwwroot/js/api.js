@@ -49,6 +49,14 @@ const Api = {
     return body.data;
   },
 
+  /** Loki's API: {status, data} on success, a plain-text error otherwise (as Loki answers). */
+  async loki(path, params) {
+    const res = await fetch(path + "?" + Api.query(params), { headers: { Accept: "application/json" } });
+    if (!res.ok) throw new ApiError((await res.text()).trim() || res.statusText, "http", res.status);
+    const body = await res.json();
+    return body.data;
+  },
+
   // The Prometheus calls Grafana's datasource makes.
   labelValues: (label, match, start, end) => Api.get(`/api/v1/label/${encodeURIComponent(label)}/values`, { "match[]": match || undefined, start, end }),
   labelNames: (match, start, end) => Api.get("/api/v1/labels", { "match[]": match || undefined, start, end }),

@@ -5,6 +5,7 @@ const App = (() => {
   const ROUTES = [
     [/^\/$/, root => Pages.overview(root)],
     [/^\/graph$/, (root, params) => Explore.page(root, params)],
+    [/^\/logs$/, (root, params) => Logs.page(root, params)],
     [/^\/alerts$/, root => Pages.alerts(root)],
     [/^\/rules$/, root => Pages.rules(root)],
     [/^\/targets$/, root => Pages.targets(root)],
@@ -14,6 +15,7 @@ const App = (() => {
 
   async function route() {
     Pages.stop();
+    Logs.stop();
     const root = document.getElementById("page");
     root.replaceChildren();
     const path = location.pathname;

@@ -14,6 +14,7 @@ const DashboardView = (() => {
       let stepS = interval / 1000;
       for (const t of panel.targets || []) {
         if (t.hide || typeof t.expr !== "string") continue;
+        if (isLoki(panel, t)) { out.push(await lokiFrame(panel, t, vars, from, to, interval)); continue; }
         let targetInterval = interval;
         if (t.interval) targetInterval = Templating.panelInterval(to - from, panel.maxDataPoints || Math.max(100, widthPx), Templating.interpolate(t.interval, vars));
         if (t.intervalFactor > 1) targetInterval *= t.intervalFactor;
@@ -31,6 +32,30 @@ const DashboardView = (() => {
       return { frames: out, stepS };
     },
   };
+
+  /** A target of Grafana's Loki datasource: its type names loki (also "${DS_LOKI}"), or the panel is a logs panel. */
+  function isLoki(panel, target) {
+    const ds = target.datasource ?? panel.datasource;
+    const type = ds && typeof ds === "object" ? ds.type || ds.uid : ds;
+    return panel.type === "logs" || /loki/i.test(String(type || ""));
+  }
+
+  /** A Loki target: log lines for a log query (frame.logs), a matrix in Prometheus's shape for a metric query. */
+  async function lokiFrame(panel, t, vars, from, to, interval) {
+    const all = Object.assign({}, vars, Templating.builtIns(from, to, interval));
+    const expr = Templating.interpolate(t.expr, all);
+    try {
+      if (expr.trim().startsWith("{")) {
+        const limit = t.maxLines || panel.maxDataPoints || 1000;
+        return { refId: t.refId, expr, logs: await Logs.lines(expr, from, to, limit, false) };
+      }
+      const step = Math.max(1, Math.round(interval / 1000));
+      const data = await Api.loki("/loki/api/v1/query_range", { query: expr, start: from / 1000, end: to / 1000, step });
+      return { refId: t.refId, legendFormat: t.legendFormat, expr, data };
+    } catch (e) {
+      return { refId: t.refId, legendFormat: t.legendFormat, expr, error: e.message };
+    }
+  }
 
   const SnapshotData = snap => ({
     resolveVariables: async () => snap.variables.map(v => ({ variable: v.variable, options: v.options, value: v.value, error: v.error })),

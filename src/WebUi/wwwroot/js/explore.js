@@ -33,9 +33,9 @@ const Explore = (() => {
     return { prefix: p, items: items.slice(0, 50) };
   }
 
-  /** "1:12: parse error: ..." → the expression with a caret under column 12 of line 1. */
+  /** "1:12: parse error: ..." (PromQL) or "parse error at line 1, col 12: ..." (LogQL) → the expression with a caret under that column. */
   function errorAt(expr, message) {
-    const m = /(?:^|: )(\d+):(\d+): /.exec(message);
+    const m = /(?:^|: )(\d+):(\d+): /.exec(message) || /at line (\d+), col (\d+)/.exec(message);
     const box = el("div", { className: "query-error" }, el("div", { textContent: message }));
     if (m) {
       const line = expr.split("\n")[Number(m[1]) - 1] ?? "";
@@ -143,5 +143,5 @@ const Explore = (() => {
     return t;
   }
 
-  return { page, suggestions };
+  return { page, suggestions, errorAt };
 })();

@@ -239,7 +239,16 @@ const Panels = (() => {
     body.replaceChildren(div);
   }
 
-  const RENDERERS = { timeseries, graph: timeseries, stat, singlestat: stat, gauge, bargauge, table, piechart, heatmap, text };
+  /** Grafana's logs panel: every target's lines merged, with showTime, wrapLogMessage, sortOrder and enableLogDetails. */
+  function logs(panel, body, frames) {
+    const o = panel.options || {};
+    const ascending = o.sortOrder === "Ascending";
+    const entries = frames.flatMap(f => f.logs || []);
+    entries.sort((a, b) => (BigInt(a.ns) < BigInt(b.ns) ? -1 : BigInt(a.ns) > BigInt(b.ns) ? 1 : 0) * (ascending ? 1 : -1));
+    body.replaceChildren(Logs.list(entries, { showTime: o.showTime !== false, wrap: !!o.wrapLogMessage, details: o.enableLogDetails !== false, showLabels: !!o.showLabels }));
+  }
+
+  const RENDERERS = { timeseries, graph: timeseries, stat, singlestat: stat, gauge, bargauge, table, piechart, heatmap, text, logs };
 
   function supported(type) { return Object.prototype.hasOwnProperty.call(RENDERERS, type); }
 
