@@ -28,7 +28,7 @@ public sealed record LogQuery(LabelMatcher[] Selector, IReadOnlyList<PipelineSta
         var line = new PipelineLine(entry.Line, entry.Stream);
         foreach (var stage in Stages)
             if (!stage.Apply(line)) return null;
-        return line.Extracted is null ? entry with { Line = line.Text } : new LogEntry(line.Labels(), entry.TimestampNs, line.Text);
+        return line.HasExtracted ? new LogEntry(line.Labels(), entry.TimestampNs, line.Text) : entry with { Line = line.Text };
     }
 
     /// <summary>
@@ -59,27 +59,68 @@ public sealed record LogQuery(LabelMatcher[] Selector, IReadOnlyList<PipelineSta
     public bool ExtractsLabels => Stages.Any(s => s is ParserStage);
 }
 
-/// <summary>One line as it moves through a pipeline: its text and the labels extracted so far.</summary>
+/// <summary>
+/// One line as it moves through a pipeline: its text and the labels extracted so far. A <c>| json</c> stage is
+/// applied lazily: a label filter after it reads just its field (<see cref="JsonFieldReader"/>), and the full
+/// flattening runs only when the line gets further (another stage sets labels, or the line is kept).
+/// </summary>
 public sealed class PipelineLine(string text, LabelSet stream)
 {
     public string Text = text;
     public LabelSet Stream => stream;
-    public Dictionary<string, string>? Extracted;
+    private Dictionary<string, string>? _extracted;
+    private string? _pendingJson;
 
-    public string? Get(string name) => Extracted is not null && Extracted.TryGetValue(name, out var v) ? v : stream.Get(name);
+    public bool HasExtracted
+    {
+        get
+        {
+            Materialize();
+            return _extracted is not null;
+        }
+    }
+
+    public string? Get(string name)
+    {
+        if (_pendingJson is not null)
+        {
+            // A field the JSON would set under this very name (no stream label renames it): read just that field.
+            if (name != "__error__" && stream.Get(name) is null && !name.EndsWith("_extracted", StringComparison.Ordinal)
+                && JsonFieldReader.Read(_pendingJson, name, out var value) == JsonField.Read)
+                return value ?? (_extracted is not null && _extracted.TryGetValue(name, out var earlier) ? earlier : null);
+            Materialize();
+        }
+        return _extracted is not null && _extracted.TryGetValue(name, out var v) ? v : stream.Get(name);
+    }
 
     /// <summary>Adds an extracted label; one that clashes with a stream label gets the suffix "_extracted", as in Loki.</summary>
     public void Set(string name, string value)
     {
-        Extracted ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        Materialize();
+        _extracted ??= new Dictionary<string, string>(StringComparer.Ordinal);
         if (stream.Get(name) is not null) name += "_extracted";
-        Extracted[name] = value;
+        _extracted[name] = value;
+    }
+
+    /// <summary>Marks the line's current text as JSON to flatten (see the class summary).</summary>
+    public void DeferJson()
+    {
+        Materialize();
+        _pendingJson = Text;
+    }
+
+    private void Materialize()
+    {
+        if (_pendingJson is not { } json) return;
+        _pendingJson = null;
+        if (!LogFields.TryJson(json, Set)) Set("__error__", "JSONParserErr");
     }
 
     public LabelSet Labels()
     {
+        Materialize();
         var b = new LabelSetBuilder().Reset(stream);
-        if (Extracted is not null) foreach (var (k, v) in Extracted) b.Set(k, v);
+        if (_extracted is not null) foreach (var (k, v) in _extracted) b.Set(k, v);
         return b.Build();
     }
 }

@@ -12,7 +12,7 @@ public sealed record JsonStage : ParserStage
 {
     public override bool Apply(PipelineLine line)
     {
-        if (!LogFields.TryJson(line.Text, line.Set)) line.Set("__error__", "JSONParserErr");
+        line.DeferJson(); // flattened when needed: see PipelineLine
         return true;
     }
 }
