@@ -132,6 +132,74 @@ public class LogsTests
     }
 }
 
+/// <summary>The log store's durability through the binary: kill -9 while tailing, restart, every line exactly once.</summary>
+public class LogDurabilityTests
+{
+    [Fact]
+    public async Task KillNineWhileTailingNeitherLosesNorRepeatsALine()
+    {
+        using var dir = new TempDir();
+        var logs = Path.Combine(dir.Path, "logs");
+        Directory.CreateDirectory(logs);
+        var file = Path.Combine(logs, "app.log");
+        var config = Path.Combine(dir.Path, "mlobs.yml");
+        File.WriteAllText(config, """
+            global:
+              scrape_interval: 15s
+            log_sources:
+              - name: app
+                paths: ["logs/*.log"]
+                labels: {service: app}
+                parser: json
+                label_fields: [level]
+            """);
+        var data = Path.Combine(dir.Path, "data");
+        int written = 0;
+        void Append(int n)
+        {
+            var sb = new StringBuilder();
+            for (int i = 0; i < n; i++, written++)
+                sb.Append("{\"level\": \"").Append(written % 7 == 0 ? "error" : "info").Append("\", \"seq\": ").Append(written).Append(", \"msg\": \"").Append(new string('x', 200)).Append("\"}\n");
+            File.AppendAllText(file, sb.ToString());
+        }
+        async Task<double> Metric(string baseUrl, string name)
+        {
+            using var http = new HttpClient();
+            var text = await http.GetStringAsync(baseUrl + "/metrics");
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Append(30_000); // ~7 MB: more than one 4 MiB poll, so the kill lands mid-file
+        using (var mlobs = await MlobsProcess.ServeAsync(config, data))
+        {
+            await Wait.UntilAsync("some lines tailed", async () => await Metric(mlobs.BaseUrl, "mlobs_log_lines_read_total") > 0, 30);
+            mlobs.KillHard();
+        }
+        Append(5_000);
+        using (var mlobs = await MlobsProcess.ServeAsync(config, data))
+        {
+            Append(5_000);
+            await Wait.UntilAsync("every line stored", async () =>
+            {
+                var (_, output) = await MlobsProcess.RunAsync("logs", "{service=\"app\"} |= \"seq\"", "--server", mlobs.BaseUrl, "--limit", "1");
+                return output.Contains($"\"seq\": {written - 1},", StringComparison.Ordinal);
+            }, 60);
+            using var http = new HttpClient();
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+            var counted = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/loki/api/v1/query?query=" +
+                Uri.EscapeDataString("sum(count_over_time({service=\"app\"}[1h]))") + $"&time={now}");
+            Assert.Equal(written.ToString(), Assert.Single(counted.GetProperty("data").GetProperty("result").EnumerateArray()).GetProperty("value")[1].GetString());
+            // Exactly once: every sequence number appears, none twice.
+            var lines = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/loki/api/v1/query_range?query=" +
+                Uri.EscapeDataString("{service=\"app\"} | json | line_format \"{{.seq}}\"") + $"&start={now - 3_600_000_000_000}&end={now}&limit={written + 10}");
+            var seqs = lines.GetProperty("data").GetProperty("result").EnumerateArray()
+                .SelectMany(s => s.GetProperty("values").EnumerateArray()).Select(v => int.Parse(v[1].GetString()!)).Order().ToList();
+            Assert.Equal(Enumerable.Range(0, written), seqs);
+        }
+    }
+}
+
 /// <summary>Loki's live tail, series and label endpoints through the binary, and `mlobs logs --follow`.</summary>
 public class LogTailTests
 {

@@ -12,6 +12,7 @@ namespace Mlobs.Appliance.Logs;
 public sealed class LogLineParser(LogSourceConfig source)
 {
     private readonly Regex? _pattern = source.Pattern is null ? null : new Regex(source.Pattern, RegexOptions.CultureInvariant);
+    private static readonly Regex Fraction = new(@"T\d{2}:\d{2}:\d{2}\.(\d+)", RegexOptions.CultureInvariant);
 
     public Dictionary<string, string>? Fields(string line)
     {
@@ -47,8 +48,16 @@ public sealed class LogLineParser(LogSourceConfig source)
     {
         if (!fields.TryGetValue(Sanitize(config.Field), out var text)) return null;
         if (config.Format == "rfc3339")
-            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-                ? (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100 : null;
+        {
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return null;
+            // .NET keeps 100 ns ticks; the digits of the fraction give the nanoseconds Loki keeps.
+            var fraction = Fraction.Match(text);
+            if (!fraction.Success) return (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+            var digits = fraction.Groups[1].ValueSpan;
+            long nanos = 0;
+            for (int i = 0; i < 9; i++) nanos = nanos * 10 + (i < digits.Length ? digits[i] - '0' : 0);
+            return t.ToUnixTimeSeconds() * 1_000_000_000 + nanos;
+        }
         // Whole numbers exactly (nanoseconds do not fit a double); fractions of seconds through double.
         if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long whole))
         {

@@ -178,5 +178,12 @@ public sealed class LogTailerTests : IDisposable
         Assert.Equal(["error", "error", "warn", "info", "critical"], new[] { "ERROR", "err", "Warning", "INFO", "fatal" }.Select(LogLineParser.NormalizeLevel));
         Assert.Equal(1_700_000_000_500_000_000, LogLineParser.Timestamp(new() { ["t"] = "1700000000.5" }, new LogTimestampConfig("t", "unix")));
         Assert.Equal(1_700_000_000_123_000_000, LogLineParser.Timestamp(new() { ["t"] = "1700000000123" }, new LogTimestampConfig("t", "unix_ms")));
+        // RFC 3339 keeps every nanosecond digit (.NET's own parse stops at 100 ns), with or without an offset.
+        var rfc = new LogTimestampConfig("t", "rfc3339");
+        Assert.Equal(1_700_000_000_123_456_789, LogLineParser.Timestamp(new() { ["t"] = "2023-11-14T22:13:20.123456789Z" }, rfc));
+        Assert.Equal(1_700_000_000_123_456_789, LogLineParser.Timestamp(new() { ["t"] = "2023-11-15T00:13:20.123456789+02:00" }, rfc));
+        Assert.Equal(1_700_000_000_500_000_000, LogLineParser.Timestamp(new() { ["t"] = "2023-11-14T22:13:20.5Z" }, rfc));
+        Assert.Equal(1_700_000_000_000_000_000, LogLineParser.Timestamp(new() { ["t"] = "2023-11-14T22:13:20Z" }, rfc));
+        Assert.Null(LogLineParser.Timestamp(new() { ["t"] = "yesterday" }, rfc));
     }
 }
