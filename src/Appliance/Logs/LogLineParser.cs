@@ -12,7 +12,6 @@ namespace Mlobs.Appliance.Logs;
 public sealed class LogLineParser(LogSourceConfig source)
 {
     private readonly Regex? _pattern = source.Pattern is null ? null : new Regex(source.Pattern, RegexOptions.CultureInvariant);
-    private static readonly Regex Fraction = new(@"T\d{2}:\d{2}:\d{2}\.(\d+)", RegexOptions.CultureInvariant);
 
     public Dictionary<string, string>? Fields(string line)
     {
@@ -51,11 +50,16 @@ public sealed class LogLineParser(LogSourceConfig source)
         {
             if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return null;
             // .NET keeps 100 ns ticks; the digits of the fraction give the nanoseconds Loki keeps.
-            var fraction = Fraction.Match(text);
-            if (!fraction.Success) return (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
-            var digits = fraction.Groups[1].ValueSpan;
+            int time = text.IndexOfAny('T', 't', ' ');
+            int dot = time < 0 ? -1 : text.IndexOf('.', time);
+            if (dot < 0) return (t.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
             long nanos = 0;
-            for (int i = 0; i < 9; i++) nanos = nanos * 10 + (i < digits.Length ? digits[i] - '0' : 0);
+            bool digits = true;
+            for (int i = 0; i < 9; i++)
+            {
+                digits &= dot + 1 + i < text.Length && char.IsAsciiDigit(text[dot + 1 + i]);
+                nanos = nanos * 10 + (digits ? text[dot + 1 + i] - '0' : 0);
+            }
             return t.ToUnixTimeSeconds() * 1_000_000_000 + nanos;
         }
         // Whole numbers exactly (nanoseconds do not fit a double); fractions of seconds through double.

@@ -183,6 +183,7 @@ public sealed class LogTailerTests : IDisposable
         Assert.Equal(1_700_000_000_123_456_789, LogLineParser.Timestamp(new() { ["t"] = "2023-11-14T22:13:20.123456789Z" }, rfc));
         Assert.Equal(1_700_000_000_123_456_789, LogLineParser.Timestamp(new() { ["t"] = "2023-11-15T00:13:20.123456789+02:00" }, rfc));
         Assert.Equal(1_700_000_000_500_000_000, LogLineParser.Timestamp(new() { ["t"] = "2023-11-14T22:13:20.5Z" }, rfc));
+        Assert.Equal(1_700_000_000_500_000_000, LogLineParser.Timestamp(new() { ["t"] = "2023-11-15T00:13:20.5+02:00" }, rfc));
         Assert.Equal(1_700_000_000_000_000_000, LogLineParser.Timestamp(new() { ["t"] = "2023-11-14T22:13:20Z" }, rfc));
         Assert.Null(LogLineParser.Timestamp(new() { ["t"] = "yesterday" }, rfc));
     }

@@ -71,8 +71,10 @@ public class LogStoreLayoutTests
         return sorted;
     }
 
-    [Fact]
-    public void ScansMergeHeadAndBlocksAcrossStreamsAndPartitionsInTimeOrder()
+    [Theory]
+    [InlineData(37)]  // small batches: lines go through the head and are flushed
+    [InlineData(200)] // big batches: each stream's lines go straight into blocks
+    public void ScansMergeHeadAndBlocksAcrossStreamsAndPartitionsInTimeOrder(int batchSize)
     {
         using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "logstore.sqlite");
@@ -81,7 +83,7 @@ public class LogStoreLayoutTests
         {
             // Batches flush as the head fills: most lines end up in blocks of ~300 bytes over three daily
             // partitions; the last batch stays in the head.
-            foreach (var batch in all.Chunk(37)) store.Append(batch);
+            foreach (var batch in all.Chunk(batchSize)) store.Append(batch);
         }
         using var reopened = LogStore.Open(path, Small with { HeadFlushBytes = 1 << 30 });
         var extra = Lines(50, 8);
