@@ -60,8 +60,11 @@ public sealed partial class LogStore
             // Streams and partitions become visible only once committed: a failed batch leaves nothing the file lacks.
             if (added.Count > 0)
             {
-                foreach (var (labels, id) in added) _streamIds[labels] = id;
-                _streams = [.. _streams, .. added.Select(kv => (kv.Value, kv.Key))];
+                foreach (var (labels, id) in added.OrderBy(kv => kv.Value))
+                {
+                    _streamIds[labels] = id;
+                    IndexStream(id, labels);
+                }
             }
             AddPartitions(created);
             if (bytes > 0)

@@ -16,9 +16,7 @@ public sealed partial class LogStore
     /// </summary>
     public void Scan(LabelMatcher[] matchers, long startNs, long endNs, bool backward, Func<LogEntry, bool> visit, string? mustContain = null)
     {
-        var streams = new Dictionary<long, LabelSet>();
-        foreach (var (id, labels) in _streams)
-            if (Matches(labels, matchers)) streams[id] = labels;
+        var streams = MatchingStreams(matchers);
         if (streams.Count == 0 || startNs > endNs) return;
         if (mustContain is { Length: 0 }) mustContain = null;
         byte[]? needle = mustContain is null ? null : Encoding.UTF8.GetBytes(mustContain);
@@ -73,9 +71,7 @@ public sealed partial class LogStore
     /// </summary>
     public IReadOnlyList<LabelSet> StreamsWithData(LabelMatcher[] matchers, long startNs, long endNs)
     {
-        var streams = new Dictionary<long, LabelSet>();
-        foreach (var (id, labels) in _streams)
-            if (Matches(labels, matchers)) streams[id] = labels;
+        var streams = MatchingStreams(matchers);
         if (streams.Count == 0 || startNs > endNs) return [];
         var ids = string.Join(",", streams.Keys);
         using var conn = new SqliteConnection(_readerConnectionString);

@@ -25,7 +25,11 @@ public sealed partial class LogStore : ILogQueryable, IDisposable
     private readonly string _path;
     private readonly Lock _writeLock = new();
     private readonly Dictionary<LabelSet, long> _streamIds = new();
-    private volatile (long Id, LabelSet Labels)[] _streams = [];
+    // Streams by id, and an inverted index label → value → stream ids (the TSDB's postings index), so a selector
+    // narrows to candidate streams before its matchers are checked, as series selection does.
+    private readonly Dictionary<long, LabelSet> _streamsById = new();
+    private readonly Tsdb.Index.PostingsIndex _streamIndex = new();
+    private readonly Lock _streamIndexLock = new();
     private readonly List<LogPartition> _partitions = [];
     private Timer? _maintenance;
     private bool _disposed;
@@ -83,19 +87,17 @@ public sealed partial class LogStore : ILogQueryable, IDisposable
 
     private void Load()
     {
-        var streams = new List<(long, LabelSet)>();
         using (var cmd = _db.CreateCommand())
         {
-            cmd.CommandText = "SELECT id, labels FROM streams";
+            cmd.CommandText = "SELECT id, labels FROM streams ORDER BY id";
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
                 var labels = DecodeLabels(r.GetString(1));
                 _streamIds[labels] = r.GetInt64(0);
-                streams.Add((r.GetInt64(0), labels));
+                IndexStream(r.GetInt64(0), labels);
             }
         }
-        _streams = streams.ToArray();
         _partitions.AddRange(ReadPartitions(_db, null));
         _headBytes = Scalar(_db, "SELECT coalesce(sum(length(CAST(line AS BLOB))), 0) FROM head");
         if (_headBytes > 0) _headSince = DateTime.UtcNow;
@@ -150,17 +152,42 @@ public sealed partial class LogStore : ILogQueryable, IDisposable
         }
     }
 
-    /// <summary>Label names over all streams (Loki's /labels).</summary>
-    public IReadOnlyList<string> LabelNames() =>
-        _streams.SelectMany(s => s.Labels.AsSpan().ToArray().Select(l => l.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+    /// <summary>Label names over all streams.</summary>
+    public IReadOnlyList<string> LabelNames()
+    {
+        lock (_streamIndexLock) return _streamIndex.LabelNames.Order(StringComparer.Ordinal).ToList();
+    }
 
-    /// <summary>One label's values over all streams (Loki's /label/NAME/values).</summary>
-    public IReadOnlyList<string> LabelValues(string name) =>
-        _streams.Select(s => s.Labels.Get(name)).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+    /// <summary>One label's values over all streams.</summary>
+    public IReadOnlyList<string> LabelValues(string name)
+    {
+        lock (_streamIndexLock) return _streamIndex.LabelValues(name).Order(StringComparer.Ordinal).ToList();
+    }
 
-    /// <summary>The streams whose labels satisfy every matcher (Loki's /series, and the first step of a scan).</summary>
-    public IReadOnlyList<LabelSet> Streams(LabelMatcher[] matchers) =>
-        _streams.Where(s => Matches(s.Labels, matchers)).Select(s => s.Labels).ToList();
+    /// <summary>The streams whose labels satisfy every matcher, by id: candidates from the index, each then checked.</summary>
+    private Dictionary<long, LabelSet> MatchingStreams(LabelMatcher[] matchers)
+    {
+        lock (_streamIndexLock)
+        {
+            var candidates = _streamIndex.Candidates(matchers);
+            var result = new Dictionary<long, LabelSet>();
+            foreach (long id in candidates is null ? _streamsById.Keys : candidates.Select(c => (long)c))
+            {
+                var labels = _streamsById[id];
+                if (Matches(labels, matchers)) result[id] = labels;
+            }
+            return result;
+        }
+    }
+
+    private void IndexStream(long id, LabelSet labels)
+    {
+        lock (_streamIndexLock)
+        {
+            _streamsById[id] = labels;
+            _streamIndex.Add((ulong)id, labels);
+        }
+    }
 
     private static bool Matches(LabelSet labels, LabelMatcher[] matchers)
     {

@@ -107,6 +107,34 @@ public class LogStoreLayoutTests
     }
 
     [Fact]
+    public void SelectorsFindTheirStreamsThroughTheLabelIndex()
+    {
+        using var dir = new TempDir();
+        using var store = LogStore.Open(Path.Combine(dir.Path, "logstore.sqlite"));
+        var streams = Enumerable.Range(0, 60).Select(i => i % 10 == 0
+            ? LabelSet.From(("service", "svc" + i % 7))
+            : LabelSet.From(("service", "svc" + i % 7), ("level", i % 3 == 0 ? "error" : "info"), ("pod", "p" + i))).ToList();
+        store.Append(streams.Select((l, i) => new LogEntry(l, i, "line " + i)).ToList());
+        LabelMatcher[][] selectors =
+        [
+            [LabelMatcher.Equal("service", "svc3")],
+            [new LabelMatcher(LabelMatchType.Regex, "service", "svc[12]"), LabelMatcher.Equal("level", "error")],
+            [new LabelMatcher(LabelMatchType.NotEqual, "level", "info")],
+            [LabelMatcher.Equal("level", "")],
+            [new LabelMatcher(LabelMatchType.NotRegex, "pod", "p1.*"), new LabelMatcher(LabelMatchType.Regex, "service", ".+")],
+        ];
+        foreach (var selector in selectors)
+        {
+            var expected = streams.Where(l => selector.All(m => m.Matches(l.Get(m.Name) ?? ""))).Distinct().Order().ToList();
+            var got = new List<LabelSet>();
+            store.Scan(selector, 0, long.MaxValue, false, e => { got.Add(e.Stream); return true; });
+            Assert.Equal(expected, got.Distinct().Order().ToList());
+            Assert.Equal(expected, store.StreamsWithData(selector, 0, long.MaxValue).Order().ToList());
+        }
+        Assert.Equal(["level", "pod", "service"], store.LabelNames());
+    }
+
+    [Fact]
     public void RetentionDropsOldPartitionsThenOldBlocksThenHeadLines()
     {
         using var dir = new TempDir();
