@@ -217,13 +217,19 @@ public class LogTailTests
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
 
+    /// <summary>mlobs with no targets or log sources: lines come in through the push API.</summary>
+    private static Task<MlobsProcess> ServeAsync(TempDir dir)
+    {
+        var config = Path.Combine(dir.Path, "mlobs.yml");
+        File.WriteAllText(config, "global:\n  scrape_interval: 15s\n");
+        return MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
+    }
+
     [Fact]
     public async Task FollowPrintsNewMatchingLinesAndTheTailSocketSpeaksLokisShape()
     {
         using var dir = new TempDir();
-        var config = Path.Combine(dir.Path, "mlobs.yml");
-        File.WriteAllText(config, "global:\n  scrape_interval: 15s\n");
-        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
+        using var mlobs = await ServeAsync(dir);
         using var http = new HttpClient();
         Assert.Equal(204, (int)(await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("api", "error", Now - 10_000_000_000, "old timeout"))).StatusCode);
         Assert.Equal(204, (int)(await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("worker", "info", Now - 10_000_000_000, "worker started"))).StatusCode);
@@ -274,9 +280,7 @@ public class LogTailTests
     public async Task SeriesAndLabelsAnswerForStreamsWithLinesInRange()
     {
         using var dir = new TempDir();
-        var config = Path.Combine(dir.Path, "mlobs.yml");
-        File.WriteAllText(config, "global:\n  scrape_interval: 15s\n");
-        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
+        using var mlobs = await ServeAsync(dir);
         using var http = new HttpClient();
         long old = Now - 48 * 3_600_000_000_000; // two days ago: outside the default 6 hours
         await http.PostAsync(mlobs.BaseUrl + "/loki/api/v1/push", Push("api", "error", Now - 1_000_000_000, "x"));

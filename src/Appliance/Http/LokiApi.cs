@@ -163,25 +163,7 @@ public static class LokiApi
             w.WriteString("status", "success");
             w.WriteStartObject("data");
             w.WriteString("resultType", "streams");
-            w.WriteStartArray("result");
-            foreach (var stream in entries.GroupBy(e => e.Stream))
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("stream");
-                foreach (var label in stream.Key.AsSpan()) w.WriteString(label.Name, label.Value);
-                w.WriteEndObject();
-                w.WriteStartArray("values");
-                foreach (var e in stream)
-                {
-                    w.WriteStartArray();
-                    w.WriteStringValue(e.TimestampNs.ToString(CultureInfo.InvariantCulture));
-                    w.WriteStringValue(e.Line);
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            LokiJson.WriteStreams(w, "result", entries);
             w.WriteEndObject();
             w.WriteEndObject();
         });

@@ -127,25 +127,7 @@ public static class LokiTail
         using (var w = new System.Text.Json.Utf8JsonWriter(stream))
         {
             w.WriteStartObject();
-            w.WriteStartArray("streams");
-            foreach (var group in entries.GroupBy(e => e.Stream))
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("stream");
-                foreach (var label in group.Key.AsSpan()) w.WriteString(label.Name, label.Value);
-                w.WriteEndObject();
-                w.WriteStartArray("values");
-                foreach (var e in group)
-                {
-                    w.WriteStartArray();
-                    w.WriteStringValue(e.TimestampNs.ToString(CultureInfo.InvariantCulture));
-                    w.WriteStringValue(e.Line);
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            LokiJson.WriteStreams(w, "streams", entries);
             if (dropped.Count > 0)
             {
                 w.WriteStartArray("dropped_entries");
