@@ -27,8 +27,8 @@ public static class LokiApi
             try { return await PushAsync(gate.Runtime.Logs, req); }
             catch (ApiException ex) { return Error(ex); }
         });
-        api.MapGet("/query_range", (HttpRequest req) => Guard(() => Query(gate.Runtime.Logs, req, range: true)));
-        api.MapGet("/query", (HttpRequest req) => Guard(() => Query(gate.Runtime.Logs, req, range: false)));
+        api.MapGet("/query_range", (HttpRequest req) => Guard(() => Query(gate.Runtime, req, range: true)));
+        api.MapGet("/query", (HttpRequest req) => Guard(() => Query(gate.Runtime, req, range: false)));
         api.MapGet("/labels", (HttpRequest req) => Guard(() => Strings(StreamsInRange(gate.Runtime.Logs, req)
             .SelectMany(s => s.AsSpan().ToArray().Select(l => l.Name)))));
         api.MapGet("/label/{name}/values", (string name, HttpRequest req) => Guard(() => Strings(StreamsInRange(gate.Runtime.Logs, req)
@@ -135,16 +135,22 @@ public static class LokiApi
         return Results.StatusCode(204);
     }
 
-    private static IResult Query(LogStore store, HttpRequest req, bool range)
+    private static IResult Query(ApplianceRuntime runtime, HttpRequest req, bool range)
     {
+        var store = runtime.Logs;
         var q = req.Query;
         var text = q["query"].ToString();
-        LogQlExpr expr;
-        try { expr = LogMetricParser.Parse(text); }
-        catch (LogQlParseException ex) { throw new ApiException(ApiErrorType.BadData, ex.Message); }
         long nowNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
         long end = range ? Time(q["end"].ToString(), nowNs) : Time(q["time"].ToString(), nowNs);
         long start = range ? Time(q["start"].ToString(), end - 3_600_000_000_000) : end - 3_600_000_000_000;
+        if (LokiConstantQuery.IsConstant(text))
+        {
+            try { return Matrix(LokiConstantQuery.Evaluate(runtime.Engine, text, start, end, range ? Step(q["step"].ToString(), start, end) : 1, range), vector: !range); }
+            catch (Mlobs.Query.PromQl.Engine.QueryException ex) { throw new ApiException(ApiErrorType.BadData, ex.Message); }
+        }
+        LogQlExpr expr;
+        try { expr = LogMetricParser.Parse(text); }
+        catch (LogQlParseException ex) { throw new ApiException(ApiErrorType.BadData, ex.Message); }
         if (expr is LogMetricExpr metric)
         {
             long step = range ? Step(q["step"].ToString(), start, end) : 1;
