@@ -71,8 +71,11 @@ public class BrowserTests
         var snapshot = Path.Combine(Artifacts("app"), "model-serving-snapshot.html");
         var (snapExit, snapOutput) = await MlobsProcess.RunAsync("snapshot", "model-serving", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", snapshot);
         Assert.True(snapExit == 0, snapOutput);
+        var logsSnapshot = Path.Combine(Artifacts("app"), "ml-service-logs-snapshot.html");
+        (snapExit, snapOutput) = await MlobsProcess.RunAsync("snapshot", "ml-service-logs", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", logsSnapshot);
+        Assert.True(snapExit == 0, snapOutput);
         var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"),
-            ["--pages", "--explore", "model_predictions_total", "--logs", "{service=\"model-server\"}", "--snapshot", snapshot, "--silence", "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
+            ["--pages", "--explore", "model_predictions_total", "--logs", "{service=\"model-server\"}", "--snapshot", snapshot, "--snapshot", logsSnapshot, "--silence", "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
              .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
 
         foreach (var page in report.GetProperty("pages").EnumerateObject())
@@ -130,6 +133,10 @@ public class BrowserTests
         var snap = report.GetProperty("snapshots").GetProperty(snapshot);
         AssertEveryPanelDrawnWithData(snap, "snapshot");
         Assert.True(snap.GetProperty("network").GetArrayLength() == 0, snap.ToString());
+        // So does a snapshot of log panels, their lines inside the file.
+        var logsSnap = report.GetProperty("snapshots").GetProperty(logsSnapshot);
+        AssertEveryPanelDrawnWithData(logsSnap, "logs snapshot");
+        Assert.True(logsSnap.GetProperty("network").GetArrayLength() == 0, logsSnap.ToString());
     }
 
     [Fact]

@@ -178,7 +178,7 @@ try {
     await s.context.close();
   }
   for (const file of args.snapshots) {
-    const s = await open("file://" + file, "snapshot", { offline: true });
+    const s = await open("file://" + file, "snapshot-" + file.split("/").pop().replace(/\.html$/, ""), { offline: true });
     await s.page.waitForSelector(".dash-grid", { timeout: 45000 });
     await settle(s.page);
     const stats = await panelStats(s.page);
