@@ -50,22 +50,17 @@ public static class LogsCommand
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
         try
         {
-            var body = await http.GetStringAsync(url, ct);
-            using var doc = JsonDocument.Parse(body);
-            var lines = new List<(long Ns, string Labels, string Line)>();
-            foreach (var stream in doc.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
+            using var response = await http.GetAsync(url, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
             {
-                var labels = "{" + string.Join(", ", stream.GetProperty("stream").EnumerateObject().Select(p => $"{p.Name}=\"{p.Value.GetString()}\"")) + "}";
-                foreach (var v in stream.GetProperty("values").EnumerateArray())
-                    lines.Add((long.Parse(v[0].GetString()!, CultureInfo.InvariantCulture), labels, v[1].GetString() ?? ""));
+                // Loki's errors are plain text: say what the server said.
+                Console.Error.WriteLine($"{server}: {(int)response.StatusCode} {body.Trim()}");
+                return ExitCodes.Failure;
             }
-            foreach (var (ns, labels, line) in lines.OrderByDescending(l => l.Ns)) Print(ns, labels, line);
+            using var doc = JsonDocument.Parse(body);
+            foreach (var (ns, labels, line) in Lines(doc.RootElement.GetProperty("data").GetProperty("result")).OrderByDescending(l => l.Ns)) Print(ns, labels, line);
             return ExitCodes.Ok;
-        }
-        catch (HttpRequestException ex) when (ex.StatusCode is not null)
-        {
-            Console.Error.WriteLine($"{server}: {(int)ex.StatusCode} {ex.Message}");
-            return ExitCodes.Failure;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
         {
@@ -77,8 +72,18 @@ public static class LogsCommand
     private static void Print(long ns, string labels, string line) =>
         Console.WriteLine($"{DateTimeOffset.FromUnixTimeMilliseconds(ns / 1_000_000).UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {labels} {line}");
 
-    private static string Labels(JsonElement labels) =>
-        "{" + string.Join(", ", labels.EnumerateObject().Select(p => $"{p.Name}=\"{p.Value.GetString()}\"")) + "}";
+    /// <summary>The lines of Loki's <c>[{"stream": {...}, "values": [["ns", "line"], ...]}]</c>, with labels as logcli prints them.</summary>
+    private static List<(long Ns, string Labels, string Line)> Lines(JsonElement streams)
+    {
+        var lines = new List<(long Ns, string Labels, string Line)>();
+        foreach (var stream in streams.EnumerateArray())
+        {
+            var labels = "{" + string.Join(", ", stream.GetProperty("stream").EnumerateObject().Select(p => $"{p.Name}=\"{p.Value.GetString()}\"")) + "}";
+            foreach (var v in stream.GetProperty("values").EnumerateArray())
+                lines.Add((long.Parse(v[0].GetString()!, CultureInfo.InvariantCulture), labels, v[1].GetString() ?? ""));
+        }
+        return lines;
+    }
 
     /// <summary>Prints what <c>/loki/api/v1/tail</c> sends, message by message, until the server closes or Ctrl-C.</summary>
     private static async Task<int> FollowAsync(string query, string startNs, int limit, string server, CancellationToken ct)
@@ -108,13 +113,7 @@ public static class LogsCommand
                 if (!r.EndOfMessage) continue;
                 using var doc = JsonDocument.Parse(message.ToArray());
                 message.SetLength(0);
-                var lines = new List<(long Ns, string Labels, string Line)>();
-                foreach (var stream in doc.RootElement.GetProperty("streams").EnumerateArray())
-                {
-                    var labels = Labels(stream.GetProperty("stream"));
-                    foreach (var v in stream.GetProperty("values").EnumerateArray())
-                        lines.Add((long.Parse(v[0].GetString()!, CultureInfo.InvariantCulture), labels, v[1].GetString() ?? ""));
-                }
+                var lines = Lines(doc.RootElement.GetProperty("streams"));
                 foreach (var (ns, labels, line) in lines.OrderBy(l => l.Ns)) Print(ns, labels, line);
                 if (doc.RootElement.TryGetProperty("dropped_entries", out var dropped) && dropped.ValueKind == JsonValueKind.Array)
                     Console.Error.WriteLine($"({dropped.GetArrayLength()} lines dropped: the tail fell behind)");

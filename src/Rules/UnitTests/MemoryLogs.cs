@@ -15,7 +15,7 @@ public sealed class MemoryLogs(IEnumerable<LogEntry> entries) : ILogQueryable
         {
             var e = _entries[backward ? _entries.Count - 1 - n : n];
             if (e.TimestampNs < startNs || e.TimestampNs > endNs) continue;
-            if (!matchers.All(m => m.Matches(e.Stream.Get(m.Name) ?? ""))) continue;
+            if (!LabelMatcher.MatchAll(matchers, e.Stream)) continue;
             if (mustContain is not null && !e.Line.Contains(mustContain, StringComparison.Ordinal)) continue;
             if (!visit(e)) return;
         }

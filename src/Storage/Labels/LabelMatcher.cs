@@ -39,6 +39,14 @@ public sealed class LabelMatcher
         _ => !_regex!.IsMatch(value),
     };
 
+    /// <summary>Whether a label set satisfies every matcher (a missing label is the empty string).</summary>
+    public static bool MatchAll(ReadOnlySpan<LabelMatcher> matchers, LabelSet labels)
+    {
+        foreach (var m in matchers)
+            if (!m.Matches(labels.Get(m.Name) ?? "")) return false;
+        return true;
+    }
+
     /// <summary>True when the matcher also matches series that lack the label entirely.</summary>
     public bool MatchesEmpty => Matches("");
 

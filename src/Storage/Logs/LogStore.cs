@@ -174,7 +174,7 @@ public sealed partial class LogStore : ILogQueryable, IDisposable
             foreach (long id in candidates is null ? _streamsById.Keys : candidates.Select(c => (long)c))
             {
                 var labels = _streamsById[id];
-                if (Matches(labels, matchers)) result[id] = labels;
+                if (LabelMatcher.MatchAll(matchers, labels)) result[id] = labels;
             }
             return result;
         }
@@ -187,13 +187,6 @@ public sealed partial class LogStore : ILogQueryable, IDisposable
             _streamsById[id] = labels;
             _streamIndex.Add((ulong)id, labels);
         }
-    }
-
-    private static bool Matches(LabelSet labels, LabelMatcher[] matchers)
-    {
-        foreach (var m in matchers)
-            if (!m.Matches(labels.Get(m.Name) ?? "")) return false;
-        return true;
     }
 
     /// <summary>Bytes of the store's files (database, WAL and shared memory).</summary>

@@ -79,13 +79,6 @@ public sealed partial class TsdbDatabase
             ? _byRef.Values
             : candidates.Select(r => _byRef.Get(r)).OfType<MemSeries>();
         foreach (var s in pool)
-        {
-            bool ok = true;
-            foreach (var m in matchers)
-            {
-                if (!m.Matches(s.Labels.Get(m.Name) ?? "")) { ok = false; break; }
-            }
-            if (ok) yield return s;
-        }
+            if (LabelMatcher.MatchAll(matchers, s.Labels)) yield return s;
     }
 }
