@@ -13,6 +13,9 @@ public sealed class LogLineParser(LogSourceConfig source)
 {
     private readonly Regex? _pattern = source.Pattern is null ? null : new Regex(source.Pattern, RegexOptions.CultureInvariant);
 
+    /// <summary>The source's <c>label_fields</c>: each as written (to tell <c>level</c>) and as a label name, sanitized once.</summary>
+    public IReadOnlyList<(string Field, string Label)> LabelFields { get; } = source.LabelFields.Select(f => (f, LogFields.Sanitize(f))).ToList();
+
     public Dictionary<string, string>? Fields(string line)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -45,7 +48,8 @@ public sealed class LogLineParser(LogSourceConfig source)
     /// <summary>The line's time from its timestamp field, in Unix nanoseconds; null when absent or unreadable.</summary>
     public static long? Timestamp(Dictionary<string, string> fields, LogTimestampConfig config)
     {
-        if (!fields.TryGetValue(Sanitize(config.Field), out var text)) return null;
+        // Field keys are sanitized: a name that is already a valid label name is looked up without building a string.
+        if (!fields.TryGetValue(config.Field, out var text) && !fields.TryGetValue(Sanitize(config.Field), out text)) return null;
         if (config.Format == "rfc3339")
         {
             if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return null;

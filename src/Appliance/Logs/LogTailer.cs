@@ -108,10 +108,10 @@ public sealed class LogTailer : IAsyncDisposable
                 long ts = now;
                 if (fields is not null)
                 {
-                    foreach (var name in source.LabelFields)
+                    foreach (var (name, label) in parser.LabelFields)
                     {
-                        if (!fields.TryGetValue(LogLineParser.Sanitize(name), out var value) || value.Length == 0) continue;
-                        labels.Set(LogLineParser.Sanitize(name), name == "level" ? LogLineParser.NormalizeLevel(value) : value);
+                        if (!fields.TryGetValue(label, out var value) || value.Length == 0) continue;
+                        labels.Set(label, name == "level" ? LogLineParser.NormalizeLevel(value) : value);
                     }
                     if (source.Timestamp is { } t && LogLineParser.Timestamp(fields, t) is { } parsed) ts = parsed;
                 }

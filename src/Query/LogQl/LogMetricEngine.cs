@@ -41,12 +41,13 @@ public sealed class LogMetricEngine(ILogQueryable store)
         var bySeries = new Dictionary<LabelSet, List<(long Ts, long Bytes)>>();
         long read = 0;
         string? error = null;
+        bool countBytes = r.Function is "bytes_over_time" or "bytes_rate"; // counting UTF-8 bytes costs a pass over every line
         store.Scan(r.Query.Selector, start - rangeNs + 1, end, backward: false, e =>
         {
             if (++read > MaxLines) { error = $"the query would read more than {MaxLines} lines: narrow the selector or the range"; return false; }
             if (r.Query.Process(e) is not { } kept) return true;
             if (!bySeries.TryGetValue(kept.Stream, out var list)) bySeries[kept.Stream] = list = [];
-            list.Add((kept.TimestampNs, Encoding.UTF8.GetByteCount(kept.Line)));
+            list.Add((kept.TimestampNs, countBytes ? Encoding.UTF8.GetByteCount(kept.Line) : 0));
             return true;
         }, r.Query.RequiredText);
         if (error is not null) throw new InvalidOperationException(error);
@@ -106,17 +107,18 @@ public sealed class LogMetricEngine(ILogQueryable store)
         if (a.Op is "topk" or "bottomk")
         {
             var kept = new Dictionary<LabelSet, List<(long, double)>>();
+            // Each series' points by time, and its group, once: not a search of every series per step.
+            var byTime = input.Select(s => (s.Labels, Group: GroupOf(s.Labels), Points: s.Points.ToDictionary(p => p.TimeNs, p => p.Value))).ToList();
             foreach (var t in steps)
             {
-                var samples = input.Select(s => (s.Labels, Value: s.Points.FirstOrDefault(p => p.TimeNs == t)))
-                    .Where(x => x.Value.TimeNs == t).GroupBy(x => GroupOf(x.Labels));
+                var samples = byTime.Where(s => s.Points.ContainsKey(t)).Select(s => (s.Labels, s.Group, Value: s.Points[t])).GroupBy(x => x.Group);
                 foreach (var g in samples)
                 {
-                    var ordered = a.Op == "topk" ? g.OrderByDescending(x => x.Value.Value) : g.OrderBy(x => x.Value.Value);
+                    var ordered = a.Op == "topk" ? g.OrderByDescending(x => x.Value) : g.OrderBy(x => x.Value);
                     foreach (var x in ordered.Take(a.K ?? 1))
                     {
                         if (!kept.TryGetValue(x.Labels, out var list)) kept[x.Labels] = list = [];
-                        list.Add((t, x.Value.Value));
+                        list.Add((t, x.Value));
                     }
                 }
             }
