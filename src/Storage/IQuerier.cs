@@ -10,6 +10,19 @@ public interface IQuerier : IDisposable
 {
     ISeriesSet Select(bool sorted, params LabelMatcher[] matchers);
 
+    /// <summary>
+    /// The label sets <see cref="Select"/> would return, sorted, without reading samples (Prometheus's
+    /// SelectHints{Func: "series"}: the series API needs no chunks). Errors are thrown as the storage's exception.
+    /// </summary>
+    IReadOnlyList<LabelSet> SeriesLabels(params LabelMatcher[] matchers)
+    {
+        var set = Select(true, matchers);
+        var result = new List<LabelSet>();
+        while (set.Next()) result.Add(set.Current.Labels);
+        if (set.Error is not null) throw set.Error;
+        return result;
+    }
+
     /// <summary>Sorted distinct label names of series matching all matchers (all series when none).</summary>
     IReadOnlyList<string> LabelNames(params LabelMatcher[] matchers);
 

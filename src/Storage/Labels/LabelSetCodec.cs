@@ -18,6 +18,20 @@ internal static class LabelSetCodec
         return w.WrittenSpan.ToArray();
     }
 
+    /// <summary>The encoding when every name and value already has a symbol, else null: a series with a new symbol was never stored.</summary>
+    public static byte[]? TryEncodeExisting(LabelSet labels, SymbolTable symbols)
+    {
+        var w = new ArrayBufferWriter<byte>(32);
+        Varint.WriteUnsigned(w, (ulong)labels.Count);
+        foreach (var l in labels.AsSpan())
+        {
+            if (!symbols.TryGetId(l.Name, out int name) || !symbols.TryGetId(l.Value, out int value)) return null;
+            Varint.WriteUnsigned(w, (ulong)name);
+            Varint.WriteUnsigned(w, (ulong)value);
+        }
+        return w.WrittenSpan.ToArray();
+    }
+
     public static LabelSet Decode(ReadOnlySpan<byte> data, SymbolTable symbols)
     {
         int pos = 0;

@@ -1,76 +1,110 @@
-using Mlobs.Storage.Tsdb.Head;
-
 namespace Mlobs.Storage.Tsdb;
 
 public sealed partial class TsdbDatabase
 {
     /// <summary>
-    /// Deletes chunks that ended before now − retention time, then, while the store is over its size limit,
-    /// the oldest chunks; drops series left without data. Returns the number of chunks deleted.
+    /// Retention, decided from the store: deletes every chunk group that ended before now − retention time, then,
+    /// while the files hold more than <see cref="TsdbOptions.RetentionBytes"/>, the groups that ended first, oldest
+    /// first (as Prometheus deletes its oldest blocks), measuring the files again after each round. Series left
+    /// without samples are deleted if they are cold; a head series keeps its row (an appender may hold it) and
+    /// goes cold, then away, through head GC. The head's own chunks are never deleted. Returns the groups deleted.
     /// </summary>
     public int ApplyRetention(long nowMs)
-    {
-        int deleted = DeleteBefore(nowMs - (long)_options.RetentionTime.TotalMilliseconds);
-        if (_options.RetentionBytes > 0)
-        {
-            for (int round = 0; round < 64 && _store.UsedBytes() > _options.RetentionBytes; round++)
-            {
-                long oldest, newest;
-                lock (_headLock)
-                {
-                    oldest = long.MaxValue; newest = long.MinValue;
-                    foreach (var s in _byRef.Values)
-                    {
-                        if (s.OldestChunkTime < oldest) oldest = s.OldestChunkTime;
-                        if (s.LastTimestamp > newest) newest = s.LastTimestamp;
-                    }
-                }
-                if (oldest == long.MaxValue) break; // only head data left
-                long step = Math.Max(60_000, (newest - oldest) / 10);
-                deleted += DeleteBefore(oldest + step);
-            }
-        }
-        if (deleted > 0)
-        {
-            lock (_writeLock) { if (!_disposed) _store.IncrementalVacuum(); }
-        }
-        return deleted;
-    }
-
-    private int DeleteBefore(long cutoff)
     {
         int deleted = 0;
         lock (_writeLock)
         {
             if (_disposed) return 0;
-            List<MemSeries> affected;
-            lock (_headLock) affected = _byRef.Values.Where(s => s.OldestChunkTime < cutoff || (s.HeadChunk is null && s.Pending is null && s.LastTimestamp < cutoff)).ToList();
-            if (affected.Count == 0) return 0;
-            var dropped = new List<MemSeries>();
-            using (var tx = _store.BeginTransaction())
+            long cutoff = nowMs - (long)_options.RetentionTime.TotalMilliseconds;
+            deleted += DeleteGroups(() => _store.DeleteGroupsEndingBefore(cutoff));
+            if (deleted > 0 || _options.RetentionBytes > 0) Compact();
+            if (_options.RetentionBytes <= 0) return deleted;
+            for (int round = 0; round < 32; round++)
             {
-                foreach (var s in affected)
+                long excess = StoredBytes() - _options.RetentionBytes;
+                if (excess <= 0) break;
+                int n = DeleteGroups(() =>
                 {
-                    if (s.OldestChunkTime < cutoff)
+                    var victims = _store.OldestGroups(excess);
+                    var series = new HashSet<ulong>();
+                    foreach (var (id, seriesId) in victims)
                     {
-                        deleted += _store.DeleteChunksBefore(s.Ref, cutoff);
-                        s.OldestChunkTime = _store.OldestChunkTime(s.Ref) ?? long.MaxValue;
+                        _store.DeleteChunkGroup(id);
+                        series.Add(seriesId);
                     }
-                    if (s.OldestChunkTime == long.MaxValue && s.HeadChunk is null && s.Pending is null && s.LastTimestamp < cutoff)
-                    {
-                        _store.DeleteSeries(s.Ref);
-                        dropped.Add(s);
-                    }
-                }
-                tx.Commit();
+                    return (series.ToList(), victims.Count);
+                });
+                if (n == 0) break; // only the head is left
+                deleted += n;
+                Compact();
             }
-            lock (_headLock)
+        }
+        return deleted;
+    }
+
+    /// <summary>
+    /// What the data directory's TSDB files hold: the database's pages in use plus its write-ahead file (Prometheus
+    /// counts its WAL and head chunks against retention.size too).
+    /// </summary>
+    private long StoredBytes()
+    {
+        var wal = new FileInfo(_options.DatabasePath + "-wal");
+        return _store.UsedBytes() + (wal.Exists ? wal.Length : 0);
+    }
+
+    /// <summary>Gives freed pages back to the file system and folds the write-ahead file into the database.</summary>
+    private void Compact()
+    {
+        _store.IncrementalVacuum();
+        try { _store.CheckpointWal(); }
+        catch (Microsoft.Data.Sqlite.SqliteException) { /* readers busy: the next round or SQLite's own checkpoint does it */ }
+    }
+
+    /// <summary>
+    /// Runs a deletion of groups in one transaction, then brings the bounds of the series that lost groups up to
+    /// date (in the store and, for head series, in memory) and deletes cold series left empty. Caller holds the write lock.
+    /// </summary>
+    private int DeleteGroups(Func<(List<ulong> Series, int Deleted)> delete)
+    {
+        int deleted;
+        var emptied = new List<(ulong Ref, long? Min, long? Max)>();
+        using (var tx = _store.BeginTransaction())
+        {
+            var (series, n) = delete();
+            deleted = n;
+            foreach (var id in series)
             {
-                foreach (var s in dropped)
+                var (min, max) = _store.RecomputeBounds(id);
+                emptied.Add((id, min, max));
+            }
+            foreach (var (id, min, _) in emptied)
+            {
+                if (min is not null) continue;
+                bool inHead;
+                lock (_headLock) inHead = _byRef.Get(id) is not null;
+                // A cold series without groups has no samples left. (One an appender is bringing back right now
+                // gets a new row from its commit: PrepareForWrite sees the row gone.)
+                if (!inHead && _store.GetSeries(id) is { } row)
                 {
-                    _byRef.Remove(s.Ref);
-                    _byLabels.Remove(s.Labels);
-                    _index.Remove(s.Ref, s.Labels);
+                    Labels.LabelSet labels;
+                    lock (_headLock) labels = Labels.LabelSetCodec.Decode(row.Labels, _symbols);
+                    DeleteStoredSeries(id, labels);
+                }
+            }
+            tx.Commit();
+        }
+        lock (_headLock)
+        {
+            foreach (var (id, min, max) in emptied)
+            {
+                if (_byRef.Get(id) is not { } s) continue;
+                s.PersistedMinTime = min ?? long.MaxValue;
+                s.PersistedMaxTime = max ?? long.MinValue;
+                // Nothing stored and nothing in memory: the series has no samples any more.
+                if (min is null && !s.HasInMemoryData && s.Unwritten is null)
+                {
+                    s.LastTimestamp = long.MinValue;
+                    s.LastValueKnown = true;
                 }
             }
         }

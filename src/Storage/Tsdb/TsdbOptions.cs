@@ -26,8 +26,15 @@ public sealed record TsdbOptions
     /// <summary>How often open head chunks are checkpointed and the WAL rows they cover deleted.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Head chunks of series without samples for this long are cut and persisted, freeing memory.</summary>
-    public long IdleSeriesFlushMs { get; init; } = 30 * 60 * 1000;
+    /// <summary>
+    /// A series with no sample committed for this long (wall clock) leaves the head: its chunks are written out and it
+    /// is found through the cold index on disk from then on (head GC; Prometheus keeps a stopped series in memory
+    /// for one to three hours, until the head is truncated).
+    /// </summary>
+    public long IdleSeriesMs { get; init; } = 30 * 60 * 1000;
+
+    /// <summary>As <see cref="IdleSeriesMs"/>, for a series whose last sample is a staleness marker (its target or the series itself went away).</summary>
+    public long StaleSeriesIdleMs { get; init; } = 5 * 60 * 1000;
 
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromMinutes(1);
 

@@ -5,19 +5,31 @@ using Mlobs.Storage.Tsdb.Chunks;
 namespace Mlobs.Storage.Tsdb;
 
 /// <summary>
-/// Reads series over [minTime, maxTime]: matching series are taken from the in-memory index with a copy of
-/// their head chunk; their finished chunks are read from SQLite when an iterator first needs them.
+/// Reads series over [minTime, maxTime]: matching series are taken from the head's index with copies of their
+/// in-memory chunks, and from the cold index; their stored chunks are read from SQLite when an iterator first needs them.
 /// </summary>
 internal sealed class TsdbQuerier(TsdbDatabase db, long minTime, long maxTime) : IQuerier
 {
     private SqliteConnection? _reader;
     private SqliteCommand? _chunkQuery;
 
-    public ISeriesSet Select(bool sorted, params LabelMatcher[] matchers)
+    /// <summary>The querier's reader connection, rented on first use and returned on dispose.</summary>
+    internal SqliteConnection Reader => _reader ??= db.RentReader();
+
+    public ISeriesSet Select(bool sorted, params LabelMatcher[] matchers) => Select(sorted, labelsOnly: false, matchers);
+
+    public IReadOnlyList<LabelSet> SeriesLabels(params LabelMatcher[] matchers)
+    {
+        var set = (ListSeriesSet)Select(true, labelsOnly: true, matchers);
+        if (set.Error is not null) throw set.Error;
+        return set.Labels();
+    }
+
+    private ISeriesSet Select(bool sorted, bool labelsOnly, LabelMatcher[] matchers)
     {
         try
         {
-            var list = db.SelectSeries(matchers, minTime, maxTime, this);
+            var list = db.SelectSeries(matchers, minTime, maxTime, this, labelsOnly);
             if (sorted) list.Sort(static (a, b) => a.Labels.CompareTo(b.Labels));
             return new ListSeriesSet(list);
         }
@@ -27,25 +39,29 @@ internal sealed class TsdbQuerier(TsdbDatabase db, long minTime, long maxTime) :
         }
     }
 
-    public IReadOnlyList<string> LabelNames(params LabelMatcher[] matchers) => db.LabelNames(matchers, minTime, maxTime);
+    public IReadOnlyList<string> LabelNames(params LabelMatcher[] matchers) => db.LabelNames(matchers, minTime, maxTime, this);
 
-    public IReadOnlyList<string> LabelValues(string name, params LabelMatcher[] matchers) => db.LabelValues(name, matchers, minTime, maxTime);
+    public IReadOnlyList<string> LabelValues(string name, params LabelMatcher[] matchers) => db.LabelValues(name, matchers, minTime, maxTime, this);
 
-    /// <summary>Persisted chunks of one series overlapping the querier's range, oldest first, as slices of group rows.</summary>
-    internal void LoadChunks(ulong seriesRef, List<(byte[] Data, int Offset, int Length)> into)
+    /// <summary>
+    /// Stored chunks of one series overlapping the querier's range, oldest first, as slices of group rows; only
+    /// groups starting before <paramref name="storedBefore"/> (what the series held in memory when selected begins there).
+    /// </summary>
+    internal void LoadChunks(ulong seriesRef, long storedBefore, List<(byte[] Data, int Offset, int Length)> into)
     {
-        if (_reader is null)
+        if (_chunkQuery is null)
         {
-            _reader = db.RentReader();
-            _chunkQuery = _reader.CreateCommand();
+            _chunkQuery = Reader.CreateCommand();
             // The index is (series_id, min_time); a group never spans more than MaxGroupSpan plus one chunk span,
             // which bounds how far before the range a relevant group can start.
-            _chunkQuery.CommandText = "SELECT max_time, data FROM chunks WHERE series_id=$id AND min_time >= $lo AND min_time <= $maxt ORDER BY min_time";
+            _chunkQuery.CommandText = "SELECT max_time, data FROM chunks WHERE series_id=$id AND min_time >= $lo AND min_time <= $maxt AND min_time < $before ORDER BY min_time";
             _chunkQuery.Parameters.Add(new SqliteParameter("$id", 0L));
             _chunkQuery.Parameters.Add(new SqliteParameter("$lo", SaturatingSub(minTime, db.Options.MaxGroupSpanMs + db.Options.MaxChunkSpanMs)));
             _chunkQuery.Parameters.Add(new SqliteParameter("$maxt", maxTime));
+            _chunkQuery.Parameters.Add(new SqliteParameter("$before", 0L));
         }
-        _chunkQuery!.Parameters[0].Value = (long)seriesRef;
+        _chunkQuery.Parameters[0].Value = (long)seriesRef;
+        _chunkQuery.Parameters[3].Value = storedBefore;
         using var r = _chunkQuery.ExecuteReader();
         while (r.Read())
         {
@@ -59,6 +75,7 @@ internal sealed class TsdbQuerier(TsdbDatabase db, long minTime, long maxTime) :
     public void Dispose()
     {
         _chunkQuery?.Dispose();
+        _chunkQuery = null;
         if (_reader is not null) db.ReturnReader(_reader);
         _reader = null;
     }
@@ -69,11 +86,15 @@ internal sealed class TsdbQuerier(TsdbDatabase db, long minTime, long maxTime) :
         public bool Next() => ++_i < series.Count;
         public ISeries Current => series[_i];
         public Exception? Error => error;
+        public IReadOnlyList<LabelSet> Labels() => series.Select(s => s.Labels).ToList();
     }
 }
 
-/// <summary>A selected series: labels, a copy of the head chunk, and lazy access to its finished chunks.</summary>
-internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, List<(byte[] Data, int Offset, int Length)>? inMemory, bool mayHavePersisted, TsdbQuerier querier, long minTime, long maxTime) : ISeries
+/// <summary>
+/// A selected series: labels, copies of its in-memory chunks, and lazy access to its stored chunks (those starting
+/// before <paramref name="storedBefore"/>; long.MinValue: none).
+/// </summary>
+internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, List<(byte[] Data, int Offset, int Length)>? inMemory, long storedBefore, TsdbQuerier querier, long minTime, long maxTime) : ISeries
 {
     public LabelSet Labels { get; } = labels;
 
@@ -82,7 +103,7 @@ internal sealed class TsdbSeries(LabelSet labels, ulong seriesRef, List<(byte[] 
         var it = reuse as SeriesChunksIterator ?? new SeriesChunksIterator();
         var chunks = it.ChunkList;
         chunks.Clear();
-        if (mayHavePersisted) querier.LoadChunks(seriesRef, chunks);
+        if (storedBefore != long.MinValue) querier.LoadChunks(seriesRef, storedBefore, chunks);
         if (inMemory is not null) chunks.AddRange(inMemory);
         it.Reset(minTime, maxTime);
         return it;

@@ -4,8 +4,10 @@ using Mlobs.Storage.Tsdb.Chunks;
 namespace Mlobs.Storage.Tsdb.Head;
 
 /// <summary>
-/// A series in memory: its identity, its open head chunk, finished chunks waiting to be written as one group
-/// row, and what the next head chunk should be encoded with. Guarded by the head lock.
+/// A series in the head (in memory): its identity, its open head chunk, finished chunks waiting to be written as
+/// one group row, the time bounds of what it already has in the chunks table, and what the next head chunk should
+/// be encoded with. Guarded by the head lock. A series without samples for a while leaves the head
+/// (TsdbDatabase.HeadGc) and is then found through the store's cold index, as Prometheus finds a series in a block.
 /// </summary>
 internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
 {
@@ -31,11 +33,27 @@ internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
     public byte[]? Pending;
     public int PendingCount;
 
+    /// <summary>
+    /// Groups flushed from <see cref="Pending"/> in the batch being committed (chunk group format): queries read them
+    /// from here until the commit makes them visible in the chunks table. Null when none.
+    /// </summary>
+    public List<(long MinTime, long MaxTime, byte[] Data)>? Unwritten;
+
+    /// <summary>Newest sample of the series anywhere (head or chunks table); long.MinValue when it has none.</summary>
     public long LastTimestamp = long.MinValue;
     public double LastValue;
 
-    /// <summary>Oldest min_time among this series' persisted chunk groups, long.MaxValue when none (for retention).</summary>
-    public long OldestChunkTime = long.MaxValue;
+    /// <summary>
+    /// False when <see cref="LastTimestamp"/> was restored from the chunks table without reading the sample: the value
+    /// is read only if a sample with that very timestamp arrives (same value: already stored; else a duplicate).
+    /// </summary>
+    public bool LastValueKnown = true;
+
+    /// <summary>Oldest min_time among this series' persisted chunk groups, long.MaxValue when none.</summary>
+    public long PersistedMinTime = long.MaxValue;
+
+    /// <summary>Newest max_time among this series' persisted chunk groups, long.MinValue when none.</summary>
+    public long PersistedMaxTime = long.MinValue;
 
     /// <summary>Has a row in the series table.</summary>
     public bool Persisted;
@@ -43,6 +61,41 @@ internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
     /// <summary>Queued to get its series row in the batch being committed.</summary>
     public bool QueuedForPersist;
 
+    /// <summary>Came back into the head from the cold index: the batch that commits its samples marks its row hot.</summary>
+    public bool WasCold;
+
+    /// <summary>
+    /// Removed from the head (gone cold, or deleted by retention). An appender may still hold it: the commit then
+    /// resolves the series again by its labels instead of writing into a detached object.
+    /// </summary>
+    public bool Detached;
+
+    /// <summary>Wall-clock milliseconds of the last commit that touched the series (or its creation): head GC idles on this.</summary>
+    public long LastActiveWallMs;
+
     public long FirstInMemoryTime =>
         Pending is { } p ? PendingChunks.FirstMinTime(p) : HeadChunk?.MinTime ?? long.MaxValue;
+
+    public bool HasInMemoryData => HeadChunk is not null || Pending is not null;
+
+    /// <summary>
+    /// Time of the oldest sample held in memory (unwritten groups, pending chunks, head chunk), long.MaxValue when
+    /// none: every group committed to the chunks table is older, so a query reads stored groups only before it.
+    /// </summary>
+    public long FirstUnstoredTime
+    {
+        get
+        {
+            if (Unwritten is { Count: > 0 } u) return u[0].MinTime;
+            return FirstInMemoryTime;
+        }
+    }
+
+
+    /// <summary>Oldest sample anywhere: persisted groups all start before the first in-memory chunk.</summary>
+    public long FirstTimestamp => Math.Min(PersistedMinTime, FirstInMemoryTime);
+
+    /// <summary>Whether the series holds any sample in [minTime, maxTime] by its bounds (a gap inside may still leave it empty).</summary>
+    public bool MayHaveDataIn(long minTime, long maxTime) =>
+        LastTimestamp >= minTime && LastTimestamp != long.MinValue && FirstTimestamp <= maxTime;
 }

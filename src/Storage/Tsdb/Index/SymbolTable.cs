@@ -29,7 +29,12 @@ internal sealed class SymbolTable
         return id;
     }
 
+    public bool TryGetId(string value, out int id) => _ids.TryGetValue(value, out id);
+
     public string this[int id] => _values[id];
+
+    /// <summary>Puts back symbols whose write failed, so the next batch writes them.</summary>
+    public void Requeue(int id, string value) => _unpersisted.Add((id, value));
 
     /// <summary>Symbols added since the last call, to be written with the batch that first used them.</summary>
     public List<(int Id, string Value)> TakeUnpersisted()

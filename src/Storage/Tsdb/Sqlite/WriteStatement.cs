@@ -40,6 +40,19 @@ internal sealed class WriteStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
+    /// <summary>Runs a query and says whether it returned a row; bindings are cleared after.</summary>
+    public bool Exists()
+    {
+        int rc = raw.sqlite3_step(_stmt);
+        raw.sqlite3_reset(_stmt);
+        raw.sqlite3_clear_bindings(_stmt);
+        if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, _db);
+        return rc == raw.SQLITE_ROW;
+    }
+
+    /// <summary>Binds NULL (SQLite then picks a rowid itself).</summary>
+    public WriteStatement BindNull(int index) { Check(raw.sqlite3_bind_null(_stmt, index)); return this; }
+
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
