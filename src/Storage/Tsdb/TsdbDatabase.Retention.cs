@@ -62,11 +62,14 @@ public sealed partial class TsdbDatabase
 
     /// <summary>
     /// Runs a deletion of groups in one transaction, then brings the bounds of the series that lost groups up to
-    /// date (in the store and, for head series, in memory) and deletes cold series left empty. Caller holds the write lock.
+    /// date (in the store and, for head series, in memory) and deletes cold series left empty. When a head series lost
+    /// groups, the transaction also writes a head checkpoint: the WAL may still hold the deleted samples (history
+    /// imported moments ago), and a crash must not replay them back. Caller holds the write lock.
     /// </summary>
     private int DeleteGroups(Func<(List<ulong> Series, int Deleted)> delete)
     {
         int deleted;
+        bool headTouched = false;
         var emptied = new List<(ulong Ref, long? Min, long? Max)>();
         using (var tx = _store.BeginTransaction())
         {
@@ -76,6 +79,7 @@ public sealed partial class TsdbDatabase
             {
                 var (min, max) = _store.RecomputeBounds(id);
                 emptied.Add((id, min, max));
+                lock (_headLock) headTouched |= _byRef.Get(id) is not null;
             }
             foreach (var (id, min, _) in emptied)
             {
@@ -91,7 +95,17 @@ public sealed partial class TsdbDatabase
                     DeleteStoredSeries(id, labels);
                 }
             }
+            if (headTouched)
+            {
+                WriteGroups();
+                WriteHeadSnapshot(_walSeq);
+            }
             tx.Commit();
+        }
+        if (headTouched)
+        {
+            _changedSinceCheckpoint = false;
+            GroupsCommitted();
         }
         lock (_headLock)
         {

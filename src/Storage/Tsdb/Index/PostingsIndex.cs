@@ -3,8 +3,10 @@ using Mlobs.Storage.Labels;
 namespace Mlobs.Storage.Tsdb.Index;
 
 /// <summary>
-/// Inverted index: label name → value → series refs in ascending order (refs are assigned increasingly, so
-/// adding keeps lists sorted). Used to narrow candidates before matchers are checked on each series.
+/// Inverted index: label name → value → series refs in ascending order. New series get increasing refs and are
+/// appended; a series brought back from the cold index keeps its old ref and is inserted in place (Remove finds
+/// refs by binary search, and a list must never hold a ref twice). Used to narrow candidates before matchers are
+/// checked on each series.
 /// Not thread-safe: guarded by the head lock.
 /// </summary>
 internal sealed class PostingsIndex
@@ -25,7 +27,12 @@ internal sealed class PostingsIndex
                 refs = new List<ulong>(1);
                 values[l.Value] = refs;
             }
-            refs.Add(seriesRef);
+            if (refs.Count == 0 || refs[^1] < seriesRef) refs.Add(seriesRef);
+            else
+            {
+                int i = refs.BinarySearch(seriesRef);
+                if (i < 0) refs.Insert(~i, seriesRef);
+            }
         }
     }
 
