@@ -66,6 +66,8 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             Directory = dataDir,
             RetentionTime = config.Mlobs.RetentionTime,
             RetentionBytes = config.Mlobs.RetentionBytes,
+            IdleSeriesMs = (long)config.Mlobs.HeadSeriesIdle.TotalMilliseconds,
+            StaleSeriesIdleMs = (long)config.Mlobs.HeadStaleSeriesIdle.TotalMilliseconds,
         });
         tsdb.MaintenanceError += ex => Log.Error(ex, "TSDB maintenance failed");
         tsdb.StartMaintenance();
@@ -73,6 +75,9 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         {
             ApplianceMetrics.StorageBytes.Set(tsdb.DiskBytes());
             ApplianceMetrics.HeadSeries.Set(tsdb.SeriesCount);
+            ApplianceMetrics.SeriesToCold.IncTo(tsdb.Stats.SeriesToColdTotal);
+            ApplianceMetrics.SeriesRestored.IncTo(tsdb.Stats.SeriesRestoredTotal);
+            ApplianceMetrics.GroupMerges.IncTo(tsdb.Stats.GroupMergesTotal);
             ApplianceMetrics.UpdateGcStats();
         });
         // A seed from the data dir's path keeps target offsets stable across restarts (string.GetHashCode is

@@ -25,3 +25,12 @@ public interface IAppendable
 {
     IAppender Appender();
 }
+
+/// <summary>
+/// A store that takes history in any order (backfill): samples older than a series' newest are merged into what is
+/// stored rather than rejected as out of order. Duplicates of stored samples are kept once.
+/// </summary>
+public interface IBackfillable
+{
+    IAppender BackfillAppender();
+}

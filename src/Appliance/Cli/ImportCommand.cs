@@ -47,7 +47,9 @@ public static class ImportCommand
             using var db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = retention });
             var r = OpenMetricsImporter.Import(body, db);
             Console.WriteLine($"imported {r.Samples} samples of {r.Series} series into {Path.GetFullPath(dataDir)}");
-            if (r.Rejected > 0) Console.WriteLine($"rejected {r.Rejected} samples (out of order, duplicate timestamp, or older than the retention)");
+            if (r.AlreadyStored > 0) Console.WriteLine($"{r.AlreadyStored} samples were already stored (same timestamp and value) and were kept once");
+            if (r.Duplicates > 0) Console.WriteLine($"rejected {r.Duplicates} samples: the store holds another value at their timestamp (kept)");
+            if (r.OutOfBounds > 0) Console.WriteLine($"rejected {r.OutOfBounds} samples older than the retention (--retention)");
             return ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)

@@ -98,7 +98,7 @@ public static class QueryCommand
         {
             try
             {
-                using var db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = TimeSpan.FromDays(365 * 100) });
+                using var db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = TimeSpan.FromDays(365 * 100), CreateIfMissing = false });
                 var result = local(new QueryEngine(db));
                 using var ms = new MemoryStream();
                 using (var w = new Utf8JsonWriter(ms)) QueryResultJson.Write(w, result);

@@ -409,7 +409,7 @@ public static class ConfigLoader
         YamlNode? routerNode = null;
         foreach (var (key, _, value) in r.Entries(r.Mapping(node, "mlobs"), "mlobs settings",
                      "data_dir", "retention_time", "retention_size", "log_retention_time", "log_retention_size", "alertmanager_config",
-                     "alertmanager_config_file", "dashboards_dir"))
+                     "alertmanager_config_file", "dashboards_dir", "head_series_idle", "head_stale_series_idle"))
         {
             switch (key)
             {
@@ -425,6 +425,8 @@ public static class ConfigLoader
                 case "retention_size": s = s with { RetentionBytes = ParseBytes(r, value, key) }; break;
                 case "log_retention_time": s = s with { LogRetentionTime = Positive(r, value, key) }; break;
                 case "log_retention_size": s = s with { LogRetentionBytes = ParseBytes(r, value, key) }; break;
+                case "head_series_idle": s = s with { HeadSeriesIdle = Positive(r, value, key) }; break;
+                case "head_stale_series_idle": s = s with { HeadStaleSeriesIdle = Positive(r, value, key) }; break;
                 case "alertmanager_config":
                     routerNode = value;
                     s = s with { Router = AlertmanagerConfigParser.Parse(r, value) };

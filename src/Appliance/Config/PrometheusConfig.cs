@@ -102,6 +102,15 @@ public sealed record MlobsSettings
     /// <summary>How long log lines are kept (<c>log_retention_time</c>); null: as long as samples (<see cref="RetentionTime"/>).</summary>
     public TimeSpan? LogRetentionTime { get; init; }
 
+    /// <summary>
+    /// A series without samples this long leaves memory (<c>head_series_idle</c>): its chunks are written out and it is
+    /// answered from disk from then on, until it gets samples again.
+    /// </summary>
+    public TimeSpan HeadSeriesIdle { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>As <see cref="HeadSeriesIdle"/> for a series a staleness marker ended (<c>head_stale_series_idle</c>).</summary>
+    public TimeSpan HeadStaleSeriesIdle { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>When above zero, the log store's size limit (<c>log_retention_size</c>), apart from the TSDB's.</summary>
     public long LogRetentionBytes { get; init; }
 

@@ -18,7 +18,7 @@ public sealed class LocalDashboardDataSource(IQueryableStorage storage, QueryEng
     /// <summary>Opens a data dir no server holds, for reading: nothing is deleted by retention while it is open.</summary>
     public static LocalDashboardDataSource Open(string dataDir)
     {
-        var db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = TimeSpan.FromDays(365 * 100) });
+        var db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = TimeSpan.FromDays(365 * 100), CreateIfMissing = false });
         var logPath = Path.Combine(Path.GetFullPath(dataDir), "logstore.sqlite");
         var logs = File.Exists(logPath) ? LogStore.Open(logPath, new LogStoreOptions { RetentionTime = TimeSpan.FromDays(365 * 100) }) : null;
         return new LocalDashboardDataSource(db, new QueryEngine(db), logs) { _owned = db, _ownedLogs = logs };

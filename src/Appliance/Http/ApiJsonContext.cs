@@ -26,7 +26,14 @@ public sealed record ActiveTargetJson(
     [property: JsonPropertyName("lastScrapeDuration")] double LastScrapeDuration,
     [property: JsonPropertyName("health")] string Health,
     [property: JsonPropertyName("scrapeInterval")] string ScrapeInterval,
-    [property: JsonPropertyName("scrapeTimeout")] string ScrapeTimeout);
+    [property: JsonPropertyName("scrapeTimeout")] string ScrapeTimeout,
+    // mlobs's addition to Prometheus's shape: samples of the target the store rejected, by reason.
+    [property: JsonPropertyName("samplesRejected")] SamplesRejectedJson SamplesRejected);
+
+public sealed record SamplesRejectedJson(
+    [property: JsonPropertyName("outOfOrder")] long OutOfOrder,
+    [property: JsonPropertyName("duplicateTimestamp")] long DuplicateTimestamp,
+    [property: JsonPropertyName("outOfBounds")] long OutOfBounds);
 
 public sealed record DroppedTargetJson(
     [property: JsonPropertyName("discoveredLabels")] IReadOnlyDictionary<string, string> DiscoveredLabels,

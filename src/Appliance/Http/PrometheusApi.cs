@@ -42,11 +42,13 @@ public static class PrometheusApi
                 foreach (var t in pool.ActiveTargets.OrderBy(t => t.Labels))
                 {
                     var (health, lastError, lastScrape, lastDuration) = t.State;
+                    var rejected = t.Rejected;
                     active.Add(new ActiveTargetJson(
                         ToDict(t.DiscoveredLabels), ToDict(t.Labels), job, t.Url.ToString(), t.Url.ToString(), lastError,
                         health == TargetHealth.Unknown ? ApiFormat.Time(default) : ApiFormat.Time(lastScrape),
                         lastDuration.TotalSeconds, health.ToString().ToLowerInvariant(),
-                        GoDuration.Format(t.Interval), GoDuration.Format(t.Timeout)));
+                        GoDuration.Format(t.Interval), GoDuration.Format(t.Timeout),
+                        new SamplesRejectedJson(rejected.OutOfOrder, rejected.DuplicateTimestamp, rejected.OutOfBounds)));
                 }
             }
             if (showDropped)
@@ -64,19 +66,27 @@ public static class PrometheusApi
         long end = ApiParameters.ParseTime(p, "end", ApiParameters.MaxTime);
         int limit = ParseLimit(p);
         using var q = runtime.Storage.Querier(start, end);
-        var seen = new HashSet<LabelSet>();
-        var result = new List<LabelSet>();
-        foreach (var matchers in selectors)
+        IReadOnlyList<LabelSet> result;
+        try
         {
-            var set = q.Select(true, matchers);
-            while (set.Next()) if (seen.Add(set.Current.Labels)) result.Add(set.Current.Labels);
-            if (set.Error is not null) throw new ApiException(ApiErrorType.Execution, set.Error.Message);
+            // Labels only: the series API reads no samples (Prometheus's SelectHints{Func: "series"}).
+            if (selectors.Count == 1) result = q.SeriesLabels(selectors[0]);
+            else
+            {
+                var union = new HashSet<LabelSet>();
+                foreach (var matchers in selectors) union.UnionWith(q.SeriesLabels(matchers));
+                var sorted = union.ToList();
+                sorted.Sort((a, b) => a.CompareTo(b));
+                result = sorted;
+            }
         }
-        result.Sort((a, b) => a.CompareTo(b));
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidDataException)
+        {
+            throw new ApiException(ApiErrorType.Execution, ex.Message);
+        }
         List<string>? warnings = null;
         if (limit > 0 && result.Count > limit) { result = result.Take(limit).ToList(); warnings = ["results truncated due to limit"]; }
-        IReadOnlyList<IReadOnlyDictionary<string, string>> data = result.Select(ToDict).ToList();
-        return ApiResults.Success(data, ApiJsonContext.Api.ApiResponseIReadOnlyListIReadOnlyDictionaryStringString, warnings);
+        return new SeriesJson(result, warnings);
     }
 
     private static async Task<IResult> LabelNamesAsync(ApplianceRuntime runtime, HttpRequest req)

@@ -7,11 +7,20 @@ namespace Mlobs.Appliance.Import;
 /// <summary>
 /// Backfills an OpenMetrics file whose samples all carry timestamps (the input of
 /// <c>promtool tsdb create-blocks-from openmetrics</c>). The whole file is validated first, so a bad line
-/// stores nothing; then samples are appended in batches.
+/// stores nothing; then samples are written in batches through the store's backfill path, which merges history
+/// that overlaps what is stored (a second import of the same range, a file that extends an earlier one) as
+/// Prometheus merges overlapping blocks.
 /// </summary>
 public static class OpenMetricsImporter
 {
-    public readonly record struct Result(long Samples, long Series, long Rejected);
+    /// <summary>
+    /// Samples newly stored; samples the store already held (same timestamp and value); rejected samples: duplicates
+    /// (a stored sample at the timestamp has another value, which stays) and samples older than the retention.
+    /// </summary>
+    public readonly record struct Result(long Samples, long Series, long AlreadyStored, long Duplicates, long OutOfBounds)
+    {
+        public long Rejected => Duplicates + OutOfBounds;
+    }
 
     private const int BatchSize = 50_000;
 
@@ -32,15 +41,14 @@ public static class OpenMetricsImporter
         return samples;
     }
 
-    public static Result Import(byte[] body, IAppendable storage)
+    public static Result Import(byte[] body, IBackfillable storage)
     {
-        Validate(body);
+        long total = Validate(body);
         var parser = new ExpositionParser().Reset(body, body.Length, openMetrics: true);
         var lb = new LabelSetBuilder();
         var refs = new Dictionary<LabelSet, ulong>();
-        var app = storage.Appender();
-        // Rejected when appended (never reach a batch) or at commit (counted in `samples` until then).
-        long samples = 0, rejectedEarly = 0, rejectedAtCommit = 0;
+        var app = storage.BackfillAppender();
+        long appended = 0, duplicates = 0, outOfBounds = 0;
         int inBatch = 0;
         EntryKind kind;
         while ((kind = parser.Next()) != EntryKind.None)
@@ -49,20 +57,23 @@ public static class OpenMetricsImporter
             parser.ParseLabels(lb);
             var labels = lb.Build();
             refs.TryGetValue(labels, out ulong r);
-            var status = app.Append(ref r, labels, parser.TimestampMs!.Value, parser.Value);
+            if (app.Append(ref r, labels, parser.TimestampMs!.Value, parser.Value) == AppendStatus.OutOfBounds) outOfBounds++;
             refs[labels] = r;
-            if (status != AppendStatus.Ok) { rejectedEarly++; continue; }
-            samples++;
             if (++inBatch >= BatchSize)
             {
-                rejectedAtCommit += Rejections(app.Commit());
-                app = storage.Appender();
+                Add(app.Commit());
+                app = storage.BackfillAppender();
                 inBatch = 0;
             }
         }
-        rejectedAtCommit += Rejections(app.Commit());
-        return new Result(samples - rejectedAtCommit, refs.Count, rejectedEarly + rejectedAtCommit);
-    }
+        Add(app.Commit());
+        return new Result(appended, refs.Count, total - appended - duplicates - outOfBounds, duplicates, outOfBounds);
 
-    private static long Rejections(CommitResult r) => r.OutOfOrder + r.Duplicate + r.OutOfBounds;
+        void Add(CommitResult c)
+        {
+            appended += c.Appended;
+            duplicates += c.Duplicate + c.OutOfOrder;
+            outOfBounds += c.OutOfBounds;
+        }
+    }
 }

@@ -316,7 +316,11 @@ public sealed class ExpositionParser
                 name = Encoding.UTF8.GetString(_buf, ns, p - ns);
             }
             while (p < end && _buf[p] != '"') p++;
+            int valueStart = p;
             var value = LabelStringPool.Intern(ReadQuoted(ref p, end));
+            // As Prometheus's parsers: a label value must be valid UTF-8 (rewriting it would store another series).
+            if (!System.Text.Unicode.Utf8.IsValid(_buf.AsSpan(valueStart, p - valueStart)))
+                throw Error(valueStart, $"invalid UTF-8 label value: {GoQuote(_buf.AsSpan(valueStart, p - valueStart))}");
             name = LabelStringPool.Intern(name);
             if (lb.Get(name) is not null) throw Error(p, $"duplicate label name \"{name}\"");
             lb.Set(name, value);
@@ -343,6 +347,36 @@ public sealed class ExpositionParser
             else bytes[n++] = raw[i];
         }
         return Encoding.UTF8.GetString(bytes, 0, n);
+    }
+
+    /// <summary>Go's %q of raw bytes (strconv.Quote): printable runes as they are, the rest escaped, invalid bytes as \xNN.</summary>
+    private static string GoQuote(ReadOnlySpan<byte> raw)
+    {
+        var sb = new StringBuilder("\"");
+        while (!raw.IsEmpty)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(raw, out var rune, out int used);
+            if (status != System.Buffers.OperationStatus.Done)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\x{raw[0]:x2}");
+                raw = raw[1..];
+                continue;
+            }
+            raw = raw[used..];
+            switch (rune.Value)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\r': sb.Append("\\r"); break;
+                default:
+                    if (rune.Value < 0x20 || rune.Value == 0x7f) sb.Append(CultureInfo.InvariantCulture, $"\\x{rune.Value:x2}");
+                    else sb.Append(rune.ToString());
+                    break;
+            }
+        }
+        return sb.Append('"').ToString();
     }
 
     private double ParseValue(int start, int end)

@@ -38,6 +38,9 @@ public sealed class ScrapeLoop : IAsyncDisposable
     private readonly MetadataStore? _metadata;
     private Dictionary<string, MetricMetadata>? _families;
     private int _scrapesUntilMetadata;
+    // Samples the appender rejected at once in the scrape being appended (the commit reports the rest).
+    private RejectedSamples _rejectedEarly;
+    private DateTime _lastRejectionLog = DateTime.MinValue;
 
     /// <summary>Metadata rarely changes: it is read on the first scrape and then every this many, so steady scrapes make no strings for it.</summary>
     private const int MetadataEveryScrapes = 60;
@@ -86,6 +89,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
         if (next < nowTicks) next += interval.Ticks;
         while (!ct.IsCancellationRequested)
         {
+            Volatile.Write(ref _nextTicks, next);
             var wait = TimeSpan.FromTicks(next - DateTimeOffset.UtcNow.UtcTicks);
             if (wait > TimeSpan.Zero && ct.WaitHandle.WaitOne(wait)) break;
             var actual = DateTimeOffset.UtcNow;
@@ -100,11 +104,20 @@ public sealed class ScrapeLoop : IAsyncDisposable
             {
                 Log.Error(ex, "Scrape loop for {Url} failed unexpectedly", _target.Url);
             }
+            Volatile.Write(ref _scraped, true);
             next += interval.Ticks;
             long now = DateTimeOffset.UtcNow.UtcTicks;
             if (next <= now) next += ((now - next) / interval.Ticks + 1) * interval.Ticks; // skip missed ticks
+            Volatile.Write(ref _nextTicks, next);
         }
     }
+
+    private long _nextTicks;
+    private bool _scraped;
+
+    /// <summary>When the loop's next scrape is (or would have been, once stopped); null if it never scraped.</summary>
+    public DateTimeOffset? NextScrape =>
+        Volatile.Read(ref _scraped) ? new DateTimeOffset(Volatile.Read(ref _nextTicks), TimeSpan.Zero) : null;
 
     /// <summary>One scrape at timestamp ts: fetch, append, report. Public for tests and the import path.</summary>
     public void ScrapeOnce(DateTimeOffset ts, CancellationToken ct)
@@ -125,6 +138,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
         }
 
         var app = _storage.Appender();
+        _rejectedEarly = default;
         int scraped = 0, added = 0, postRelabel = 0;
         if (error.Length == 0)
         {
@@ -135,6 +149,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
             catch (Exception ex) when (ex is ExpositionParseException or SampleLimitExceededException)
             {
                 app.Rollback();
+                _rejectedEarly = default;
                 _cache.UndoMarks();
                 app = _storage.Appender();
                 error = ex.Message;
@@ -144,6 +159,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
         if (error.Length > 0)
         {
             // As Prometheus: a failed scrape appends an empty body, so every previous series gets a stale marker.
+            // (A marker older than what a series has — a target exposing timestamps — is not a rejection to count.)
             foreach (var e in _cache.Disappeared()) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
         }
         var duration = Stopwatch.GetElapsedTime(started);
@@ -153,10 +169,40 @@ public sealed class ScrapeLoop : IAsyncDisposable
 
         (error.Length == 0 ? _scrapesSucceeded : _scrapesFailed).Inc();
         ApplianceMetrics.SamplesAppended.Inc(result.Appended);
-        if (result.OutOfOrder > 0) ApplianceMetrics.SamplesRejected.WithLabels("out_of_order").Inc(result.OutOfOrder);
-        if (result.Duplicate > 0) ApplianceMetrics.SamplesRejected.WithLabels("duplicate_timestamp").Inc(result.Duplicate);
-        if (result.OutOfBounds > 0) ApplianceMetrics.SamplesRejected.WithLabels("out_of_bounds").Inc(result.OutOfBounds);
-        _target.Report(error.Length == 0 ? TargetHealth.Up : TargetHealth.Down, error, ts, duration);
+        var rejected = _rejectedEarly + new RejectedSamples(result.OutOfOrder, result.Duplicate, result.OutOfBounds);
+        if (rejected.Total > 0) CountRejections(rejected);
+        _target.Report(error.Length == 0 ? TargetHealth.Up : TargetHealth.Down, error, ts, duration, rejected);
+    }
+
+    /// <summary>
+    /// As Prometheus: rejected samples do not fail the scrape; they are counted by reason and logged as a warning
+    /// (here at most once a minute per target, with the counts since the last warning).
+    /// </summary>
+    private void CountRejections(RejectedSamples rejected)
+    {
+        if (rejected.OutOfOrder > 0) ApplianceMetrics.SamplesRejected.WithLabels("out_of_order").Inc(rejected.OutOfOrder);
+        if (rejected.DuplicateTimestamp > 0) ApplianceMetrics.SamplesRejected.WithLabels("duplicate_timestamp").Inc(rejected.DuplicateTimestamp);
+        if (rejected.OutOfBounds > 0) ApplianceMetrics.SamplesRejected.WithLabels("out_of_bounds").Inc(rejected.OutOfBounds);
+        _unloggedRejections += rejected;
+        if (DateTime.UtcNow - _lastRejectionLog < TimeSpan.FromMinutes(1)) return;
+        _lastRejectionLog = DateTime.UtcNow;
+        var r = _unloggedRejections;
+        _unloggedRejections = default;
+        Log.Warning("Samples of {Url} rejected: {OutOfOrder} out of order, {Duplicate} with a duplicate timestamp, {OutOfBounds} out of bounds",
+            _target.Url, r.OutOfOrder, r.DuplicateTimestamp, r.OutOfBounds);
+    }
+
+    private RejectedSamples _unloggedRejections;
+
+    private void CountEarly(AppendStatus status)
+    {
+        _rejectedEarly += status switch
+        {
+            AppendStatus.OutOfOrder => new RejectedSamples(1, 0, 0),
+            AppendStatus.DuplicateTimestamp => new RejectedSamples(0, 1, 0),
+            AppendStatus.OutOfBounds => new RejectedSamples(0, 0, 1),
+            _ => default,
+        };
     }
 
     private (int Length, bool OpenMetrics) Fetch(CancellationToken ct)
@@ -193,7 +239,8 @@ public sealed class ScrapeLoop : IAsyncDisposable
             long t = tsMs;
             if (_parser.TimestampMs is { } explicitTs && _honorTimestamps) t = explicitTs;
             else _cache.MarkSeen(entry);
-            app.Append(ref entry.Ref, entry.Labels, t, _parser.Value);
+            var status = app.Append(ref entry.Ref, entry.Labels, t, _parser.Value);
+            if (status != AppendStatus.Ok) CountEarly(status);
         }
         foreach (var e in _cache.Disappeared()) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
         if (_families is not null)
@@ -248,7 +295,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
         for (int i = 0; i < values.Length; i++) app.Append(ref _reportRefs[i], _reportLabels[i], tsMs, values[i]);
     }
 
-    /// <summary>Stops the loop and marks all its series (and report series) stale, as when a target disappears.</summary>
+    /// <summary>Stops the loop (staleness markers, when wanted, are written by <see cref="EndOfRunStaleness"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -258,10 +305,12 @@ public sealed class ScrapeLoop : IAsyncDisposable
         _stop.Dispose();
     }
 
-    /// <summary>Writes staleness markers for everything this target exposed (used when the target goes away).</summary>
-    public void MarkAllStale()
+    /// <summary>
+    /// Writes staleness markers at tsMs for every series of the last scrape and the report series (the target went
+    /// away). A series that a newer loop has scraped since rejects its marker as out of order, silently, as in Prometheus.
+    /// </summary>
+    public void MarkAllStale(long tsMs)
     {
-        long tsMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var app = _storage.Appender();
         foreach (var e in _cache.Disappeared()) app.Append(ref e.Ref, e.Labels!, tsMs, StaleNaN.Value);
         for (int i = 0; i < _reportLabels.Length; i++) app.Append(ref _reportRefs[i], _reportLabels[i], tsMs, StaleNaN.Value);

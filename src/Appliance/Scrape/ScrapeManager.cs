@@ -7,6 +7,7 @@ namespace Mlobs.Appliance.Scrape;
 public sealed class ScrapeManager(IAppendable storage, ulong offsetSeed, MetadataStore? metadata = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, ScrapePool> _pools = new(StringComparer.Ordinal);
+    private readonly EndOfRunStaleness _staleness = new();
     private readonly SemaphoreSlim _lock = new(1, 1);
 
     public IReadOnlyList<ScrapePool> Pools
@@ -14,7 +15,11 @@ public sealed class ScrapeManager(IAppendable storage, ulong offsetSeed, Metadat
         get { lock (_pools) return _pools.Values.OrderBy(p => p.Config.JobName, StringComparer.Ordinal).ToList(); }
     }
 
-    /// <summary>Starts pools for new jobs, restarts changed ones, removes dropped ones.</summary>
+    /// <summary>
+    /// Starts pools for new jobs, replaces changed ones, removes dropped ones. The series of a removed job, and those
+    /// a changed job's targets no longer expose (a changed label, a target taken out), are marked stale at the end of
+    /// the old loops' run, as Prometheus does on reload; the rest carry on in the new pool without a gap.
+    /// </summary>
     public async Task ApplyConfigAsync(PrometheusConfig config)
     {
         await _lock.WaitAsync().ConfigureAwait(false);
@@ -34,8 +39,8 @@ public sealed class ScrapeManager(IAppendable storage, ulong offsetSeed, Metadat
                 ScrapePool? existing;
                 lock (_pools) _pools.TryGetValue(job, out existing);
                 if (existing is not null && ScrapeConfigsEqual(existing.Config, sc)) continue;
-                if (existing is not null) await existing.DisposeAsync().ConfigureAwait(false);
-                var pool = new ScrapePool(sc, dir, storage, offsetSeed, metadata);
+                if (existing is not null) await existing.RemoveAsync().ConfigureAwait(false);
+                var pool = new ScrapePool(sc, dir, storage, offsetSeed, _staleness, metadata);
                 lock (_pools) _pools[job] = pool;
                 await pool.StartAsync().ConfigureAwait(false);
             }
@@ -78,5 +83,6 @@ public sealed class ScrapeManager(IAppendable storage, ulong offsetSeed, Metadat
         List<ScrapePool> pools;
         lock (_pools) { pools = _pools.Values.ToList(); _pools.Clear(); }
         foreach (var p in pools) await p.DisposeAsync().ConfigureAwait(false);
+        await _staleness.DisposeAsync().ConfigureAwait(false);
     }
 }

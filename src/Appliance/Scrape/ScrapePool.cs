@@ -12,6 +12,7 @@ namespace Mlobs.Appliance.Scrape;
 public sealed class ScrapePool : IAsyncDisposable
 {
     private readonly IAppendable _storage;
+    private readonly EndOfRunStaleness _staleness;
     private readonly ulong _seed;
     private readonly MetadataStore? _metadata;
     private readonly ScrapeHttpOptions _http;
@@ -23,10 +24,11 @@ public sealed class ScrapePool : IAsyncDisposable
     private List<DroppedTarget> _dropped = [];
     private Task? _discovery;
 
-    public ScrapePool(ScrapeConfig config, string configDirectory, IAppendable storage, ulong seed, MetadataStore? metadata = null)
+    public ScrapePool(ScrapeConfig config, string configDirectory, IAppendable storage, ulong seed, EndOfRunStaleness staleness, MetadataStore? metadata = null)
     {
         Config = config;
         _storage = storage;
+        _staleness = staleness;
         _seed = seed;
         _metadata = metadata;
         _targetRelabeler = new Relabeler(config.RelabelConfigs);
@@ -96,7 +98,7 @@ public sealed class ScrapePool : IAsyncDisposable
             foreach (var l in removed)
             {
                 await l.DisposeAsync().ConfigureAwait(false);
-                l.MarkAllStale();
+                _staleness.Schedule(l);
             }
         }
         finally
@@ -119,12 +121,15 @@ public sealed class ScrapePool : IAsyncDisposable
         _stop.Dispose();
     }
 
-    /// <summary>Stops the pool and marks every target's series stale (the job was removed from the config).</summary>
+    /// <summary>
+    /// Stops the pool because its job was removed or changed: every target's series is marked stale at the end of
+    /// its run (<see cref="EndOfRunStaleness"/>), unless the pool replacing it scrapes the series first.
+    /// </summary>
     public async Task RemoveAsync()
     {
         List<ScrapeLoop> loops;
         lock (_loops) loops = _loops.Values.ToList();
         await DisposeAsync().ConfigureAwait(false);
-        foreach (var l in loops) l.MarkAllStale();
+        foreach (var l in loops) _staleness.Schedule(l);
     }
 }

@@ -5,6 +5,18 @@ namespace Mlobs.Appliance.Scrape;
 public enum TargetHealth { Unknown, Up, Down }
 
 /// <summary>
+/// Samples of a target the store rejected, by Prometheus's reasons (prometheus_target_scrapes_sample_out_of_order_total,
+/// ..._duplicate_timestamp_total, ..._out_of_bounds_total): a target that exposes timestamps can send samples older
+/// than what is stored, or two values for one timestamp.
+/// </summary>
+public readonly record struct RejectedSamples(long OutOfOrder, long DuplicateTimestamp, long OutOfBounds)
+{
+    public long Total => OutOfOrder + DuplicateTimestamp + OutOfBounds;
+    public static RejectedSamples operator +(RejectedSamples a, RejectedSamples b) =>
+        new(a.OutOfOrder + b.OutOfOrder, a.DuplicateTimestamp + b.DuplicateTimestamp, a.OutOfBounds + b.OutOfBounds);
+}
+
+/// <summary>
 /// One scrape target after relabeling (cf. scrape/target.go): its final labels, the labels it was discovered
 /// with, its URL, and the state of its last scrape as /api/v1/targets reports it.
 /// </summary>
@@ -15,6 +27,7 @@ public sealed class ScrapeTarget(string job, LabelSet labels, LabelSet discovere
     private string _lastError = "";
     private DateTimeOffset _lastScrape;
     private TimeSpan _lastDuration;
+    private RejectedSamples _rejected;
 
     public string Job { get; } = job;
     public LabelSet Labels { get; } = labels;
@@ -44,7 +57,13 @@ public sealed class ScrapeTarget(string job, LabelSet labels, LabelSet discovere
         get { lock (_stateLock) return (_health, _lastError, _lastScrape, _lastDuration); }
     }
 
-    internal void Report(TargetHealth health, string error, DateTimeOffset at, TimeSpan duration)
+    /// <summary>Samples of this target rejected since it was created (since start, or the reload that made it).</summary>
+    public RejectedSamples Rejected
+    {
+        get { lock (_stateLock) return _rejected; }
+    }
+
+    internal void Report(TargetHealth health, string error, DateTimeOffset at, TimeSpan duration, RejectedSamples rejected = default)
     {
         lock (_stateLock)
         {
@@ -52,6 +71,7 @@ public sealed class ScrapeTarget(string job, LabelSet labels, LabelSet discovere
             _lastError = error;
             _lastScrape = at;
             _lastDuration = duration;
+            _rejected += rejected;
         }
     }
 }

@@ -30,7 +30,16 @@ public static class ApplianceMetrics
         "mlobs_tsdb_storage_bytes", "Bytes used by the TSDB files in the data directory.");
 
     public static readonly Gauge HeadSeries = Metrics.CreateGauge(
-        "mlobs_tsdb_head_series", "Series known to the TSDB.");
+        "mlobs_tsdb_head_series", "Series in the TSDB's head (in memory); series without recent samples are answered from disk.");
+
+    public static readonly Counter SeriesToCold = Metrics.CreateCounter(
+        "mlobs_tsdb_head_series_removed_total", "Series that left the head after head_series_idle without samples (their data stays on disk).");
+
+    public static readonly Counter SeriesRestored = Metrics.CreateCounter(
+        "mlobs_tsdb_head_series_restored_total", "Series brought back into the head from disk because they got samples again.");
+
+    public static readonly Counter GroupMerges = Metrics.CreateCounter(
+        "mlobs_tsdb_chunk_group_merges_total", "Chunk groups that overlapped stored ones and were merged with them.");
 
     public static readonly Gauge GcHeapBytes = Metrics.CreateGauge(
         "mlobs_gc_heap_bytes", "Managed heap after the last collection, by generation (gen0, gen1, gen2, loh, poh) and kind (size, fragmentation).",

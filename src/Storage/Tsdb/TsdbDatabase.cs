@@ -18,7 +18,7 @@ namespace Mlobs.Storage.Tsdb;
 /// Every commit is one SQLite transaction, so a killed process loses at most the batch in flight;
 /// <see cref="Open"/> recovers the head from the last checkpoint plus the WAL.
 /// </summary>
-public sealed partial class TsdbDatabase : IStorage, IDisposable
+public sealed partial class TsdbDatabase : IStorage, IBackfillable, IDisposable
 {
     private readonly TsdbOptions _options;
     private readonly SqliteStore _store;
@@ -61,6 +61,11 @@ public sealed partial class TsdbDatabase : IStorage, IDisposable
     {
         _options = options;
         _groupBuilder = new GroupBuilder(options);
+        if (!options.CreateIfMissing)
+        {
+            if (!Directory.Exists(options.Directory)) throw new DirectoryNotFoundException("data directory does not exist");
+            if (!File.Exists(options.DatabasePath)) throw new FileNotFoundException("not an mlobs data directory (no tsdb.sqlite in it)", options.DatabasePath);
+        }
         Directory.CreateDirectory(options.Directory);
         _dirLock = AcquireDirectoryLock(options.Directory);
         try

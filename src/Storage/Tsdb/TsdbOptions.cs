@@ -41,5 +41,11 @@ public sealed record TsdbOptions
     /// <summary>SQLite page size, chosen by measurement (bench/README.md).</summary>
     public int PageSize { get; init; } = 4096;
 
+    /// <summary>
+    /// False for the verbs that only read a data dir (<c>mlobs query --data</c>...): opening a directory without a
+    /// store then fails instead of creating one (a typo must not leave an empty store and answer "no series").
+    /// </summary>
+    public bool CreateIfMissing { get; init; } = true;
+
     public string DatabasePath => Path.Combine(Directory, "tsdb.sqlite");
 }

@@ -76,7 +76,7 @@ const Pages = (() => {
         body.replaceChildren(...[...byJob].map(([job, list]) => el("section", { className: "job" },
           el("h3", { textContent: `${job} (${list.filter(t => t.health === "up").length}/${list.length} up)` }),
           el("table", { className: "data" },
-            el("thead", {}, el("tr", {}, ...["Endpoint", "State", "Labels", "Last scrape", "Duration", "Samples", "Error"].map(h => el("th", { textContent: h })))),
+            el("thead", {}, el("tr", {}, ...["Endpoint", "State", "Labels", "Last scrape", "Duration", "Samples", "Rejected", "Error"].map(h => el("th", { textContent: h })))),
             el("tbody", {}, ...list.map(t => el("tr", {},
               el("td", {}, el("a", { href: t.scrapeUrl, textContent: t.scrapeUrl })),
               el("td", { className: t.health, textContent: t.health.toUpperCase() }),
@@ -85,12 +85,23 @@ const Pages = (() => {
               el("td", { textContent: ago(t.lastScrape) }),
               el("td", { textContent: (t.lastScrapeDuration * 1000).toFixed(1) + " ms" }),
               el("td", { textContent: samples.get(t.labels.job + "\u0000" + t.labels.instance) ?? "" }),
+              rejectedCell(t.samplesRejected),
               el("td", { className: "error", textContent: t.lastError }))))))));
         if (!data.activeTargets.length) body.replaceChildren(Dom.notice("No targets configured."));
       } catch (e) { body.replaceChildren(Dom.notice(e.message, "notice error")); }
     };
     await draw();
     every(5000, draw);
+  }
+
+  // Samples the store refused for a target (a target exposing timestamps older than what is stored, or two values
+  // for one timestamp), by reason; Prometheus counts the same (prometheus_target_scrapes_sample_*_total).
+  function rejectedCell(r) {
+    if (!r) return el("td");
+    const parts = [["out of order", r.outOfOrder], ["duplicate timestamp", r.duplicateTimestamp], ["out of bounds", r.outOfBounds]]
+      .filter(([, n]) => n > 0).map(([why, n]) => `${n} ${why}`);
+    return el("td", { className: parts.length ? "error" : "muted", textContent: parts.length ? parts.join(", ") : "0",
+      title: "samples rejected since the target was (re)loaded" });
   }
 
   async function rules(root) {
