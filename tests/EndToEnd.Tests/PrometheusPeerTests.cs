@@ -12,7 +12,7 @@ namespace Mlobs.EndToEnd.Tests;
 /// </summary>
 public sealed partial class PrometheusPeerTests : IDisposable
 {
-    private const string PrometheusBinary = "/usr/bin/prometheus";
+    private const string PrometheusBinary = PrometheusPeer.Binary;
     private readonly TempDir _dir = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -66,11 +66,13 @@ public sealed partial class PrometheusPeerTests : IDisposable
     /// Query times sit between sample timestamps: Prometheus 2.42 selected ranges closed on the left, Prometheus 3
     /// (and mlobs) left-open, which only differs when a sample lies exactly on a window's start.
     /// </summary>
-    [Fact]
-    public async Task QueryResultsMatchPrometheusOnTheSameHistory()
+    [Theory]
+    [InlineData(60)]            // history that ends a minute ago
+    [InlineData(3 * 86400)]     // and history imported well after the fact: all of it stored, none in the head's chunks
+    public async Task QueryResultsMatchPrometheusOnTheSameHistory(long endsAgo)
     {
         Assert.True(File.Exists(PrometheusBinary), $"{PrometheusBinary} is missing: ./build.sh installs Debian's prometheus package");
-        long end = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 15 * 15 - 60, start = end - 2 * 3600;
+        long end = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - endsAgo) / 15 * 15, start = end - 2 * 3600;
         var history = Path.Combine(_dir.Path, "history.om");
         File.WriteAllText(history, History(start, end));
 
@@ -269,41 +271,5 @@ public sealed partial class PrometheusPeerTests : IDisposable
         return await resp.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private async Task<PeerProcess> StartPrometheusAsync(string config, string storage)
-    {
-        int port = FakeTarget.FreePort();
-        var psi = new ProcessStartInfo(PrometheusBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { $"--config.file={config}", $"--storage.tsdb.path={storage}", $"--web.listen-address=127.0.0.1:{port}" })
-            psi.ArgumentList.Add(a);
-        var process = Process.Start(psi)!;
-        // Drain its logs so a full pipe never blocks it.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var peer = new PeerProcess(process, $"http://127.0.0.1:{port}");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if ((await _http.GetAsync(peer.BaseUrl + "/-/ready")).IsSuccessStatusCode) return peer;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        peer.Dispose();
-        throw new TimeoutException("prometheus did not become ready");
-    }
-
-    private sealed class PeerProcess(Process process, string baseUrl) : IDisposable
-    {
-        public string BaseUrl { get; } = baseUrl;
-
-        public void Dispose()
-        {
-            try { process.Kill(entireProcessTree: true); process.WaitForExit(5000); } catch (InvalidOperationException) { }
-            process.Dispose();
-        }
-    }
+    private static Task<PrometheusPeer> StartPrometheusAsync(string config, string storage) => PrometheusPeer.StartAsync(config, storage);
 }
