@@ -125,6 +125,9 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             Logs = logs, Tailer = tailer,
         };
         runtimeRef._dataDir = dataDir;
+        // Thousands of series leaving memory at once (a big target gone, a label that changed on every series):
+        // give the memory back soon rather than whenever a collection happens to run.
+        tsdb.SeriesLeftHead += count => { if (count >= 1000) runtimeRef._heapTrimmer.Request(); };
         runtimeRef._externalUrl = externalUrl;
         notifier.Forward = alerts => runtimeRef._router?.Receive(alerts);
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RouterMetrics.Update(runtimeRef._router));

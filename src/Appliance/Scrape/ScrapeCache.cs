@@ -90,23 +90,33 @@ internal sealed class ScrapeCache
         _seenNow = 0;
     }
 
-    /// <summary>Ends an iteration, evicting entries unused for a while so churned series do not pile up.</summary>
+    /// <summary>
+    /// Ends an iteration, evicting entries unused for two scrapes so churned series do not pile up (Prometheus drops
+    /// what the last scrape did not see): checked every tenth scrape, and at once after a scrape in which series
+    /// disappeared (a target that shrank from 100k series to 10 gives their memory back now, not twenty scrapes later).
+    /// </summary>
     public void IterationDone(bool success)
     {
+        bool disappeared = _seenAgain != _seenPrevious || _nextOrder.Count < _order.Count;
         if (success) (_order, _nextOrder) = (_nextOrder, _order);
         _seenPrevious = _seenNow;
         _seenNow = 0;
         _seenAgain = 0;
         _nextOrder.Clear();
         _position = 0;
-        if (success && _iteration % 10 == 0)
+        if (success && (_iteration % 10 == 0 || disappeared || _evictPending))
         {
             var stale = new List<byte[]>();
-            foreach (var (k, e) in _entries) if (_iteration - e.LastUsedIteration > 10) stale.Add(k);
+            foreach (var (k, e) in _entries) if (_iteration - e.LastUsedIteration >= 2) stale.Add(k);
             foreach (var k in stale) _entries.Remove(k);
+            // Entries of series that just disappeared are still "used" this iteration: look again next time.
+            _evictPending = disappeared;
+            if (_entries.Count < _entries.EnsureCapacity(0) / 4) _entries.TrimExcess();
         }
         _iteration++;
     }
+
+    private bool _evictPending;
 
     private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
     {

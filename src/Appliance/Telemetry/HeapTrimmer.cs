@@ -10,6 +10,7 @@ namespace Mlobs.Appliance.Telemetry;
 public sealed class HeapTrimmer : IDisposable
 {
     private readonly Timer _timer;
+    private int _requested;
 
     public HeapTrimmer(TimeSpan interval) =>
         _timer = new Timer(_ => Trim(), null, interval, interval);
@@ -17,9 +18,16 @@ public sealed class HeapTrimmer : IDisposable
     /// <summary>Above this the heap is busy with queries, not idle garbage, and a blocking full collection would pause scrapes for longer.</summary>
     private const long MaxHeapToTrim = 128L * 1024 * 1024;
 
-    private static void Trim()
+    /// <summary>
+    /// Asks for a collection at the next tick whatever the heap's size: a large part of it just became garbage (many
+    /// series left the head, and their scrape-cache entries with them), which is exactly what should go back to the OS.
+    /// </summary>
+    public void Request() => Interlocked.Exchange(ref _requested, 1);
+
+    private void Trim()
     {
-        if (GC.GetTotalMemory(forceFullCollection: false) > MaxHeapToTrim) return;
+        bool requested = Interlocked.Exchange(ref _requested, 0) == 1;
+        if (!requested && GC.GetTotalMemory(forceFullCollection: false) > MaxHeapToTrim) return;
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }

@@ -69,7 +69,11 @@ public sealed partial class TsdbDatabase
             if (gc.ToCold.Count > 0) _anyCold = true;
         }
         Interlocked.Add(ref Stats.SeriesToCold, gc.ToCold.Count);
+        SeriesLeftHead?.Invoke(gc.ToCold.Count + gc.Empty.Count);
     }
+
+    /// <summary>Raised after head GC with the number of series that left memory (the appliance then trims its heap).</summary>
+    public event Action<int>? SeriesLeftHead;
 
     /// <summary>Deletes a series row, its groups and its cold postings. Caller holds the write lock, in a transaction.</summary>
     private void DeleteStoredSeries(ulong seriesRef, Labels.LabelSet labels)
