@@ -108,18 +108,10 @@ public sealed class StorageLoadTests : IDisposable
         var data = Path.Combine(_dir.Path, "data");
         var (code, output) = await MlobsProcess.RunAsync("import", file, "--data", data);
         Assert.True(code == 0, output);
-        // All of it into the chunks table first (the imported series leave the head a second after start).
-        var config = Path.Combine(_dir.Path, "mlobs.yml");
-        File.WriteAllText(config, "mlobs:\n  head_series_idle: 1s\n");
-        long full;
-        using (var p = await MlobsProcess.ServeAsync(config, data))
-        {
-            await Wait.UntilAsync("imported series leave the head", async () => await Metric(p.BaseUrl, "mlobs_tsdb_head_series_removed_total") >= 300, 40);
-            Assert.Equal(0, await p.StopAsync());
-            full = new FileInfo(Path.Combine(data, "tsdb.sqlite")).Length;
-        }
+        long full = new FileInfo(Path.Combine(data, "tsdb.sqlite")).Length;
         long limit = full * 6 / 10;
-        File.WriteAllText(config, $"mlobs:\n  head_series_idle: 1s\n  retention_size: {limit}B\n");
+        var config = Path.Combine(_dir.Path, "mlobs.yml");
+        File.WriteAllText(config, $"mlobs:\n  retention_size: {limit}B\n");
         using (var p = await MlobsProcess.ServeAsync(config, data))
         {
             await Wait.UntilAsync("the store fits its limit", async () => await Metric(p.BaseUrl, "mlobs_tsdb_storage_bytes") <= limit + 64 * 1024, 20);
