@@ -140,6 +140,28 @@ public class BrowserTests
     }
 
     [Fact]
+    public async Task TheTargetsPageShowsSamplesTheStoreRejected()
+    {
+        using var dir = new TempDir();
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), old = now - 20L * 86_400_000;
+        // A target exposing timestamps: one series repeats its timestamp with another value, one is older than retention.
+        using var target = new FakeTarget { Body = $"m_dup 1 {now}\nm_old 1 {old}\n" };
+        var config = Path.Combine(dir.Path, "mlobs.yml");
+        File.WriteAllText(config, $"global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: timestamped\n    static_configs: [{{targets: [\"{target.Address}\"]}}]\n");
+        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
+        using var http = new HttpClient();
+        await Wait.UntilAsync("a first scrape", async () => (await http.GetStringAsync(mlobs.BaseUrl + "/api/v1/targets")).Contains("\"health\":\"up\""));
+        target.Body = $"m_dup 2 {now}\nm_old 1 {old}\n";
+        await Wait.UntilAsync("rejections", async () => (await http.GetStringAsync(mlobs.BaseUrl + "/api/v1/targets")).Contains("\"duplicateTimestamp\":2"));
+        var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("targets"), "--pages");
+        var targets = report.GetProperty("pages").GetProperty("targets");
+        Assert.True(targets.GetProperty("errors").GetArrayLength() == 0, targets.ToString());
+        var text = targets.GetProperty("text").GetString()!;
+        Assert.Contains("Rejected", text);
+        Assert.Matches(@"\d+ duplicate timestamp, \d+ out of bounds", text);
+    }
+
+    [Fact]
     public async Task NodeExporterFullBothFormsCheckAndRenderAgainstARealNodeExporter()
     {
         if (!File.Exists(PeerProcess.NodeExporterBinary)) Assert.Fail("prometheus-node-exporter is missing: ./build.sh test installs it");

@@ -20,7 +20,8 @@ public sealed partial class TsdbDatabase
     internal List<TsdbSeries> SelectSeries(LabelMatcher[] matchers, long minTime, long maxTime, TsdbQuerier querier, bool labelsOnly)
     {
         var result = new List<TsdbSeries>();
-        HashSet<ulong>? inHead = null;
+        // Refs of the matching head series, ascending (the postings and the ref table are walked in ref order).
+        List<ulong>? inHead = null;
         bool anyCold;
         lock (_headLock)
         {
@@ -59,7 +60,7 @@ public sealed partial class TsdbDatabase
         if (!anyCold) return result;
         foreach (var (id, labels) in SelectCold(querier.Reader, matchers, minTime, maxTime))
         {
-            if (inHead is not null && inHead.Contains(id)) continue;
+            if (inHead is not null && inHead.BinarySearch(id) >= 0) continue;
             result.Add(new TsdbSeries(labels, id, null, labelsOnly ? long.MinValue : long.MaxValue, querier, minTime, maxTime));
         }
         return result;

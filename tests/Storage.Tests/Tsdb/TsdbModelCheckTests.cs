@@ -66,7 +66,8 @@ public class TsdbModelCheckTests(ITestOutputHelper output)
                     int op = _rng.Next(100);
                     if (op < 55) Scrape();
                     else if (op < 63) Import();
-                    else if (op < 70) ToggleSeries();
+                    else if (op < 67) ToggleSeries();
+                    else if (op < 70) Reload();
                     else if (op < 76) { Log("checkpoint"); _db.Checkpoint(); }
                     else if (op < 82) Restart();
                     else if (op < 86) Crash();
@@ -198,6 +199,38 @@ public class TsdbModelCheckTests(ITestOutputHelper output)
             app.Commit();
             _model.Append(_series[i], _clock, StaleNaN.Value);
             Log($"series {i} stops at {_clock - _start}");
+        }
+
+        /// <summary>
+        /// A config reload as the scraper applies it: the old loops stop, new ones take over some of their series and
+        /// scrape once, then the old loops' staleness markers arrive for the time their next scrape would have been.
+        /// Series a new loop scraped reject them (out of order); the others end.
+        /// </summary>
+        private void Reload()
+        {
+            long staleTime = _clock + 15_000;
+            _clock += 20_000;
+            var moved = Enumerable.Range(0, _series.Length).Where(i => _active[i]).ToList();
+            var app = _db.Appender();
+            var continued = new List<int>();
+            foreach (int i in moved)
+            {
+                if (_rng.Next(3) == 0) { _active[i] = false; continue; }
+                continued.Add(i);
+                app.Append(ref _refs[i], _series[i], _clock, 1);
+            }
+            app.Commit();
+            foreach (int i in continued) Assert.True(_model.Append(_series[i], _clock, 1));
+            app = _db.Appender();
+            int rejected = 0;
+            foreach (int i in moved)
+                if (app.Append(ref _refs[i], _series[i], staleTime, StaleNaN.Value) != AppendStatus.Ok) rejected++;
+            var result = app.Commit();
+            int expectedRejected = 0;
+            foreach (int i in moved) if (_model.Append(_series[i], staleTime, StaleNaN.Value) == false) expectedRejected++;
+            Assert.Equal(expectedRejected, rejected + result.OutOfOrder + result.Duplicate);
+            Assert.Equal(continued.Count, expectedRejected);
+            Log($"reload: {continued.Count} series continued, {moved.Count - continued.Count} ended");
         }
 
         private void Restart()
