@@ -42,7 +42,7 @@ public sealed partial class TsdbDatabase
                 {
                     var s = resolved.Detached ? Reattach(resolved) : resolved;
                     created += PrepareForWrite(s);
-                    s.LastActiveWallMs = wallNow;
+                    s.Touch(wallNow);
                     // Stable: of two samples at one timestamp in a batch the first is kept.
                     var sorted = samples.Where(x => x.T >= minValid).OrderBy(x => x.T).ToList();
                     oob += samples.Count - sorted.Count;

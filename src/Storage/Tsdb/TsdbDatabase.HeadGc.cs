@@ -12,8 +12,9 @@ public sealed partial class TsdbDatabase
 
     /// <summary>
     /// Head GC (Prometheus's head truncation): a series with no sample committed for <see cref="TsdbOptions.IdleSeriesMs"/>
-    /// (or <see cref="TsdbOptions.StaleSeriesIdleMs"/> once a staleness marker ended it) has its chunks written out and
-    /// leaves memory; its row is marked cold and indexed on disk by label, so queries, label APIs and a later append
+    /// (or <see cref="TsdbOptions.StaleSeriesIdleMs"/> once a staleness marker ended it; a series that gets samples less
+    /// often — an hourly batch metric — gets four of its own intervals, so it does not go back and forth, leaving a
+    /// one-sample chunk each time) has its chunks written out and leaves memory; its row is marked cold and indexed on disk by label, so queries, label APIs and a later append
     /// find it there. Idleness is judged by wall clock, not sample time, so imported history leaves the head once the
     /// import is done rather than while it runs. A series an appender created but has not committed is never taken
     /// (it is not persisted yet); one an appender still holds is re-resolved by that appender's commit.
@@ -28,7 +29,9 @@ public sealed partial class TsdbDatabase
             {
                 if (!s.Persisted || s.QueuedForPersist) continue;
                 bool ended = s.LastValueKnown && StaleNaN.Is(s.LastValue);
-                long idle = ended ? _options.StaleSeriesIdleMs : _options.IdleSeriesMs;
+                // (Only gaps of a minute or more count as a series' own pace; scrapes are seconds apart.)
+                long ownPace = s.ActiveIntervalMs >= 60_000 ? Math.Min(4 * s.ActiveIntervalMs, MaxSlowSeriesIdleMs) : 0;
+                long idle = ended ? _options.StaleSeriesIdleMs : Math.Max(_options.IdleSeriesMs, ownPace);
                 if (wallNow - s.LastActiveWallMs < idle) continue;
                 WriteOutHead(s);
                 if (s.PersistedMinTime == long.MaxValue)
@@ -45,6 +48,9 @@ public sealed partial class TsdbDatabase
         }
         return gc;
     }
+
+    /// <summary>How long a slow series (see <see cref="CollectIdleSeries"/>) may stay in the head without samples at most.</summary>
+    private const long MaxSlowSeriesIdleMs = 6 * 3600 * 1000;
 
     /// <summary>Marks the series cold and writes their postings; inside the checkpoint's transaction, after their groups.</summary>
     private void WriteHeadGc(HeadGc gc)

@@ -149,13 +149,9 @@ public sealed partial class TsdbDatabase
             if (t > s.LastTimestamp) ApplySample(s, t, v);
     }
 
-    private static long OpenChunkFirstTime(byte[]? open)
-    {
-        if (open is not { Length: >= ChunkHeader.Size }) return long.MaxValue;
-        var it = new ChunkIterator();
-        it.Reset(open);
-        return it.Next() ? it.Timestamp : long.MaxValue;
-    }
+    /// <summary>A chunk's first timestamp: the 64 bits that open its bit stream, right after the header (FORMAT.md).</summary>
+    private static long OpenChunkFirstTime(byte[]? open) =>
+        open is { Length: >= ChunkHeader.Size + 8 } ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(open.AsSpan(ChunkHeader.Size, 8)) : long.MaxValue;
 
     /// <summary>
     /// Joins a duplicate row of a label set (left by version 1's retention race) into the first: both heads are

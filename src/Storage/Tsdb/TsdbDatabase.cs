@@ -186,7 +186,7 @@ public sealed partial class TsdbDatabase : IStorage, IBackfillable, IDisposable
     internal long MinValidTime() =>
         DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)_options.RetentionTime.TotalMilliseconds;
 
-    private static long WallNow() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private long WallNow() => _options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>
     /// The head series for a label set: from the head, else brought back from the cold index, else new. The disk
@@ -267,7 +267,7 @@ public sealed partial class TsdbDatabase : IStorage, IBackfillable, IDisposable
     {
         if (_byLabels.TryGetValue(detached.Labels, out var live)) return live;
         var key = LabelSetCodec.TryEncodeExisting(detached.Labels, _symbols);
-        var row = key is null ? null : _store.FindSeries(key);
+        var row = key is null ? null : _store.FindColdSeries(key);
         return AddToHead(row is { } r ? Restore(r, detached.Labels) : NewSeries(detached.Labels));
     }
 
@@ -302,7 +302,7 @@ public sealed partial class TsdbDatabase : IStorage, IBackfillable, IDisposable
                     // Gone cold (or deleted) since the appender resolved it: write into the live series instead.
                     if (s.Detached) s = Reattach(s);
                     created += PrepareForWrite(s);
-                    s.LastActiveWallMs = wallNow;
+                    s.Touch(wallNow);
                     if (p.Timestamp < minValid) { oob++; continue; }
                     var check = Check(s, p.Timestamp, p.Value);
                     if (check == SampleCheck.LastValueUnknown)

@@ -47,5 +47,8 @@ public sealed record TsdbOptions
     /// </summary>
     public bool CreateIfMissing { get; init; } = true;
 
+    /// <summary>The wall clock head GC judges idleness by (tests move it; samples carry their own timestamps).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public string DatabasePath => Path.Combine(Directory, "tsdb.sqlite");
 }

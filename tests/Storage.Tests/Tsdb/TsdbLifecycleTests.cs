@@ -393,7 +393,7 @@ public class TsdbLifecycleTests
             conn.Open();
             using var cmd = conn.CreateCommand();
             cmd.CommandText = """
-                DROP INDEX series_by_labels; DROP INDEX series_hot;
+                DROP INDEX series_by_labels;
                 INSERT INTO series(id, labels) SELECT 100, labels FROM series WHERE id = 1; DROP INDEX chunks_by_max_time; DROP TABLE cold_postings;
                 UPDATE series SET cold = 0;
                 ALTER TABLE series DROP COLUMN min_time; ALTER TABLE series DROP COLUMN max_time; ALTER TABLE series DROP COLUMN cold;
@@ -449,5 +449,50 @@ public class TsdbLifecycleTests
             Assert.Equal(2, r.GetInt64(1));
             Assert.Equal(0, r.GetInt64(2));
         }
+    }
+}
+
+/// <summary>Head GC by wall clock: a series leaves after head_series_idle without samples, a slow one after four of its intervals.</summary>
+public class HeadGcTimingTests
+{
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public void ASeriesWithSamplesEveryTenMinutesStaysInTheHeadForFourOfThem()
+    {
+        using var dir = new TempDir();
+        var start = DateTimeOffset.UtcNow.AddHours(-3);
+        var clock = new ManualClock(start);
+        using var db = TsdbDatabase.Open(new TsdbOptions { Directory = dir.Path, IdleSeriesMs = 30 * 60_000, Clock = clock });
+        var slow = LabelSet.From(("__name__", "dbt_source_freshness"));
+        var fast = LabelSet.From(("__name__", "up"));
+        ulong rs = 0, rf = 0;
+        for (int minute = 0; minute <= 30; minute++)
+        {
+            clock.Now = start.AddMinutes(minute);
+            var app = db.Appender();
+            if (minute % 10 == 0) app.Append(ref rs, slow, clock.Now.ToUnixTimeMilliseconds(), minute);
+            app.Append(ref rf, fast, clock.Now.ToUnixTimeMilliseconds(), 1);
+            app.Commit();
+        }
+        // 35 minutes after the last samples: past head_series_idle for the fast one, within 4 × 10 min for the slow one
+        clock.Now = start.AddMinutes(65);
+        db.Checkpoint();
+        Assert.Equal(1, db.SeriesCount);
+        using (var q = db.Querier(long.MinValue, long.MaxValue)) Assert.Equal(["dbt_source_freshness", "up"], q.LabelValues("__name__"));
+        clock.Now = start.AddMinutes(71);
+        db.Checkpoint();
+        Assert.Equal(0, db.SeriesCount);
+        using var q2 = db.Querier(long.MinValue, long.MaxValue);
+        var set = q2.Select(false, LabelMatcher.Equal("__name__", "dbt_source_freshness"));
+        Assert.True(set.Next());
+        var it = set.Current.Iterator();
+        int n = 0;
+        while (it.Next()) n++;
+        Assert.Equal(4, n);
     }
 }

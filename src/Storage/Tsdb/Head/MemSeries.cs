@@ -73,6 +73,17 @@ internal sealed class MemSeries(ulong seriesRef, LabelSet labels)
     /// <summary>Wall-clock milliseconds of the last commit that touched the series (or its creation): head GC idles on this.</summary>
     public long LastActiveWallMs;
 
+    /// <summary>Wall-clock gap between the last two commits that touched the series (0 before the second).</summary>
+    public long ActiveIntervalMs;
+
+    /// <summary>Records a commit at wallNow (keeps the gap since the previous one).</summary>
+    public void Touch(long wallNow)
+    {
+        long gap = wallNow - LastActiveWallMs;
+        if (gap > 0 && LastActiveWallMs != 0) ActiveIntervalMs = gap;
+        LastActiveWallMs = wallNow;
+    }
+
     public long FirstInMemoryTime =>
         Pending is { } p ? PendingChunks.FirstMinTime(p) : HeadChunk?.MinTime ?? long.MaxValue;
 

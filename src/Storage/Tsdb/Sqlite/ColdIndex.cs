@@ -12,10 +12,11 @@ internal static class ColdIndex
 {
     private const string InRange = "s.max_time >= $lo AND s.min_time <= $hi";
 
+    /// <summary>A cold series by its labels' bytes (through the partial unique index on cold series' labels).</summary>
     public static SqliteStore.SeriesRow? FindSeries(SqliteConnection reader, byte[] labels)
     {
         using var cmd = reader.CreateCommand();
-        cmd.CommandText = "SELECT id, labels, min_time, max_time FROM series WHERE labels = $a";
+        cmd.CommandText = "SELECT id, labels, min_time, max_time FROM series WHERE labels = $a AND cold = 1";
         cmd.Parameters.AddWithValue("$a", labels);
         using var r = cmd.ExecuteReader();
         return r.Read() ? SqliteStore.ReadSeriesRow(r) : null;

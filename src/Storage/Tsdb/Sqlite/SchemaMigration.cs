@@ -6,7 +6,8 @@ namespace Mlobs.Storage.Tsdb.Sqlite;
 /// Schema 1 → 2, in two steps around the head's recovery. Version 1 knew a series' time bounds only in memory
 /// (and lost its newest one at every restart), had no cold index, and could hold two rows for one label set
 /// (a retention race). First the new columns, index and table are added and the bounds computed from the chunks
-/// table; then, once the database has merged duplicate series, label sets are made unique and the version bumped.
+/// table; then, once the database has merged duplicate series, the cold series' label index is created and the
+/// version bumped.
 /// Each step is idempotent, so a crash in between is finished by the next open.
 /// </summary>
 internal static class SchemaMigration
@@ -27,7 +28,6 @@ internal static class SchemaMigration
         if (!columns.Contains("max_time")) sql.Append("ALTER TABLE series ADD COLUMN max_time INTEGER;");
         if (!columns.Contains("cold")) sql.Append("ALTER TABLE series ADD COLUMN cold INTEGER NOT NULL DEFAULT 0;");
         sql.Append("""
-            CREATE INDEX IF NOT EXISTS series_hot ON series(id) WHERE cold = 0;
             CREATE INDEX IF NOT EXISTS chunks_by_max_time ON chunks(max_time);
             CREATE TABLE IF NOT EXISTS cold_postings(name INTEGER NOT NULL, value INTEGER NOT NULL, series_id INTEGER NOT NULL,
                 PRIMARY KEY(name, value, series_id)) WITHOUT ROWID;
@@ -49,7 +49,7 @@ internal static class SchemaMigration
         using var cmd = db.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = $"""
-            CREATE UNIQUE INDEX IF NOT EXISTS series_by_labels ON series(labels);
+            CREATE UNIQUE INDEX IF NOT EXISTS series_by_labels ON series(labels) WHERE cold = 1;
             UPDATE meta SET value = '{version}' WHERE key = 'schema_version';
             """;
         cmd.ExecuteNonQuery();

@@ -87,8 +87,7 @@ internal sealed class SqliteStore : IDisposable
         CREATE TABLE IF NOT EXISTS symbols(id INTEGER PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, labels BLOB NOT NULL,
             min_time INTEGER, max_time INTEGER, cold INTEGER NOT NULL DEFAULT 0);
-        CREATE UNIQUE INDEX IF NOT EXISTS series_by_labels ON series(labels);
-        CREATE INDEX IF NOT EXISTS series_hot ON series(id) WHERE cold = 0;
+        CREATE UNIQUE INDEX IF NOT EXISTS series_by_labels ON series(labels) WHERE cold = 1;
         CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY, series_id INTEGER NOT NULL,
             min_time INTEGER NOT NULL, max_time INTEGER NOT NULL, data BLOB NOT NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS chunks_by_series ON chunks(series_id, min_time);
@@ -127,28 +126,43 @@ internal sealed class SqliteStore : IDisposable
     public bool InsertChunkGroup(ulong seriesId, long minTime, long maxTime, ReadOnlySpan<byte> data)
     {
         var insert = _insertChunks.Bind(2, (long)seriesId).Bind(3, minTime).Bind(4, maxTime).Bind(5, data);
-        if ((ClusterKey(seriesId, maxTime) is { } key ? insert.Bind(1, key) : insert.BindNull(1)).Execute() == 0)
+        if ((ClusterKey(maxTime) is { } key ? insert.Bind(1, key) : insert.BindNull(1)).Execute() == 0)
         {
             if (_groupStartsAt.Bind(1, (long)seriesId).Bind(2, minTime).Exists()) return false;
-            // Another group took this rowid (two series whose refs agree in their low bits, ending at one
-            // millisecond): SQLite picks one.
+            // The rowid was taken after all (a key handed out by a transaction that rolled back is not reused, but
+            // be safe): SQLite picks one.
             _insertChunks.BindNull(1).Bind(2, (long)seriesId).Bind(3, minTime).Bind(4, maxTime).Bind(5, data).Execute();
         }
         _widenBounds.Bind(1, (long)seriesId).Bind(2, minTime).Bind(3, maxTime).Execute();
         return true;
     }
 
+    private const long ClusterHourMs = 3_600_000;
+    private readonly Dictionary<long, long> _nextKeyInHour = new();
+
     /// <summary>
-    /// The rowid a group is stored under: its end time in the high bits, so the table is ordered by end time whatever
-    /// order groups are written in (an import writes one series' whole history after another). Retention deletes the
-    /// groups that ended first; clustered, they share pages, which then go back to the file system whole instead of
-    /// leaving every page a little emptier. Null outside 1970…2248 (SQLite picks the rowid then).
+    /// The rowid a group is stored under: the hour its last sample falls in (high 32 bits), then a sequence within
+    /// that hour. Live ingest writes groups in time order, so each new row lands at the end of the table (dense
+    /// pages, as with plain rowids); history imported a series at a time lands in the hours it covers. Either way the
+    /// table is ordered by end time to the hour, so the groups retention deletes first share pages, which go back to the
+    /// file system whole instead of every page being left a little emptier. Null outside the range (SQLite picks).
     /// </summary>
-    internal static long? ClusterKey(ulong seriesId, long maxTime)
+    private long? ClusterKey(long maxTime)
     {
-        const int Bits = 20;
-        if (maxTime < 0 || maxTime >= long.MaxValue >> Bits) return null;
-        return maxTime << Bits | (long)(seriesId & ((1UL << Bits) - 1));
+        long hour = Math.DivRem(maxTime, ClusterHourMs, out long rem) - (rem < 0 ? 1 : 0);
+        if (hour is < int.MinValue or >= int.MaxValue) return null;
+        if (!_nextKeyInHour.TryGetValue(hour, out long next))
+        {
+            if (_nextKeyInHour.Count > 4096) _nextKeyInHour.Clear();
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "SELECT coalesce(MAX(id) + 1, $lo) FROM chunks WHERE id >= $lo AND id < $hi";
+            cmd.Parameters.AddWithValue("$lo", hour << 32);
+            cmd.Parameters.AddWithValue("$hi", (hour + 1) << 32);
+            next = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (next >= (hour + 1) << 32) return null;
+        _nextKeyInHour[hour] = next + 1;
+        return next;
     }
 
     public void DeleteChunkGroup(long groupId) => _deleteChunk.Bind(1, groupId).Execute();
@@ -186,19 +200,20 @@ internal sealed class SqliteStore : IDisposable
     /// <summary>A series row as the head needs it: labels and the bounds of its persisted groups (null when none).</summary>
     public readonly record struct SeriesRow(ulong Id, byte[] Labels, long? MinTime, long? MaxTime);
 
-    /// <summary>The series the head loads at open: every series not cold.</summary>
+    /// <summary>The series the head loads at open: every series not cold (one pass over the table, in id order).</summary>
     public IEnumerable<SeriesRow> LoadHotSeries()
     {
         using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT id, labels, min_time, max_time FROM series WHERE cold = 0 ORDER BY id";
+        cmd.CommandText = "SELECT id, labels, min_time, max_time FROM series WHERE cold = 0";
         using var r = cmd.ExecuteReader();
         while (r.Read()) yield return ReadSeriesRow(r);
     }
 
-    public SeriesRow? FindSeries(ReadOnlySpan<byte> labels)
+    /// <summary>A cold series by its labels' bytes (head series are found in memory).</summary>
+    public SeriesRow? FindColdSeries(ReadOnlySpan<byte> labels)
     {
         using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT id, labels, min_time, max_time FROM series WHERE labels = $a";
+        cmd.CommandText = "SELECT id, labels, min_time, max_time FROM series WHERE labels = $a AND cold = 1";
         cmd.Parameters.AddWithValue("$a", labels.ToArray());
         using var r = cmd.ExecuteReader();
         return r.Read() ? ReadSeriesRow(r) : null;
