@@ -27,8 +27,17 @@ internal static class SchemaMigration
         if (!columns.Contains("min_time")) sql.Append("ALTER TABLE series ADD COLUMN min_time INTEGER;");
         if (!columns.Contains("max_time")) sql.Append("ALTER TABLE series ADD COLUMN max_time INTEGER;");
         if (!columns.Contains("cold")) sql.Append("ALTER TABLE series ADD COLUMN cold INTEGER NOT NULL DEFAULT 0;");
+        // Chunk rows are keyed by the hour they end in (SqliteStore.ClusterKey), which retention walks: version 1's
+        // sequential rowids are re-keyed in one pass (a copy of the table, within this transaction).
         sql.Append("""
-            CREATE INDEX IF NOT EXISTS chunks_by_max_time ON chunks(max_time);
+            CREATE TABLE chunks_v2(id INTEGER PRIMARY KEY, series_id INTEGER NOT NULL,
+                min_time INTEGER NOT NULL, max_time INTEGER NOT NULL, data BLOB NOT NULL);
+            INSERT INTO chunks_v2(id, series_id, min_time, max_time, data)
+                SELECT (h << 32) + row_number() OVER (PARTITION BY h ORDER BY id) - 1, series_id, min_time, max_time, data
+                FROM (SELECT *, CASE WHEN max_time >= 0 THEN max_time / 3600000 ELSE -((3599999 - max_time) / 3600000) END AS h FROM chunks);
+            DROP TABLE chunks;
+            ALTER TABLE chunks_v2 RENAME TO chunks;
+            CREATE UNIQUE INDEX chunks_by_series ON chunks(series_id, min_time);
             CREATE TABLE IF NOT EXISTS cold_postings(name INTEGER NOT NULL, value INTEGER NOT NULL, series_id INTEGER NOT NULL,
                 PRIMARY KEY(name, value, series_id)) WITHOUT ROWID;
             UPDATE series SET min_time = (SELECT MIN(min_time) FROM chunks WHERE series_id = series.id),

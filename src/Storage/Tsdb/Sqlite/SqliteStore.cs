@@ -91,7 +91,6 @@ internal sealed class SqliteStore : IDisposable
         CREATE TABLE IF NOT EXISTS chunks(id INTEGER PRIMARY KEY, series_id INTEGER NOT NULL,
             min_time INTEGER NOT NULL, max_time INTEGER NOT NULL, data BLOB NOT NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS chunks_by_series ON chunks(series_id, min_time);
-        CREATE INDEX IF NOT EXISTS chunks_by_max_time ON chunks(max_time);
         CREATE TABLE IF NOT EXISTS cold_postings(name INTEGER NOT NULL, value INTEGER NOT NULL, series_id INTEGER NOT NULL,
             PRIMARY KEY(name, value, series_id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS head(id INTEGER PRIMARY KEY CHECK (id = 1), wal_seq INTEGER NOT NULL, data BLOB NOT NULL);
@@ -138,6 +137,13 @@ internal sealed class SqliteStore : IDisposable
     }
 
     private const long ClusterHourMs = 3_600_000;
+
+    /// <summary>Hours since the epoch, rounded down (negative before 1970); <see cref="SchemaMigration"/> computes the same in SQL.</summary>
+    internal static long HourOf(long timeMs)
+    {
+        long hour = Math.DivRem(timeMs, ClusterHourMs, out long rem) - (rem < 0 ? 1 : 0);
+        return Math.Clamp(hour, int.MinValue, int.MaxValue);
+    }
     private readonly Dictionary<long, long> _nextKeyInHour = new();
 
     /// <summary>
@@ -149,7 +155,7 @@ internal sealed class SqliteStore : IDisposable
     /// </summary>
     private long? ClusterKey(long maxTime)
     {
-        long hour = Math.DivRem(maxTime, ClusterHourMs, out long rem) - (rem < 0 ? 1 : 0);
+        long hour = HourOf(maxTime);
         if (hour is < int.MinValue or >= int.MaxValue) return null;
         if (!_nextKeyInHour.TryGetValue(hour, out long next))
         {
@@ -278,39 +284,66 @@ internal sealed class SqliteStore : IDisposable
         return cmd.ExecuteScalar() as byte[];
     }
 
-    /// <summary>Deletes every group that ends before the cutoff; returns the series that lost groups and how many groups went.</summary>
+    /// <summary>
+    /// Deletes every group that ends before the cutoff; returns the series that lost groups and how many groups went.
+    /// Rowids are ordered by the hour groups end in (<see cref="ClusterKey"/>): every row of an earlier hour goes, and
+    /// of the cutoff's own hour those whose end is before it.
+    /// </summary>
     public (List<ulong> Series, int Deleted) DeleteGroupsEndingBefore(long cutoff)
     {
+        long hourKey = HourOf(cutoff) << 32;
+        const string Expired = "(id < $k OR (id < $k + 4294967296 AND max_time < $cutoff))";
         var series = new List<ulong>();
         using (var cmd = _writer.CreateCommand())
         {
-            cmd.CommandText = "SELECT DISTINCT series_id FROM chunks WHERE max_time < $a";
-            cmd.Parameters.AddWithValue("$a", cutoff);
+            cmd.CommandText = $"SELECT DISTINCT series_id FROM chunks WHERE {Expired}";
+            cmd.Parameters.AddWithValue("$k", hourKey);
+            cmd.Parameters.AddWithValue("$cutoff", cutoff);
             using var r = cmd.ExecuteReader();
             while (r.Read()) series.Add((ulong)r.GetInt64(0));
         }
         if (series.Count == 0) return (series, 0);
         using var del = _writer.CreateCommand();
-        del.CommandText = "DELETE FROM chunks WHERE max_time < $a";
-        del.Parameters.AddWithValue("$a", cutoff);
+        del.CommandText = $"DELETE FROM chunks WHERE {Expired}";
+        del.Parameters.AddWithValue("$k", hourKey);
+        del.Parameters.AddWithValue("$cutoff", cutoff);
         return (series, del.ExecuteNonQuery());
     }
 
-    /// <summary>The oldest groups by end time whose sizes add up to at least <paramref name="bytes"/> (at least one).</summary>
+    /// <summary>
+    /// The groups that ended first whose sizes add up to at least <paramref name="bytes"/> (at least one). Rows are
+    /// read in rowid order, an hour of end times at a time (<see cref="ClusterKey"/>), and each hour's are taken by
+    /// their end time, so every series loses its oldest groups first.
+    /// </summary>
     public List<(long Id, ulong SeriesId)> OldestGroups(long bytes)
     {
         using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT id, series_id, length(data) FROM chunks ORDER BY max_time, id";
+        cmd.CommandText = "SELECT id, series_id, length(data), max_time FROM chunks ORDER BY id";
         using var r = cmd.ExecuteReader();
         var result = new List<(long, ulong)>();
-        long sum = 0;
+        var hour = new List<(long MaxTime, long Id, ulong SeriesId, long Size)>();
+        long sum = 0, currentHour = long.MinValue;
+        bool Take()
+        {
+            hour.Sort();
+            foreach (var (_, id, seriesId, size) in hour)
+            {
+                result.Add((id, seriesId));
+                // A row costs its blob plus its record header, its index entry and page slack.
+                sum += size + 32;
+                if (sum >= bytes) return true;
+            }
+            hour.Clear();
+            return false;
+        }
         while (r.Read())
         {
-            result.Add((r.GetInt64(0), (ulong)r.GetInt64(1)));
-            // A row costs its blob plus its record header, its two index entries and page slack.
-            sum += r.GetInt64(2) + 48;
-            if (sum >= bytes) break;
+            long id = r.GetInt64(0);
+            if (id >> 32 != currentHour && hour.Count > 0 && Take()) return result;
+            currentHour = id >> 32;
+            hour.Add((r.GetInt64(3), id, (ulong)r.GetInt64(1), r.GetInt64(2)));
         }
+        if (hour.Count > 0) Take();
         return result;
     }
 
