@@ -7,7 +7,9 @@ namespace Mlobs.Bench;
 
 /// <summary>
 /// Dashboard-style PromQL range queries (1 h at a 15 s step) over a real TSDB holding 10k counter series and a
-/// 10k-series classic histogram (1000 instances × 10 buckets), 1 h of 15 s samples each.
+/// 10k-series classic histogram (1000 instances × 10 buckets), 1 h of 15 s samples each. <see cref="Stored"/>: the
+/// series have left the head (as a stopped target's do), so they are found through the cold index on disk and all
+/// their chunks read from SQLite.
 /// </summary>
 [MemoryDiagnoser]
 public class QueryBench
@@ -26,6 +28,9 @@ public class QueryBench
         "sum(rate(x_total{instance=~\"i-1.*\"}[5m]))",
         "sum(rate(x_total[5m]))")]
     public string Query { get; set; } = "";
+
+    [Params(false, true)]
+    public bool Stored { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -60,6 +65,12 @@ public class QueryBench
                 app.Append(ref refs[counters.Count + s], buckets[s].Item1, t, Math.Round(n * buckets[s].Share));
             app.Commit();
         }
+        if (!Stored) return;
+        _db.Dispose();
+        _db = TsdbDatabase.Open(new TsdbOptions { Directory = _dir, IdleSeriesMs = 0 });
+        _db.Checkpoint();
+        if (_db.SeriesCount != 0) throw new InvalidOperationException($"{_db.SeriesCount} series still in the head");
+        _engine = new QueryEngine(_db);
     }
 
     [GlobalCleanup]
