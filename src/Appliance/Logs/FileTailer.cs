@@ -5,82 +5,114 @@ using Mlobs.Storage.Logs;
 namespace Mlobs.Appliance.Logs;
 
 /// <summary>
-/// Follows one log file as a production tailer does. Only complete lines (ending in '\n') are taken; the offset
-/// advances past the last one. A file is known by a hash of its first line, so rotation by rename + create is seen
-/// (the path now holds a different file: the old one is drained through the handle still open on it, then the new
-/// one is read from its start), as is copytruncate or truncation (the file shrank below the offset: read from the
-/// start). Lines longer than the limit are cut there and counted.
+/// Follows one file — one <see cref="FileIdentity"/>, whatever path it has — through a handle kept open, as a
+/// production tailer does. Only complete lines (ending in '\n') are taken; the offset advances past the last one.
+/// The same file shorter than what was read, or whose first line changed, was truncated (copytruncate, <c>&gt;</c>):
+/// it is read again from the start. A file renamed away by rotation, or deleted, is drained through the handle
+/// (<see cref="StartDraining"/>) until it stops growing; its last unterminated line is then complete. Lines longer
+/// than the limit are cut there and counted.
 /// </summary>
-public sealed class FileTailer(string path, int maxLineBytes) : IDisposable
+public sealed class FileTailer : IDisposable
 {
-    private FileStream? _stream;
+    private readonly FileStream _stream;
+    private readonly int _maxLineBytes;
     private string _fingerprint = "";
     private long _offset;
+    private long _lastLength;
+    private DateTime _lastGrowth = DateTime.UtcNow;
 
     /// <summary>At most this much is read per poll, so one transaction (and the memory it takes) stays bounded.</summary>
     public const int MaxBytesPerPoll = 4 << 20;
 
-    public string Path => path;
+    private FileTailer(FileStream stream, FileIdentity identity, string path, int maxLineBytes)
+    {
+        _stream = stream;
+        _maxLineBytes = maxLineBytes;
+        Identity = identity;
+        Path = path;
+    }
+
+    /// <summary>Opens the file a path names now, or null when it cannot be opened.</summary>
+    public static FileTailer? Open(string path, int maxLineBytes)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan,
+            });
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            return null;
+        }
+        if (FileIdentity.Of(stream.SafeFileHandle) is not { } status)
+        {
+            stream.Dispose();
+            return null;
+        }
+        var tailer = new FileTailer(stream, status.Identity, path, maxLineBytes);
+        tailer._fingerprint = tailer.Fingerprint();
+        return tailer;
+    }
+
+    public FileIdentity Identity { get; }
+
+    /// <summary>The path the file was last seen under in the sources' globs (the <c>filename</c> label of its lines).</summary>
+    public string Path { get; set; }
+
     public long TruncatedLines { get; private set; }
 
     /// <summary>Whether the last poll stopped at <see cref="MaxBytesPerPoll"/> with more to read.</summary>
     public bool Behind { get; private set; }
 
-    public FilePosition Position => new(path, _fingerprint, _offset);
+    /// <summary>The file left the sources' globs (renamed away, deleted): it is read until it stops growing, then closed.</summary>
+    public bool Draining { get; private set; }
 
-    /// <summary>Starts from a stored position when it is for the same file, else from the beginning.</summary>
-    public void Resume(FilePosition? saved)
+    public FilePosition Position => new(Path, _fingerprint, _offset, Identity.ToString());
+
+    /// <summary>Starts from a stored position of this file when its first line is still the same, else from the beginning.</summary>
+    public void Resume(FilePosition saved)
     {
-        if (!Open()) return;
-        if (saved is { } p && p.Fingerprint.Length > 0 && p.Fingerprint == _fingerprint && p.Offset <= _stream!.Length) _offset = p.Offset;
+        if (saved.Fingerprint.Length > 0 && saved.Fingerprint == _fingerprint && saved.Offset <= _stream.Length) _offset = saved.Offset;
     }
 
-    /// <summary>Reads the complete lines written since the last call (and drains a rotated-away file first).</summary>
+    public void StartDraining() => Draining = true;
+
+    /// <summary>Back in a glob (a file renamed back, or into another matching name): followed as before.</summary>
+    public void StopDraining() => Draining = false;
+
+    /// <summary>Draining and not grown for <paramref name="idle"/>: what is left can be read for the last time.</summary>
+    public bool DrainedOut(TimeSpan idle) => Draining && !Behind && DateTime.UtcNow - _lastGrowth >= idle;
+
+    /// <summary>Reads the complete lines written since the last call.</summary>
     public List<string> Poll()
     {
         var lines = new List<string>();
-        if (_stream is null && !Open()) return lines;
-        // Rotated? The path now names a file whose first line differs from ours.
-        string current = FingerprintOf(path);
-        if (current.Length > 0 && _fingerprint.Length > 0 && current != _fingerprint)
+        long length = _stream.Length;
+        if (length != _lastLength) { _lastGrowth = DateTime.UtcNow; _lastLength = length; }
+        if (!Draining)
         {
-            ReadLines(lines, finalPartial: true);
-            _stream!.Dispose();
-            _stream = null;
-            _offset = 0;
-            _fingerprint = "";
-            if (!Open()) return lines;
+            // Truncated in place: shorter than what was read, or rewritten with another first line before it grew past it.
+            if (length < _offset) _offset = 0;
+            else if (_offset > 0 && Fingerprint() is { Length: > 0 } now && _fingerprint.Length > 0 && now != _fingerprint) _offset = 0;
+            if (_offset == 0) _fingerprint = Fingerprint();
         }
-        if (_fingerprint.Length == 0) _fingerprint = current;
-        // Truncated (copytruncate, or > file): start over.
-        if (_stream!.Length < _offset) _offset = 0;
-        ReadLines(lines, finalPartial: false);
+        ReadLines(lines, length, finalPartial: false);
         return lines;
     }
 
-    private bool Open()
+    /// <summary>Everything left, the last line complete even without its '\n' (the file grows no more).</summary>
+    public List<string> Finish()
     {
-        try
-        {
-            _stream = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, Options = FileOptions.SequentialScan,
-            });
-            _fingerprint = FingerprintOf(path);
-            _offset = 0;
-            return true;
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
-        {
-            _stream = null;
-            return false;
-        }
+        var lines = new List<string>();
+        ReadLines(lines, _stream.Length, finalPartial: true);
+        return lines;
     }
 
-    private void ReadLines(List<string> into, bool finalPartial)
+    private void ReadLines(List<string> into, long length, bool finalPartial)
     {
-        var s = _stream!;
-        long length = s.Length;
         Behind = false;
         if (length <= _offset) return;
         if (!finalPartial && length - _offset > MaxBytesPerPoll)
@@ -88,6 +120,7 @@ public sealed class FileTailer(string path, int maxLineBytes) : IDisposable
             length = _offset + MaxBytesPerPoll;
             Behind = true;
         }
+        var s = _stream;
         s.Position = _offset;
         var buffer = new byte[64 * 1024];
         var line = new MemoryStream();
@@ -110,7 +143,6 @@ public sealed class FileTailer(string path, int maxLineBytes) : IDisposable
         }
         if (finalPartial && line.Length > 0)
         {
-            // A rotated-away file grows no more: its unterminated last line is complete.
             into.Add(Finish(line, ref cut));
             consumed = length;
         }
@@ -119,7 +151,7 @@ public sealed class FileTailer(string path, int maxLineBytes) : IDisposable
 
     private void Append(MemoryStream line, ReadOnlySpan<byte> bytes, ref bool cut)
     {
-        int room = maxLineBytes - (int)line.Length;
+        int room = _maxLineBytes - (int)line.Length;
         if (bytes.Length > room) cut = true;
         if (room > 0) line.Write(bytes[..Math.Min(room, bytes.Length)]);
     }
@@ -135,23 +167,17 @@ public sealed class FileTailer(string path, int maxLineBytes) : IDisposable
         return text;
     }
 
-    /// <summary>A hash of the file's first line (up to 1 KiB); empty while the file has no complete line.</summary>
-    private static string FingerprintOf(string path)
+    /// <summary>A hash of the file's first line (up to 1 KiB), read through the handle; empty while it has no complete line.</summary>
+    private string Fingerprint()
     {
-        try
-        {
-            using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var head = new byte[1024];
-            int n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            int end = Array.IndexOf(head, (byte)'\n', 0, n);
-            if (end < 0 && n < head.Length) return "";
-            return Convert.ToHexString(SHA256.HashData(head.AsSpan(0, end < 0 ? n : end)))[..16];
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
-        {
-            return "";
-        }
+        var head = new byte[1024];
+        int n;
+        try { n = RandomAccess.Read(_stream.SafeFileHandle, head, 0); }
+        catch (IOException) { return ""; }
+        int end = Array.IndexOf(head, (byte)'\n', 0, n);
+        if (end < 0 && n < head.Length) return "";
+        return Convert.ToHexString(SHA256.HashData(head.AsSpan(0, end < 0 ? n : end)))[..16];
     }
 
-    public void Dispose() => _stream?.Dispose();
+    public void Dispose() => _stream.Dispose();
 }

@@ -105,18 +105,25 @@ public sealed partial class LogStore
     {
         using var save = _db.CreateCommand();
         save.Transaction = tx;
-        save.CommandText = "INSERT INTO positions(path, fingerprint, offset) VALUES ($p, $f, $o) ON CONFLICT(path) DO UPDATE SET fingerprint=excluded.fingerprint, offset=excluded.offset";
+        save.CommandText = """
+            INSERT INTO tailed_files(identity, path, fingerprint, offset) VALUES ($i, $p, $f, $o)
+            ON CONFLICT(identity) DO UPDATE SET path=excluded.path, fingerprint=excluded.fingerprint, offset=excluded.offset;
+            DELETE FROM positions WHERE path = $p;
+            """;
+        var pi = save.Parameters.Add("$i", SqliteType.Text);
         var pp = save.Parameters.Add("$p", SqliteType.Text);
         var pf = save.Parameters.Add("$f", SqliteType.Text);
         var po = save.Parameters.Add("$o", SqliteType.Integer);
         foreach (var pos in positions)
         {
+            pi.Value = pos.Identity.Length > 0 ? pos.Identity : "path:" + pos.Path;
             pp.Value = pos.Path;
             pf.Value = pos.Fingerprint;
             po.Value = pos.Offset;
             save.ExecuteNonQuery();
         }
     }
+
 
     private long StreamId(LabelSet labels, SqliteTransaction tx, Dictionary<LabelSet, long> added)
     {

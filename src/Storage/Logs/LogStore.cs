@@ -58,6 +58,7 @@ public sealed partial class LogStore : ILogQueryable, IDisposable
                 CREATE TABLE IF NOT EXISTS head(id INTEGER PRIMARY KEY, stream_id INTEGER NOT NULL, ts INTEGER NOT NULL, line TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS partitions(start_ns INTEGER PRIMARY KEY, end_ns INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS positions(path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, offset INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS tailed_files(identity TEXT PRIMARY KEY, path TEXT NOT NULL, fingerprint TEXT NOT NULL, offset INTEGER NOT NULL);
                 """);
             if (legacy) MigrateRowPerLineLayout(db);
             var store = new LogStore(db, path, options ?? new LogStoreOptions());
@@ -138,17 +139,47 @@ public sealed partial class LogStore : ILogQueryable, IDisposable
     /// <summary>Raised with errors from background maintenance, which never throws out of the timer.</summary>
     public event Action<Exception>? MaintenanceError;
 
-    /// <summary>Where each tailed file was read up to, as last stored.</summary>
-    public Dictionary<string, FilePosition> Positions()
+    /// <summary>
+    /// Where each tailed file was read up to, as last stored: by file identity, plus the positions older builds kept
+    /// by path (no identity; used once, for a file at that path whose first line still matches).
+    /// </summary>
+    public List<FilePosition> Positions()
     {
         lock (_writeLock)
         {
-            using var cmd = _db.CreateCommand();
-            cmd.CommandText = "SELECT path, fingerprint, offset FROM positions";
-            using var r = cmd.ExecuteReader();
-            var result = new Dictionary<string, FilePosition>(StringComparer.Ordinal);
-            while (r.Read()) result[r.GetString(0)] = new FilePosition(r.GetString(0), r.GetString(1), r.GetInt64(2));
+            var result = new List<FilePosition>();
+            using (var cmd = _db.CreateCommand())
+            {
+                cmd.CommandText = "SELECT path, fingerprint, offset, identity FROM tailed_files";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) result.Add(new FilePosition(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3)));
+            }
+            using (var cmd = _db.CreateCommand())
+            {
+                cmd.CommandText = "SELECT path, fingerprint, offset FROM positions";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) result.Add(new FilePosition(r.GetString(0), r.GetString(1), r.GetInt64(2)));
+            }
             return result;
+        }
+    }
+
+    /// <summary>Forgets the positions of files no longer tailed (drained after rotation, or gone while mlobs was down).</summary>
+    public void ForgetPositions(IEnumerable<string> identities)
+    {
+        lock (_writeLock)
+        {
+            using var tx = _db.BeginTransaction();
+            using var cmd = _db.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "DELETE FROM tailed_files WHERE identity = $i";
+            var p = cmd.Parameters.Add("$i", SqliteType.Text);
+            foreach (var identity in identities)
+            {
+                p.Value = identity;
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
         }
     }
 

@@ -120,8 +120,113 @@ public sealed class LogTailerTests : IDisposable
         await using (again)
         using (reopened)
         {
-            again.PollOnce(reopened.Positions());
+            again.PollOnce();
             Assert.Equal(["a", "b", "c"], All(reopened).Select(e => e.Line[9..^2]));
+        }
+    }
+
+    private List<(string File, string Line)> Lines(LogStore store) =>
+        store.Select([], 0, long.MaxValue, 10_000, backward: false, _ => true).Select(e => (Path.GetFileName(e.Stream.Get("filename")!), e.Line)).ToList();
+
+    private static LogSourceConfig Raw(string glob) => new() { Name = "raw", Paths = [glob], Parser = LogParserKind.Raw };
+
+    [Fact]
+    public async Task ARenameRotationWhoseNewFileStartsWithTheSameLineIsRead()
+    {
+        // Many loggers begin every file with the same line (a banner, a CSV header): the path now names another file.
+        var file = Path.Combine(LogDir, "hr.log");
+        File.WriteAllText(file, "HEADER\nr1\nr2\n");
+        var (tailer, store) = await Start(StorePath, Raw("logs/*.log"), _dir.Path);
+        await using (tailer)
+        using (store)
+        {
+            tailer.PollOnce();
+            File.AppendAllText(file, "r3\n");
+            File.Move(file, file + ".1");
+            File.WriteAllText(file, "HEADER\nn1\nn2\n");
+            tailer.PollOnce();
+            File.AppendAllText(file, "n3\nn4\n");
+            tailer.PollOnce();
+            Assert.Equal(["HEADER", "r1", "r2", "r3", "HEADER", "n1", "n2", "n3", "n4"], Lines(store).Select(l => l.Line));
+            Assert.All(Lines(store), l => Assert.Equal("hr.log", l.File));
+        }
+    }
+
+    [Fact]
+    public async Task ARotatedFileIsDrainedWhileItsWriterStillWritesToItThenTheNewOneIsRead()
+    {
+        var file = Path.Combine(LogDir, "app.log");
+        var (tailer, store) = await Start(StorePath, Raw("logs/*.log"), _dir.Path);
+        var drainTailer = new LogTailer(store) { DrainIdle = TimeSpan.FromMilliseconds(300) };
+        drainTailer.Configure([Raw("logs/*.log")], _dir.Path);
+        await tailer.DisposeAsync();
+        await using (drainTailer)
+        using (store)
+        {
+            using (var writer = new StreamWriter(new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { AutoFlush = true })
+            {
+                for (int i = 1; i <= 5; i++) writer.Write($"old{i}\n");
+                drainTailer.PollOnce();
+                for (int i = 6; i <= 8; i++) writer.Write($"old{i}\n");
+                File.Move(file, file + ".1"); // renamed away: no file at the path for a while
+                drainTailer.PollOnce();
+                for (int i = 9; i <= 12; i++) writer.Write($"old{i}\n");
+                drainTailer.PollOnce();
+                writer.Write("old13 without newline");
+            }
+            drainTailer.PollOnce();
+            File.WriteAllText(file, "new1\n");
+            await Task.Delay(400);
+            drainTailer.PollOnce();
+            drainTailer.PollOnce();
+            Assert.Equal(Enumerable.Range(1, 12).Select(i => $"old{i}").Append("old13 without newline").Append("new1"), Lines(store).Select(l => l.Line));
+            Assert.All(Lines(store), l => Assert.Equal("app.log", l.File));
+        }
+    }
+
+    [Fact]
+    public async Task CopytruncateIsReadOnceWithoutFragments()
+    {
+        var file = Path.Combine(LogDir, "ct.log");
+        File.WriteAllText(file, string.Concat(Enumerable.Range(1, 10).Select(i => $"{i}\n")));
+        var (tailer, store) = await Start(StorePath, Raw("logs/*.log"), _dir.Path);
+        await using (tailer)
+        using (store)
+        {
+            tailer.PollOnce();
+            File.Copy(file, file + ".1");
+            using (var f = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) f.SetLength(0);
+            // ten quick appends: the file is longer than what was read before the tailer looks again
+            for (int i = 11; i <= 20; i++) File.AppendAllText(file, $"{i}\n");
+            tailer.PollOnce();
+            tailer.PollOnce();
+            Assert.Equal(Enumerable.Range(1, 20).Select(i => i.ToString()), Lines(store).Select(l => l.Line));
+        }
+    }
+
+    [Fact]
+    public async Task AFileDeletedAndCreatedAgainWithTheSameFirstLineIsReadFromItsStartAfterARestart()
+    {
+        var file = Path.Combine(LogDir, "d.log");
+        File.WriteAllText(file, "HEADER\na\nb\nc\n");
+        var (tailer, store) = await Start(StorePath, Raw("logs/*.log"), _dir.Path);
+        tailer.PollOnce();
+        await tailer.DisposeAsync();
+        store.Dispose();
+        File.Delete(file);
+        File.WriteAllText(file, "HEADER\nd\ne\nf\ng\n"); // longer than the old file: a stale offset would fall inside it
+        var (again, reopened) = await Start(StorePath, Raw("logs/*.log"), _dir.Path);
+        await using (again)
+        using (reopened)
+        {
+            again.PollOnce();
+            Assert.Equal(["HEADER", "a", "b", "c", "HEADER", "d", "e", "f", "g"], Lines(reopened).Select(l => l.Line));
+            // and one created while running (after the positions were read at start) too
+            File.Delete(file);
+            File.WriteAllText(file, "HEADER\nh\ni\nj\nk\nl\n");
+            again.PollOnce();
+            again.PollOnce();
+            Assert.Equal(["HEADER", "h", "i", "j", "k", "l"], Lines(reopened).Select(l => l.Line).Skip(9));
         }
     }
 

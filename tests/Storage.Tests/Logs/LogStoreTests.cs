@@ -211,7 +211,7 @@ public class LogStoreLayoutTests
         }
         using var store = LogStore.Open(path);
         Assert.Equal(["second", "first"], store.Select([LabelMatcher.Equal("service", "api")], 0, 100, 10, true, _ => true).Select(e => e.Line));
-        Assert.Equal(42, store.Positions()["/var/log/a.log"].Offset);
+        Assert.Equal(42, store.Positions().Single(p => p.Path == "/var/log/a.log").Offset);
         store.Flush();
         Assert.Equal(["first", "second"], store.Select([], 0, 100, 10, false, _ => true).Select(e => e.Line));
     }
