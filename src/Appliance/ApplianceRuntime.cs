@@ -118,6 +118,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             ApplianceMetrics.LogParseErrors.IncTo(Interlocked.Read(ref tailer.ParseErrors));
             ApplianceMetrics.LogLinesTruncated.IncTo(Interlocked.Read(ref tailer.TruncatedLines));
             ApplianceMetrics.LogStoreBytes.Set(logs.DiskBytes());
+            ApplianceMetrics.LogPushDuplicates.IncTo(logs.DuplicatesDropped);
         });
         var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
         {

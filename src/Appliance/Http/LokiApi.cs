@@ -131,7 +131,8 @@ public static class LokiApi
         {
             return Plain(400, "error parsing push request: " + ex.Message);
         }
-        store.Append(entries);
+        // A retried push (same lines, same timestamps) stores nothing twice, as in Loki.
+        store.Append(entries, dropDuplicates: true);
         return Results.StatusCode(204);
     }
 
@@ -162,7 +163,10 @@ public static class LokiApi
         var query = ((LogQueryExpr)expr).Query;
         int limit = int.TryParse(q["limit"].ToString(), out int l) && l > 0 ? l : 100;
         bool backward = q["direction"].ToString() != "forward";
-        var entries = store.Select(query.Selector, start, end, limit, backward, query.Process, query.RequiredText);
+        // Loki reads log lines in [start, end): a client paging by time (logcli --limit) asks again from the last
+        // line's time and must not get the line on the boundary twice.
+        long lastNs = range ? end - 1 : end;
+        var entries = lastNs < start ? [] : store.Select(query.Selector, start, lastNs, limit, backward, query.Process, query.RequiredText);
         return ApiResults.Json(w =>
         {
             w.WriteStartObject();

@@ -20,6 +20,9 @@ public static class ApplianceMetrics
     public static readonly Counter LogLinesTruncated = Metrics.CreateCounter(
         "mlobs_log_lines_truncated_total", "Log lines cut at the line size limit.");
 
+    public static readonly Counter LogPushDuplicates = Metrics.CreateCounter(
+        "mlobs_log_push_duplicates_total", "Pushed log lines ignored because their stream already held them (same timestamp and text), as Loki ignores them.");
+
     public static readonly Gauge LogStoreBytes = Metrics.CreateGauge(
         "mlobs_log_store_bytes", "Bytes used by the log store's files in the data directory.");
 

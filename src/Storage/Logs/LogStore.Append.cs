@@ -12,8 +12,9 @@ public sealed partial class LogStore
     /// <summary>
     /// Stores a batch of lines in one transaction, with the file positions they were read up to: a restart resumes
     /// exactly after the last stored line, neither losing nor repeating one. Flushes the head into blocks when it is full.
+    /// With <paramref name="dropDuplicates"/> (pushed lines), lines the stream already holds are ignored, as Loki does.
     /// </summary>
-    public void Append(IReadOnlyList<LogEntry> entries, IReadOnlyList<FilePosition>? positions = null)
+    public void Append(IReadOnlyList<LogEntry> entries, IReadOnlyList<FilePosition>? positions = null, bool dropDuplicates = false)
     {
         if (entries.Count == 0 && (positions is null || positions.Count == 0)) return;
         lock (_writeLock)
@@ -21,10 +22,11 @@ public sealed partial class LogStore
             ObjectDisposedException.ThrowIf(_disposed, this);
             var added = new Dictionary<LabelSet, long>();
             var created = new List<LogPartition>();
-            var direct = DirectStreams(entries);
             long bytes = 0;
             using (var tx = _db.BeginTransaction())
             {
+                if (dropDuplicates) entries = WithoutDuplicates(entries, tx);
+                var direct = DirectStreams(entries);
                 if (positions is { Count: > 0 }) SavePositions(positions, tx);
                 using var insert = _db.CreateCommand();
                 insert.Transaction = tx;
@@ -37,6 +39,7 @@ public sealed partial class LogStore
                 foreach (var e in entries)
                 {
                     long id = StreamId(e.Stream, tx, added);
+                    NoteNewest(id, e.TimestampNs);
                     if (direct is not null && direct.Contains(e.Stream))
                     {
                         if (!blocks.TryGetValue(id, out var list)) blocks[id] = list = [];

@@ -100,6 +100,7 @@ public sealed partial class LogStore : ILogQueryable, IDisposable
             }
         }
         _partitions.AddRange(ReadPartitions(_db, null));
+        LoadNewest();
         _headBytes = Scalar(_db, "SELECT coalesce(sum(length(CAST(line AS BLOB))), 0) FROM head");
         if (_headBytes > 0) _headSince = DateTime.UtcNow;
     }

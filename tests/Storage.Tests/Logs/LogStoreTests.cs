@@ -217,6 +217,44 @@ public class LogStoreLayoutTests
     }
 }
 
+public class LogStoreDuplicateTests
+{
+    [Fact]
+    public void ARetriedPushStoresNothingTwiceButEqualTimesWithOtherTextAreKept()
+    {
+        using var dir = new TempDir();
+        using var store = LogStore.Open(Path.Combine(dir.Path, "logstore.sqlite"));
+        var api = LabelSet.From(("service", "api"));
+        var batch = Enumerable.Range(1, 5).Select(i => new LogEntry(api, 1000 + i, $"line {i}")).ToList();
+        store.Append(batch, dropDuplicates: true);
+        store.Append(batch, dropDuplicates: true); // the client retried
+        // within one batch too; the same time with another text is another line
+        store.Append([new LogEntry(api, 2000, "x"), new LogEntry(api, 2000, "x"), new LogEntry(api, 2000, "y")], dropDuplicates: true);
+        List<string> All() => store.Select([LabelMatcher.Equal("service", "api")], 0, long.MaxValue, 1000, false, _ => true).Select(e => e.Line).ToList();
+        Assert.Equal(["line 1", "line 2", "line 3", "line 4", "line 5", "x", "y"], All());
+        // after the head was flushed into blocks, and after a reopen
+        store.Flush();
+        store.Append(batch.Take(2).Append(new LogEntry(api, 1003, "line 3 again")).ToList(), dropDuplicates: true);
+        Assert.Equal(8, All().Count);
+        Assert.Equal(8, store.DuplicatesDropped); // the retry's 5, the batch's 1, the 2 after the flush
+    }
+
+    [Fact]
+    public void DuplicatesAreFoundAfterAReopen()
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "logstore.sqlite");
+        var api = LabelSet.From(("service", "api"));
+        var batch = Enumerable.Range(1, 3).Select(i => new LogEntry(api, 1000 + i, $"line {i}")).ToList();
+        using (var store = LogStore.Open(path)) store.Append(batch, dropDuplicates: true);
+        using (var store = LogStore.Open(path))
+        {
+            store.Append(batch, dropDuplicates: true);
+            Assert.Equal(3, store.Select([], 0, long.MaxValue, 1000, false, _ => true).Count);
+        }
+    }
+}
+
 public class LogBlockTests
 {
     [Fact]
