@@ -31,7 +31,7 @@ public static class DashboardCommand
                 // Validated here first, so errors name the file and position.
                 DashboardParser.Parse(text, file);
                 string dashboard;
-                using (var doc = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }))
+                using (var doc = JsonDocument.Parse(text))
                     dashboard = DashboardParser.Unwrap(doc.RootElement, file).GetRawText();
                 var body = $"{{\"dashboard\":{dashboard},\"overwrite\":{(overwrite ? "true" : "false")}}}";
                 using var response = await http.PostAsync(baseUrl + "/api/dashboards/db", new StringContent(body, Encoding.UTF8, "application/json"), ct);

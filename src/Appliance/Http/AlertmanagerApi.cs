@@ -54,7 +54,8 @@ public static class AlertmanagerApi
     private static string Time(DateTimeOffset t) => AlertPayload.Time(t);
 
     private static IResult Status(ApplianceRuntime runtime) =>
-        Results.Json(new AmStatusJson(new AmClusterJson("disabled", []), new AmConfigJson(runtime.Config.OriginalYaml),
+        // config.original is the router's alertmanager.yml as written (amtool config show prints it), not mlobs.yml.
+        Results.Json(new AmStatusJson(new AmClusterJson("disabled", []), new AmConfigJson(runtime.Config.Mlobs.Router?.OriginalYaml ?? ""),
                 Time(runtime.StartTime),
                 new AmVersionJson("main", "", "", "", BuildInfo.Revision, BuildInfo.Version)),
             AlertmanagerJsonContext.Default.AmStatusJson);

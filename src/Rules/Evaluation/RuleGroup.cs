@@ -15,6 +15,8 @@ public sealed class RuleGroup
     private readonly IAppendable _storage;
     private readonly QueryFunc _query;
     private readonly HashSet<LabelSet>[] _previousSeries;
+    // Series of rules a reload removed or renamed: marked stale at this group's next evaluation (Prometheus's staleSeries).
+    private List<LabelSet> _staleSeries = [];
 
     public RuleGroup(string name, string file, TimeSpan interval, TimeSpan queryOffset, int limit,
         IReadOnlyList<IRule> rules, IAppendable storage, QueryFunc query)
@@ -130,30 +132,71 @@ public sealed class RuleGroup
             rule.Status.LastEvaluation = DateTimeOffset.FromUnixTimeMilliseconds(timeMs);
             rule.Status.EvaluationTime = Stopwatch.GetElapsedTime(ruleStarted);
         }
+        if (_staleSeries.Count > 0)
+        {
+            // A series a current rule wrote at this time keeps its sample (the marker is then a duplicate, dropped).
+            var app = _storage.Appender();
+            foreach (var gone in _staleSeries)
+            {
+                ulong seriesRef = 0;
+                app.Append(ref seriesRef, gone, queryTime, StaleNaN.Value);
+            }
+            app.Commit();
+            _staleSeries = [];
+        }
         Iterations++;
         LastEvaluation = DateTimeOffset.FromUnixTimeMilliseconds(timeMs);
         EvaluationTime = Stopwatch.GetElapsedTime(started);
     }
 
-    /// <summary>Carries alert state over from the same group before a reload (rules with the same name and query).</summary>
+    /// <summary>
+    /// Carries state over from the same group before a reload (rules/group.go CopyState): a rule takes the alerts and
+    /// last output series of the old rule with the same name and labels (the first not yet taken, so duplicates pair
+    /// in order) — an edited expression keeps a firing alert firing. The output series of old rules nothing took
+    /// (removed or renamed) are marked stale at the next evaluation.
+    /// </summary>
     public void CopyStateFrom(RuleGroup old)
     {
-        var oldAlerting = old.Rules.OfType<AlertingRule>().ToLookup(r => (r.Name, r.Query));
+        var unmatched = new Dictionary<string, Queue<int>>(StringComparer.Ordinal);
+        for (int i = 0; i < old.Rules.Count; i++)
+        {
+            var key = NameAndLabels(old.Rules[i]);
+            if (!unmatched.TryGetValue(key, out var q)) unmatched[key] = q = new Queue<int>();
+            q.Enqueue(i);
+        }
         for (int i = 0; i < Rules.Count; i++)
         {
-            if (Rules[i] is AlertingRule ar && oldAlerting[(ar.Name, ar.Query)].FirstOrDefault() is { } previous)
-                ar.TakeStateFrom(previous);
-            var oldIndex = old.Rules.ToList().FindIndex(r => r.Name == Rules[i].Name && r.Query == Rules[i].Query);
-            if (oldIndex >= 0) _previousSeries[i].UnionWith(old._previousSeries[oldIndex]);
+            if (!unmatched.TryGetValue(NameAndLabels(Rules[i]), out var q) || !q.TryDequeue(out int from)) continue;
+            _previousSeries[i].UnionWith(old._previousSeries[from]);
+            if (Rules[i] is AlertingRule ar && old.Rules[from] is AlertingRule previous) ar.TakeStateFrom(previous);
         }
+        _staleSeries = [.. old._staleSeries];
+        foreach (var q in unmatched.Values)
+            foreach (int from in q) _staleSeries.AddRange(old._previousSeries[from]);
         LastEvaluation = old.LastEvaluation;
         EvaluationTime = old.EvaluationTime;
+    }
+
+    private static string NameAndLabels(IRule rule)
+    {
+        var labels = rule switch
+        {
+            AlertingRule a => a.Labels,
+            RecordingRule r => r.Labels,
+            _ => new Dictionary<string, string>(),
+        };
+        return rule.Name + "\0" + string.Join("\0", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value));
     }
 
     /// <summary>Marks every series this group wrote as stale (the group was removed by a reload).</summary>
     public void MarkStale(long timeMs)
     {
         var app = _storage.Appender();
+        foreach (var s in _staleSeries)
+        {
+            ulong seriesRef = 0;
+            app.Append(ref seriesRef, s, timeMs, StaleNaN.Value);
+        }
         foreach (var set in _previousSeries)
             foreach (var s in set)
             {

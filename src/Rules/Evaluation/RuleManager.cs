@@ -11,7 +11,7 @@ namespace Mlobs.Rules.Evaluation;
 /// builds the new groups, carries alert state over for groups that stay, and marks the output of removed groups
 /// stale. A broken rule file fails the reload and leaves the running groups untouched.
 /// </summary>
-public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<RuleGroup, IRule, Exception>? onRuleError = null) : IDisposable
+public sealed class RuleManager(IStorage storage, QueryFunc query, Action<RuleGroup, IRule, Exception>? onRuleError = null) : IDisposable
 {
     private IReadOnlyDictionary<string, string> _externalLabels = new Dictionary<string, string>();
 
@@ -54,10 +54,12 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
         {
             var next = new Dictionary<string, RuleGroup>();
             foreach (var g in groups) next[g.Key] = g;
+            // Every old loop is told to stop at once, then all are awaited together: a group sleeping until its next
+            // evaluation stops at once; one evaluating finishes that evaluation first (its state is copied after it).
+            foreach (var old in _running.Values) old.Stop.Cancel();
+            try { Task.WaitAll(_running.Values.Select(r => r.Loop).ToArray(), TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
             foreach (var (key, old) in _running.ToList())
             {
-                old.Stop.Cancel();
-                try { old.Loop.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
                 if (next.TryGetValue(key, out var replacement)) replacement.CopyStateFrom(old.Group);
                 else old.Group.MarkStale(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 _running.Remove(key);
@@ -166,25 +168,33 @@ public sealed class RuleManager(IAppendable storage, QueryFunc query, Action<Rul
         return merged;
     }
 
-    /// <summary>Reads each alerting rule's last ALERTS_FOR_STATE values so alerts resume where they were before a restart.</summary>
+    /// <summary>
+    /// Reads each alerting rule's last <c>ALERTS_FOR_STATE</c> samples within the outage tolerance so alerts resume where
+    /// they were before a restart (rules/group.go RestoreForState). Read from storage, not through PromQL: a series whose
+    /// last sample is a staleness marker belonged to an alert that had already ended, and is not restored (PromQL's
+    /// <c>last_over_time</c> would skip the marker and revive the old episode).
+    /// </summary>
     private void RestoreForState(RuleGroup g)
     {
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var querier = storage.Querier(now - (long)OutageTolerance.TotalMilliseconds, now);
         foreach (var rule in g.Rules.OfType<AlertingRule>())
         {
-            try
+            var set = querier.Select(false, LabelMatcher.Equal(LabelSet.MetricName, AlertingRule.AlertForStateMetricName),
+                LabelMatcher.Equal(AlertingRule.AlertNameLabel, rule.Name));
+            var restored = new Dictionary<LabelSet, long>();
+            ISampleIterator? it = null;
+            while (set.Next())
             {
-                var expr = $"last_over_time({AlertingRule.AlertForStateMetricName}{{{AlertingRule.AlertNameLabel}={Query.PromQl.Parser.GoBytes.Quote(rule.Name)}}}[{(long)OutageTolerance.TotalSeconds}s])";
-                var samples = query(expr, now, CancellationToken.None);
-                var restored = new Dictionary<LabelSet, long>();
-                foreach (var s in samples)
-                    if (double.IsFinite(s.F)) restored[s.Metric.Without(LabelSet.MetricName)] = (long)(s.F * 1000);
-                if (restored.Count > 0) rule.RestoreForState(restored);
+                it = set.Current.Iterator(it);
+                double last = double.NaN;
+                bool any = false;
+                while (it.Next()) { last = it.Value; any = true; }
+                if (!any || StaleNaN.Is(last) || !double.IsFinite(last)) continue;
+                restored[set.Current.Labels.Without(LabelSet.MetricName)] = (long)(last * 1000);
             }
-            catch (Exception ex) when (ex is QueryException or InvalidOperationException)
-            {
-                onRuleError?.Invoke(g, rule, ex);
-            }
+            if (set.Error is { } error) onRuleError?.Invoke(g, rule, error);
+            else if (restored.Count > 0) rule.RestoreForState(restored);
         }
     }
 

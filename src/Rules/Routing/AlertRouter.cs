@@ -107,7 +107,10 @@ public sealed class AlertRouter : IDisposable
         OnAttempt?.Invoke(receiver, integration, attempt, error);
     }
 
-    /// <summary>Replaces routes, inhibition rules and receivers; current alerts are routed again.</summary>
+    /// <summary>
+    /// Replaces routes, inhibition rules and receivers; current alerts are routed again. The old aggregation groups
+    /// are stopped in the background: a notification in flight (a slow webhook) must not hold the reload up.
+    /// </summary>
     public void ApplyConfig(AlertmanagerConfig config)
     {
         List<AggregationGroup> old;
@@ -118,7 +121,7 @@ public sealed class AlertRouter : IDisposable
             _groups.Clear();
             foreach (var a in _alerts.Values) RouteAlert(a);
         }
-        foreach (var g in old) g.Dispose();
+        if (old.Count > 0) _ = Task.Run(() => { foreach (var g in old) g.Dispose(); });
     }
 
     /// <summary>Takes alerts from the rule engine (what Prometheus would POST to /api/v2/alerts).</summary>

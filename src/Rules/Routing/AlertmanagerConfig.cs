@@ -10,7 +10,11 @@ public sealed record AlertmanagerConfig(
     RouteConfig Route,
     IReadOnlyList<InhibitRuleConfig> InhibitRules,
     IReadOnlyList<ReceiverConfig> Receivers,
-    TimeSpan ResolveTimeout);
+    TimeSpan ResolveTimeout)
+{
+    /// <summary>The configuration as written (the file, or the inline section de-indented): Alertmanager's <c>config.original</c>.</summary>
+    public string OriginalYaml { get; init; } = "";
+}
 
 public sealed record RouteConfig
 {

@@ -16,7 +16,7 @@ public static class AlertmanagerConfigParser
         var r = new YamlNodeReader(path);
         var root = r.LoadDocument(File.ReadAllText(path));
         if (root is null || YamlNodeReader.IsNull(root)) throw new ConfigException(path, 1, 1, "no route provided in config");
-        return Parse(r, root);
+        return Parse(r, root) with { OriginalYaml = r.Text };
     }
 
     public static AlertmanagerConfig Parse(YamlNodeReader r, YamlNode root)
@@ -73,7 +73,7 @@ public static class AlertmanagerConfigParser
         if (route.Receiver is null) throw r.Error(routeNode!, "root route must specify a default receiver");
         if (route.Matchers.Count > 0) throw r.Error(routeNode!, "root route must not have any matchers");
         CheckReceivers(r, routeNode!, route, receiverNodes);
-        return new AlertmanagerConfig(route, inhibit, receivers, resolveTimeout);
+        return new AlertmanagerConfig(route, inhibit, receivers, resolveTimeout) { OriginalYaml = r.SourceOf(root) };
     }
 
     private static void CheckReceivers(YamlNodeReader r, YamlNode at, RouteConfig route, Dictionary<string, YamlNode> receivers)

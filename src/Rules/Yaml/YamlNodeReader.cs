@@ -19,6 +19,7 @@ public sealed partial class YamlNodeReader(string file)
     /// <summary>Parses YAML text; returns the first document's root, or null for an empty file. Syntax errors carry their position.</summary>
     public YamlNode? LoadDocument(string text)
     {
+        Text = text;
         var stream = new YamlStream();
         try
         {
@@ -30,6 +31,38 @@ public sealed partial class YamlNodeReader(string file)
         }
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
     }
+
+    /// <summary>The text last loaded.</summary>
+    public string Text { get; private set; } = "";
+
+    /// <summary>
+    /// A node's own text as written (comments and layout kept), its indentation removed: what a nested document (an
+    /// alertmanager.yml inlined in mlobs.yml) would be as a file of its own.
+    /// </summary>
+    public string SourceOf(YamlNode node)
+    {
+        // A block collection's own end mark is its start (YamlDotNet): the text ends where its last descendant does,
+        // and runs to the end of that line (a trailing comment stays).
+        int start = (int)Math.Clamp(node.Start.Index, 0, Text.Length), end = (int)Math.Clamp(EndOf(node), start, Text.Length);
+        int eol = Text.IndexOf('\n', end);
+        end = eol < 0 ? Text.Length : eol;
+        int indent = (int)node.Start.Column - 1;
+        var lines = Text[start..end].Split('\n');
+        for (int i = 1; i < lines.Length; i++)
+        {
+            int n = 0;
+            while (n < indent && n < lines[i].Length && lines[i][n] == ' ') n++;
+            lines[i] = lines[i][n..];
+        }
+        return string.Join("\n", lines).TrimEnd() + "\n";
+    }
+
+    private static long EndOf(YamlNode node) => node switch
+    {
+        YamlMappingNode m => m.Children.Select(c => Math.Max(EndOf(c.Key), EndOf(c.Value))).DefaultIfEmpty(node.End.Index).Max(),
+        YamlSequenceNode q => q.Children.Select(EndOf).DefaultIfEmpty(node.End.Index).Max(),
+        _ => node.End.Index,
+    };
 
     public ConfigException Error(YamlNode node, string message) =>
         new(File, node.Start.Line, node.Start.Column, message);

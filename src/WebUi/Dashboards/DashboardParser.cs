@@ -13,7 +13,9 @@ public sealed class DashboardFormatException(string message) : Exception(message
 /// </summary>
 public static class DashboardParser
 {
-    private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+    // Strict, as Grafana reads dashboards (Go's encoding/json): a trailing comma or a comment is an error with its
+    // position, not something mlobs accepts and Grafana then refuses.
+    private static readonly JsonDocumentOptions Options = new();
 
     /// <summary>Parses a file's text; errors name the file and, for malformed JSON, line and column.</summary>
     public static Dashboard Parse(string json, string source) => Load(json, source).Model;
@@ -46,6 +48,9 @@ public static class DashboardParser
             var detail = ex.Message;
             int cut = detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
             if (cut > 0) detail = detail[..cut].TrimEnd('.', ' ');
+            // .NET's wording names its own reader options; say what is wrong in the file instead.
+            if (detail.Contains("trailing comma", StringComparison.Ordinal)) detail = "trailing comma (JSON allows none; Grafana refuses it)";
+            else if (detail.StartsWith("'/' is", StringComparison.Ordinal)) detail = "comment (JSON has none; Grafana refuses it)";
             throw new DashboardFormatException($"{source}:{line}:{column}: invalid JSON: {detail}");
         }
     }

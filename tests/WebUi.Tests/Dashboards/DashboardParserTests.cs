@@ -93,6 +93,15 @@ public class DashboardParserTests
     }
 
     [Fact]
+    public void TrailingCommasAndCommentsAreRefusedAsGrafanaRefusesThem()
+    {
+        var comma = Assert.Throws<DashboardFormatException>(() => DashboardParser.Parse("{\"title\": \"x\",\n \"panels\": [],\n}", "comma.json"));
+        Assert.Equal("comma.json:3:1: invalid JSON: trailing comma (JSON allows none; Grafana refuses it)", comma.Message);
+        var comment = Assert.Throws<DashboardFormatException>(() => DashboardParser.Parse("{\"title\": \"x\",\n  // the panels\n \"panels\": []}", "comment.json"));
+        Assert.Equal("comment.json:2:3: invalid JSON: comment (JSON has none; Grafana refuses it)", comment.Message);
+    }
+
+    [Fact]
     public void MissingUidsAndPanelIdsAreFilledIn()
     {
         var d = DashboardParser.Parse("""{"title": "No uid", "panels": [{"id": 4, "type": "text"}, {"type": "text"}]}""", "dir/My Board.json");
