@@ -155,7 +155,7 @@ public sealed class RouterTests : IDisposable
             """;
 
     /// <summary>
-    /// Slack (the issue's seed templates and Alertmanager's defaults), PagerDuty Events v2 and Discord messages
+    /// Slack (templates as a user seeds them and Alertmanager's defaults), PagerDuty Events v2 and Discord messages
     /// from the router equal what Debian's Alertmanager sends for the same alerts and receivers — apart from the
     /// external URL, which names each server.
     /// </summary>

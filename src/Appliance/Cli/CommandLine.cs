@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Mlobs.Appliance.Cli;
 
-/// <summary>The verb tree. Parse errors exit with 2 (usage), as the brief's exit-code contract says.</summary>
+/// <summary>The verb tree. Parse errors exit with 2 (usage); see ExitCodes.</summary>
 public static class CommandLine
 {
     public static async Task<int> RunAsync(string[] args)

@@ -54,17 +54,17 @@ public sealed record MetadataJson(
     [property: JsonPropertyName("help")] string Help,
     [property: JsonPropertyName("unit")] string Unit);
 
+/// <summary>
+/// Prometheus's runtime info, with the fields mlobs can report truthfully. Go's goroutine count, GOGC, GOMEMLIMIT,
+/// GODEBUG and the WAL corruption count have no counterpart here and are left out rather than invented; GOMAXPROCS
+/// is the number of threads the runtime runs in parallel.
+/// </summary>
 public sealed record RuntimeInfoJson(
     [property: JsonPropertyName("startTime")] string StartTime,
     [property: JsonPropertyName("CWD")] string Cwd,
     [property: JsonPropertyName("reloadConfigSuccess")] bool ReloadConfigSuccess,
     [property: JsonPropertyName("lastConfigTime")] string LastConfigTime,
-    [property: JsonPropertyName("corruptionCount")] long CorruptionCount,
-    [property: JsonPropertyName("goroutineCount")] int GoroutineCount,
     [property: JsonPropertyName("GOMAXPROCS")] int GoMaxProcs,
-    [property: JsonPropertyName("GOMEMLIMIT")] string GoMemLimit,
-    [property: JsonPropertyName("GOGC")] string GoGc,
-    [property: JsonPropertyName("GODEBUG")] string GoDebug,
     [property: JsonPropertyName("storageRetention")] string StorageRetention);
 
 public sealed record RuleDiscoveryJson([property: JsonPropertyName("groups")] IReadOnlyList<RuleGroupJson> Groups);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Mlobs.Query.LogQl;
@@ -103,17 +102,17 @@ public static class LokiApi
     /// <summary>{"streams": [{"stream": {labels}, "values": [["ns", "line"], ...]}]}; answered 204 as Loki does.</summary>
     private static async Task<IResult> PushAsync(LogStore store, HttpRequest req)
     {
-        Stream body = req.Body;
-        if (req.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase)) body = new GZipStream(body, CompressionMode.Decompress);
-        var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer);
-        if (buffer.Length > MaxPushBytes) return Plain(413, "request too large");
+        byte[]? body;
+        try { body = await RequestBody.ReadAsync(req, MaxPushBytes, req.HttpContext.RequestAborted); }
+        catch (InvalidDataException ex) { return Plain(400, "invalid compressed body: " + ex.Message); }
+        catch (NotSupportedException ex) { return Plain(415, ex.Message); }
+        if (body is null) return Plain(413, $"request too large: the decoded body exceeds {MaxPushBytes} bytes");
         if (!(req.ContentType ?? "application/json").Contains("json", StringComparison.OrdinalIgnoreCase))
             return Plain(415, $"unsupported content type {req.ContentType}: mlobs accepts Loki's JSON push format");
         var entries = new List<LogEntry>();
         try
         {
-            using var doc = JsonDocument.Parse(buffer.ToArray());
+            using var doc = JsonDocument.Parse(body);
             foreach (var s in doc.RootElement.GetProperty("streams").EnumerateArray())
             {
                 var pairs = s.GetProperty("stream").EnumerateObject().Select(p => (p.Name, p.Value.GetString() ?? "")).ToArray();

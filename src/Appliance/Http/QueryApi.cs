@@ -123,7 +123,7 @@ public static class QueryApi
         ApiFormat.Time(runtime.StartTime),
         Environment.CurrentDirectory, runtime.LastReloadSucceeded,
         ApiFormat.Time(runtime.LastConfigTime),
-        0, Environment.CurrentManagedThreadId, Environment.ProcessorCount, "", "", "",
+        Environment.ProcessorCount,
         Literals.FormatDuration((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds)), ApiJsonContext.Api.ApiResponseRuntimeInfoJson);
 
     private static IResult Flags(ApplianceRuntime runtime)

@@ -19,15 +19,19 @@ public static class LogMetricParser
     {
         int pos = LogQlParser.Skip(query, 0);
         if (pos < query.Length && query[pos] == '{') return new LogQueryExpr(LogQlParser.Parse(query));
-        var expr = Metric(query, ref pos);
+        var expr = Metric(query, ref pos, 1);
         pos = LogQlParser.Skip(query, pos);
         if (pos < query.Length) throw LogQlParser.ErrorAt(query, pos, $"syntax error: unexpected {LogQlParser.What(query, pos)}");
         return expr;
     }
 
-    private static LogMetricExpr Metric(string q, ref int pos)
+    /// <summary>Deeper nesting (parentheses, aggregations) is refused rather than risking the stack, as PromQL's parser does.</summary>
+    public const int MaxDepth = 4096;
+
+    private static LogMetricExpr Metric(string q, ref int pos, int depth)
     {
-        var inner = Unary(q, ref pos);
+        if (depth > MaxDepth) throw LogQlParser.ErrorAt(q, pos, $"syntax error: expression nested too deeply (more than {MaxDepth} levels)");
+        var inner = Unary(q, ref pos, depth);
         pos = LogQlParser.Skip(q, pos);
         int at = pos;
         var op = Comparisons.FirstOrDefault(c => string.CompareOrdinal(q, at, c, 0, c.Length) == 0);
@@ -39,13 +43,13 @@ public static class LogMetricParser
         return new ScalarComparison(inner, op, Number(q, ref pos), returnBool);
     }
 
-    private static LogMetricExpr Unary(string q, ref int pos)
+    private static LogMetricExpr Unary(string q, ref int pos, int depth)
     {
         pos = LogQlParser.Skip(q, pos);
         if (pos < q.Length && q[pos] == '(')
         {
             pos++;
-            var inner = Metric(q, ref pos);
+            var inner = Metric(q, ref pos, depth + 1);
             Expect(q, ref pos, ')');
             return inner;
         }
@@ -76,7 +80,7 @@ public static class LogMetricParser
                 k = (int)Number(q, ref pos);
                 Expect(q, ref pos, ',');
             }
-            var inner = Metric(q, ref pos);
+            var inner = Metric(q, ref pos, depth + 1);
             Expect(q, ref pos, ')');
             if (grouping is null) (grouping, without) = Grouping(q, ref pos);
             return new VectorAggregation(name, grouping ?? [], without, k, inner);

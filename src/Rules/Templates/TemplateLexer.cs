@@ -61,7 +61,18 @@ public sealed class TemplateLexer
         _start = _pos;
     }
 
-    private int LineAt(int pos) => 1 + Count(_input.AsSpan(0, Math.Min(pos, _input.Length)), '\n');
+    // Tokens are emitted in order, so lines are counted on from the last position asked about (counting from the
+    // start each time made lexing quadratic: a 300 KB template took minutes).
+    private int _linePos, _line = 1;
+
+    private int LineAt(int pos)
+    {
+        pos = Math.Min(pos, _input.Length);
+        if (pos < _linePos) { _linePos = 0; _line = 1; }
+        _line += Count(_input.AsSpan(_linePos, pos - _linePos), '\n');
+        _linePos = pos;
+        return _line;
+    }
 
     private void Ignore() => _start = _pos;
 

@@ -18,6 +18,18 @@ public sealed class TemplateParser
     private List<string> _vars = ["$"];
     private int _rangeDepth;
 
+    /// <summary>
+    /// Nesting of parenthesised pipelines and control blocks. Go's parser refuses parentheses deeper than 10,000
+    /// ("max expression depth exceeded"); execution here recurses per level too, so blocks count and the limit is lower.
+    /// </summary>
+    public const int MaxStackDepth = 1000;
+    private int _stackDepth;
+
+    private void Deeper(Token at)
+    {
+        if (++_stackDepth > MaxStackDepth) throw Error("max expression depth exceeded", at);
+    }
+
     private TemplateParser(string name, List<Token> tokens, Func<string, bool> functionExists, Dictionary<string, ListNode> templates)
     {
         _name = name;
@@ -182,6 +194,7 @@ public sealed class TemplateParser
     {
         string context = kind switch { BranchKind.If => "if", BranchKind.Range => "range", _ => "with" };
         int varCount = _vars.Count;
+        Deeper(Peek());
         try
         {
             var pipe = Pipeline(context, TokenKind.RightDelim);
@@ -211,6 +224,7 @@ public sealed class TemplateParser
         }
         finally
         {
+            _stackDepth--;
             _vars = _vars.Take(varCount).ToList();
         }
     }
@@ -344,7 +358,10 @@ public sealed class TemplateParser
             case TokenKind.Field: return new FieldNode(t.Pos, [t.Text[1..]]);
             case TokenKind.Bool: return new BoolNode(t.Pos, t.Text == "true");
             case TokenKind.Number or TokenKind.CharConstant: return Number(t);
-            case TokenKind.LeftParen: return Pipeline("parenthesized pipeline", TokenKind.RightParen);
+            case TokenKind.LeftParen:
+                Deeper(t);
+                try { return Pipeline("parenthesized pipeline", TokenKind.RightParen); }
+                finally { _stackDepth--; }
             case TokenKind.String or TokenKind.RawString: return new StringNode(t.Pos, t.Text, Unquote(t));
         }
         Backup();

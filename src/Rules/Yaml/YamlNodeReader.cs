@@ -23,6 +23,7 @@ public sealed partial class YamlNodeReader(string file)
         var stream = new YamlStream();
         try
         {
+            RefuseDeepNesting(text);
             stream.Load(new StringReader(text));
         }
         catch (YamlDotNet.Core.YamlException ex)
@@ -30,6 +31,29 @@ public sealed partial class YamlNodeReader(string file)
             throw new ConfigException(File, ex.Start.Line, ex.Start.Column, "yaml: " + (ex.InnerException?.Message ?? ex.Message));
         }
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+    }
+
+    /// <summary>Go's yaml.v3 refuses nesting deeper than 10,000; loading the node tree recurses per level, so here less.</summary>
+    public const int MaxDepth = 1000;
+
+    /// <summary>Walks the parser's events (no recursion) before the tree is built, so `[[[[...` cannot overflow the stack.</summary>
+    private void RefuseDeepNesting(string text)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        int depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                        throw new ConfigException(File, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column, $"yaml: exceeded max depth of {MaxDepth}");
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     /// <summary>The text last loaded.</summary>

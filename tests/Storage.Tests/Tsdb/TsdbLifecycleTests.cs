@@ -197,7 +197,7 @@ public class TsdbLifecycleTests
     [Fact]
     public void AnOverlappingSecondImportIsMergedNotDropped()
     {
-        // f1: now-3h..now-2h; f2: now-3h..now-1h plus the last five minutes (the report: 258 of 497 kept).
+        // f1: now-3h..now-2h; f2: now-3h..now-1h plus the last five minutes (a store that lost data kept 258 of 497).
         using var dir = new TempDir();
         var m = LabelSet.From(("__name__", "m"));
         var f1 = Every(Now - 3 * Hour, Now - 2 * Hour, 30_000).ToList();

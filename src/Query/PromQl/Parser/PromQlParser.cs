@@ -28,6 +28,7 @@ public sealed class PromQlParser
         if (p.Peek.Kind == TokenKind.Eof) throw new ParseException(input, 0, "no expression found in input");
         var expr = p.ParseExpr(0);
         if (p.Peek.Kind != TokenKind.Eof) throw p.Unexpected(p.Peek);
+        if (ExprDepth.FirstBeyond(expr, ExprDepth.Max) is { } deep) throw new ParseException(input, deep.Position, TooDeep);
         new TypeChecker(input).Check(expr);
         return expr;
     }
@@ -96,7 +97,19 @@ public sealed class PromQlParser
         };
     }
 
+    private const string TooDeep = "expression nested too deeply (more than 4096 levels)";
+    private int _depth;
+
     private Expr ParseExpr(int minPrecedence)
+    {
+        // Parentheses, calls and signs recurse through here; a left-deep chain of operators is measured once the
+        // tree is built (ExprDepth).
+        if (++_depth > ExprDepth.Max) throw Error(Peek, TooDeep);
+        try { return ParseBinary(minPrecedence); }
+        finally { _depth--; }
+    }
+
+    private Expr ParseBinary(int minPrecedence)
     {
         var lhs = ParseUnary();
         while (PeekBinaryOp() is { } op)
