@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Mlobs.Appliance.Scrape;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Bench;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Bench;
 

@@ -8,7 +8,6 @@ using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Notifier;
 using Mlobs.Rules.Routing;
 using Mlobs.Rules.Yaml;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
 using Serilog;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.EndToEnd.Tests;
 

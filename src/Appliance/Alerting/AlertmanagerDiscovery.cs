@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape.Relabel;
 using Mlobs.Rules.Notifier;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Alerting;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Mlobs.Appliance.Import;
 using Mlobs.Appliance.Scrape;
 using Mlobs.Storage.Tsdb;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Cli;
 
@@ -20,7 +21,7 @@ public static class ImportCommand
 
     private static int Run(string file, string dataDir, string retentionText)
     {
-        if (!Mlobs.Rules.Yaml.GoDuration.TryParse(retentionText, out var retention) || retention <= TimeSpan.Zero)
+        if (!Mlobs.Model.PromDuration.TryParse(retentionText, out TimeSpan retention) || retention <= TimeSpan.Zero)
         {
             Console.Error.WriteLine($"invalid --retention \"{retentionText}\"");
             return ExitCodes.Usage;

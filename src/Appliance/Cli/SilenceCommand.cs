@@ -4,7 +4,7 @@ using System.Text.Json;
 using Mlobs.Appliance.Http;
 using Mlobs.Rules.Routing;
 using Mlobs.Rules.Yaml;
-using Mlobs.Storage.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Cli;
 
@@ -42,7 +42,7 @@ public static class SilenceCommand
 
     private static async Task<int> AddAsync(string server, string[] matcherTexts, string durationText, string? comment, string author, CancellationToken ct)
     {
-        if (!GoDuration.TryParse(durationText, out var duration) || duration <= TimeSpan.Zero)
+        if (!PromDuration.TryParse(durationText, out TimeSpan duration) || duration <= TimeSpan.Zero)
         {
             Console.Error.WriteLine($"invalid --duration \"{durationText}\"");
             return ExitCodes.Usage;

@@ -1,8 +1,8 @@
-using Mlobs.Storage.Labels;
 using Mlobs.Rules.Routing;
 using Mlobs.Rules.Yaml;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Config;
 

@@ -2,10 +2,10 @@ using Mlobs.Query.LogQl;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Logs;
 using Mlobs.Storage.Tsdb;
 using Mlobs.WebUi.Dashboards;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Dashboards;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Mlobs.Rules.Notifier;
 using Mlobs.Rules.Routing;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Http;
 
@@ -85,7 +85,7 @@ public static class AlertmanagerApi
         System.Text.RegularExpressions.Regex? receiverRe = null;
         if (receiver.Length > 0)
         {
-            try { receiverRe = Storage.Labels.GoRegex.Anchored(receiver); }
+            try { receiverRe = Mlobs.Model.Labels.GoRegex.Anchored(receiver); }
             catch (ArgumentException e) { return Error(400, $"failed to parse receiver param: {e.Message}"); }
         }
         var now = DateTimeOffset.UtcNow;

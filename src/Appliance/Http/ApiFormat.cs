@@ -13,5 +13,5 @@ public static class ApiFormat
     /// strconv.FormatFloat(v, 'e', -1, 64): the shortest digits that round-trip, as d.ddde±XX — alert values in
     /// <c>/api/v1/alerts</c> look like <c>1e+00</c> or <c>8.5e-01</c>.
     /// </summary>
-    public static string FloatE(double v) => Mlobs.Query.PromQl.Engine.ValueFormat.GoE(v);
+    public static string FloatE(double v) => Mlobs.Model.Strconv.ValueFormat.GoE(v);
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Primitives;
 using Mlobs.Query.PromQl.Parser;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Http;
 
@@ -57,7 +58,7 @@ public static class ApiParameters
             ms = (long)Math.Round(secs * 1000);
             return double.IsFinite(secs) && Math.Abs(secs * 1000) < long.MaxValue;
         }
-        return Literals.TryParseDuration(s, out ms);
+        return PromDuration.TryParse(s, out ms);
     }
 
     /// <summary>All match[] selectors, parsed; Prometheus reports a bad one as bad_data with the parse error.</summary>

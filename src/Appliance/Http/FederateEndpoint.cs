@@ -1,7 +1,9 @@
 using System.Text;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Appliance.Http;
 

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Mlobs.Query.LogQl;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Logs;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Http;
 
@@ -199,7 +200,7 @@ public static class LokiApi
                 {
                     w.WriteStartArray();
                     w.WriteNumberValue(p.TimeNs / 1e9);
-                    w.WriteStringValue(Mlobs.Query.PromQl.Engine.ValueFormat.Float(p.Value));
+                    w.WriteStringValue(Mlobs.Model.Strconv.ValueFormat.Float(p.Value));
                     w.WriteEndArray();
                 }
                 if (vector) { w.WritePropertyName("value"); Point(s.Points[^1]); }
@@ -217,7 +218,7 @@ public static class LokiApi
     {
         if (text.Length == 0) return Math.Max(1_000_000_000, (end - start) / 250 / 1_000_000_000 * 1_000_000_000);
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0) return (long)(seconds * 1e9);
-        if (Mlobs.Query.PromQl.Parser.Literals.TryParseDuration(text, out long ms) && ms > 0) return ms * 1_000_000;
+        if (Mlobs.Model.PromDuration.TryParse(text, out long ms) && ms > 0) return ms * 1_000_000;
         throw new ApiException(ApiErrorType.BadData, $"invalid step {text}");
     }
 

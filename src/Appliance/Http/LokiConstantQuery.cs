@@ -45,7 +45,7 @@ public static class LokiConstantQuery
         {
             MatrixValue m => m.Series.Select(s => new LogSeries(s.Metric, s.Points.Select(p => (p.T * 1_000_000, p.F)).ToList())).ToList(),
             VectorValue v => v.Samples.Select(s => new LogSeries(s.Metric, [(s.T * 1_000_000, s.F)])).ToList(),
-            ScalarValue s => [new LogSeries(Storage.Labels.LabelSet.Empty, [(s.T * 1_000_000, s.F)])],
+            ScalarValue s => [new LogSeries(Mlobs.Model.Labels.LabelSet.Empty, [(s.T * 1_000_000, s.F)])],
             _ => [],
         };
     }

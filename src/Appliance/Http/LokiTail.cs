@@ -57,7 +57,7 @@ public static class LokiTail
         {
             foreach (var e in entries)
             {
-                if (!Storage.Labels.LabelMatcher.MatchAll(query.Selector, e.Stream)) continue;
+                if (!Model.Labels.LabelMatcher.MatchAll(query.Selector, e.Stream)) continue;
                 if (!live.Writer.TryWrite(e))
                     lock (droppedLock) if (dropped.Count < 1000) dropped.Add(e);
             }

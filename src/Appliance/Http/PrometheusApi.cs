@@ -1,7 +1,8 @@
 using Mlobs.Appliance.Scrape;
 using Mlobs.Rules.Yaml;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Http;
 
@@ -47,7 +48,7 @@ public static class PrometheusApi
                         ToDict(t.DiscoveredLabels), ToDict(t.Labels), job, t.Url.ToString(), t.Url.ToString(), lastError,
                         health == TargetHealth.Unknown ? ApiFormat.Time(default) : ApiFormat.Time(lastScrape),
                         lastDuration.TotalSeconds, health.ToString().ToLowerInvariant(),
-                        GoDuration.Format(t.Interval), GoDuration.Format(t.Timeout),
+                        PromDuration.Format(t.Interval), PromDuration.Format(t.Timeout),
                         new SamplesRejectedJson(rejected.OutOfOrder, rejected.DuplicateTimestamp, rejected.OutOfBounds)));
                 }
             }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Primitives;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Http;
 
@@ -124,7 +125,7 @@ public static class QueryApi
         Environment.CurrentDirectory, runtime.LastReloadSucceeded,
         ApiFormat.Time(runtime.LastConfigTime),
         Environment.ProcessorCount,
-        Literals.FormatDuration((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds)), ApiJsonContext.Api.ApiResponseRuntimeInfoJson);
+        PromDuration.Format((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds)), ApiJsonContext.Api.ApiResponseRuntimeInfoJson);
 
     private static IResult Flags(ApplianceRuntime runtime)
     {
@@ -133,12 +134,12 @@ public static class QueryApi
         {
             ["config.file"] = runtime.ConfigPath ?? "(embedded)",
             ["storage.tsdb.path"] = runtime.Tsdb.Options.Directory,
-            ["storage.tsdb.retention.time"] = Literals.FormatDuration((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds),
+            ["storage.tsdb.retention.time"] = PromDuration.Format((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds),
             ["storage.tsdb.retention.size"] = runtime.Config.Mlobs.RetentionBytes.ToString(CultureInfo.InvariantCulture) + "B",
-            ["query.lookback-delta"] = Literals.FormatDuration(o.LookbackDeltaMs),
+            ["query.lookback-delta"] = PromDuration.Format(o.LookbackDeltaMs),
             ["query.max-samples"] = o.MaxSamples.ToString(CultureInfo.InvariantCulture),
             ["query.max-concurrency"] = o.MaxConcurrent.ToString(CultureInfo.InvariantCulture),
-            ["query.timeout"] = Literals.FormatDuration((long)o.Timeout.TotalMilliseconds),
+            ["query.timeout"] = PromDuration.Format((long)o.Timeout.TotalMilliseconds),
         };
         return ApiResults.Success<IReadOnlyDictionary<string, string>>(flags, ApiJsonContext.Api.ApiResponseIReadOnlyDictionaryStringString);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Mlobs.Query.PromQl.Engine;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Appliance.Http;
 

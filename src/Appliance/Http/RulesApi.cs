@@ -1,5 +1,5 @@
 using Mlobs.Rules.Evaluation;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Http;
 

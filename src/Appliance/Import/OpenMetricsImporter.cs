@@ -1,6 +1,6 @@
 using Mlobs.Appliance.Scrape;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Import;
 

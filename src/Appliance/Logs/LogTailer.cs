@@ -1,7 +1,7 @@
 using Mlobs.Appliance.Config;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Logs;
 using Serilog;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Logs;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Scrape;
 

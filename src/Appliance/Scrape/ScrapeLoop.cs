@@ -2,8 +2,9 @@ using System.Diagnostics;
 using Mlobs.Appliance.Scrape.Relabel;
 using Mlobs.Appliance.Telemetry;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
 using Serilog;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Scrape;
 

@@ -1,7 +1,8 @@
 using Mlobs.Rules.Yaml;
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape.Relabel;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Scrape;
 
@@ -27,8 +28,8 @@ public static class TargetBuilder
             lb.Set("job", lb.Get("job") ?? cfg.JobName);
             if (lb.Get("__scheme__") is null) lb.Set("__scheme__", cfg.Scheme);
             if (lb.Get("__metrics_path__") is null) lb.Set("__metrics_path__", cfg.MetricsPath);
-            lb.Set("__scrape_interval__", GoDuration.Format(cfg.ScrapeInterval));
-            lb.Set("__scrape_timeout__", GoDuration.Format(cfg.ScrapeTimeout));
+            lb.Set("__scrape_interval__", PromDuration.Format(cfg.ScrapeInterval));
+            lb.Set("__scrape_timeout__", PromDuration.Format(cfg.ScrapeTimeout));
             foreach (var (name, values) in cfg.Params)
                 if (values.Count > 0 && lb.Get("__param_" + name) is null) lb.Set("__param_" + name, values[0]);
             var discoveredSet = lb.Build();
@@ -56,7 +57,7 @@ public static class TargetBuilder
     private static bool TryParseInterval(string? text, TimeSpan fallback, out TimeSpan value)
     {
         if (text is null) { value = fallback; return true; }
-        return GoDuration.TryParse(text, out value) && value > TimeSpan.Zero;
+        return PromDuration.TryParse(text, out value) && value > TimeSpan.Zero;
     }
 
     private static Uri BuildUrl(LabelSetBuilder lb, string address, ScrapeConfig cfg)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mlobs.Query.PromQl.Parser;
+using Mlobs.Model;
 
 namespace Mlobs.Query.LogQl;
 
@@ -64,7 +65,7 @@ public static class LogMetricParser
             int end = q.IndexOf(']', pos);
             if (end < 0) throw LogQlParser.ErrorAt(q, pos, "syntax error: unexpected end of input, expecting ]");
             var durationText = q[pos..end].Trim();
-            if (!Literals.TryParseDuration(durationText, out long rangeMs) || rangeMs <= 0)
+            if (!PromDuration.TryParse(durationText, out long rangeMs) || rangeMs <= 0)
                 throw LogQlParser.ErrorAt(q, pos, $"invalid duration {durationText}");
             pos = end + 1;
             Expect(q, ref pos, ')');

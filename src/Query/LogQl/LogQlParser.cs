@@ -31,7 +31,7 @@ public static class LogQlParser
         if (pos >= query.Length || query[pos] != '{') throw Error(query, pos, $"syntax error: unexpected {Describe(query, pos)}, expecting {{");
         int close = SelectorEnd(query, pos);
         string selector = query[pos..(close + 1)];
-        Storage.Labels.LabelMatcher[] matchers;
+        Model.Labels.LabelMatcher[] matchers;
         try
         {
             matchers = SeriesSelectorParser.Parse(selector);

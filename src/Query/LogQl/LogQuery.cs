@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Logs;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Query.LogQl;
 

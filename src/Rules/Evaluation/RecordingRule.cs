@@ -1,5 +1,5 @@
 using Mlobs.Query.PromQl.Engine;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Evaluation;
 

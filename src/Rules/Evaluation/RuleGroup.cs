@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Rules.Evaluation;
 

@@ -2,7 +2,8 @@ using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.RuleFiles;
 using Mlobs.Rules.Templates;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Rules.Evaluation;
 

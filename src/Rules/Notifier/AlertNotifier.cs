@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Notifier;
 

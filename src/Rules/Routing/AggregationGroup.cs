@@ -1,4 +1,4 @@
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Routing;
 
@@ -26,7 +26,7 @@ internal sealed class AggregationGroup : IDisposable
     }
 
     /// <summary>Alertmanager's group key: route key, colon, group labels (<c>{}/{team="ml"}:{alertname="X"}</c>).</summary>
-    public static string KeyFor(Route route, LabelSet groupLabels) => route.Key + ":" + Mlobs.Query.PromQl.Engine.ValueFormat.GoLabels(groupLabels);
+    public static string KeyFor(Route route, LabelSet groupLabels) => route.Key + ":" + Mlobs.Model.Strconv.ValueFormat.GoLabels(groupLabels);
 
     public Route Route { get; }
     public LabelSet GroupLabels { get; }

@@ -1,6 +1,6 @@
 using Mlobs.Rules.Yaml;
-using Mlobs.Storage.Labels;
 using YamlDotNet.RepresentationModel;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Routing;
 

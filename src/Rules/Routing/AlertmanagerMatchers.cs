@@ -1,6 +1,7 @@
 using System.Text;
 using Mlobs.Query.PromQl.Parser;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Rules.Routing;
 

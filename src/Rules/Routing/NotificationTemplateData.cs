@@ -1,7 +1,7 @@
 using System.Collections;
 using Mlobs.Rules.Templates;
-using Mlobs.Storage.Labels;
 using static Mlobs.Rules.Templates.TemplateParam;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Routing;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Routing;
 

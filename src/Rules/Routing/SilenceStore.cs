@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Routing;
 
@@ -43,7 +43,7 @@ public sealed class SilenceStore
     public Silence? Get(string id) { lock (_lock) return _silences.GetValueOrDefault(id); }
 
     /// <summary>The active silences muting these labels (their ids).</summary>
-    public List<string> SilencedBy(Storage.Labels.LabelSet labels, DateTimeOffset now)
+    public List<string> SilencedBy(Mlobs.Model.Labels.LabelSet labels, DateTimeOffset now)
     {
         lock (_lock) return _silences.Values.Where(s => s.Mutes(labels, now)).Select(s => s.Id).Order(StringComparer.Ordinal).ToList();
     }

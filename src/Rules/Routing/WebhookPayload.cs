@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Routing;
 

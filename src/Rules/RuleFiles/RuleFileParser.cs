@@ -1,8 +1,8 @@
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Rules.Templates;
 using Mlobs.Rules.Yaml;
-using Mlobs.Storage.Labels;
 using YamlDotNet.RepresentationModel;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.RuleFiles;
 

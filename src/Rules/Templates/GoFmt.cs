@@ -171,7 +171,7 @@ public static class GoFmt
     {
         if (precision is null)
         {
-            string g = Mlobs.Query.PromQl.Engine.ValueFormat.GoG(a);
+            string g = Mlobs.Model.Strconv.ValueFormat.GoG(a);
             return e == 'E' ? g.Replace('e', 'E') : g;
         }
         int prec = Math.Max(precision.Value, 1);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Mlobs.Query.PromQl.Parser;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Rules.Templates;
 

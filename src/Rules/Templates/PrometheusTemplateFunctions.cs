@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Mlobs.Storage.Labels;
 using static Mlobs.Rules.Templates.TemplateParam;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Rules.Templates;
 
@@ -51,7 +52,7 @@ public static class PrometheusTemplateFunctions
             }, Any),
             TemplateFunction.Of("toTime", a => ToTime(ToFloat(a[0])), Any),
             TemplateFunction.Of("toDuration", a => new GoDurationValue(checked((long)(ToFloat(a[0]) * 1e9))), Any),
-            TemplateFunction.Of("parseDuration", a => Mlobs.Query.PromQl.Parser.Literals.TryParseDuration((string)a[0]!, out long ms)
+            TemplateFunction.Of("parseDuration", a => Mlobs.Model.PromDuration.TryParse((string)a[0]!, out long ms)
                 ? ms / 1000.0
                 : throw new TemplateFunctionException($"not a valid duration string: {GoQuote.Quote((string)a[0]!)}"), Text),
             TemplateFunction.Of("now", _ => timeMs / 1000.0),

@@ -86,7 +86,7 @@ public static class GoValueFormat
     {
         null => "<nil>",
         string s => s,
-        double d => Mlobs.Query.PromQl.Engine.ValueFormat.GoG(d),
+        double d => Mlobs.Model.Strconv.ValueFormat.GoG(d),
         long l => l.ToString(CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",

@@ -1,5 +1,5 @@
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Logs;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.UnitTests;
 

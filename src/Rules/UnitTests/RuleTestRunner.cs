@@ -4,8 +4,10 @@ using Mlobs.Query.PromQl.Parser;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Templates;
 using Mlobs.Rules.Yaml;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;
+using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
+using Mlobs.Model;
 
 namespace Mlobs.Rules.UnitTests;
 
@@ -113,7 +115,7 @@ public static class RuleTestRunner
 
         foreach (var a in tg.AlertRuleTests)
             if (a.AlertName.Length == 0)
-                return [$"an item under alert_rule_test misses required attribute alertname at eval_time {GoDuration.Format(a.EvalTime)}{where}"];
+                return [$"an item under alert_rule_test misses required attribute alertname at eval_time {PromDuration.Format(a.EvalTime)}{where}"];
         var alertTimes = tg.AlertRuleTests.Select(a => a.EvalTime).Distinct().Order().ToList();
         long maxT = Math.Max(
             tg.AlertRuleTests.Select(a => (long)a.EvalTime.TotalMilliseconds).DefaultIfEmpty(0).Max(),
@@ -189,7 +191,7 @@ public static class RuleTestRunner
             expAlerts.Sort();
             if (expAlerts.SequenceEqual(gotAlerts)) continue;
             string name = tg.Name.Length > 0 ? $"    name: {tg.Name},\n" : "";
-            errors.Add($"{name}    alertname: {test.AlertName}, time: {GoDuration.Format(test.EvalTime)}, \n" +
+            errors.Add($"{name}    alertname: {test.AlertName}, time: {PromDuration.Format(test.EvalTime)}, \n" +
                        $"        exp:{IndentLines(AlertsString(expAlerts), "            ")}, \n" +
                        $"        got:{IndentLines(AlertsString(gotAlerts), "            ")}");
         }
@@ -197,10 +199,10 @@ public static class RuleTestRunner
 
     private static void CheckExpression(RuleTestGroup tg, QueryEngine engine, PromQlTestCase test, List<string> skipped, List<string> errors)
     {
-        string head = $"    expr: {GoBytes.Quote(test.Expr)}, time: {GoDuration.Format(test.EvalTime)}";
+        string head = $"    expr: {GoBytes.Quote(test.Expr)}, time: {PromDuration.Format(test.EvalTime)}";
         if (test.ExpSamples.Any(s => s.Histogram.Length > 0))
         {
-            skipped.Add($"expr {GoBytes.Quote(test.Expr)} at {GoDuration.Format(test.EvalTime)}{(tg.Name.Length > 0 ? $" (in TestGroup {tg.Name})" : "")}: native histogram results are not supported");
+            skipped.Add($"expr {GoBytes.Quote(test.Expr)} at {PromDuration.Format(test.EvalTime)}{(tg.Name.Length > 0 ? $" (in TestGroup {tg.Name})" : "")}: native histogram results are not supported");
             return;
         }
         List<(LabelSet Labels, double Value)> got;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
+using Mlobs.Model;
 
 namespace Mlobs.Rules.Yaml;
 
@@ -152,7 +153,7 @@ public sealed partial class YamlNodeReader(string file)
     public TimeSpan Duration(YamlNode node, string what)
     {
         var text = String(node, what);
-        if (!GoDuration.TryParse(text, out var d))
+        if (!PromDuration.TryParse(text, out TimeSpan d))
             throw Error(node, $"{what}: not a valid duration string: {Quote(text)}");
         return d;
     }

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Storage.Logs;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Storage.Logs;
 

@@ -1,4 +1,5 @@
 using Mlobs.Storage.Tsdb.Head;
+using Mlobs.Model;
 
 namespace Mlobs.Storage.Tsdb;
 
@@ -82,7 +83,7 @@ public sealed partial class TsdbDatabase
     public event Action<int>? SeriesLeftHead;
 
     /// <summary>Deletes a series row, its groups and its cold postings. Caller holds the write lock, in a transaction.</summary>
-    private void DeleteStoredSeries(ulong seriesRef, Labels.LabelSet labels)
+    private void DeleteStoredSeries(ulong seriesRef, Model.Labels.LabelSet labels)
     {
         var postings = new List<(int Name, int Value)>(labels.Count);
         lock (_headLock)

@@ -1,8 +1,9 @@
 using Microsoft.Data.Sqlite;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb.Chunks;
 using Mlobs.Storage.Tsdb.Head;
 using Mlobs.Storage.Tsdb.Sqlite;
+using Mlobs.Model.Labels;
+using Mlobs.Storage.Tsdb.Index;
 
 namespace Mlobs.Storage.Tsdb;
 

@@ -90,8 +90,8 @@ public sealed partial class TsdbDatabase
                 // gets a new row from its commit: PrepareForWrite sees the row gone.)
                 if (!inHead && _store.GetSeries(id) is { } row)
                 {
-                    Labels.LabelSet labels;
-                    lock (_headLock) labels = Labels.LabelSetCodec.Decode(row.Labels, _symbols);
+                    Model.Labels.LabelSet labels;
+                    lock (_headLock) labels = Index.LabelSetCodec.Decode(row.Labels, _symbols);
                     DeleteStoredSeries(id, labels);
                 }
             }

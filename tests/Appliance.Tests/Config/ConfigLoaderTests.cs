@@ -1,5 +1,6 @@
 using Mlobs.Appliance.Config;
 using Mlobs.Rules.Yaml;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Tests.Config;
 
@@ -110,9 +111,9 @@ public class ConfigLoaderTests
     [InlineData("0", 0)]
     public void DurationsParseAndFormat(string text, long ms)
     {
-        Assert.True(GoDuration.TryParse(text, out var d));
+        Assert.True(PromDuration.TryParse(text, out TimeSpan d));
         Assert.Equal(ms, (long)d.TotalMilliseconds);
-        if (ms > 0) Assert.Equal(text, GoDuration.Format(d));
+        if (ms > 0) Assert.Equal(text, PromDuration.Format(d));
     }
 
     [Theory]
@@ -120,5 +121,5 @@ public class ConfigLoaderTests
     [InlineData("5")]
     [InlineData("1.5h")]
     [InlineData("")]
-    public void BadDurationsAreRejected(string text) => Assert.False(GoDuration.TryParse(text, out _));
+    public void BadDurationsAreRejected(string text) => Assert.False(PromDuration.TryParse(text, out long _));
 }

@@ -2,8 +2,8 @@ using System.Text;
 using Mlobs.Appliance.Import;
 using Mlobs.Appliance.Scrape;
 using Mlobs.Tests.Support;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Tests.Import;
 

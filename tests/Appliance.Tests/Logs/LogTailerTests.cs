@@ -1,7 +1,7 @@
 using Mlobs.Appliance.Logs;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Logs;
 using Mlobs.Tests.Support;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Tests.Logs;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Mlobs.Appliance.Scrape;
 using Mlobs.Tests.Support;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Tests.Scrape;
 

@@ -3,8 +3,9 @@ using Mlobs.Appliance.Scrape;
 using Mlobs.Appliance.Scrape.Relabel;
 using Mlobs.Tests.Support;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Tests.Scrape;
 

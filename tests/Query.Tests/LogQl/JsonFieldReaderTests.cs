@@ -1,5 +1,5 @@
 using Mlobs.Query.LogQl;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Query.Tests.LogQl;
 

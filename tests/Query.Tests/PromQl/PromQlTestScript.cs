@@ -4,9 +4,10 @@ using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Query.Tests.PromQl;
 
@@ -148,7 +149,7 @@ public sealed partial class PromQlTestScript : IDisposable
 
     private static long ParseDuration(string s)
     {
-        if (Literals.TryParseDuration(s, out long ms)) return ms;
+        if (PromDuration.TryParse(s, out long ms)) return ms;
         if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long secs)) return secs * 1000;
         throw new FormatException($"bad duration \"{s}\"");
     }

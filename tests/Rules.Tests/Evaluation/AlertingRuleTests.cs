@@ -1,6 +1,6 @@
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Tests.Evaluation;
 

@@ -1,9 +1,10 @@
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Rules.Tests.Evaluation;
 

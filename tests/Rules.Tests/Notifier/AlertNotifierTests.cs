@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Mlobs.Rules.Notifier;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Tests.Notifier;
 

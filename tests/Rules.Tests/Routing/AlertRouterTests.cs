@@ -3,8 +3,8 @@ using System.Text.Json;
 using Mlobs.Rules.Notifier;
 using Mlobs.Rules.Routing;
 using Mlobs.Rules.Yaml;
-using Mlobs.Storage.Labels;
 using Mlobs.Tests.Support;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Tests.Routing;
 

@@ -1,6 +1,6 @@
 using Mlobs.Rules.Routing;
 using Mlobs.Rules.Yaml;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Tests.Routing;
 

@@ -1,6 +1,6 @@
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Logs;
 using Mlobs.Tests.Support;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Storage.Tests.Logs;
 

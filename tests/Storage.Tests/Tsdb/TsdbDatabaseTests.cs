@@ -1,6 +1,7 @@
-using Mlobs.Storage.Labels;
 using Mlobs.Tests.Support;
 using Mlobs.Storage.Tsdb;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Storage.Tests.Tsdb;
 

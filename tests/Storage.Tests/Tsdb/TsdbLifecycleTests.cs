@@ -1,7 +1,8 @@
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
 using Microsoft.Data.Sqlite;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 
 namespace Mlobs.Storage.Tests.Tsdb;
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Mlobs.Query.PromQl.Parser;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
+using Mlobs.Model;
 
 namespace Mlobs.Query.PromQl.Ast;
 
@@ -36,7 +38,7 @@ public static class Printer
                 break;
             case MatrixSelector ms:
                 WriteSelector(sb, ms.Selector);
-                sb.Append('[').Append(Literals.FormatDuration(ms.RangeMs)).Append(']');
+                sb.Append('[').Append(PromDuration.Format(ms.RangeMs)).Append(']');
                 WriteAt(sb, ms.Selector.Modifiers);
                 WriteOffset(sb, ms.Selector.Modifiers);
                 break;
@@ -86,7 +88,7 @@ public static class Printer
     }
 
     /// <summary>Go's strconv.FormatFloat(v, 'f', -1, 64): "+Inf", "-Inf", "NaN" for the specials.</summary>
-    public static string FormatNumber(double v) => Engine.ValueFormat.Float(v);
+    public static string FormatNumber(double v) => Mlobs.Model.Strconv.ValueFormat.Float(v);
 
     /// <summary>The aggregation's name and grouping: <c>sum by (job) </c>, with the trailing space Prometheus writes.</summary>
     public static void WriteAggregateHead(StringBuilder sb, AggregateExpr a)
@@ -123,8 +125,8 @@ public static class Printer
 
     public static void WriteSubquerySuffix(StringBuilder sb, SubqueryExpr sq)
     {
-        sb.Append('[').Append(Literals.FormatDuration(sq.RangeMs)).Append(':');
-        if (sq.StepMs != 0) sb.Append(Literals.FormatDuration(sq.StepMs));
+        sb.Append('[').Append(PromDuration.Format(sq.RangeMs)).Append(':');
+        if (sq.StepMs != 0) sb.Append(PromDuration.Format(sq.StepMs));
         sb.Append(']');
         WriteAt(sb, sq.Modifiers);
         WriteOffset(sb, sq.Modifiers);
@@ -185,8 +187,8 @@ public static class Printer
 
     private static void WriteOffset(StringBuilder sb, TimeModifiers t)
     {
-        if (t.OffsetMs > 0) sb.Append(" offset ").Append(Literals.FormatDuration(t.OffsetMs));
-        else if (t.OffsetMs < 0) sb.Append(" offset -").Append(Literals.FormatDuration(-t.OffsetMs));
+        if (t.OffsetMs > 0) sb.Append(" offset ").Append(PromDuration.Format(t.OffsetMs));
+        else if (t.OffsetMs < 0) sb.Append(" offset -").Append(PromDuration.Format(-t.OffsetMs));
     }
 
     private static void WriteLabels(StringBuilder sb, string[] names)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Mlobs.Query.PromQl.Ast;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;
@@ -92,7 +93,7 @@ internal sealed partial class Evaluator
         if (a.Op == AggregateOp.CountValues)
         {
             var label = ((StringLiteral)Unwrap(a.Param!)).Value;
-            if (!IsValidLabelName(label)) throw QueryException.Execution($"invalid label name {Parser.GoBytes.Quote(label)}");
+            if (!IsValidLabelName(label)) throw QueryException.Execution($"invalid label name {Mlobs.Model.Strconv.GoBytes.Quote(label)}");
             return RangeEval((args, ts, output) =>
             {
                 var counts = new Dictionary<LabelSet, int>();
@@ -394,5 +395,5 @@ internal sealed partial class Evaluator
     }
 
     /// <summary>Prometheus 3 label names: any non-empty valid UTF-8.</summary>
-    internal static bool IsValidLabelName(string name) => name.Length > 0 && Parser.GoBytes.IsValidUtf8(name);
+    internal static bool IsValidLabelName(string name) => name.Length > 0 && Mlobs.Model.Strconv.GoBytes.IsValidUtf8(name);
 }

@@ -1,6 +1,6 @@
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Parser;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;

@@ -2,7 +2,8 @@ using Mlobs.Storage;
 using System.Text;
 using System.Text.RegularExpressions;
 using Mlobs.Query.PromQl.Ast;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;

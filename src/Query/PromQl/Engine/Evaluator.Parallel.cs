@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Query.PromQl.Engine;
 

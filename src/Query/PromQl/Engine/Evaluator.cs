@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;

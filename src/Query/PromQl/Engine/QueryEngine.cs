@@ -1,7 +1,6 @@
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Storage;
-using Mlobs.Storage.Labels;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;

@@ -1,4 +1,5 @@
 using System.Text;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Query.PromQl.Parser;
 

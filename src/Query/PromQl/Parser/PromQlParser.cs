@@ -1,5 +1,6 @@
 using Mlobs.Query.PromQl.Ast;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
+using Mlobs.Model;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Parser;
@@ -244,7 +245,7 @@ public sealed class PromQlParser
 
     private long DurationValue(Token t)
     {
-        if (t.Kind == TokenKind.Duration && Literals.TryParseDuration(t.Text, out long ms)) return ms;
+        if (t.Kind == TokenKind.Duration && PromDuration.TryParse(t.Text, out long ms)) return ms;
         // Prometheus 3 also takes a plain number of seconds where a duration goes.
         if (t.Kind == TokenKind.Number && Literals.TryParseNumber(t.Text, out double secs) && double.IsFinite(secs))
             return (long)Math.Round(secs * 1000);

@@ -1,4 +1,4 @@
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Query.PromQl.Parser;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using Mlobs.Model;
 
 namespace Mlobs.Storage.Tsdb.Chunks;
 

@@ -1,3 +1,5 @@
+using Mlobs.Model;
+
 namespace Mlobs.Storage.Tsdb.Chunks;
 
 /// <summary>

@@ -1,5 +1,5 @@
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb.Chunks;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Storage.Tsdb.Head;
 

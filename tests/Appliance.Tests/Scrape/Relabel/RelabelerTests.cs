@@ -1,6 +1,6 @@
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape.Relabel;
-using Mlobs.Storage.Labels;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Tests.Scrape.Relabel;
 

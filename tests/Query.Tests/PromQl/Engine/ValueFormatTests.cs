@@ -1,4 +1,5 @@
 using Mlobs.Query.PromQl.Engine;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Query.Tests.PromQl.Engine;
 

@@ -1,5 +1,6 @@
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Parser;
+using Mlobs.Model;
 
 namespace Mlobs.Query.Tests.PromQl.Parser;
 
@@ -70,8 +71,8 @@ public class PromQlParserTests
     [InlineData("250ms", 250L)]
     public void Durations(string text, long ms)
     {
-        Assert.True(Literals.TryParseDuration(text, out long parsed));
+        Assert.True(PromDuration.TryParse(text, out long parsed));
         Assert.Equal(ms, parsed);
-        Assert.Equal(text, Literals.FormatDuration(ms));
+        Assert.Equal(text, PromDuration.Format(ms));
     }
 }

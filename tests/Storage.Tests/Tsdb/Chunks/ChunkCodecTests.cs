@@ -1,4 +1,5 @@
 using Mlobs.Storage.Tsdb.Chunks;
+using Mlobs.Model;
 
 namespace Mlobs.Storage.Tests.Tsdb.Chunks;
 

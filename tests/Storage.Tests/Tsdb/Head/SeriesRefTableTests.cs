@@ -1,5 +1,5 @@
-using Mlobs.Storage.Labels;
 using Mlobs.Storage.Tsdb.Head;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Storage.Tests.Tsdb.Head;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Mlobs.Storage.Tsdb.Wal;
+using Mlobs.Model;
 
 namespace Mlobs.Storage.Tests.Tsdb.Wal;
 

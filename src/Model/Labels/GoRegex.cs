@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Mlobs.Storage.Labels;
+namespace Mlobs.Model.Labels;
 
 /// <summary>
 /// Regular expressions on labels with Prometheus's semantics, in one place for matchers, relabeling and

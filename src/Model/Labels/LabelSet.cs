@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Mlobs.Storage.Labels;
+namespace Mlobs.Model.Labels;
 
 /// <summary>
 /// An immutable label set sorted by name: the identity of a series (Prometheus's labels.Labels).

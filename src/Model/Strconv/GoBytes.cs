@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Mlobs.Query.PromQl.Parser;
+namespace Mlobs.Model.Strconv;
 
 /// <summary>
 /// Go strings are bytes, so a PromQL string may hold invalid UTF-8 (<c>"a\xc5z"</c>) that Prometheus then rejects

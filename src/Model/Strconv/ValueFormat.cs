@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mlobs.Query.PromQl.Engine;
+namespace Mlobs.Model.Strconv;
 
 /// <summary>Numbers as Prometheus writes them in API results and labels (Go's strconv.FormatFloat(f, 'f', -1, 64)).</summary>
 public static class ValueFormat
@@ -87,13 +87,13 @@ public static class ValueFormat
     /// A label set as Prometheus's Go code prints it (labels.Labels.String(), model.LabelSet.String()):
     /// <c>{__name__="up", job="api"}</c>, values Go-quoted — promtool's test reports and Alertmanager's group keys.
     /// </summary>
-    public static string GoLabels(Storage.Labels.LabelSet labels)
+    public static string GoLabels(Mlobs.Model.Labels.LabelSet labels)
     {
         var sb = new System.Text.StringBuilder("{");
         for (int i = 0; i < labels.Count; i++)
         {
             if (i > 0) sb.Append(", ");
-            sb.Append(labels[i].Name).Append('=').Append(Parser.GoBytes.Quote(labels[i].Value));
+            sb.Append(labels[i].Name).Append('=').Append(GoBytes.Quote(labels[i].Value));
         }
         return sb.Append('}').ToString();
     }

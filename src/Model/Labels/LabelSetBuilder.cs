@@ -1,4 +1,4 @@
-namespace Mlobs.Storage.Labels;
+namespace Mlobs.Model.Labels;
 
 /// <summary>A reusable scratch builder for label sets (relabeling, target labels) that avoids re-sorting when possible.</summary>
 public sealed class LabelSetBuilder

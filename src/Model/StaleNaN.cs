@@ -1,4 +1,4 @@
-namespace Mlobs.Storage;
+namespace Mlobs.Model;
 
 /// <summary>
 /// Prometheus's staleness marker: a NaN with a specific bit pattern (value.StaleNaN) that ends a series,

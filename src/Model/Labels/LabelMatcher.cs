@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Mlobs.Storage.Labels;
+namespace Mlobs.Model.Labels;
 
 public enum LabelMatchType { Equal, NotEqual, Regex, NotRegex }
 

@@ -1,7 +1,8 @@
 using System.Buffers;
 using Mlobs.Storage.Tsdb.Index;
+using Mlobs.Model.Labels;
 
-namespace Mlobs.Storage.Labels;
+namespace Mlobs.Storage.Tsdb.Index;
 
 /// <summary>Binary form of a label set for the series table: uvarint count, then uvarint symbol ids of each name and value.</summary>
 internal static class LabelSetCodec
