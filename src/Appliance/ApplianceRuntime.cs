@@ -7,10 +7,11 @@ using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Notifier;
 using Mlobs.Rules.Routing;
-using Mlobs.Rules.Yaml;
 using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
 using Serilog;
+using Mlobs.Config.Yaml;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance;
 

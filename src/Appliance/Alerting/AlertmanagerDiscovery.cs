@@ -3,6 +3,7 @@ using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape.Relabel;
 using Mlobs.Rules.Notifier;
 using Mlobs.Model.Labels;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Alerting;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Mlobs.Appliance.Config;
 using Mlobs.Rules.RuleFiles;
-using Mlobs.Rules.Yaml;
+using Mlobs.Config.Yaml;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Cli;
 
@@ -41,7 +42,7 @@ public static class CheckCommand
                 if (cfg.Mlobs.Router is { } router)
                 {
                     int routes = 0;
-                    void Count(Mlobs.Rules.Routing.RouteConfig r) { routes++; foreach (var c in r.Routes) Count(c); }
+                    void Count(Mlobs.Config.Alertmanager.RouteConfig r) { routes++; foreach (var c in r.Routes) Count(c); }
                     Count(router.Route);
                     int integrations = router.Receivers.Sum(r => r.WebhookConfigs.Count + r.SlackConfigs.Count + r.PagerDutyConfigs.Count + r.DiscordConfigs.Count);
                     Console.WriteLine($"   built-in router: {routes} routes, {router.Receivers.Count} receivers ({integrations} integrations), {router.InhibitRules.Count} inhibit rules");

@@ -4,8 +4,9 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Http;
-using Mlobs.Rules.Yaml;
 using Serilog;
+using Mlobs.Config.Yaml;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Cli;
 

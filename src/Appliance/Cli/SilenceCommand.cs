@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Mlobs.Appliance.Http;
 using Mlobs.Rules.Routing;
-using Mlobs.Rules.Yaml;
 using Mlobs.Model;
+using Mlobs.Config.Alertmanager;
 
 namespace Mlobs.Appliance.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Mlobs.Rules.UnitTests;
-using Mlobs.Rules.Yaml;
+using Mlobs.Config.Yaml;
 
 namespace Mlobs.Appliance.Cli;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Mlobs.Rules.Notifier;
 using Mlobs.Rules.Routing;
 using Mlobs.Model.Labels;
+using Mlobs.Config.Alertmanager;
 
 namespace Mlobs.Appliance.Http;
 

@@ -1,5 +1,4 @@
 using Mlobs.Appliance.Scrape;
-using Mlobs.Rules.Yaml;
 using Mlobs.Storage;
 using Mlobs.Model.Labels;
 using Mlobs.Model;

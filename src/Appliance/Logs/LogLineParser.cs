@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Mlobs.Query.LogQl;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Logs;
 

@@ -2,6 +2,7 @@ using Mlobs.Appliance.Config;
 using Mlobs.Storage.Logs;
 using Serilog;
 using Mlobs.Model.Labels;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Logs;
 

@@ -1,6 +1,7 @@
-using Mlobs.Rules.Yaml;
 using Mlobs.Appliance.Config;
 using Serilog;
+using Mlobs.Config.Yaml;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Scrape;
 

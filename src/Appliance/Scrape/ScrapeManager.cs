@@ -1,5 +1,6 @@
 using Mlobs.Appliance.Config;
 using Mlobs.Storage;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Scrape;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape.Relabel;
 using Mlobs.Storage;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Scrape;
 

@@ -1,8 +1,8 @@
-using Mlobs.Rules.Yaml;
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape.Relabel;
 using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Scrape;
 

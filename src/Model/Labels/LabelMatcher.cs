@@ -40,6 +40,9 @@ public sealed class LabelMatcher
     };
 
     /// <summary>Whether a label set satisfies every matcher (a missing label is the empty string).</summary>
+    /// <summary>Whether the set's value for this matcher's name (empty when absent) matches.</summary>
+    public bool Matches(LabelSet labels) => Matches(labels.Get(Name) ?? "");
+
     public static bool MatchAll(ReadOnlySpan<LabelMatcher> matchers, LabelSet labels)
     {
         foreach (var m in matchers)

@@ -98,7 +98,7 @@ public sealed class RuleManager(IStorage storage, QueryFunc query, Action<RuleGr
         {
             return RuleFileParser.Load(path);
         }
-        catch (Yaml.ConfigException e)
+        catch (Mlobs.Config.Yaml.ConfigException e)
         {
             return new RuleFile(path, [], [new RuleFileError(e.File, e.Line, e.Column, e.Detail)]);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Mlobs.Rules.Notifier;
+using Mlobs.Config.Alertmanager;
 
 namespace Mlobs.Rules.Routing;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Mlobs.Rules.Templates;
+using Mlobs.Config.Alertmanager;
 
 namespace Mlobs.Rules.Routing;
 

@@ -1,4 +1,5 @@
 using Mlobs.Model.Labels;
+using Mlobs.Config.Alertmanager;
 
 namespace Mlobs.Rules.Routing;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Mlobs.Model.Labels;
+using Mlobs.Config.Alertmanager;
 
 namespace Mlobs.Rules.Routing;
 

@@ -1,4 +1,5 @@
 using Mlobs.Rules.Templates;
+using Mlobs.Config.Alertmanager;
 
 namespace Mlobs.Rules.Routing;
 

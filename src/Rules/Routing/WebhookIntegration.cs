@@ -1,3 +1,5 @@
+using Mlobs.Config.Alertmanager;
+
 namespace Mlobs.Rules.Routing;
 
 /// <summary>

@@ -1,8 +1,8 @@
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Rules.Templates;
-using Mlobs.Rules.Yaml;
 using YamlDotNet.RepresentationModel;
 using Mlobs.Model.Labels;
+using Mlobs.Config.Yaml;
 
 namespace Mlobs.Rules.RuleFiles;
 

@@ -1,5 +1,5 @@
-using Mlobs.Rules.Yaml;
 using YamlDotNet.RepresentationModel;
+using Mlobs.Config.Yaml;
 
 namespace Mlobs.Rules.UnitTests;
 

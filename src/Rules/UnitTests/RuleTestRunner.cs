@@ -3,11 +3,11 @@ using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Templates;
-using Mlobs.Rules.Yaml;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Strconv;
 using Mlobs.Model;
+using Mlobs.Config.Yaml;
 
 namespace Mlobs.Rules.UnitTests;
 

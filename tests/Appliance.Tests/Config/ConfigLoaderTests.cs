@@ -1,6 +1,7 @@
 using Mlobs.Appliance.Config;
-using Mlobs.Rules.Yaml;
 using Mlobs.Model;
+using Mlobs.Config.Yaml;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Tests.Config;
 

@@ -2,6 +2,7 @@ using Mlobs.Appliance.Logs;
 using Mlobs.Storage.Logs;
 using Mlobs.Tests.Support;
 using Mlobs.Model.Labels;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Tests.Logs;
 

@@ -1,7 +1,8 @@
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape;
 using Mlobs.Tests.Support;
-using Mlobs.Rules.Yaml;
+using Mlobs.Config.Yaml;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Tests.Scrape;
 

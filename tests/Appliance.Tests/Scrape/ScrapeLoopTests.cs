@@ -6,6 +6,7 @@ using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Tests.Scrape;
 

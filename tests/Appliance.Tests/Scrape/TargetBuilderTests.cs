@@ -1,6 +1,7 @@
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Scrape;
 using Mlobs.Appliance.Scrape.Relabel;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Tests.Scrape;
 

@@ -2,9 +2,10 @@ using System.Net;
 using System.Text.Json;
 using Mlobs.Rules.Notifier;
 using Mlobs.Rules.Routing;
-using Mlobs.Rules.Yaml;
 using Mlobs.Tests.Support;
 using Mlobs.Model.Labels;
+using Mlobs.Config.Yaml;
+using Mlobs.Config.Alertmanager;
 
 namespace Mlobs.Rules.Tests.Routing;
 

@@ -1,6 +1,7 @@
 using Mlobs.Rules.Routing;
-using Mlobs.Rules.Yaml;
 using Mlobs.Model.Labels;
+using Mlobs.Config.Yaml;
+using Mlobs.Config.Alertmanager;
 
 namespace Mlobs.Rules.Tests.Routing;
 

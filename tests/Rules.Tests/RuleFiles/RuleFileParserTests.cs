@@ -1,6 +1,6 @@
 using Mlobs.Rules.RuleFiles;
-using Mlobs.Rules.Yaml;
 using Mlobs.Tests.Support;
+using Mlobs.Config.Yaml;
 
 namespace Mlobs.Rules.Tests.RuleFiles;
 

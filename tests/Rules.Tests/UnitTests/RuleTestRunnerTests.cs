@@ -1,6 +1,6 @@
 using Mlobs.Rules.UnitTests;
-using Mlobs.Rules.Yaml;
 using Mlobs.Tests.Support;
+using Mlobs.Config.Yaml;
 
 namespace Mlobs.Rules.Tests.UnitTests;
 

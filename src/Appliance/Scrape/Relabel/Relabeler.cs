@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Mlobs.Appliance.Config;
 using Mlobs.Model.Labels;
+using Mlobs.Config;
 
 namespace Mlobs.Appliance.Scrape.Relabel;
 

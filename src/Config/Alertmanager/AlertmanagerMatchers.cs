@@ -1,9 +1,8 @@
 using System.Text;
-using Mlobs.Query.PromQl.Parser;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Strconv;
 
-namespace Mlobs.Rules.Routing;
+namespace Mlobs.Config.Alertmanager;
 
 /// <summary>
 /// Alertmanager's matcher syntax over the same <see cref="LabelMatcher"/> PromQL selectors use (the semantics are
@@ -12,8 +11,6 @@ namespace Mlobs.Rules.Routing;
 /// </summary>
 public static class AlertmanagerMatchers
 {
-    public static bool Matches(this LabelMatcher m, LabelSet labels) => m.Matches(labels.Get(m.Name) ?? "");
-
     /// <summary>A matcher from the v2 API's (name, value, isRegex, isEqual).</summary>
     public static LabelMatcher FromApi(string name, string value, bool isRegex, bool isEqual) =>
         new(isRegex ? (isEqual ? LabelMatchType.Regex : LabelMatchType.NotRegex) : (isEqual ? LabelMatchType.Equal : LabelMatchType.NotEqual), name, value);

@@ -1,6 +1,6 @@
 using Mlobs.Model.Labels;
 
-namespace Mlobs.Rules.Routing;
+namespace Mlobs.Config.Alertmanager;
 
 /// <summary>
 /// The alertmanager.yml subset the built-in router reads: the route tree, inhibition rules and receivers

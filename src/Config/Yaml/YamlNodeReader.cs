@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 using Mlobs.Model;
 
-namespace Mlobs.Rules.Yaml;
+namespace Mlobs.Config.Yaml;
 
 /// <summary>
 /// Strict, reflection-free binding for the YAML files users bring (prometheus.yml, rule files, alertmanager.yml) from a YamlDotNet node tree: every value is read explicitly, unknown keys

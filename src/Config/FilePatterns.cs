@@ -1,4 +1,4 @@
-namespace Mlobs.Appliance.Config;
+namespace Mlobs.Config;
 
 /// <summary>
 /// Expands a config file pattern as Prometheus does for rule_files and file_sd_configs: relative to the config

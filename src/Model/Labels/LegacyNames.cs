@@ -1,11 +1,11 @@
-namespace Mlobs.Rules.RuleFiles;
+namespace Mlobs.Model.Labels;
 
 /// <summary>
 /// The classic name rules rule files are validated with (as Debian's promtool 2.42 does, and Prometheus 3 under
 /// the legacy validation scheme): labels <c>[a-zA-Z_][a-zA-Z0-9_]*</c>, metrics may also contain <c>:</c>. Stricter
 /// than the UTF-8 names PromQL accepts, so a typo in a rule file is caught by <c>check rules</c>.
 /// </summary>
-internal static class LegacyNames
+public static class LegacyNames
 {
     public static bool IsLabelName(string name) => IsName(name, allowColon: false);
 

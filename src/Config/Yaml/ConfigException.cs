@@ -1,4 +1,4 @@
-namespace Mlobs.Rules.Yaml;
+namespace Mlobs.Config.Yaml;
 
 /// <summary>A configuration error with the place it was found, printed as <c>file:line:col: message</c>.</summary>
 public sealed class ConfigException(string file, long line, long column, string message)

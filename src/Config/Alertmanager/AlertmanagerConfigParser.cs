@@ -1,8 +1,8 @@
-using Mlobs.Rules.Yaml;
 using YamlDotNet.RepresentationModel;
 using Mlobs.Model.Labels;
+using Mlobs.Config.Yaml;
 
-namespace Mlobs.Rules.Routing;
+namespace Mlobs.Config.Alertmanager;
 
 /// <summary>
 /// Reads alertmanager.yml (a file, or the same mapping inline) strictly, with positions, and validates it as
@@ -97,7 +97,7 @@ public static class AlertmanagerConfigParser
                     var names = r.StringList(value, key);
                     if (names.Contains("...") && names.Count > 1) throw r.Error(value, "cannot have wildcard group_by (`...`) and other other labels at the same time");
                     foreach (var n in names)
-                        if (n != "..." && !RuleFiles.LegacyNames.IsLabelName(n)) throw r.Error(value, $"invalid label name \"{n}\" in group_by list");
+                        if (n != "..." && !LegacyNames.IsLabelName(n)) throw r.Error(value, $"invalid label name \"{n}\" in group_by list");
                     route = names.Contains("...") ? route with { GroupByAll = true, GroupBy = [] } : route with { GroupBy = names };
                     break;
                 case "matchers":

@@ -1,4 +1,4 @@
-namespace Mlobs.Appliance.Logs;
+namespace Mlobs.Config;
 
 public enum LogParserKind { Json, Logfmt, Regex, Raw }
 

@@ -1,4 +1,4 @@
-namespace Mlobs.Appliance.Config;
+namespace Mlobs.Config;
 
 /// <summary>The prometheus.yml subset mlobs reads, plus its own <c>mlobs:</c> section.</summary>
 public sealed record PrometheusConfig
@@ -10,7 +10,7 @@ public sealed record PrometheusConfig
     public MlobsSettings Mlobs { get; init; } = new();
 
     /// <summary>Log files to tail (<c>log_sources</c>, mlobs's own top-level section).</summary>
-    public IReadOnlyList<Logs.LogSourceConfig> LogSources { get; init; } = [];
+    public IReadOnlyList<LogSourceConfig> LogSources { get; init; } = [];
 
     /// <summary>Prometheus sections that are accepted but not acted on yet (reported by <c>check config</c>).</summary>
     public IReadOnlyList<string> IgnoredSections { get; init; } = [];
@@ -121,5 +121,5 @@ public sealed record MlobsSettings
     /// The built-in router's alertmanager.yml (from <c>alertmanager_config_file</c> or inline <c>alertmanager_config</c>);
     /// null when mlobs only sends to external Alertmanagers.
     /// </summary>
-    public Rules.Routing.AlertmanagerConfig? Router { get; init; }
+    public Alertmanager.AlertmanagerConfig? Router { get; init; }
 }

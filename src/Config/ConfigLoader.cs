@@ -1,10 +1,10 @@
-using Mlobs.Rules.Routing;
-using Mlobs.Rules.Yaml;
+using Mlobs.Config.Alertmanager;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 using Mlobs.Model.Labels;
+using Mlobs.Config.Yaml;
 
-namespace Mlobs.Appliance.Config;
+namespace Mlobs.Config;
 
 /// <summary>
 /// Loads prometheus.yml (the subset in <see cref="PrometheusConfig"/>) with Prometheus's defaults and checks,
@@ -40,7 +40,7 @@ public static class ConfigLoader
         var alerting = new AlertingConfig();
         var mlobs = new MlobsSettings();
         var ignored = new List<string>();
-        var logSources = new List<Logs.LogSourceConfig>();
+        var logSources = new List<LogSourceConfig>();
         foreach (var (key, _, value) in r.Entries(root, "config",
                      ["global", "rule_files", "scrape_configs", "alerting", "mlobs", "log_sources", .. IgnoredTopLevel]))
         {
@@ -74,10 +74,10 @@ public static class ConfigLoader
         };
     }
 
-    private static Logs.LogSourceConfig ReadLogSource(YamlNodeReader r, YamlNode node)
+    private static LogSourceConfig ReadLogSource(YamlNodeReader r, YamlNode node)
     {
         string? name = null;
-        var source = new Logs.LogSourceConfig { Name = "" };
+        var source = new LogSourceConfig { Name = "" };
         foreach (var (key, _, value) in r.Entries(r.Mapping(node, "log source"), "log source",
                      "name", "paths", "labels", "parser", "pattern", "label_fields", "timestamp", "max_line_size"))
         {
@@ -96,10 +96,10 @@ public static class ConfigLoader
                     {
                         Parser = r.String(value, key) switch
                         {
-                            "json" => Logs.LogParserKind.Json,
-                            "logfmt" => Logs.LogParserKind.Logfmt,
-                            "regex" => Logs.LogParserKind.Regex,
-                            "raw" => Logs.LogParserKind.Raw,
+                            "json" => LogParserKind.Json,
+                            "logfmt" => LogParserKind.Logfmt,
+                            "regex" => LogParserKind.Regex,
+                            "raw" => LogParserKind.Raw,
                             var other => throw r.Error(value, $"unknown parser \"{other}\": use json, logfmt, regex or raw"),
                         },
                     };
@@ -122,7 +122,7 @@ public static class ConfigLoader
                     if (field is null) throw r.Error(value, "timestamp needs a field");
                     if (format is not ("rfc3339" or "unix" or "unix_ms" or "unix_us" or "unix_ns"))
                         throw r.Error(value, $"unknown timestamp format \"{format}\": use rfc3339, unix, unix_ms, unix_us or unix_ns");
-                    source = source with { Timestamp = new Logs.LogTimestampConfig(field, format) };
+                    source = source with { Timestamp = new LogTimestampConfig(field, format) };
                     break;
                 }
                 case "max_line_size": source = source with { MaxLineBytes = (int)r.Long(value, key, 1) }; break;
@@ -130,7 +130,7 @@ public static class ConfigLoader
         }
         if (name is null) throw r.Error(node, "log source needs a name");
         if (source.Paths.Count == 0) throw r.Error(node, $"log source \"{name}\" needs paths");
-        if (source.Parser == Logs.LogParserKind.Regex && source.Pattern is null) throw r.Error(node, $"log source \"{name}\": the regex parser needs a pattern");
+        if (source.Parser == LogParserKind.Regex && source.Pattern is null) throw r.Error(node, $"log source \"{name}\": the regex parser needs a pattern");
         return source with { Name = name };
     }
 
@@ -256,7 +256,7 @@ public static class ConfigLoader
         return new Authorization(type, cred, file);
     }
 
-    internal static StaticConfig ReadStaticConfig(YamlNodeReader r, YamlNode node)
+    public static StaticConfig ReadStaticConfig(YamlNodeReader r, YamlNode node)
     {
         IReadOnlyList<string> targets = [];
         IReadOnlyDictionary<string, string> labels = new Dictionary<string, string>();

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Mlobs.Appliance.Config;
+namespace Mlobs.Config;
 
 /// <summary>The Authorization header a <c>basic_auth</c> or <c>authorization</c> block asks for (files read relative to the config).</summary>
 public static class HttpCredentials
