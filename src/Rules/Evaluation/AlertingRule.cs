@@ -171,7 +171,7 @@ public sealed class AlertingRule(
                 result.Add(new Notifier.NotifierAlert(a.Labels, a.Annotations,
                     DateTimeOffset.FromUnixTimeMilliseconds(a.FiredAtMs),
                     DateTimeOffset.FromUnixTimeMilliseconds(a.ResolvedAtMs != 0 && a.State == AlertState.Inactive ? a.ResolvedAtMs : a.ValidUntilMs),
-                    externalUrl + "/graph?g0.expr=" + Templates.GoBuiltins.QueryEscape(Query) + "&g0.tab=1"));
+                    externalUrl + "/graph?g0.expr=" + Mlobs.Templates.GoBuiltins.QueryEscape(Query) + "&g0.tab=1"));
             }
         }
         return result;

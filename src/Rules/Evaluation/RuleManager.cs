@@ -4,6 +4,7 @@ using Mlobs.Rules.Templates;
 using Mlobs.Storage;
 using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Templates;
 
 namespace Mlobs.Rules.Evaluation;
 

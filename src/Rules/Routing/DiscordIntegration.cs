@@ -1,5 +1,6 @@
 using Mlobs.Rules.Templates;
 using Mlobs.Config.Alertmanager;
+using Mlobs.Templates;
 
 namespace Mlobs.Rules.Routing;
 

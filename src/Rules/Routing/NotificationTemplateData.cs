@@ -1,7 +1,8 @@
 using System.Collections;
 using Mlobs.Rules.Templates;
-using static Mlobs.Rules.Templates.TemplateParam;
+using static Mlobs.Templates.TemplateParam;
 using Mlobs.Model.Labels;
+using Mlobs.Templates;
 
 namespace Mlobs.Rules.Routing;
 

@@ -1,5 +1,6 @@
 using Mlobs.Rules.Templates;
-using static Mlobs.Rules.Templates.TemplateParam;
+using static Mlobs.Templates.TemplateParam;
+using Mlobs.Templates;
 
 namespace Mlobs.Rules.Routing;
 

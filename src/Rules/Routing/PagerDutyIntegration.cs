@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Mlobs.Rules.Templates;
 using Mlobs.Config.Alertmanager;
+using Mlobs.Templates;
 
 namespace Mlobs.Rules.Routing;
 

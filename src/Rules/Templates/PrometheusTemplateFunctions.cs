@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using static Mlobs.Rules.Templates.TemplateParam;
+using static Mlobs.Templates.TemplateParam;
 using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Templates;
 
 namespace Mlobs.Rules.Templates;
 

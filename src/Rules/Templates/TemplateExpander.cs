@@ -1,3 +1,5 @@
+using Mlobs.Templates;
+
 namespace Mlobs.Rules.Templates;
 
 /// <summary>

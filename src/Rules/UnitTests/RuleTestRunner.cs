@@ -8,6 +8,7 @@ using Mlobs.Model.Labels;
 using Mlobs.Model.Strconv;
 using Mlobs.Model;
 using Mlobs.Config.Yaml;
+using Mlobs.Templates;
 
 namespace Mlobs.Rules.UnitTests;
 

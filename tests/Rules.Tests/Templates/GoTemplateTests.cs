@@ -1,4 +1,5 @@
 using Mlobs.Rules.Templates;
+using Mlobs.Templates;
 
 namespace Mlobs.Rules.Tests.Templates;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>
 /// Parses Go text/template source into trees (text/template/parse/parse.go): the main template plus any

@@ -1,4 +1,4 @@
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>What a function parameter accepts, as the Go type of the parameter decides in text/template.</summary>
 public enum TemplateParam

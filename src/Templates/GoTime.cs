@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>A *time.Time in a template (from <c>toTime</c>): prints as Go's Time.String(), has <c>.Unix</c>.</summary>
 public sealed class GoTime(DateTimeOffset time) : ITemplateObject

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>
 /// A parsed Go text/template with its function map and named sub-templates — what Go's template.New(name)

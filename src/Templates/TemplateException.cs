@@ -1,4 +1,4 @@
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>
 /// A template that does not parse or fails while running, with Go's text: <c>template: NAME:LINE: message</c> for

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using static Mlobs.Rules.Templates.TemplateParam;
+using static Mlobs.Templates.TemplateParam;
 
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>text/template's predefined functions (text/template/funcs.go): and, or, not, len, index, slice, print,
 /// printf, println, html, js, urlquery, eq, ne, lt, le, gt, ge.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>
 /// Go's fmt for the values templates handle: Sprint, Sprintln and Sprintf with the verbs people write in alert

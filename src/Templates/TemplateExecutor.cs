@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>
 /// Runs a parsed template (text/template/exec.go): walks the tree with a dot value and a variable stack, calls

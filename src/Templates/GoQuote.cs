@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Mlobs.Query.PromQl.Parser;
 using Mlobs.Model.Strconv;
 
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>Go's string quoting as templates use it: strconv.Quote/Unquote and fmt's <c>%#U</c> for runes.</summary>
 public static class GoQuote

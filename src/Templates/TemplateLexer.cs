@@ -1,4 +1,4 @@
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>Token kinds of Go's text/template lexer (text/template/parse/lex.go).</summary>
 public enum TokenKind

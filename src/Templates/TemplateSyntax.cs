@@ -1,4 +1,4 @@
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>
 /// The syntax tree of a Go text/template (text/template/parse/node.go). <see cref="Pos"/> is the offset in the

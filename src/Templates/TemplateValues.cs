@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mlobs.Rules.Templates;
+namespace Mlobs.Templates;
 
 /// <summary>
 /// A struct-like value a template reads fields of (Go's structs and pointers to them): <c>.Labels</c> of an alert's
