@@ -6,12 +6,12 @@ using Mlobs.Appliance.Telemetry;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Notifier;
-using Mlobs.Rules.Routing;
 using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
 using Serilog;
 using Mlobs.Config.Yaml;
 using Mlobs.Config;
+using Mlobs.Alertmanager;
 
 namespace Mlobs.Appliance;
 
@@ -130,7 +130,8 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         // give the memory back soon rather than whenever a collection happens to run.
         tsdb.SeriesLeftHead += count => { if (count >= 1000) runtimeRef._heapTrimmer.Request(); };
         runtimeRef._externalUrl = externalUrl;
-        notifier.Forward = alerts => runtimeRef._router?.Receive(alerts);
+        notifier.Forward = alerts => runtimeRef._router?.Receive(
+            [.. alerts.Select(a => new PostableAlert(a.Labels, a.Annotations, a.StartsAt, a.EndsAt, a.GeneratorUrl))]);
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RouterMetrics.Update(runtimeRef._router));
         return runtimeRef;
     }

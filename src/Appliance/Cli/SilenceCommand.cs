@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Mlobs.Appliance.Http;
-using Mlobs.Rules.Routing;
 using Mlobs.Model;
 using Mlobs.Config.Alertmanager;
 

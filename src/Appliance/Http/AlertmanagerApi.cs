@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Mlobs.Rules.Notifier;
-using Mlobs.Rules.Routing;
 using Mlobs.Model.Labels;
 using Mlobs.Config.Alertmanager;
+using Mlobs.Alertmanager;
 
 namespace Mlobs.Appliance.Http;
 

@@ -1,5 +1,5 @@
-using Mlobs.Rules.Routing;
 using Prometheus;
+using Mlobs.Alertmanager;
 
 namespace Mlobs.Appliance.Telemetry;
 

@@ -1,0 +1,49 @@
+using System.Text.Encodings.Web;
+
+namespace Mlobs.Alertmanager;
+
+/// <summary>
+/// Escapes JSON strings exactly as Go's encoding/json does, so messages match Alertmanager's byte for byte:
+/// <c>\"</c> and <c>\\</c>, <c>\n \r \t \b \f</c>, other control characters and the HTML-sensitive <c>&lt; &gt; &amp;</c>
+/// (and U+2028/U+2029) as lower-case <c>\u00XX</c>; all other text, non-ASCII included, as is.
+/// </summary>
+public sealed class GoJsonEncoder : JavaScriptEncoder
+{
+    public static readonly GoJsonEncoder Instance = new();
+
+    public override int MaxOutputCharactersPerInputCharacter => 6;
+
+    public override bool WillEncode(int unicodeScalar) =>
+        unicodeScalar < 0x20 || unicodeScalar is '"' or '\\' or '<' or '>' or '&' or 0x2028 or 0x2029;
+
+    public override unsafe int FindFirstCharacterToEncode(char* text, int textLength)
+    {
+        for (int i = 0; i < textLength; i++)
+            if (WillEncode(text[i])) return i;
+        return -1;
+    }
+
+    public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten)
+    {
+        string s = unicodeScalar switch
+        {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\b' => "\\b",
+            '\f' => "\\f",
+            _ when WillEncode(unicodeScalar) => "\\u" + unicodeScalar.ToString("x4"),
+            _ => char.ConvertFromUtf32(unicodeScalar),
+        };
+        if (s.Length > bufferLength)
+        {
+            numberOfCharactersWritten = 0;
+            return false;
+        }
+        for (int i = 0; i < s.Length; i++) buffer[i] = s[i];
+        numberOfCharactersWritten = s.Length;
+        return true;
+    }
+}

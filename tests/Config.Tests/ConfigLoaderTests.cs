@@ -1,0 +1,97 @@
+using Mlobs.Model;
+using Mlobs.Config.Yaml;
+using Mlobs.Config;
+
+namespace Mlobs.Config.Tests;
+
+public class ConfigLoaderTests
+{
+    [Fact]
+    public void FullPrometheusConfigLoadsWithDefaults()
+    {
+        var cfg = ConfigLoader.Parse("""
+            global:
+              scrape_interval: 30s
+              external_labels:
+                region: eu
+            rule_files: ["rules/*.yml"]
+            scrape_configs:
+              - job_name: api
+                metrics_path: /m
+                params: { format: [prometheus] }
+                honor_labels: true
+                sample_limit: 100
+                basic_auth: { username: u, password: p }
+                static_configs:
+                  - targets: ["a:1", "b:2"]
+                    labels: { env: prod }
+                file_sd_configs:
+                  - files: ["targets/*.json"]
+                    refresh_interval: 1m
+                relabel_configs:
+                  - source_labels: [__address__]
+                    regex: "(.*):.*"
+                    target_label: host
+                metric_relabel_configs:
+                  - action: labeldrop
+                    regex: tmp_.*
+              - job_name: fast
+                scrape_interval: 1s
+            alerting:
+              alertmanagers:
+                - static_configs: [{ targets: ["127.0.0.1:9093"] }]
+            remote_write:
+              - url: http://example.invalid/api/v1/write
+            mlobs:
+              retention_time: 7d
+              retention_size: 512MB
+              log_retention_time: 3d
+              log_retention_size: 2GB
+            """, "p.yml");
+        Assert.Equal(TimeSpan.FromSeconds(30), cfg.Global.ScrapeInterval);
+        Assert.Equal("eu", cfg.Global.ExternalLabels["region"]);
+        var api = cfg.ScrapeConfigs[0];
+        Assert.Equal(TimeSpan.FromSeconds(30), api.ScrapeInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), api.ScrapeTimeout);
+        Assert.Equal("/m", api.MetricsPath);
+        Assert.True(api.HonorLabels);
+        Assert.Equal(2, api.StaticConfigs[0].Targets.Count);
+        Assert.Equal(TimeSpan.FromMinutes(1), api.FileSdConfigs[0].RefreshInterval);
+        Assert.Equal(RelabelAction.LabelDrop, api.MetricRelabelConfigs[0].Action);
+        // an unset timeout never exceeds the job's interval
+        Assert.Equal(TimeSpan.FromSeconds(1), cfg.ScrapeConfigs[1].ScrapeTimeout);
+        Assert.Equal(["remote_write"], cfg.IgnoredSections);
+        Assert.Equal(TimeSpan.FromDays(7), cfg.Mlobs.RetentionTime);
+        Assert.Equal(512L * 1024 * 1024, cfg.Mlobs.RetentionBytes);
+        Assert.Equal(TimeSpan.FromDays(3), cfg.Mlobs.LogRetentionTime);
+        Assert.Equal(2L * 1024 * 1024 * 1024, cfg.Mlobs.LogRetentionBytes);
+        Assert.Single(cfg.Alerting.Alertmanagers);
+    }
+
+    [Theory]
+    [InlineData("global:\n  scrape_intervall: 1m\n", 2, 3, "field scrape_intervall not found in global config")]
+    [InlineData("scrape_configs:\n  - job_name: a\n    honor_labels: maybe\n", 3, 19, "cannot unmarshal \"maybe\" into bool")]
+    [InlineData("scrape_configs:\n  - job_name: a\n    scrape_interval: 5x\n", 3, 22, "not a valid duration string")]
+    [InlineData("scrape_configs:\n  - job_name: a\n  - job_name: a\n", 3, 5, "found multiple scrape configs with job name \"a\"")]
+    [InlineData("scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 10s\n", 2, 5, "scrape timeout greater than scrape interval")]
+    [InlineData("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: explode\n", 4, 17, "unknown relabel action")]
+    [InlineData("scrape_configs: [\n", 2, 1, "yaml:")]
+    [InlineData("mlobs:\n  log_retention_size: lots\n", 2, 23, "log_retention_size: invalid size \"lots\"")]
+    [InlineData("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [\"http://x:1/\"]\n", 4, 19, "is not a valid hostname")]
+    public void ErrorsNameLineAndColumn(string yaml, int line, int col, string message)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "bad.yml"));
+        Assert.Equal(line, ex.Line);
+        Assert.Equal(col, ex.Column);
+        Assert.Contains(message, ex.Message);
+        Assert.StartsWith($"bad.yml:{line}:{col}: ", ex.Message);
+    }
+
+    [Fact]
+    public void EnvironmentVariablesAreExpanded()
+    {
+        Environment.SetEnvironmentVariable("MLOBS_TEST_TARGET", "10.1.2.3:9100");
+        var cfg = ConfigLoader.Parse("scrape_configs:\n  - job_name: n\n    static_configs: [{ targets: ['${MLOBS_TEST_TARGET}'] }]\n", "e.yml");
+        Assert.Equal("10.1.2.3:9100", cfg.ScrapeConfigs[0].StaticConfigs[0].Targets[0]);
+    }
+}
