@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Mlobs.Appliance.Scrape;
 using Mlobs.Model.Labels;
+using Mlobs.Ingest.Scrape;
 
 namespace Mlobs.Bench;
 

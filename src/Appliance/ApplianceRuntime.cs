@@ -1,7 +1,5 @@
 using Mlobs.WebUi.Dashboards;
 using Mlobs.Appliance.Alerting;
-using Mlobs.Appliance.Config;
-using Mlobs.Appliance.Scrape;
 using Mlobs.Appliance.Telemetry;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
@@ -12,6 +10,7 @@ using Serilog;
 using Mlobs.Config.Yaml;
 using Mlobs.Config;
 using Mlobs.Alertmanager;
+using Mlobs.Ingest.Scrape;
 
 namespace Mlobs.Appliance;
 
@@ -48,7 +47,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     public Mlobs.Storage.Logs.LogStore Logs { get; private init; } = null!;
 
     /// <summary>Follows the config's <c>log_sources</c> into <see cref="Logs"/>.</summary>
-    public Mlobs.Appliance.Logs.LogTailer Tailer { get; private init; } = null!;
+    public Mlobs.Ingest.Tail.LogTailer Tailer { get; private init; } = null!;
 
     /// <summary>The built-in router, while the config has one (<c>mlobs.alertmanager_config</c>).</summary>
     public AlertRouter? Router => _router;
@@ -111,7 +110,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
         };
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RuleMetrics.Update(rules));
-        var tailer = new Mlobs.Appliance.Logs.LogTailer(logs);
+        var tailer = new Mlobs.Ingest.Tail.LogTailer(logs);
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
             ApplianceMetrics.LogLinesRead.IncTo(Interlocked.Read(ref tailer.LinesRead));
@@ -120,7 +119,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             ApplianceMetrics.LogStoreBytes.Set(logs.DiskBytes());
             ApplianceMetrics.LogPushDuplicates.IncTo(logs.DuplicatesDropped);
         });
-        var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata))
+        var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata) { UserAgent = "mlobs/" + BuildInfo.Version })
         {
             Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
             Logs = logs, Tailer = tailer,

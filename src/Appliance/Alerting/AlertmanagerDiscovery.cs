@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
-using Mlobs.Appliance.Config;
-using Mlobs.Appliance.Scrape.Relabel;
+using Mlobs.Ingest.Scrape.Relabel;
 using Mlobs.Rules.Notifier;
 using Mlobs.Model.Labels;
 using Mlobs.Config;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Mlobs.Appliance.Config;
 using Mlobs.Rules.RuleFiles;
 using Mlobs.Config.Yaml;
 using Mlobs.Config;

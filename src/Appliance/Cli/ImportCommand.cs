@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Mlobs.Appliance.Import;
-using Mlobs.Appliance.Scrape;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Model;
+using Mlobs.Ingest.Scrape;
+using Mlobs.Ingest.Import;
 
 namespace Mlobs.Appliance.Cli;
 

@@ -1,7 +1,7 @@
-using Mlobs.Appliance.Scrape;
 using Mlobs.Storage;
 using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Ingest.Scrape;
 
 namespace Mlobs.Appliance.Http;
 

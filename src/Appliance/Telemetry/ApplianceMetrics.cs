@@ -5,12 +5,6 @@ namespace Mlobs.Appliance.Telemetry;
 /// <summary>The binary's own metrics, exposed on /metrics through prometheus-net.</summary>
 public static class ApplianceMetrics
 {
-    public static readonly Counter Scrapes = Metrics.CreateCounter(
-        "mlobs_scrapes_total", "Scrapes performed, by job and result.", new CounterConfiguration { LabelNames = ["job", "result"] });
-
-    public static readonly Counter SamplesAppended = Metrics.CreateCounter(
-        "mlobs_tsdb_samples_appended_total", "Samples appended to the TSDB.");
-
     public static readonly Counter LogLinesRead = Metrics.CreateCounter(
         "mlobs_log_lines_read_total", "Lines read from log_sources files.");
 
@@ -25,9 +19,6 @@ public static class ApplianceMetrics
 
     public static readonly Gauge LogStoreBytes = Metrics.CreateGauge(
         "mlobs_log_store_bytes", "Bytes used by the log store's files in the data directory.");
-
-    public static readonly Counter SamplesRejected = Metrics.CreateCounter(
-        "mlobs_tsdb_samples_rejected_total", "Samples rejected by the TSDB, by reason.", new CounterConfiguration { LabelNames = ["reason"] });
 
     public static readonly Gauge StorageBytes = Metrics.CreateGauge(
         "mlobs_tsdb_storage_bytes", "Bytes used by the TSDB files in the data directory.");

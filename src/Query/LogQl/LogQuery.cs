@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Mlobs.Storage.Logs;
 using Mlobs.Model.Labels;
+using Mlobs.Model.Logs;
 
 namespace Mlobs.Query.LogQl;
 

@@ -1,5 +1,6 @@
 using Mlobs.Query.LogQl;
 using Mlobs.Model.Labels;
+using Mlobs.Model.Logs;
 
 namespace Mlobs.Query.Tests.LogQl;
 
