@@ -88,7 +88,7 @@ public static class ConfigLoader
                 case "labels":
                     var labels = r.StringMap(value, key);
                     foreach (var n in labels.Keys)
-                        if (!System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-zA-Z_][a-zA-Z0-9_]*$")) throw r.Error(value, $"\"{n}\" is not a valid label name");
+                        if (!LegacyNames.IsLabelName(n)) throw r.Error(value, $"\"{n}\" is not a valid label name");
                     source = source with { Labels = labels };
                     break;
                 case "parser":
@@ -153,7 +153,7 @@ public static class ConfigLoader
                 case "external_labels":
                     var labels = r.StringMap(value, "external_labels");
                     foreach (var name in labels.Keys)
-                        if (!IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
+                        if (!LegacyNames.IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
                     g = g with { ExternalLabels = labels };
                     break;
             }
@@ -272,7 +272,7 @@ public static class ConfigLoader
             {
                 labels = r.StringMap(value, "labels");
                 foreach (var name in labels.Keys)
-                    if (!IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
+                    if (!LegacyNames.IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
             }
         }
         return new StaticConfig(targets, labels);
@@ -462,14 +462,4 @@ public static class ConfigLoader
         throw r.Error(node, $"{key}: invalid size \"{text}\" (use e.g. 512MB or 10GB)");
     }
 
-    public static bool IsLabelName(string name)
-    {
-        if (name.Length == 0) return false;
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (!(char.IsAsciiLetter(c) || c == '_' || (i > 0 && char.IsAsciiDigit(c)))) return false;
-        }
-        return true;
-    }
 }

@@ -53,7 +53,7 @@ public sealed class Relabeler
                 var m = rule.Regex.Match(val);
                 if (!m.Success) break;
                 var target = GoRegex.Expand(cfg.TargetLabel, m, rule.Regex);
-                if (!ConfigLoader.IsLabelName(target)) break;
+                if (!LegacyNames.IsLabelName(target)) break;
                 var res = GoRegex.Expand(cfg.Replacement, m, rule.Regex);
                 if (res.Length == 0) lb.Delete(target); else lb.Set(target, res);
                 break;

@@ -156,7 +156,7 @@ public static class Printer
 
     /// <summary>A matcher as Prometheus's labels.Matcher.String(): the name quoted only when it is not a plain identifier.</summary>
     public static string FormatMatcher(LabelMatcher m) =>
-        (IsPlainLabelName(m.Name) ? m.Name : GoBytes.Quote(m.Name)) + MatchTypeText(m.Type) + GoBytes.Quote(m.Value);
+        (LegacyNames.IsLabelName(m.Name) ? m.Name : GoBytes.Quote(m.Name)) + MatchTypeText(m.Type) + GoBytes.Quote(m.Value);
 
     private static void WriteSelector(StringBuilder sb, VectorSelector vs)
     {
@@ -196,20 +196,7 @@ public static class Printer
         for (int i = 0; i < names.Length; i++)
         {
             if (i > 0) sb.Append(", ");
-            sb.Append(IsPlainLabelName(names[i]) ? names[i] : GoBytes.Quote(names[i]));
+            sb.Append(LegacyNames.IsLabelName(names[i]) ? names[i] : GoBytes.Quote(names[i]));
         }
-    }
-
-    /// <summary>Prometheus's legacy label name rule [a-zA-Z_][a-zA-Z0-9_]*: anything else is printed quoted (UTF-8 names).</summary>
-    public static bool IsPlainLabelName(string name)
-    {
-        if (name.Length == 0) return false;
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            bool ok = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' || i > 0 && c is >= '0' and <= '9';
-            if (!ok) return false;
-        }
-        return true;
     }
 }
