@@ -15,8 +15,8 @@ public static class CheckDashboardCommand
         var files = new Argument<string[]>("FILE") { Description = "Grafana dashboard JSON files", Arity = ArgumentArity.OneOrMore };
         var server = new Option<string?>("--server") { Description = "also run every query against this mlobs (or Prometheus) URL" };
         var data = new Option<string?>("--data") { Description = "also run every query over this data dir (no server may be running on it)" };
-        var from = new Option<string>("--from") { Description = "start of the checked range (now-1h, Unix seconds, RFC 3339)", DefaultValueFactory = _ => "now-1h" };
-        var to = new Option<string>("--to") { Description = "end of the checked range", DefaultValueFactory = _ => "now" };
+        var from = new Option<string>("--from") { Description = "start of the checked range: " + CommandLine.TimeForms, DefaultValueFactory = _ => "now-1h" };
+        var to = new Option<string>("--to") { Description = "end of the checked range: " + CommandLine.TimeForms, DefaultValueFactory = _ => "now" };
         var allowEmpty = new Option<bool>("--allow-empty") { Description = "report panels without data but do not fail on them" };
         var cmd = new Command("dashboard", "Check Grafana dashboards: JSON, every panel query, and (with a store) their results")
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Mlobs.Appliance.Http;
+using Mlobs.Model;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage.Tsdb;
 
@@ -18,7 +19,7 @@ public static class QueryCommand
     public static Command CreateInstant()
     {
         var expr = new Argument<string>("EXPR") { Description = "PromQL expression" };
-        var time = new Option<string>("--time") { Description = "evaluation time: RFC 3339, Unix seconds, now, or now-DURATION", DefaultValueFactory = _ => "now" };
+        var time = new Option<string>("--time") { Description = "evaluation time: " + CommandLine.TimeForms, DefaultValueFactory = _ => "now" };
         var (server, data, format) = CommonOptions();
         var cmd = new Command("query", "Run an instant PromQL query") { expr, time, server, data, format };
         cmd.SetAction(async parse =>
@@ -34,8 +35,8 @@ public static class QueryCommand
     public static Command CreateRange()
     {
         var expr = new Argument<string>("EXPR") { Description = "PromQL expression" };
-        var start = new Option<string>("--start") { Description = "range start: RFC 3339, Unix seconds, now, or now-DURATION", DefaultValueFactory = _ => "now-1h" };
-        var end = new Option<string>("--end") { Description = "range end: RFC 3339, Unix seconds, now, or now-DURATION", DefaultValueFactory = _ => "now" };
+        var start = new Option<string>("--start") { Description = "range start: " + CommandLine.TimeForms, DefaultValueFactory = _ => "now-1h" };
+        var end = new Option<string>("--end") { Description = "range end: " + CommandLine.TimeForms, DefaultValueFactory = _ => "now" };
         var step = new Option<string?>("--step") { Description = "resolution: a duration (15s, 1m) or seconds; default (end-start)/250, at least 1s" };
         var (server, data, format) = CommonOptions();
         var cmd = new Command("query-range", "Run a PromQL range query") { expr, start, end, step, server, data, format };
@@ -72,13 +73,7 @@ public static class QueryCommand
 
     private static string Seconds(long ms) => (ms / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
-    internal static bool TryTime(string text, out long ms)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (text == "now") { ms = now; return true; }
-        if (text.StartsWith("now-", StringComparison.Ordinal) && ApiParameters.TryParseDuration(text[4..], out long ago)) { ms = now - ago; return true; }
-        return ApiParameters.TryParseTime(text, out ms);
-    }
+    internal static bool TryTime(string text, out long ms) => TimeExpression.TryParseMs(text, DateTimeOffset.UtcNow, out ms);
 
     private static async Task<int> RunAsync(string endpoint, Dictionary<string, string> args, string? server, string? dataDir,
         string format, Func<QueryEngine, QueryResult> local)

@@ -15,8 +15,8 @@ public static class SnapshotCommand
         var dashboard = new Argument<string>("DASHBOARD") { Description = "a Grafana dashboard JSON file, or the uid of a dashboard mlobs serves" };
         var server = new Option<string?>("--server") { Description = "query this mlobs (or Prometheus) URL (default http://127.0.0.1:9090)" };
         var data = new Option<string?>("--data") { Description = "query this data dir directly instead (no server may be running on it)" };
-        var from = new Option<string?>("--from") { Description = "start: Unix seconds, RFC 3339 or now-6h (default: the dashboard's own range)" };
-        var to = new Option<string?>("--to") { Description = "end (default: the dashboard's own range)" };
+        var from = new Option<string?>("--from") { Description = "start: " + CommandLine.TimeForms + " (default: the dashboard's own range)" };
+        var to = new Option<string?>("--to") { Description = "end: " + CommandLine.TimeForms + " (default: the dashboard's own range)" };
         var output = new Option<string>("--out") { Description = "the HTML file to write", Required = true };
         var cmd = new Command("snapshot", "Write a dashboard with its data as one self-contained HTML file (no network needed to view it)")
         {

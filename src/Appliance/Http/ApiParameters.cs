@@ -25,7 +25,7 @@ public static class ApiParameters
         return result;
     }
 
-    /// <summary>Parses a timestamp given as RFC 3339 or Unix seconds (possibly fractional) into milliseconds.</summary>
+    /// <summary>A timestamp parameter (RFC 3339, Unix seconds, <c>now-5m</c>...) in milliseconds, or the fallback when unset.</summary>
     public static long ParseTime(Dictionary<string, StringValues> p, string name, long fallback)
     {
         if (!p.TryGetValue(name, out var v) || StringValues.IsNullOrEmpty(v)) return fallback;
@@ -34,21 +34,8 @@ public static class ApiParameters
         throw ApiException.BadData($"invalid parameter \"{name}\": cannot parse \"{s}\" to a valid timestamp");
     }
 
-    public static bool TryParseTime(string s, out long ms)
-    {
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double sec) && double.IsFinite(sec))
-        {
-            ms = (long)Math.Round(sec * 1000);
-            return true;
-        }
-        if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dto))
-        {
-            ms = dto.ToUnixTimeMilliseconds();
-            return true;
-        }
-        ms = 0;
-        return false;
-    }
+    /// <summary>A time parameter in any form <see cref="TimeExpression"/> reads (Prometheus's plus <c>now-5m</c>).</summary>
+    public static bool TryParseTime(string s, out long ms) => TimeExpression.TryParseMs(s, DateTimeOffset.UtcNow, out ms);
 
     /// <summary>A step or timeout: float seconds (<c>15</c>, <c>0.5</c>) or a Prometheus duration (<c>1m30s</c>).</summary>
     public static bool TryParseDuration(string s, out long ms)

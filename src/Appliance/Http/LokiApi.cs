@@ -222,14 +222,17 @@ public static class LokiApi
         throw new ApiException(ApiErrorType.BadData, $"invalid step {text}");
     }
 
-    /// <summary>Loki's times: nanoseconds, or seconds with a fraction, or RFC 3339.</summary>
+    /// <summary>
+    /// Loki's times: an integer is nanoseconds (or seconds when too small to be nanoseconds), as Loki reads it;
+    /// every other form (seconds with a fraction, RFC 3339, <c>now-5m</c>) as every mlobs time parameter.
+    /// </summary>
     internal static long Time(string text, long fallback)
     {
         if (text.Length == 0) return fallback;
         if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n))
             return n > 100_000_000_000_000 ? n : n * 1_000_000_000; // nanoseconds, else seconds
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s)) return (long)(s * 1e9);
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return t.ToUnixTimeMilliseconds() * 1_000_000;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && double.IsFinite(s)) return (long)(s * 1e9);
+        if (TimeExpression.TryParse(text, DateTimeOffset.UtcNow, out var t)) return (t - DateTimeOffset.UnixEpoch).Ticks * 100;
         throw new ApiException(ApiErrorType.BadData, $"invalid time {text}");
     }
 

@@ -12,55 +12,9 @@ public static partial class GrafanaTime
     /// <summary>The Prometheus datasource's default scrape interval, the floor of every panel's interval.</summary>
     public static readonly TimeSpan DefaultScrapeInterval = TimeSpan.FromSeconds(15);
 
-    [GeneratedRegex(@"^now(?:(?<sign>[+-])(?<n>\d+)(?<unit>ms|s|m|h|d|w|M|y))?(?:/(?<round>[smhdwMy]))?$")]
-    private static partial Regex Relative();
-
-    /// <summary>A time as dashboards and the CLI write it: <c>now</c>, <c>now-6h</c>, <c>now/d</c>, Unix seconds or RFC 3339.</summary>
-    public static bool TryParseTime(string text, DateTimeOffset now, out DateTimeOffset time)
-    {
-        text = text.Trim();
-        var m = Relative().Match(text);
-        if (m.Success)
-        {
-            time = now;
-            if (m.Groups["n"].Success)
-            {
-                int n = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture) * (m.Groups["sign"].Value == "-" ? -1 : 1);
-                time = m.Groups["unit"].Value switch
-                {
-                    "ms" => time.AddMilliseconds(n),
-                    "s" => time.AddSeconds(n),
-                    "m" => time.AddMinutes(n),
-                    "h" => time.AddHours(n),
-                    "d" => time.AddDays(n),
-                    "w" => time.AddDays(7 * n),
-                    "M" => time.AddMonths(n),
-                    _ => time.AddYears(n),
-                };
-            }
-            if (m.Groups["round"].Success)
-            {
-                var u = time.UtcDateTime;
-                time = m.Groups["round"].Value switch
-                {
-                    "s" => new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, u.Minute, u.Second, TimeSpan.Zero),
-                    "m" => new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, u.Minute, 0, TimeSpan.Zero),
-                    "h" => new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, 0, 0, TimeSpan.Zero),
-                    "d" => new DateTimeOffset(u.Date, TimeSpan.Zero),
-                    "w" => new DateTimeOffset(u.Date.AddDays(-(int)u.DayOfWeek), TimeSpan.Zero),
-                    "M" => new DateTimeOffset(u.Year, u.Month, 1, 0, 0, 0, TimeSpan.Zero),
-                    _ => new DateTimeOffset(u.Year, 1, 1, 0, 0, 0, TimeSpan.Zero),
-                };
-            }
-            return true;
-        }
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds))
-        {
-            time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
-            return true;
-        }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
-    }
+    /// <summary>A dashboard's time (<c>now-6h</c>, <c>now/d</c>, RFC 3339, Unix seconds), read as every mlobs time is.</summary>
+    public static bool TryParseTime(string text, DateTimeOffset now, out DateTimeOffset time) =>
+        Mlobs.Model.TimeExpression.TryParse(text, now, out time);
 
     [GeneratedRegex(@"^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d|w|M|y))+$")]
     private static partial Regex DurationPattern();
