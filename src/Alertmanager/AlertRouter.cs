@@ -33,7 +33,7 @@ public sealed class AlertRouter : IDisposable
         _externalUrl = externalUrl;
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         _http.Timeout = Timeout.InfiniteTimeSpan;
-        (_root, _pipeline) = Build(config);
+        (_root, _pipeline, _inhibitor) = Build(config);
         // Alerts known before a restart come back (and time out to resolved if nobody re-sends them).
         var now = DateTimeOffset.UtcNow;
         lock (_lock)
@@ -81,7 +81,17 @@ public sealed class AlertRouter : IDisposable
 
     public int GroupCount { get { lock (_lock) return _groups.Count; } }
 
-    private (Route, NotificationPipeline) Build(AlertmanagerConfig config)
+    /// <summary>A configuration built and ready to swap in: routes, receivers and inhibition rules.</summary>
+    public sealed class PreparedConfig
+    {
+        internal PreparedConfig((Route, NotificationPipeline, Inhibitor) built) => Built = built;
+        internal (Route Root, NotificationPipeline Pipeline, Inhibitor Inhibitor) Built { get; }
+    }
+
+    /// <summary>Builds a configuration without touching the running one: a reload prepares everything before it swaps.</summary>
+    public PreparedConfig Prepare(AlertmanagerConfig config) => new(Build(config));
+
+    private (Route, NotificationPipeline, Inhibitor) Build(AlertmanagerConfig config)
     {
         var receivers = config.Receivers.ToDictionary(r => r.Name, r => (IReadOnlyList<IReceiverIntegration>)
             [
@@ -90,13 +100,13 @@ public sealed class AlertRouter : IDisposable
                 .. r.PagerDutyConfigs.Select((c, i) => (IReceiverIntegration)new PagerDutyIntegration(c, i, _http)),
                 .. r.DiscordConfigs.Select((c, i) => (IReceiverIntegration)new DiscordIntegration(c, i, _http)),
             ], StringComparer.Ordinal);
-        _inhibitor = new Inhibitor(config.InhibitRules);
-        var pipeline = new NotificationPipeline(receivers, _inhibitor, _log, () => Alerts, _externalUrl)
+        var inhibitor = new Inhibitor(config.InhibitRules);
+        var pipeline = new NotificationPipeline(receivers, inhibitor, _log, () => Alerts, _externalUrl)
         {
             OnAttempt = Attempted,
             InitialBackoff = _initialBackoff,
         };
-        return (Route.Build(config.Route), pipeline);
+        return (Route.Build(config.Route), pipeline, inhibitor);
     }
 
     private void Attempted(string receiver, string integration, int attempt, string? error)
@@ -111,12 +121,15 @@ public sealed class AlertRouter : IDisposable
     /// Replaces routes, inhibition rules and receivers; current alerts are routed again. The old aggregation groups
     /// are stopped in the background: a notification in flight (a slow webhook) must not hold the reload up.
     /// </summary>
-    public void ApplyConfig(AlertmanagerConfig config)
+    public void ApplyConfig(AlertmanagerConfig config) => ApplyConfig(Prepare(config));
+
+    /// <inheritdoc cref="ApplyConfig(AlertmanagerConfig)"/>
+    public void ApplyConfig(PreparedConfig config)
     {
         List<AggregationGroup> old;
         lock (_lock)
         {
-            (_root, _pipeline) = Build(config);
+            (_root, _pipeline, _inhibitor) = config.Built;
             old = [.. _groups.Values];
             _groups.Clear();
             foreach (var a in _alerts.Values) RouteAlert(a);

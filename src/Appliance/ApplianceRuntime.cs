@@ -162,55 +162,67 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     /// <summary>Starts scraping and rule evaluation; a broken rule file fails the start with every problem listed.</summary>
     public async Task StartAsync()
     {
-        ApplyRules(_config);
-        await Scrape.ApplyConfigAsync(_config).ConfigureAwait(false);
-        Tailer.Apply(_config.LogSources, ConfigDirectory);
+        await CommitAsync(Prepare(_config)).ConfigureAwait(false);
+        ApplianceMetrics.LastReloadSuccessful.Set(1);
+        ApplianceMetrics.LastReloadSuccessTimestamp.Set(LastConfigTime.ToUnixTimeMilliseconds() / 1000.0);
     }
 
     private string ConfigDirectory => ConfigPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(ConfigPath)) ?? ".";
 
-    /// <summary>The rule files named by the config (globs relative to the config file's directory), loaded and running.</summary>
-    private void ApplyRules(PrometheusConfig config)
+    /// <summary>Everything a config needs, built and checked before any of it replaces what runs.</summary>
+    private sealed record ConfigPlan(
+        PrometheusConfig Config,
+        IReadOnlyList<RuleGroup> RuleGroups,
+        ScrapeManager.Plan Scrape,
+        IReadOnlyList<AlertmanagerEndpoint> Alertmanagers,
+        Func<Mlobs.Model.Labels.LabelSet, Mlobs.Model.Labels.LabelSet?>? AlertRelabeling,
+        AlertRouter.PreparedConfig? Router,
+        AlertRouter? NewRouter);
+
+    /// <summary>
+    /// Builds every part of a config (rule groups, scrape pools, Alertmanager endpoints, the router) without
+    /// touching the running ones; throws with the first problem, and then nothing has changed.
+    /// </summary>
+    private ConfigPlan Prepare(PrometheusConfig config)
     {
-        var dir = ConfigPath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(ConfigPath)) ?? ".";
+        var dir = ConfigDirectory;
         var files = config.RuleFiles.SelectMany(pattern => FilePatterns.Expand(dir, pattern)).ToList();
-        // Where alerts go is set up before the rule groups start, so their first alerts are not sent nowhere; a
-        // reload whose rule files are broken puts the running config's destinations back.
-        ApplyAlerting(config, dir);
-        try
+        var groups = Rules.LoadGroups(files, config.Global.EvaluationInterval, config.Global.ExternalLabels);
+        var scrape = Scrape.Prepare(config);
+        var endpoints = AlertmanagerDiscovery.Endpoints(config.Alerting, dir);
+        var relabeling = AlertmanagerDiscovery.AlertRelabeling(config.Alerting);
+        AlertRouter.PreparedConfig? prepared = null;
+        AlertRouter? created = null;
+        if (config.Mlobs.Router is { } routerConfig)
         {
-            Rules.Update(files, config.Global.EvaluationInterval, config.Global.ExternalLabels);
+            // Last: a new router opens its notification log, so it is made only once everything else is known good.
+            if (_router is { } running) prepared = running.Prepare(routerConfig);
+            else created = CreateRouter(routerConfig);
         }
-        catch when (!ReferenceEquals(config, _config))
-        {
-            ApplyAlerting(_config, dir);
-            throw;
-        }
+        return new ConfigPlan(config, groups, scrape, endpoints, relabeling, prepared, created);
     }
 
-    private void ApplyAlerting(PrometheusConfig config, string dir)
+    /// <summary>
+    /// Swaps a prepared config in. Where alerts go is set up before the rule groups start, so their first alerts
+    /// are not sent nowhere.
+    /// </summary>
+    private async Task CommitAsync(ConfigPlan plan)
     {
-        Notifier.ApplyConfig(AlertmanagerDiscovery.Endpoints(config.Alerting, dir), config.Global.ExternalLabels,
-            AlertmanagerDiscovery.AlertRelabeling(config.Alerting));
-        ApplyRouter(config);
+        Notifier.ApplyConfig(plan.Alertmanagers, plan.Config.Global.ExternalLabels, plan.AlertRelabeling);
+        if (plan.NewRouter is not null) _router = plan.NewRouter;
+        else if (plan.Router is not null) _router!.ApplyConfig(plan.Router);
+        else Interlocked.Exchange(ref _router, null)?.Dispose();
+        Rules.Apply(plan.RuleGroups);
+        await Scrape.CommitAsync(plan.Scrape).ConfigureAwait(false);
+        Tailer.Apply(plan.Config.LogSources, ConfigDirectory);
+        _config = plan.Config;
     }
 
-    /// <summary>Starts, reconfigures or stops the built-in router; its notification log lives in the data dir.</summary>
-    private void ApplyRouter(PrometheusConfig config)
+    /// <summary>Starts the built-in router; its notification log lives in the data dir.</summary>
+    private AlertRouter CreateRouter(Mlobs.Config.Alertmanager.AlertmanagerConfig routerConfig)
     {
-        if (config.Mlobs.Router is not { } routerConfig)
-        {
-            var old = Interlocked.Exchange(ref _router, null);
-            old?.Dispose();
-            return;
-        }
-        if (_router is { } running)
-        {
-            running.ApplyConfig(routerConfig);
-            return;
-        }
         _notificationLog ??= NotificationLog.Open(Path.Combine(_dataDir, "alertmanager.sqlite"));
-        _router = new AlertRouter(routerConfig, _notificationLog, _externalUrl)
+        return new AlertRouter(routerConfig, _notificationLog, _externalUrl)
         {
             OnAttempt = (receiver, integration, attempt, error) =>
             {
@@ -220,30 +232,39 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         };
     }
 
-    /// <summary>Re-reads the config file; on error keeps the running config and returns the error.</summary>
+    /// <summary>
+    /// Re-reads the config file and applies it whole or not at all: every part is built and checked first (rules,
+    /// scrape pools and their credentials, Alertmanagers, the router), then swapped in; on error the running config
+    /// stays untouched and the error is returned.
+    /// </summary>
     public async Task<string?> ReloadAsync()
     {
         if (ConfigPath is null) return null; // the embedded default never changes
         await _reloadLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            var next = ConfigLoader.LoadFile(ConfigPath);
-            ApplyRules(next); // first: a broken rule file changes nothing
-            await Scrape.ApplyConfigAsync(next).ConfigureAwait(false);
-            Tailer.Apply(next.LogSources, ConfigDirectory);
-            _config = next;
+            ConfigPlan plan;
+            try
+            {
+                plan = Prepare(ConfigLoader.LoadFile(ConfigPath));
+            }
+            catch (Exception ex) when (ex is ConfigException or RuleLoadException or IOException or UnauthorizedAccessException or
+                                           Templates.TemplateException or ArgumentException or FormatException)
+            {
+                LastReloadSucceeded = false;
+                ApplianceMetrics.ConfigReloads.WithLabels("failure").Inc();
+                ApplianceMetrics.LastReloadSuccessful.Set(0);
+                Log.Error("Reloading configuration failed, keeping the previous one: {Error}", ex.Message);
+                return ex.Message;
+            }
+            await CommitAsync(plan).ConfigureAwait(false);
             LastReloadSucceeded = true;
             LastConfigTime = DateTimeOffset.UtcNow;
             ApplianceMetrics.ConfigReloads.WithLabels("success").Inc();
+            ApplianceMetrics.LastReloadSuccessful.Set(1);
+            ApplianceMetrics.LastReloadSuccessTimestamp.Set(LastConfigTime.ToUnixTimeMilliseconds() / 1000.0);
             Log.Information("Configuration reloaded from {Path}", ConfigPath);
             return null;
-        }
-        catch (Exception ex) when (ex is ConfigException or RuleLoadException or IOException)
-        {
-            LastReloadSucceeded = false;
-            ApplianceMetrics.ConfigReloads.WithLabels("failure").Inc();
-            Log.Error("Reloading configuration failed, keeping the previous one: {Error}", ex.Message);
-            return ex.Message;
         }
         finally
         {

@@ -61,4 +61,10 @@ public static class ApplianceMetrics
 
     public static readonly Counter ConfigReloads = Metrics.CreateCounter(
         "mlobs_config_reloads_total", "Configuration loads, by result.", new CounterConfiguration { LabelNames = ["result"] });
+
+    public static readonly Gauge LastReloadSuccessful = Metrics.CreateGauge(
+        "mlobs_config_last_reload_successful", "Whether the last configuration reload attempt was successful (1) or kept the running config (0).");
+
+    public static readonly Gauge LastReloadSuccessTimestamp = Metrics.CreateGauge(
+        "mlobs_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.");
 }

@@ -25,28 +25,47 @@ public sealed class ScrapeManager(IAppendable storage, ulong offsetSeed, Metadat
     /// a changed job's targets no longer expose (a changed label, a target taken out), are marked stale at the end of
     /// the old loops' run, as Prometheus does on reload; the rest carry on in the new pool without a gap.
     /// </summary>
-    public async Task ApplyConfigAsync(PrometheusConfig config)
+    public async Task ApplyConfigAsync(PrometheusConfig config) => await CommitAsync(Prepare(config)).ConfigureAwait(false);
+
+    /// <summary>What a config changes: pools to build (already constructed, not started) and jobs to drop.</summary>
+    public sealed record Plan(IReadOnlyDictionary<string, ScrapeConfig> Wanted, IReadOnlyList<ScrapePool> NewPools);
+
+    /// <summary>
+    /// Builds the pools a config adds or changes without starting them or touching the running ones (credentials
+    /// files are read here, so a missing one fails the reload before anything changed).
+    /// </summary>
+    public Plan Prepare(PrometheusConfig config)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(config.SourcePath.StartsWith('<') ? "." : config.SourcePath)) ?? ".";
+        var wanted = config.ScrapeConfigs.ToDictionary(c => c.JobName);
+        var fresh = new List<ScrapePool>();
+        foreach (var (job, sc) in wanted)
+        {
+            ScrapePool? existing;
+            lock (_pools) _pools.TryGetValue(job, out existing);
+            if (existing is not null && ScrapeConfigsEqual(existing.Config, sc)) continue;
+            fresh.Add(new ScrapePool(sc, dir, storage, offsetSeed, _staleness, metadata, UserAgent));
+        }
+        return new Plan(wanted, fresh);
+    }
+
+    /// <summary>Stops removed and changed pools and starts the prepared ones.</summary>
+    public async Task CommitAsync(Plan plan)
     {
         await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(config.SourcePath.StartsWith('<') ? "." : config.SourcePath)) ?? ".";
-            var wanted = config.ScrapeConfigs.ToDictionary(c => c.JobName);
-            List<ScrapePool> toRemove, toReplace = [];
+            List<ScrapePool> toRemove;
             lock (_pools)
             {
-                toRemove = _pools.Where(p => !wanted.ContainsKey(p.Key)).Select(p => p.Value).ToList();
+                toRemove = _pools.Where(p => !plan.Wanted.ContainsKey(p.Key) || plan.NewPools.Any(n => n.Config.JobName == p.Key))
+                    .Select(p => p.Value).ToList();
                 foreach (var p in toRemove) _pools.Remove(p.Config.JobName);
             }
             foreach (var p in toRemove) await p.RemoveAsync().ConfigureAwait(false);
-            foreach (var (job, sc) in wanted)
+            foreach (var pool in plan.NewPools)
             {
-                ScrapePool? existing;
-                lock (_pools) _pools.TryGetValue(job, out existing);
-                if (existing is not null && ScrapeConfigsEqual(existing.Config, sc)) continue;
-                if (existing is not null) await existing.RemoveAsync().ConfigureAwait(false);
-                var pool = new ScrapePool(sc, dir, storage, offsetSeed, _staleness, metadata, UserAgent);
-                lock (_pools) _pools[job] = pool;
+                lock (_pools) _pools[pool.Config.JobName] = pool;
                 await pool.StartAsync().ConfigureAwait(false);
             }
         }

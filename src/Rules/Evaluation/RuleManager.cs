@@ -15,7 +15,6 @@ namespace Mlobs.Rules.Evaluation;
 /// </summary>
 public sealed class RuleManager(IStorage storage, QueryFunc query, Action<RuleGroup, IRule, Exception>? onRuleError = null) : IDisposable
 {
-    private IReadOnlyDictionary<string, string> _externalLabels = new Dictionary<string, string>();
 
     /// <summary>The URL alert templates see as <c>$externalURL</c> (Prometheus's --web.external-url).</summary>
     public string ExternalUrl { get; init; } = "";
@@ -48,10 +47,15 @@ public sealed class RuleManager(IStorage storage, QueryFunc query, Action<RuleGr
     /// Loads the rule files and swaps the running groups for them. Throws with every problem found (nothing is
     /// changed then).
     /// </summary>
-    public void Update(IEnumerable<string> ruleFiles, TimeSpan defaultInterval, IReadOnlyDictionary<string, string>? externalLabels = null)
-    {
-        var groups = LoadGroups(ruleFiles, defaultInterval, externalLabels);
+    public void Update(IEnumerable<string> ruleFiles, TimeSpan defaultInterval, IReadOnlyDictionary<string, string>? externalLabels = null) =>
+        Apply(LoadGroups(ruleFiles, defaultInterval, externalLabels));
 
+    /// <summary>
+    /// Swaps the running groups for groups <see cref="LoadGroups"/> built: state carries over by group and rule
+    /// (Prometheus's CopyState), removed groups' series are marked stale. Cannot fail on the groups' content.
+    /// </summary>
+    public void Apply(IReadOnlyList<RuleGroup> groups)
+    {
         lock (_lock)
         {
             var next = new Dictionary<string, RuleGroup>();
@@ -83,14 +87,14 @@ public sealed class RuleManager(IStorage storage, QueryFunc query, Action<RuleGr
     /// </summary>
     public IReadOnlyList<RuleGroup> LoadGroups(IEnumerable<string> ruleFiles, TimeSpan defaultInterval, IReadOnlyDictionary<string, string>? externalLabels = null)
     {
-        _externalLabels = externalLabels ?? new Dictionary<string, string>();
+        var labels = externalLabels ?? new Dictionary<string, string>();
         var files = ruleFiles.Select(Load).ToList();
         var errors = files.SelectMany(f => f.Errors).ToList();
         if (LogQuery is null)
             errors.AddRange(files.SelectMany(f => f.Groups).Where(g => g.Language == RuleQueryLanguage.LogQl)
                 .Select(g => new RuleFileError(g.File, 0, 0, $"group \"{g.Name}\": query_language logql needs the log store, which this evaluation has not")));
         if (errors.Count > 0) throw new RuleLoadException(errors);
-        return files.SelectMany(f => f.Groups).Select(g => Build(g, defaultInterval)).ToList();
+        return files.SelectMany(f => f.Groups).Select(g => Build(g, defaultInterval, labels)).ToList();
     }
 
     private static RuleFile Load(string path)
@@ -109,12 +113,12 @@ public sealed class RuleManager(IStorage storage, QueryFunc query, Action<RuleGr
         }
     }
 
-    private RuleGroup Build(RuleGroupSpec spec, TimeSpan defaultInterval)
+    private RuleGroup Build(RuleGroupSpec spec, TimeSpan defaultInterval, IReadOnlyDictionary<string, string> externalLabels)
     {
         var rules = spec.Rules.Select(r => (IRule)(r.IsAlerting
             ? new AlertingRule(r.Alert!, r.Expr, r.For, r.KeepFiringFor, Merge(spec.Labels, r.Labels), r.Annotations)
             {
-                Expand = (text, labels, value, timeMs, ct) => ExpandAlertTemplate(r.Alert!, text, labels, value, timeMs, ct),
+                Expand = (text, labels, value, timeMs, ct) => ExpandAlertTemplate(r.Alert!, text, labels, value, externalLabels, timeMs, ct),
             }
             : new RecordingRule(r.Record!, r.Expr, Merge(spec.Labels, r.Labels)))).ToList();
         var groupQuery = spec.Language == RuleQueryLanguage.LogQl ? LogQuery! : query;
@@ -128,12 +132,13 @@ public sealed class RuleManager(IStorage storage, QueryFunc query, Action<RuleGr
     /// An alert's label or annotation template, expanded as Prometheus does; <c>query</c> in the template runs at
     /// the evaluation time. A failure becomes the text <c>&lt;error expanding template: ...&gt;</c> and is reported.
     /// </summary>
-    private string ExpandAlertTemplate(string alertName, string text, LabelSet labels, double value, long timeMs, CancellationToken ct)
+    private string ExpandAlertTemplate(string alertName, string text, LabelSet labels, double value,
+        IReadOnlyDictionary<string, string> externalLabels, long timeMs, CancellationToken ct)
     {
         if (!text.Contains("{{", StringComparison.Ordinal)) return text;
         var labelMap = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
         foreach (var l in labels.AsSpan()) labelMap[l.Name] = l.Value;
-        var data = new AlertTemplateData(labelMap, _externalLabels, ExternalUrl, value);
+        var data = new AlertTemplateData(labelMap, externalLabels, ExternalUrl, value);
         TemplateQuery templateQuery = expr =>
         {
             try
