@@ -13,12 +13,7 @@ public sealed class TemplateKv(IReadOnlyDictionary<string, string> map) : IReadO
 {
     private readonly SortedDictionary<string, string> _map = new(map.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
 
-    public static TemplateKv From(LabelSet labels)
-    {
-        var d = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
-        foreach (var l in labels.AsSpan()) d[l.Name] = l.Value;
-        return new TemplateKv(d);
-    }
+    public static TemplateKv From(LabelSet labels) => new(labels.ToDictionary());
 
     public bool TryGetMethod(string name, out TemplateFunction method)
     {

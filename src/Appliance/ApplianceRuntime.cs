@@ -258,6 +258,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
                 return ex.Message;
             }
             await CommitAsync(plan).ConfigureAwait(false);
+            foreach (var warning in plan.Config.Warnings) Log.Warning("Config: {Warning}", warning.ToString());
             LastReloadSucceeded = true;
             LastConfigTime = DateTimeOffset.UtcNow;
             ApplianceMetrics.ConfigReloads.WithLabels("success").Inc();

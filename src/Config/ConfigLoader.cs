@@ -41,7 +41,7 @@ public static class ConfigLoader
         var mlobs = new MlobsSettings();
         var ignored = new List<string>();
         var logSources = new List<LogSourceConfig>();
-        foreach (var (key, _, value) in r.Entries(root, "config",
+        foreach (var (key, keyNode, value) in r.Entries(root, "config",
                      ["global", "rule_files", "scrape_configs", "alerting", "mlobs", "log_sources", .. IgnoredTopLevel]))
         {
             switch (key)
@@ -52,7 +52,7 @@ public static class ConfigLoader
                 case "alerting": alerting = ReadAlerting(r, value); break;
                 case "mlobs": mlobs = ReadMlobs(r, value); break;
                 case "log_sources": logSources = r.Sequence(value, "log_sources").Children.Select(n => ReadLogSource(r, n)).ToList(); break;
-                default: ignored.Add(key); break;
+                default: ignored.Add(key); r.Unused(keyNode, key); break;
             }
         }
         if (global.ScrapeTimeout > global.ScrapeInterval)
@@ -71,6 +71,7 @@ public static class ConfigLoader
         {
             Global = global, RuleFiles = ruleFiles, ScrapeConfigs = scrapeConfigs, Alerting = alerting, Mlobs = mlobs,
             LogSources = logSources, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
+            Warnings = [.. r.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column)],
         };
     }
 
@@ -138,7 +139,7 @@ public static class ConfigLoader
     {
         var g = new GlobalConfig();
         bool timeoutSet = false;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "global"), "global config",
+        foreach (var (key, keyNode, value) in r.Entries(r.Mapping(node, "global"), "global config",
                      "scrape_interval", "scrape_timeout", "evaluation_interval", "external_labels", "query_log_file",
                      "scrape_protocols", "rule_query_offset", "body_size_limit", "sample_limit", "label_limit",
                      "label_name_length_limit", "label_value_length_limit", "target_limit", "keep_dropped_targets",
@@ -156,6 +157,7 @@ public static class ConfigLoader
                         if (!LegacyNames.IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
                     g = g with { ExternalLabels = labels };
                     break;
+                default: r.Unused(keyNode, "global." + key); break;
             }
         }
         // Prometheus: an unset global timeout defaults to 10s but never beyond the global interval.
@@ -176,7 +178,7 @@ public static class ConfigLoader
         string? job = null;
         TimeSpan? interval = null, timeout = null;
         var sc = new ScrapeConfig { JobName = "" };
-        foreach (var (key, _, value) in r.Entries(map, "scrape config",
+        foreach (var (key, keyNode, value) in r.Entries(map, "scrape config",
                      "job_name", "scrape_interval", "scrape_timeout", "metrics_path", "scheme", "params", "honor_labels",
                      "honor_timestamps", "sample_limit", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
                      "static_configs", "file_sd_configs", "relabel_configs", "metric_relabel_configs", "tls_config",
@@ -210,7 +212,7 @@ public static class ConfigLoader
                 case "file_sd_configs": sc = sc with { FileSdConfigs = r.Sequence(value, "file_sd_configs").Children.Select(n => ReadFileSd(r, n)).ToList() }; break;
                 case "relabel_configs": sc = sc with { RelabelConfigs = ReadRelabelConfigs(r, value) }; break;
                 case "metric_relabel_configs": sc = sc with { MetricRelabelConfigs = ReadRelabelConfigs(r, value) }; break;
-                default: break; // accepted Prometheus keys without effect here (TLS, HTTP/2, limits)
+                default: r.Unused(keyNode, key); break;
             }
         }
         if (string.IsNullOrEmpty(job)) throw r.Error(node, "job_name is empty");
@@ -364,7 +366,7 @@ public static class ConfigLoader
             foreach (var amNode in r.Sequence(value, "alertmanagers").Children)
             {
                 var am = new AlertmanagerConfig();
-                foreach (var (k, _, v) in r.Entries(r.Mapping(amNode, "alertmanager config"), "alertmanager config",
+                foreach (var (k, kNode, v) in r.Entries(r.Mapping(amNode, "alertmanager config"), "alertmanager config",
                              "scheme", "path_prefix", "timeout", "api_version", "static_configs", "basic_auth", "authorization",
                              "relabel_configs", "follow_redirects", "enable_http2"))
                 {
@@ -378,7 +380,7 @@ public static class ConfigLoader
                         "basic_auth" => am with { BasicAuth = ReadBasicAuth(r, v) },
                         "authorization" => am with { Authorization = ReadAuthorization(r, v) },
                         "relabel_configs" => am with { RelabelConfigs = ReadRelabelConfigs(r, v) },
-                        _ => am,
+                        _ => Unused(r, kNode, "alertmanagers." + k, am),
                     };
                 }
                 if (am.BasicAuth is not null && am.Authorization is not null)
@@ -387,6 +389,12 @@ public static class ConfigLoader
             }
         }
         return new AlertingConfig { Alertmanagers = ams, AlertRelabelConfigs = alertRelabel };
+    }
+
+    private static T Unused<T>(YamlNodeReader r, YamlNode keyNode, string key, T unchanged)
+    {
+        r.Unused(keyNode, key);
+        return unchanged;
     }
 
     private static string Scheme(YamlNodeReader r, YamlNode v)

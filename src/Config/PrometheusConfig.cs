@@ -15,6 +15,9 @@ public sealed record PrometheusConfig
     /// <summary>Prometheus sections that are accepted but not acted on yet (reported by <c>check config</c>).</summary>
     public IReadOnlyList<string> IgnoredSections { get; init; } = [];
 
+    /// <summary>Every key read but not acted on, with its place (<c>check config</c> prints them, <c>serve</c> logs them).</summary>
+    public IReadOnlyList<Yaml.ConfigWarning> Warnings { get; init; } = [];
+
     /// <summary>The file it was read from ("&lt;embedded&gt;" for the default), for resolving relative paths.</summary>
     public string SourcePath { get; init; } = "";
 

@@ -94,4 +94,34 @@ public class ConfigLoaderTests
         var cfg = ConfigLoader.Parse("scrape_configs:\n  - job_name: n\n    static_configs: [{ targets: ['${MLOBS_TEST_TARGET}'] }]\n", "e.yml");
         Assert.Equal("10.1.2.3:9100", cfg.ScrapeConfigs[0].StaticConfigs[0].Targets[0]);
     }
+
+    [Fact]
+    public void KeysPrometheusAcceptsButMlobsDoesNotUseAreWarnedWithTheirPlace()
+    {
+        var cfg = ConfigLoader.Parse("""
+            global:
+              scrape_interval: 15s
+              sample_limit: 100
+            scrape_configs:
+              - job_name: app
+                tls_config: {insecure_skip_verify: true}
+                label_limit: 30
+                static_configs: [{targets: ['a:1']}]
+            alerting:
+              alertmanagers:
+                - static_configs: [{targets: ['am:9093']}]
+                  enable_http2: false
+            remote_write:
+              - url: http://mimir/api/v1/push
+            """, "w.yml");
+        Assert.Equal(
+        [
+            "w.yml:3:3: global.sample_limit: accepted but not used by mlobs",
+            "w.yml:6:5: tls_config: accepted but not used by mlobs",
+            "w.yml:7:5: label_limit: accepted but not used by mlobs",
+            "w.yml:12:7: alertmanagers.enable_http2: accepted but not used by mlobs",
+            "w.yml:13:1: remote_write: accepted but not used by mlobs",
+        ], cfg.Warnings.Select(w => w.ToString()));
+        Assert.Empty(ConfigLoader.Parse("global:\n  scrape_interval: 15s\n", "ok.yml").Warnings);
+    }
 }

@@ -196,7 +196,7 @@ public sealed class RulesTests : IDisposable
         File.WriteAllText(config, "global:\n  evaluation_interval: 1s\nrule_files: [rules.yml]\n");
         using var p = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
 
-        await WaitUntil(async () => (await Data(p, "/api/v1/alerts")).GetProperty("alerts").GetArrayLength() == 1);
+        await Wait.UntilAsync("the awaited condition", async () => (await Data(p, "/api/v1/alerts")).GetProperty("alerts").GetArrayLength() == 1);
         var alert = (await Data(p, "/api/v1/alerts")).GetProperty("alerts")[0];
         Assert.Equal("firing", alert.GetProperty("state").GetString());
         Assert.Equal("7e-01", alert.GetProperty("value").GetString());
@@ -278,14 +278,14 @@ public sealed class RulesTests : IDisposable
         string? activeAt;
         using (var p = await MlobsProcess.ServeAsync(config, data))
         {
-            await WaitUntil(async () => (await Data(p, "/api/v1/alerts")).GetProperty("alerts") is { } a && a.GetArrayLength() == 1
+            await Wait.UntilAsync("the awaited condition", async () => (await Data(p, "/api/v1/alerts")).GetProperty("alerts") is { } a && a.GetArrayLength() == 1
                 && a[0].GetProperty("state").GetString() == "firing");
             activeAt = (await Data(p, "/api/v1/alerts")).GetProperty("alerts")[0].GetProperty("activeAt").GetString();
             Assert.Equal(0, await p.StopAsync());
         }
         using (var p = await MlobsProcess.ServeAsync(config, data))
         {
-            await WaitUntil(async () => (await Data(p, "/api/v1/alerts")).GetProperty("alerts").GetArrayLength() == 1);
+            await Wait.UntilAsync("the awaited condition", async () => (await Data(p, "/api/v1/alerts")).GetProperty("alerts").GetArrayLength() == 1);
             var alert = (await Data(p, "/api/v1/alerts")).GetProperty("alerts")[0];
             Assert.Equal("firing", alert.GetProperty("state").GetString()); // not pending for another 2s
             Assert.Equal(activeAt, alert.GetProperty("activeAt").GetString());
@@ -309,14 +309,4 @@ public sealed class RulesTests : IDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("data").Clone();
     }
 
-    private static async Task WaitUntil(Func<Task<bool>> condition, int seconds = 20)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
-        {
-            if (await condition()) return;
-            await Task.Delay(200);
-        }
-        Assert.Fail("condition not met within " + seconds + " s");
-    }
 }

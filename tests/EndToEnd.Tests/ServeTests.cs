@@ -45,16 +45,6 @@ public sealed class ServeTests : IDisposable
         return doc.GetProperty("data");
     }
 
-    private static async Task WaitUntil(Func<Task<bool>> condition, int seconds = 20)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
-        {
-            if (await condition()) return;
-            await Task.Delay(200);
-        }
-        Assert.Fail("condition not met within " + seconds + " s");
-    }
 
     private static List<(long T, double V)> ReadStore(string dataDir, string metric)
     {
@@ -78,7 +68,7 @@ public sealed class ServeTests : IDisposable
         var data = Path.Combine(_dir.Path, "data");
         using (var p = await MlobsProcess.ServeAsync(config, data))
         {
-            await WaitUntil(async () => (await GetData(p, "/api/v1/series?match[]=model_accuracy")).GetArrayLength() == 1);
+            await Wait.UntilAsync("the awaited condition", async () => (await GetData(p, "/api/v1/series?match[]=model_accuracy")).GetArrayLength() == 1);
             var series = (await GetData(p, "/api/v1/series?match[]=model_accuracy"))[0];
             Assert.Equal("fraud", series.GetProperty("model").GetString());
             Assert.Equal("model", series.GetProperty("job").GetString());
@@ -122,7 +112,7 @@ public sealed class ServeTests : IDisposable
         {
             var series = await GetData(p, "/api/v1/series?match[]=model_accuracy");
             Assert.Equal(1, series.GetArrayLength());
-            await WaitUntil(async () => (await GetData(p, "/api/v1/targets")).GetProperty("activeTargets")[0].GetProperty("health").GetString() == "up");
+            await Wait.UntilAsync("the awaited condition", async () => (await GetData(p, "/api/v1/targets")).GetProperty("activeTargets")[0].GetProperty("health").GetString() == "up");
             await Task.Delay(1200);
             await p.StopAsync();
         }
@@ -141,7 +131,7 @@ public sealed class ServeTests : IDisposable
         double scrapesCommitted;
         using (var p = await MlobsProcess.ServeAsync(config, data))
         {
-            await WaitUntil(async () => (await _http.GetStringAsync(p.BaseUrl + "/metrics")).Contains("result=\"success\"} 2"));
+            await Wait.UntilAsync("the awaited condition", async () => (await _http.GetStringAsync(p.BaseUrl + "/metrics")).Contains("result=\"success\"} 2"));
             await Task.Delay(1500);
             var metrics = await _http.GetStringAsync(p.BaseUrl + "/metrics");
             // every scrape, failed or not, commits its report series (up) before the counter moves
@@ -162,7 +152,7 @@ public sealed class ServeTests : IDisposable
         _target.Body = "ok 1\n";
         var config = WriteConfig("1s", _target.Address, "127.0.0.1:1");
         using var p = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
-        await WaitUntil(async () =>
+        await Wait.UntilAsync("the awaited condition", async () =>
         {
             var active = (await GetData(p, "/api/v1/targets")).GetProperty("activeTargets");
             return active.GetArrayLength() == 2 && active.EnumerateArray().All(t => t.GetProperty("health").GetString() != "unknown");
@@ -188,11 +178,11 @@ public sealed class ServeTests : IDisposable
         second.Body = "b 2\n";
         var config = WriteConfig("1s", _target.Address);
         using var p = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
-        await WaitUntil(async () => (await GetData(p, "/api/v1/targets")).GetProperty("activeTargets").GetArrayLength() == 1);
+        await Wait.UntilAsync("the awaited condition", async () => (await GetData(p, "/api/v1/targets")).GetProperty("activeTargets").GetArrayLength() == 1);
 
         WriteConfig("1s", _target.Address, second.Address);
         Assert.True((await _http.PostAsync(p.BaseUrl + "/-/reload", null)).IsSuccessStatusCode);
-        await WaitUntil(async () => (await GetData(p, "/api/v1/series?match[]=b")).GetArrayLength() == 1);
+        await Wait.UntilAsync("the awaited condition", async () => (await GetData(p, "/api/v1/series?match[]=b")).GetArrayLength() == 1);
 
         File.WriteAllText(config, "scrape_configs:\n  - job_name: x\n    bogus: 1\n");
         var failed = await _http.PostAsync(p.BaseUrl + "/-/reload", null);
@@ -232,7 +222,7 @@ public sealed class ServeTests : IDisposable
         {
             var config = WriteConfig("1s", $"127.0.0.1:{port}");
             using var p = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
-            await WaitUntil(async () => (await GetData(p, "/api/v1/series?match[]=node_cpu_seconds_total")).GetArrayLength() > 0);
+            await Wait.UntilAsync("the awaited condition", async () => (await GetData(p, "/api/v1/series?match[]=node_cpu_seconds_total")).GetArrayLength() > 0);
             var modes = await GetData(p, "/api/v1/label/mode/values?match[]=node_cpu_seconds_total");
             Assert.Contains("idle", modes.EnumerateArray().Select(e => e.GetString()));
             var up = (await GetData(p, "/api/v1/targets")).GetProperty("activeTargets")[0];

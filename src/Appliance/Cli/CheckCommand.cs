@@ -31,7 +31,7 @@ public static class CheckCommand
                 var dir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
                 var ruleFiles = cfg.RuleFiles.SelectMany(pattern => FilePatterns.Expand(dir, pattern)).ToList();
                 if (cfg.RuleFiles.Count > 0) Console.WriteLine($"  SUCCESS: {ruleFiles.Count} rule files found");
-                foreach (var s in cfg.IgnoredSections) Console.WriteLine($"  WARNING: section \"{s}\" is accepted but not used by mlobs yet");
+                foreach (var w in cfg.Warnings) Console.WriteLine($"  WARNING: {w}");
                 Console.WriteLine($" SUCCESS: {file} is valid prometheus config file syntax");
                 Console.WriteLine($"   {cfg.ScrapeConfigs.Count} scrape configs, {cfg.ScrapeConfigs.Sum(s => s.StaticConfigs.Sum(c => c.Targets.Count))} static targets");
                 if (cfg.LogSources.Count > 0)

@@ -45,6 +45,7 @@ public static class ServeCommand
         var dataDir = Path.GetFullPath(dataArg ?? config.Mlobs.DataDir ?? "mlobs-data");
         Directory.CreateDirectory(dataDir);
         Logging.Configure(dataDir);
+        foreach (var warning in config.Warnings) Log.Warning("Config: {Warning}", warning.ToString());
         try
         {
             // The store opens (recovering its head) while Kestrel starts; /-/ready answers 503 until both are done.

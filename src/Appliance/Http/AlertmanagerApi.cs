@@ -104,7 +104,7 @@ public static class AlertmanagerApi
                 a.Annotations.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value),
                 Time(a.EndsAt), Fingerprints.Format(a.Fingerprint), v.Receivers.Select(r => new ReceiverNameJson(r)).ToList(), Time(a.StartsAt),
                 new AlertStatusJson([.. v.InhibitedBy], [.. v.SilencedBy], isSilenced || isInhibited ? "suppressed" : "active"),
-                Time(a.UpdatedAt), a.GeneratorUrl, a.Labels.AsSpan().ToArray().ToDictionary(l => l.Name, l => l.Value)));
+                Time(a.UpdatedAt), a.GeneratorUrl, a.Labels.ToDictionary()));
         }
         return Results.Json(result, AlertmanagerJsonContext.Default.ListGettableAlertJson);
     }

@@ -44,7 +44,7 @@ public static class PrometheusApi
                     var (health, lastError, lastScrape, lastDuration) = t.State;
                     var rejected = t.Rejected;
                     active.Add(new ActiveTargetJson(
-                        ToDict(t.DiscoveredLabels), ToDict(t.Labels), job, t.Url.ToString(), t.Url.ToString(), lastError,
+                        t.DiscoveredLabels.ToDictionary(), t.Labels.ToDictionary(), job, t.Url.ToString(), t.Url.ToString(), lastError,
                         health == TargetHealth.Unknown ? ApiFormat.Time(default) : ApiFormat.Time(lastScrape),
                         lastDuration.TotalSeconds, health.ToString().ToLowerInvariant(),
                         PromDuration.Format(t.Interval), PromDuration.Format(t.Timeout),
@@ -52,7 +52,7 @@ public static class PrometheusApi
                 }
             }
             if (showDropped)
-                dropped.AddRange(pool.DroppedTargets.Select(d => new DroppedTargetJson(ToDict(d.DiscoveredLabels), job)));
+                dropped.AddRange(pool.DroppedTargets.Select(d => new DroppedTargetJson(d.DiscoveredLabels.ToDictionary(), job)));
         }
         return ApiResults.Success(new TargetsData(active, dropped, droppedCounts), ApiJsonContext.Api.ApiResponseTargetsData);
     }
@@ -147,10 +147,4 @@ public static class PrometheusApi
         return sb.ToString();
     }
 
-    internal static IReadOnlyDictionary<string, string> ToDict(LabelSet labels)
-    {
-        var d = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
-        foreach (var l in labels.AsSpan()) d[l.Name] = l.Value;
-        return d;
-    }
 }

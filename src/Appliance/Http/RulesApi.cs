@@ -63,7 +63,7 @@ public static class RulesApi
     }
 
     private static AlertJson ToJson(Alert a) => new(
-        ToDict(a.Labels), Sorted(a.Annotations), Alert.StateText(a.State),
+        a.Labels.ToDictionary(), Sorted(a.Annotations), Alert.StateText(a.State),
         ApiFormat.Time(DateTimeOffset.FromUnixTimeMilliseconds(a.ActiveAtMs)),
         a.KeepFiringSinceMs == 0 ? null : ApiFormat.Time(DateTimeOffset.FromUnixTimeMilliseconds(a.KeepFiringSinceMs)),
         ApiFormat.FloatE(a.Value));
@@ -72,10 +72,4 @@ public static class RulesApi
 
     private static SortedDictionary<string, string> Sorted(IReadOnlyDictionary<string, string> d) => new(d.ToDictionary(), StringComparer.Ordinal);
 
-    private static SortedDictionary<string, string> ToDict(LabelSet labels)
-    {
-        var d = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var l in labels.AsSpan()) d[l.Name] = l.Value;
-        return d;
-    }
 }

@@ -92,6 +92,13 @@ public sealed partial class YamlNodeReader(string file)
     public ConfigException Error(YamlNode node, string message) =>
         new(File, node.Start.Line, node.Start.Column, message);
 
+    /// <summary>Warnings collected while reading, in document order.</summary>
+    public List<ConfigWarning> Warnings { get; } = [];
+
+    /// <summary>Notes a key mlobs accepts (Prometheus's) but does not act on.</summary>
+    public void Unused(YamlNode keyNode, string key) =>
+        Warnings.Add(new ConfigWarning(File, keyNode.Start.Line, keyNode.Start.Column, $"{key}: accepted but not used by mlobs"));
+
     public YamlMappingNode Mapping(YamlNode node, string what)
     {
         if (node is YamlMappingNode m) return m;

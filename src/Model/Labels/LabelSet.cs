@@ -62,6 +62,14 @@ public sealed class LabelSet : IEquatable<LabelSet>, IComparable<LabelSet>
 
     public string MetricNameOrEmpty => Get(MetricName) ?? "";
 
+    /// <summary>The labels as a name → value map that enumerates in name order (JSON objects, template data).</summary>
+    public Dictionary<string, string> ToDictionary()
+    {
+        var map = new Dictionary<string, string>(_labels.Length, StringComparer.Ordinal);
+        foreach (var l in _labels) map[l.Name] = l.Value;
+        return map;
+    }
+
     public bool Equals(LabelSet? other)
     {
         if (ReferenceEquals(this, other)) return true;

@@ -136,18 +136,14 @@ public sealed class RuleManager(IStorage storage, QueryFunc query, Action<RuleGr
         IReadOnlyDictionary<string, string> externalLabels, long timeMs, CancellationToken ct)
     {
         if (!text.Contains("{{", StringComparison.Ordinal)) return text;
-        var labelMap = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
-        foreach (var l in labels.AsSpan()) labelMap[l.Name] = l.Value;
-        var data = new AlertTemplateData(labelMap, externalLabels, ExternalUrl, value);
+        var data = new AlertTemplateData(labels.ToDictionary(), externalLabels, ExternalUrl, value);
         TemplateQuery templateQuery = expr =>
         {
             try
             {
                 return query(expr, timeMs, ct).Select(s =>
                 {
-                    var m = new Dictionary<string, string>(s.Metric.Count, StringComparer.Ordinal);
-                    foreach (var l in s.Metric.AsSpan()) m[l.Name] = l.Value;
-                    return new TemplateSample(m, s.F);
+                    return new TemplateSample(s.Metric.ToDictionary(), s.F);
                 }).ToList();
             }
             catch (Exception e) when (e is QueryException or InvalidOperationException)
