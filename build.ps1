@@ -53,8 +53,13 @@ function Run-Tests {
     if (-not (Test-Path /usr/bin/chromium)) { try { Install-Apt @("chromium") } catch { Write-Warning $_ } }
     if (-not (Test-Path tests/EndToEnd.Tests/browser/node_modules/.package-lock.json)) { Install-NpmPackages "tests/EndToEnd.Tests/browser" }
     Remove-Item -Recurse -Force TestResults -ErrorAction SilentlyContinue
+    # The conventions in .editorconfig (layout, names, usings) hold everywhere; a difference fails the run.
+    dotnet format Appliance.sln --verify-no-changes -v quiet
+    $formatStatus = $LASTEXITCODE
+    if ($formatStatus -ne 0) { Write-Warning "dotnet format found code that does not follow .editorconfig (run: dotnet format Appliance.sln)" }
     dotnet test Appliance.sln -c Release --nologo --logger trx --results-directory "$PSScriptRoot/TestResults" @Rest
     $status = $LASTEXITCODE
+    if ($formatStatus -ne 0 -and $status -eq 0) { $status = $formatStatus }
     $passed = 0; $failed = 0
     foreach ($f in Get-ChildItem TestResults -Filter *.trx -ErrorAction SilentlyContinue) {
         $c = ([xml](Get-Content $f.FullName)).TestRun.ResultSummary.Counters

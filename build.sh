@@ -81,6 +81,11 @@ run_tests() {
   ensure_test_deps
   rm -rf TestResults
   local status=0
+  # The conventions in .editorconfig (layout, names, usings) hold everywhere; a difference fails the run.
+  if ! dotnet format Appliance.sln --verify-no-changes -v quiet; then
+    echo "dotnet format found code that does not follow .editorconfig (run: dotnet format Appliance.sln)" >&2
+    status=1
+  fi
   dotnet test Appliance.sln -c Release --nologo --logger "trx" --results-directory "$root/TestResults" "$@" || status=$?
   local passed=0 failed=0
   for f in TestResults/*.trx; do

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Mlobs.Model.Labels;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Bench;
 

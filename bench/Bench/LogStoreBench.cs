@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Mlobs.Model.Labels;
 using Mlobs.Query.LogQl;
 using Mlobs.Storage.Logs;
-using Mlobs.Model.Labels;
 
 namespace Mlobs.Bench;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Mlobs.Model.Labels;
 using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
-using Mlobs.Model.Labels;
 
 namespace Mlobs.Bench;
 

@@ -1,7 +1,7 @@
 using System.Collections;
-using static Mlobs.Templates.TemplateParam;
 using Mlobs.Model.Labels;
 using Mlobs.Templates;
+using static Mlobs.Templates.TemplateParam;
 
 namespace Mlobs.Alertmanager;
 

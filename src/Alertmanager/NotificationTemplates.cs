@@ -1,5 +1,5 @@
-using static Mlobs.Templates.TemplateParam;
 using Mlobs.Templates;
+using static Mlobs.Templates.TemplateParam;
 
 namespace Mlobs.Alertmanager;
 

@@ -1,5 +1,5 @@
-using Mlobs.Model.Labels;
 using Mlobs.Config.Alertmanager;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Alertmanager;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Mlobs.Model.Labels;
 using Mlobs.Config.Alertmanager;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Alertmanager;
 

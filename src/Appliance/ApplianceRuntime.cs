@@ -1,16 +1,16 @@
-using Mlobs.WebUi.Dashboards;
+using Mlobs.Alertmanager;
 using Mlobs.Appliance.Alerting;
 using Mlobs.Appliance.Telemetry;
+using Mlobs.Config;
+using Mlobs.Config.Yaml;
+using Mlobs.Ingest.Scrape;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Notifier;
 using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
+using Mlobs.WebUi.Dashboards;
 using Serilog;
-using Mlobs.Config.Yaml;
-using Mlobs.Config;
-using Mlobs.Alertmanager;
-using Mlobs.Ingest.Scrape;
 
 namespace Mlobs.Appliance;
 

@@ -1,8 +1,8 @@
-using Mlobs.Config.Alertmanager;
 using System.Text.RegularExpressions;
-using YamlDotNet.RepresentationModel;
-using Mlobs.Model.Labels;
+using Mlobs.Config.Alertmanager;
 using Mlobs.Config.Yaml;
+using Mlobs.Model.Labels;
+using YamlDotNet.RepresentationModel;
 
 namespace Mlobs.Config;
 
@@ -331,11 +331,17 @@ public static class ConfigLoader
                     {
                         Action = a switch
                         {
-                            "replace" => RelabelAction.Replace, "keep" => RelabelAction.Keep, "drop" => RelabelAction.Drop,
-                            "keepequal" => RelabelAction.KeepEqual, "dropequal" => RelabelAction.DropEqual,
-                            "hashmod" => RelabelAction.HashMod, "labelmap" => RelabelAction.LabelMap,
-                            "labeldrop" => RelabelAction.LabelDrop, "labelkeep" => RelabelAction.LabelKeep,
-                            "lowercase" => RelabelAction.Lowercase, "uppercase" => RelabelAction.Uppercase,
+                            "replace" => RelabelAction.Replace,
+                            "keep" => RelabelAction.Keep,
+                            "drop" => RelabelAction.Drop,
+                            "keepequal" => RelabelAction.KeepEqual,
+                            "dropequal" => RelabelAction.DropEqual,
+                            "hashmod" => RelabelAction.HashMod,
+                            "labelmap" => RelabelAction.LabelMap,
+                            "labeldrop" => RelabelAction.LabelDrop,
+                            "labelkeep" => RelabelAction.LabelKeep,
+                            "lowercase" => RelabelAction.Lowercase,
+                            "uppercase" => RelabelAction.Uppercase,
                             _ => throw r.Error(value, $"unknown relabel action \"{a}\""),
                         },
                     };

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using static Mlobs.Templates.TemplateParam;
-using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Model.Labels;
+using static Mlobs.Templates.TemplateParam;
 
 namespace Mlobs.Templates;
 

@@ -245,9 +245,17 @@ public sealed class TemplateLexer
         if (!AtTerminator()) return Error($"bad character {GoQuote.Rune(Peek())}");
         var kind = word switch
         {
-            "block" => TokenKind.Block, "break" => TokenKind.Break, "continue" => TokenKind.Continue,
-            "define" => TokenKind.Define, "else" => TokenKind.Else, "end" => TokenKind.End, "if" => TokenKind.If,
-            "range" => TokenKind.Range, "nil" => TokenKind.Nil, "template" => TokenKind.Template, "with" => TokenKind.With,
+            "block" => TokenKind.Block,
+            "break" => TokenKind.Break,
+            "continue" => TokenKind.Continue,
+            "define" => TokenKind.Define,
+            "else" => TokenKind.Else,
+            "end" => TokenKind.End,
+            "if" => TokenKind.If,
+            "range" => TokenKind.Range,
+            "nil" => TokenKind.Nil,
+            "template" => TokenKind.Template,
+            "with" => TokenKind.With,
             "true" or "false" => TokenKind.Bool,
             _ => TokenKind.Identifier,
         };

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json;
-using Mlobs.Tests.Support;
-using Mlobs.Model.Labels;
-using Mlobs.Config.Yaml;
-using Mlobs.Config.Alertmanager;
 using Mlobs.Alertmanager;
+using Mlobs.Config.Alertmanager;
+using Mlobs.Config.Yaml;
+using Mlobs.Model.Labels;
+using Mlobs.Tests.Support;
 
 namespace Mlobs.Alertmanager.Tests;
 

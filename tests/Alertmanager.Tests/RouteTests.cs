@@ -1,7 +1,7 @@
-using Mlobs.Model.Labels;
-using Mlobs.Config.Yaml;
-using Mlobs.Config.Alertmanager;
 using Mlobs.Alertmanager;
+using Mlobs.Config.Alertmanager;
+using Mlobs.Config.Yaml;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Alertmanager.Tests;
 

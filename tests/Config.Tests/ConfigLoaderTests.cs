@@ -1,6 +1,6 @@
-using Mlobs.Model;
-using Mlobs.Config.Yaml;
 using Mlobs.Config;
+using Mlobs.Config.Yaml;
+using Mlobs.Model;
 
 namespace Mlobs.Config.Tests;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Mlobs.Model.Labels;
 using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
-using Mlobs.Model.Labels;
 
 namespace Mlobs.EndToEnd.Tests;
 

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
-using Mlobs.Ingest.Scrape.Relabel;
-using Mlobs.Rules.Notifier;
-using Mlobs.Model.Labels;
 using Mlobs.Config;
+using Mlobs.Ingest.Scrape.Relabel;
+using Mlobs.Model.Labels;
+using Mlobs.Rules.Notifier;
 
 namespace Mlobs.Appliance.Alerting;
 
@@ -24,17 +24,17 @@ public static class AlertmanagerDiscovery
             string alertsPath = "/" + am.PathPrefix.Trim('/');
             alertsPath = (alertsPath == "/" ? "" : alertsPath) + "/api/v2/alerts";
             foreach (var sc in am.StaticConfigs)
-            foreach (var target in sc.Targets)
-            {
-                var lb = new LabelSetBuilder();
-                foreach (var (k, v) in sc.Labels) lb.Set(k, v);
-                lb.Set("__address__", target).Set("__scheme__", am.Scheme).Set("__alerts_path__", alertsPath);
-                if (!relabel.Process(lb)) continue;
-                string address = lb.Get("__address__") ?? target, scheme = lb.Get("__scheme__") ?? am.Scheme, path = lb.Get("__alerts_path__") ?? alertsPath;
-                if (!Uri.TryCreate($"{scheme}://{address}{path}", UriKind.Absolute, out var url)) continue;
-                if (endpoints.Any(e => e.AlertsUrl == url)) continue; // the same Alertmanager twice gets each alert once
-                endpoints.Add(new AlertmanagerEndpoint(url, am.Timeout, auth));
-            }
+                foreach (var target in sc.Targets)
+                {
+                    var lb = new LabelSetBuilder();
+                    foreach (var (k, v) in sc.Labels) lb.Set(k, v);
+                    lb.Set("__address__", target).Set("__scheme__", am.Scheme).Set("__alerts_path__", alertsPath);
+                    if (!relabel.Process(lb)) continue;
+                    string address = lb.Get("__address__") ?? target, scheme = lb.Get("__scheme__") ?? am.Scheme, path = lb.Get("__alerts_path__") ?? alertsPath;
+                    if (!Uri.TryCreate($"{scheme}://{address}{path}", UriKind.Absolute, out var url)) continue;
+                    if (endpoints.Any(e => e.AlertsUrl == url)) continue; // the same Alertmanager twice gets each alert once
+                    endpoints.Add(new AlertmanagerEndpoint(url, am.Timeout, auth));
+                }
         }
         return endpoints;
     }

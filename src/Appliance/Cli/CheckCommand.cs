@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Mlobs.Rules.RuleFiles;
-using Mlobs.Config.Yaml;
 using Mlobs.Config;
+using Mlobs.Config.Yaml;
+using Mlobs.Rules.RuleFiles;
 
 namespace Mlobs.Appliance.Cli;
 

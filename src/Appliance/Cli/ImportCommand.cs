@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Mlobs.Storage.Tsdb;
-using Mlobs.Model;
-using Mlobs.Ingest.Scrape;
 using Mlobs.Ingest.Import;
+using Mlobs.Ingest.Scrape;
+using Mlobs.Model;
+using Mlobs.Storage.Tsdb;
 
 namespace Mlobs.Appliance.Cli;
 

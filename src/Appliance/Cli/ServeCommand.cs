@@ -4,9 +4,9 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Mlobs.Appliance.Config;
 using Mlobs.Appliance.Http;
-using Serilog;
-using Mlobs.Config.Yaml;
 using Mlobs.Config;
+using Mlobs.Config.Yaml;
+using Serilog;
 
 namespace Mlobs.Appliance.Cli;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Mlobs.Appliance.Http;
-using Mlobs.Model;
 using Mlobs.Config.Alertmanager;
+using Mlobs.Model;
 
 namespace Mlobs.Appliance.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Mlobs.Rules.UnitTests;
 using Mlobs.Config.Yaml;
+using Mlobs.Rules.UnitTests;
 
 namespace Mlobs.Appliance.Cli;
 

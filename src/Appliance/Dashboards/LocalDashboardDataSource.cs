@@ -1,3 +1,4 @@
+using Mlobs.Model.Labels;
 using Mlobs.Query.LogQl;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
@@ -5,7 +6,6 @@ using Mlobs.Storage;
 using Mlobs.Storage.Logs;
 using Mlobs.Storage.Tsdb;
 using Mlobs.WebUi.Dashboards;
-using Mlobs.Model.Labels;
 
 namespace Mlobs.Appliance.Dashboards;
 

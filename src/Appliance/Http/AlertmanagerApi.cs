@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Mlobs.Rules.Notifier;
-using Mlobs.Model.Labels;
-using Mlobs.Config.Alertmanager;
 using Mlobs.Alertmanager;
+using Mlobs.Config.Alertmanager;
+using Mlobs.Model.Labels;
+using Mlobs.Rules.Notifier;
 
 namespace Mlobs.Appliance.Http;
 

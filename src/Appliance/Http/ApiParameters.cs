@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Primitives;
-using Mlobs.Query.PromQl.Parser;
-using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Model.Labels;
+using Mlobs.Query.PromQl.Parser;
 
 namespace Mlobs.Appliance.Http;
 

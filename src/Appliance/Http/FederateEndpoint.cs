@@ -1,9 +1,9 @@
 using System.Text;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
-using Mlobs.Model.Strconv;
 
 namespace Mlobs.Appliance.Http;
 

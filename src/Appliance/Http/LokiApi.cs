@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 using Mlobs.Query.LogQl;
 using Mlobs.Storage.Logs;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 
 namespace Mlobs.Appliance.Http;
 

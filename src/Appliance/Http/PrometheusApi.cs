@@ -1,7 +1,7 @@
-using Mlobs.Storage;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
+using Mlobs.Storage;
 
 namespace Mlobs.Appliance.Http;
 

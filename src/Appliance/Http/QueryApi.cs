@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Primitives;
+using Mlobs.Model;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
-using Mlobs.Model;
 
 namespace Mlobs.Appliance.Http;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Mlobs.Query.PromQl.Engine;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Strconv;
+using Mlobs.Query.PromQl.Engine;
 
 namespace Mlobs.Appliance.Http;
 

@@ -1,5 +1,5 @@
-using Mlobs.Rules.Evaluation;
 using Mlobs.Model.Labels;
+using Mlobs.Rules.Evaluation;
 
 namespace Mlobs.Appliance.Http;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Mlobs.Model.Strconv;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Engine;
-using Mlobs.Model.Strconv;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Appliance.Http;

@@ -1,6 +1,5 @@
 using System.Net;
 using Mlobs.Appliance.Telemetry;
-
 using Serilog;
 
 namespace Mlobs.Appliance.Http;

@@ -1,5 +1,5 @@
-using Prometheus;
 using Mlobs.Alertmanager;
+using Prometheus;
 
 namespace Mlobs.Appliance.Telemetry;
 

@@ -1,6 +1,6 @@
-using YamlDotNet.RepresentationModel;
-using Mlobs.Model.Labels;
 using Mlobs.Config.Yaml;
+using Mlobs.Model.Labels;
+using YamlDotNet.RepresentationModel;
 
 namespace Mlobs.Config.Alertmanager;
 
@@ -260,11 +260,20 @@ public static class AlertmanagerConfigParser
         {
             c = k switch
             {
-                "channel" => c with { Channel = v }, "username" => c with { Username = v }, "color" => c with { Color = v },
-                "title" => c with { Title = v }, "title_link" => c with { TitleLink = v }, "pretext" => c with { Pretext = v },
-                "text" => c with { Text = v }, "fallback" => c with { Fallback = v }, "callback_id" => c with { CallbackId = v },
-                "footer" => c with { Footer = v }, "icon_emoji" => c with { IconEmoji = v }, "icon_url" => c with { IconUrl = v },
-                "image_url" => c with { ImageUrl = v }, _ => c with { ThumbUrl = v },
+                "channel" => c with { Channel = v },
+                "username" => c with { Username = v },
+                "color" => c with { Color = v },
+                "title" => c with { Title = v },
+                "title_link" => c with { TitleLink = v },
+                "pretext" => c with { Pretext = v },
+                "text" => c with { Text = v },
+                "fallback" => c with { Fallback = v },
+                "callback_id" => c with { CallbackId = v },
+                "footer" => c with { Footer = v },
+                "icon_emoji" => c with { IconEmoji = v },
+                "icon_url" => c with { IconUrl = v },
+                "image_url" => c with { ImageUrl = v },
+                _ => c with { ThumbUrl = v },
             };
         }
         return c;
@@ -316,9 +325,14 @@ public static class AlertmanagerConfigParser
         {
             c = k switch
             {
-                "client" => c with { Client = v }, "client_url" => c with { ClientUrl = v }, "description" => c with { Description = v },
-                "severity" => c with { Severity = v }, "class" => c with { Class = v }, "component" => c with { Component = v },
-                "group" => c with { Group = v }, _ => c with { Source = v },
+                "client" => c with { Client = v },
+                "client_url" => c with { ClientUrl = v },
+                "description" => c with { Description = v },
+                "severity" => c with { Severity = v },
+                "class" => c with { Class = v },
+                "component" => c with { Component = v },
+                "group" => c with { Group = v },
+                _ => c with { Source = v },
             };
         }
         return c;

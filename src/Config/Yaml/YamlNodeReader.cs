@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using YamlDotNet.RepresentationModel;
 using Mlobs.Model;
+using YamlDotNet.RepresentationModel;
 
 namespace Mlobs.Config.Yaml;
 

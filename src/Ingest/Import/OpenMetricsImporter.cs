@@ -1,6 +1,6 @@
-using Mlobs.Storage;
-using Mlobs.Model.Labels;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Model.Labels;
+using Mlobs.Storage;
 
 namespace Mlobs.Ingest.Import;
 

@@ -1,6 +1,6 @@
-using Serilog;
-using Mlobs.Config.Yaml;
 using Mlobs.Config;
+using Mlobs.Config.Yaml;
+using Serilog;
 
 namespace Mlobs.Ingest.Scrape;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Mlobs.Ingest.Scrape.Relabel;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 using Mlobs.Storage;
 using Serilog;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 
 namespace Mlobs.Ingest.Scrape;
 

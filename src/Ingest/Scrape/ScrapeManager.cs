@@ -1,5 +1,5 @@
-using Mlobs.Storage;
 using Mlobs.Config;
+using Mlobs.Storage;
 
 namespace Mlobs.Ingest.Scrape;
 

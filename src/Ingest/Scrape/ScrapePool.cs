@@ -1,7 +1,7 @@
 using System.Text;
+using Mlobs.Config;
 using Mlobs.Ingest.Scrape.Relabel;
 using Mlobs.Storage;
-using Mlobs.Config;
 
 namespace Mlobs.Ingest.Scrape;
 

@@ -1,7 +1,7 @@
-using Mlobs.Ingest.Scrape.Relabel;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 using Mlobs.Config;
+using Mlobs.Ingest.Scrape.Relabel;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Ingest.Scrape;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Mlobs.Model.Logs;
 using Mlobs.Config;
+using Mlobs.Model.Logs;
 
 namespace Mlobs.Ingest.Tail;
 

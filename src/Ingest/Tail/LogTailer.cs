@@ -1,7 +1,7 @@
+using Mlobs.Config;
+using Mlobs.Model.Labels;
 using Mlobs.Storage.Logs;
 using Serilog;
-using Mlobs.Model.Labels;
-using Mlobs.Config;
 
 namespace Mlobs.Ingest.Tail;
 

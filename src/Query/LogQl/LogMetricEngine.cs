@@ -1,6 +1,6 @@
 using System.Text;
-using Mlobs.Storage.Logs;
 using Mlobs.Model.Labels;
+using Mlobs.Storage.Logs;
 
 namespace Mlobs.Query.LogQl;
 

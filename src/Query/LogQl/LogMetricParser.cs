@@ -1,6 +1,6 @@
 using System.Globalization;
-using Mlobs.Query.PromQl.Parser;
 using Mlobs.Model;
+using Mlobs.Query.PromQl.Parser;
 
 namespace Mlobs.Query.LogQl;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Mlobs.Storage.Logs;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Logs;
+using Mlobs.Storage.Logs;
 
 namespace Mlobs.Query.LogQl;
 

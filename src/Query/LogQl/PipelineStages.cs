@@ -131,9 +131,22 @@ internal static class Names
         double n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         value = m.Groups[2].Value switch
         {
-            "ns" => n / 1e9, "us" or "µs" => n / 1e6, "ms" => n / 1e3, "s" => n, "m" => n * 60, "h" => n * 3600, "d" => n * 86400,
-            "B" => n, "KB" => n * 1e3, "MB" => n * 1e6, "GB" => n * 1e9, "TB" => n * 1e12,
-            "KiB" => n * 1024, "MiB" => n * 1024 * 1024, "GiB" => n * 1024 * 1024 * 1024, _ => n * Math.Pow(1024, 4),
+            "ns" => n / 1e9,
+            "us" or "µs" => n / 1e6,
+            "ms" => n / 1e3,
+            "s" => n,
+            "m" => n * 60,
+            "h" => n * 3600,
+            "d" => n * 86400,
+            "B" => n,
+            "KB" => n * 1e3,
+            "MB" => n * 1e6,
+            "GB" => n * 1e9,
+            "TB" => n * 1e12,
+            "KiB" => n * 1024,
+            "MiB" => n * 1024 * 1024,
+            "GiB" => n * 1024 * 1024 * 1024,
+            _ => n * Math.Pow(1024, 4),
         };
         return true;
     }

@@ -1,5 +1,5 @@
-using Mlobs.Query.PromQl.Engine;
 using Mlobs.Model.Labels;
+using Mlobs.Query.PromQl.Engine;
 
 namespace Mlobs.Rules.Evaluation;
 
@@ -181,10 +181,10 @@ public sealed class AlertingRule(
     public void TakeStateFrom(AlertingRule old)
     {
         lock (old._lock)
-        lock (_lock)
-        {
-            foreach (var (k, a) in old._active) _active[k] = a;
-        }
+            lock (_lock)
+            {
+                foreach (var (k, a) in old._active) _active[k] = a;
+            }
     }
 
     private Dictionary<LabelSet, long>? _restoredActiveAt;

@@ -1,5 +1,5 @@
-using Mlobs.Query.PromQl.Engine;
 using Mlobs.Model.Labels;
+using Mlobs.Query.PromQl.Engine;
 
 namespace Mlobs.Rules.Evaluation;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 
 namespace Mlobs.Rules.Evaluation;
 

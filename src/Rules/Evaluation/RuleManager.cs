@@ -1,9 +1,9 @@
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.RuleFiles;
 using Mlobs.Rules.Templates;
 using Mlobs.Storage;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 using Mlobs.Templates;
 
 namespace Mlobs.Rules.Evaluation;

@@ -1,8 +1,8 @@
+using Mlobs.Config.Yaml;
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Rules.Templates;
 using YamlDotNet.RepresentationModel;
-using Mlobs.Model.Labels;
-using Mlobs.Config.Yaml;
 
 namespace Mlobs.Rules.RuleFiles;
 

@@ -1,5 +1,5 @@
-using Mlobs.Storage.Logs;
 using Mlobs.Model.Labels;
+using Mlobs.Storage.Logs;
 
 namespace Mlobs.Rules.UnitTests;
 

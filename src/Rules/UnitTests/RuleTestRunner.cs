@@ -1,13 +1,13 @@
 using System.Text;
+using Mlobs.Config.Yaml;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Templates;
 using Mlobs.Storage.Tsdb;
-using Mlobs.Model.Labels;
-using Mlobs.Model.Strconv;
-using Mlobs.Model;
-using Mlobs.Config.Yaml;
 using Mlobs.Templates;
 
 namespace Mlobs.Rules.UnitTests;

@@ -1,5 +1,5 @@
-using Mlobs.Storage.Tsdb.Head;
 using Mlobs.Model;
+using Mlobs.Storage.Tsdb.Head;
 
 namespace Mlobs.Storage.Tsdb;
 

@@ -1,9 +1,9 @@
 using Microsoft.Data.Sqlite;
+using Mlobs.Model.Labels;
 using Mlobs.Storage.Tsdb.Chunks;
 using Mlobs.Storage.Tsdb.Head;
-using Mlobs.Storage.Tsdb.Sqlite;
-using Mlobs.Model.Labels;
 using Mlobs.Storage.Tsdb.Index;
+using Mlobs.Storage.Tsdb.Sqlite;
 
 namespace Mlobs.Storage.Tsdb;
 

@@ -1,8 +1,8 @@
 using Mlobs.Storage.Tsdb.Chunks;
 using Mlobs.Storage.Tsdb.Head;
+using Mlobs.Storage.Tsdb.Index;
 using Mlobs.Storage.Tsdb.Sqlite;
 using Mlobs.Storage.Tsdb.Wal;
-using Mlobs.Storage.Tsdb.Index;
 
 namespace Mlobs.Storage.Tsdb;
 

@@ -1,12 +1,12 @@
-using System.Collections.Concurrent;
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Mlobs.Model.Labels;
 using Mlobs.Storage.Tsdb.Chunks;
 using Mlobs.Storage.Tsdb.Head;
 using Mlobs.Storage.Tsdb.Index;
 using Mlobs.Storage.Tsdb.Sqlite;
 using Mlobs.Storage.Tsdb.Wal;
-using Mlobs.Model.Labels;
 
 namespace Mlobs.Storage.Tsdb;
 

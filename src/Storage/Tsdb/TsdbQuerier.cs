@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
-using Mlobs.Storage.Tsdb.Chunks;
 using Mlobs.Model.Labels;
+using Mlobs.Storage.Tsdb.Chunks;
 
 namespace Mlobs.Storage.Tsdb;
 

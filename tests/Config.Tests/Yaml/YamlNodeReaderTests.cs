@@ -1,5 +1,5 @@
-using YamlDotNet.RepresentationModel;
 using Mlobs.Config.Yaml;
+using YamlDotNet.RepresentationModel;
 
 namespace Mlobs.Config.Tests.Yaml;
 

@@ -1,9 +1,9 @@
 using System.Text;
-using Mlobs.Tests.Support;
-using Mlobs.Storage.Tsdb;
-using Mlobs.Model.Labels;
-using Mlobs.Ingest.Scrape;
 using Mlobs.Ingest.Import;
+using Mlobs.Ingest.Scrape;
+using Mlobs.Model.Labels;
+using Mlobs.Storage.Tsdb;
+using Mlobs.Tests.Support;
 
 namespace Mlobs.Ingest.Tests.Import;
 

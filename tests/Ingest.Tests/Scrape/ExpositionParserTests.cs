@@ -1,7 +1,7 @@
 using System.Text;
-using Mlobs.Tests.Support;
-using Mlobs.Model.Labels;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Model.Labels;
+using Mlobs.Tests.Support;
 
 namespace Mlobs.Ingest.Tests.Scrape;
 

@@ -1,7 +1,7 @@
-using Mlobs.Tests.Support;
-using Mlobs.Config.Yaml;
 using Mlobs.Config;
+using Mlobs.Config.Yaml;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Tests.Support;
 
 namespace Mlobs.Ingest.Tests.Scrape;
 

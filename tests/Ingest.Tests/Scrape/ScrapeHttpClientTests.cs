@@ -2,8 +2,8 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Mlobs.Tests.Support;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Tests.Support;
 
 namespace Mlobs.Ingest.Tests.Scrape;
 

@@ -1,11 +1,11 @@
-using Mlobs.Ingest.Scrape.Relabel;
-using Mlobs.Tests.Support;
-using Mlobs.Storage;
-using Mlobs.Storage.Tsdb;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 using Mlobs.Config;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Ingest.Scrape.Relabel;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
+using Mlobs.Storage;
+using Mlobs.Storage.Tsdb;
+using Mlobs.Tests.Support;
 
 namespace Mlobs.Ingest.Tests.Scrape;
 

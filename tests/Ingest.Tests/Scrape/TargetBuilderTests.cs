@@ -1,6 +1,6 @@
-using Mlobs.Ingest.Scrape.Relabel;
 using Mlobs.Config;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Ingest.Scrape.Relabel;
 
 namespace Mlobs.Ingest.Tests.Scrape;
 

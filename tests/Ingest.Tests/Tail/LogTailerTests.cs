@@ -1,8 +1,8 @@
-using Mlobs.Storage.Logs;
-using Mlobs.Tests.Support;
-using Mlobs.Model.Labels;
 using Mlobs.Config;
 using Mlobs.Ingest.Tail;
+using Mlobs.Model.Labels;
+using Mlobs.Storage.Logs;
+using Mlobs.Tests.Support;
 
 namespace Mlobs.Ingest.Tests.Tail;
 

@@ -1,6 +1,6 @@
-using Mlobs.Query.LogQl;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Logs;
+using Mlobs.Query.LogQl;
 
 namespace Mlobs.Query.Tests.LogQl;
 

@@ -1,7 +1,7 @@
+using Mlobs.Model.Labels;
 using Mlobs.Query.LogQl;
 using Mlobs.Storage.Logs;
 using Mlobs.Tests.Support;
-using Mlobs.Model.Labels;
 
 namespace Mlobs.Query.Tests.LogQl;
 

@@ -1,5 +1,5 @@
-using Mlobs.Query.LogQl;
 using Mlobs.Model.Labels;
+using Mlobs.Query.LogQl;
 
 namespace Mlobs.Query.Tests.LogQl;
 

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 
 namespace Mlobs.Query.Tests.PromQl;
 

@@ -1,6 +1,6 @@
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
-using Mlobs.Model.Labels;
 
 namespace Mlobs.Rules.Tests.Evaluation;
 

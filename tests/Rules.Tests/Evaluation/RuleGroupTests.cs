@@ -1,10 +1,10 @@
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Storage;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 
 namespace Mlobs.Rules.Tests.Evaluation;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Mlobs.Rules.Notifier;
 using Mlobs.Model.Labels;
+using Mlobs.Rules.Notifier;
 
 namespace Mlobs.Rules.Tests.Notifier;
 

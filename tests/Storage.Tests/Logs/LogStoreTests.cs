@@ -1,6 +1,6 @@
+using Mlobs.Model.Labels;
 using Mlobs.Storage.Logs;
 using Mlobs.Tests.Support;
-using Mlobs.Model.Labels;
 
 namespace Mlobs.Storage.Tests.Logs;
 
@@ -90,20 +90,20 @@ public class LogStoreLayoutTests
         reopened.Append(extra);
         all.AddRange(extra);
         foreach (bool backward in new[] { false, true })
-        foreach (var needle in new string?[] { null, "timeout", "🦀", "ok", "latency=99", "absent text" })
-        foreach (var (start, end) in new[] { (0L, long.MaxValue), (2 * Day, 2 * Day + Day / 3), (Day, 3 * Day) })
-        foreach (var stream in new LabelSet?[] { null, A })
-        {
-            LabelMatcher[] matchers = stream is null ? [] : [LabelMatcher.Equal("service", "api")];
-            var expected = Expected(all, stream, start, end, backward, needle);
-            var got = new List<LogEntry>();
-            reopened.Scan(matchers, start, end, backward, e => { got.Add(e); return true; }, needle);
-            // Lines with equal timestamps may come in any order between streams: compare (time, line) sets per timestamp.
-            Assert.Equal(expected.Select(e => e.TimestampNs), got.Select(e => e.TimestampNs));
-            Assert.Equal(expected.Select(e => (e.TimestampNs, e.Stream, e.Line)).Order(), got.Select(e => (e.TimestampNs, e.Stream, e.Line)).Order());
-            var limited = reopened.Select(matchers, start, end, 5, backward, _ => true, needle);
-            Assert.Equal(expected.Take(5).Select(e => e.TimestampNs), limited.Select(e => e.TimestampNs));
-        }
+            foreach (var needle in new string?[] { null, "timeout", "🦀", "ok", "latency=99", "absent text" })
+                foreach (var (start, end) in new[] { (0L, long.MaxValue), (2 * Day, 2 * Day + Day / 3), (Day, 3 * Day) })
+                    foreach (var stream in new LabelSet?[] { null, A })
+                    {
+                        LabelMatcher[] matchers = stream is null ? [] : [LabelMatcher.Equal("service", "api")];
+                        var expected = Expected(all, stream, start, end, backward, needle);
+                        var got = new List<LogEntry>();
+                        reopened.Scan(matchers, start, end, backward, e => { got.Add(e); return true; }, needle);
+                        // Lines with equal timestamps may come in any order between streams: compare (time, line) sets per timestamp.
+                        Assert.Equal(expected.Select(e => e.TimestampNs), got.Select(e => e.TimestampNs));
+                        Assert.Equal(expected.Select(e => (e.TimestampNs, e.Stream, e.Line)).Order(), got.Select(e => (e.TimestampNs, e.Stream, e.Line)).Order());
+                        var limited = reopened.Select(matchers, start, end, 5, backward, _ => true, needle);
+                        Assert.Equal(expected.Take(5).Select(e => e.TimestampNs), limited.Select(e => e.TimestampNs));
+                    }
     }
 
     [Fact]

@@ -1,7 +1,7 @@
-using Mlobs.Tests.Support;
-using Mlobs.Storage.Tsdb;
-using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Model.Labels;
+using Mlobs.Storage.Tsdb;
+using Mlobs.Tests.Support;
 
 namespace Mlobs.Storage.Tests.Tsdb;
 

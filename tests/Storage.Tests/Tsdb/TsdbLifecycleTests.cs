@@ -1,8 +1,8 @@
+using Microsoft.Data.Sqlite;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
-using Microsoft.Data.Sqlite;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 
 namespace Mlobs.Storage.Tests.Tsdb;
 

@@ -1,11 +1,11 @@
 using System.Text;
+using Microsoft.Data.Sqlite;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 
 namespace Mlobs.Storage.Tests.Tsdb;
 

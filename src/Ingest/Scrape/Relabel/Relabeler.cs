@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using Mlobs.Model.Labels;
 using Mlobs.Config;
+using Mlobs.Model.Labels;
 
 namespace Mlobs.Ingest.Scrape.Relabel;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Mlobs.Query.PromQl.Parser;
+using Mlobs.Model;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Strconv;
-using Mlobs.Model;
+using Mlobs.Query.PromQl.Parser;
 
 namespace Mlobs.Query.PromQl.Ast;
 
@@ -134,24 +134,50 @@ public static class Printer
 
     public static string OpText(BinaryOp op) => op switch
     {
-        BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", BinaryOp.Div => "/", BinaryOp.Mod => "%",
-        BinaryOp.Pow => "^", BinaryOp.Atan2 => "atan2", BinaryOp.Eql => "==", BinaryOp.Neq => "!=", BinaryOp.Gtr => ">",
-        BinaryOp.Lss => "<", BinaryOp.Gte => ">=", BinaryOp.Lte => "<=", BinaryOp.And => "and", BinaryOp.Or => "or",
-        BinaryOp.Unless => "unless", _ => op.ToString(),
+        BinaryOp.Add => "+",
+        BinaryOp.Sub => "-",
+        BinaryOp.Mul => "*",
+        BinaryOp.Div => "/",
+        BinaryOp.Mod => "%",
+        BinaryOp.Pow => "^",
+        BinaryOp.Atan2 => "atan2",
+        BinaryOp.Eql => "==",
+        BinaryOp.Neq => "!=",
+        BinaryOp.Gtr => ">",
+        BinaryOp.Lss => "<",
+        BinaryOp.Gte => ">=",
+        BinaryOp.Lte => "<=",
+        BinaryOp.And => "and",
+        BinaryOp.Or => "or",
+        BinaryOp.Unless => "unless",
+        _ => op.ToString(),
     };
 
     public static string AggregateOpText(AggregateOp op) => op switch
     {
-        AggregateOp.Sum => "sum", AggregateOp.Min => "min", AggregateOp.Max => "max", AggregateOp.Avg => "avg",
-        AggregateOp.Count => "count", AggregateOp.Stddev => "stddev", AggregateOp.Stdvar => "stdvar",
-        AggregateOp.Topk => "topk", AggregateOp.Bottomk => "bottomk", AggregateOp.Quantile => "quantile",
-        AggregateOp.CountValues => "count_values", AggregateOp.Group => "group", AggregateOp.Limitk => "limitk",
-        AggregateOp.LimitRatio => "limit_ratio", _ => op.ToString().ToLowerInvariant(),
+        AggregateOp.Sum => "sum",
+        AggregateOp.Min => "min",
+        AggregateOp.Max => "max",
+        AggregateOp.Avg => "avg",
+        AggregateOp.Count => "count",
+        AggregateOp.Stddev => "stddev",
+        AggregateOp.Stdvar => "stdvar",
+        AggregateOp.Topk => "topk",
+        AggregateOp.Bottomk => "bottomk",
+        AggregateOp.Quantile => "quantile",
+        AggregateOp.CountValues => "count_values",
+        AggregateOp.Group => "group",
+        AggregateOp.Limitk => "limitk",
+        AggregateOp.LimitRatio => "limit_ratio",
+        _ => op.ToString().ToLowerInvariant(),
     };
 
     public static string MatchTypeText(LabelMatchType t) => t switch
     {
-        LabelMatchType.Equal => "=", LabelMatchType.NotEqual => "!=", LabelMatchType.Regex => "=~", _ => "!~",
+        LabelMatchType.Equal => "=",
+        LabelMatchType.NotEqual => "!=",
+        LabelMatchType.Regex => "=~",
+        _ => "!~",
     };
 
     /// <summary>A matcher as Prometheus's labels.Matcher.String(): the name quoted only when it is not a plain identifier.</summary>

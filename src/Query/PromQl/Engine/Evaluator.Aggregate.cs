@@ -1,7 +1,7 @@
 using System.Globalization;
-using Mlobs.Query.PromQl.Ast;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Strconv;
+using Mlobs.Query.PromQl.Ast;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;

@@ -1,6 +1,6 @@
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Parser;
-using Mlobs.Model.Labels;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;

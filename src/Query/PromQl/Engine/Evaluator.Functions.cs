@@ -1,9 +1,9 @@
-using Mlobs.Storage;
 using System.Text;
 using System.Text.RegularExpressions;
-using Mlobs.Query.PromQl.Ast;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Strconv;
+using Mlobs.Query.PromQl.Ast;
+using Mlobs.Storage;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;
@@ -112,9 +112,18 @@ internal sealed partial class Evaluator
         "log2" => Math.Log2,
         "log10" => Math.Log10,
         "sgn" => v => v < 0 ? -1 : v > 0 ? 1 : v,
-        "acos" => Math.Acos, "acosh" => Math.Acosh, "asin" => Math.Asin, "asinh" => Math.Asinh,
-        "atan" => Math.Atan, "atanh" => Math.Atanh, "cos" => Math.Cos, "cosh" => Math.Cosh,
-        "sin" => Math.Sin, "sinh" => Math.Sinh, "tan" => Math.Tan, "tanh" => Math.Tanh,
+        "acos" => Math.Acos,
+        "acosh" => Math.Acosh,
+        "asin" => Math.Asin,
+        "asinh" => Math.Asinh,
+        "atan" => Math.Atan,
+        "atanh" => Math.Atanh,
+        "cos" => Math.Cos,
+        "cosh" => Math.Cosh,
+        "sin" => Math.Sin,
+        "sinh" => Math.Sinh,
+        "tan" => Math.Tan,
+        "tanh" => Math.Tanh,
         "deg" => v => v * 180 / Math.PI,
         "rad" => v => v * Math.PI / 180,
         _ => throw QueryException.Execution($"function \"{name}\" is not implemented"),

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Mlobs.Storage;
 using Mlobs.Model.Labels;
+using Mlobs.Storage;
 
 namespace Mlobs.Query.PromQl.Engine;
 

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Storage;
-using Mlobs.Model.Labels;
-using Mlobs.Model;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Engine;

@@ -1,6 +1,6 @@
-using Mlobs.Query.PromQl.Ast;
-using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Model.Labels;
+using Mlobs.Query.PromQl.Ast;
 using ValueType = Mlobs.Query.PromQl.Ast.ValueType;
 
 namespace Mlobs.Query.PromQl.Parser;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Mlobs.Storage;
-using Mlobs.Model.Labels;
 using Mlobs.Model;
+using Mlobs.Model.Labels;
+using Mlobs.Storage;
 
 namespace Mlobs.Query.PromQl.Parser;
 

@@ -1,5 +1,5 @@
-using Mlobs.Storage.Tsdb.Chunks;
 using Mlobs.Model.Labels;
+using Mlobs.Storage.Tsdb.Chunks;
 
 namespace Mlobs.Storage.Tsdb.Head;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
-using Mlobs.Storage.Tsdb.Index;
 using Mlobs.Model.Labels;
+using Mlobs.Storage.Tsdb.Index;
 
 namespace Mlobs.Storage.Tsdb.Index;
 

@@ -1,6 +1,6 @@
+using Mlobs.Config;
 using Mlobs.Ingest.Scrape.Relabel;
 using Mlobs.Model.Labels;
-using Mlobs.Config;
 
 namespace Mlobs.Ingest.Tests.Scrape.Relabel;
 

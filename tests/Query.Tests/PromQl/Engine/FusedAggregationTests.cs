@@ -1,7 +1,7 @@
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
-using Mlobs.Model.Labels;
 
 namespace Mlobs.Query.Tests.PromQl.Engine;
 

@@ -1,5 +1,5 @@
-using Mlobs.Query.PromQl.Engine;
 using Mlobs.Model.Strconv;
+using Mlobs.Query.PromQl.Engine;
 
 namespace Mlobs.Query.Tests.PromQl.Engine;
 

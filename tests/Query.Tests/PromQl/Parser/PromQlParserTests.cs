@@ -1,6 +1,6 @@
+using Mlobs.Model;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Parser;
-using Mlobs.Model;
 
 namespace Mlobs.Query.Tests.PromQl.Parser;
 

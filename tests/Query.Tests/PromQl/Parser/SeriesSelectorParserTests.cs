@@ -1,5 +1,5 @@
-using Mlobs.Query.PromQl.Parser;
 using Mlobs.Model.Labels;
+using Mlobs.Query.PromQl.Parser;
 
 namespace Mlobs.Query.Tests.PromQl.Parser;
 

@@ -1,5 +1,5 @@
-using Mlobs.Storage.Tsdb.Chunks;
 using Mlobs.Model;
+using Mlobs.Storage.Tsdb.Chunks;
 
 namespace Mlobs.Storage.Tests.Tsdb.Chunks;
 

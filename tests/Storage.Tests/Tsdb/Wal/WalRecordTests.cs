@@ -1,6 +1,6 @@
 using System.Buffers;
-using Mlobs.Storage.Tsdb.Wal;
 using Mlobs.Model;
+using Mlobs.Storage.Tsdb.Wal;
 
 namespace Mlobs.Storage.Tests.Tsdb.Wal;
 
