@@ -249,6 +249,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
                 plan = Prepare(ConfigLoader.LoadFile(ConfigPath));
             }
             catch (Exception ex) when (ex is ConfigException or RuleLoadException or IOException or UnauthorizedAccessException or
+                                           System.Security.Cryptography.CryptographicException or
                                            Templates.TemplateException or ArgumentException or FormatException)
             {
                 LastReloadSucceeded = false;

@@ -206,6 +206,7 @@ public static class ConfigLoader
                 case "sample_limit": sc = sc with { SampleLimit = (int)r.Long(value, "sample_limit", 0) }; break;
                 case "basic_auth": sc = sc with { BasicAuth = ReadBasicAuth(r, value) }; break;
                 case "authorization": sc = sc with { Authorization = ReadAuthorization(r, value) }; break;
+                case "tls_config": sc = sc with { Tls = ReadTlsConfig(r, value) }; break;
                 case "bearer_token": sc = sc with { Authorization = new Authorization("Bearer", r.String(value, "bearer_token"), null) }; break;
                 case "bearer_token_file": sc = sc with { Authorization = new Authorization("Bearer", null, r.String(value, "bearer_token_file")) }; break;
                 case "static_configs": sc = sc with { StaticConfigs = r.Sequence(value, "static_configs").Children.Select(n => ReadStaticConfig(r, n)).ToList() }; break;
@@ -226,17 +227,53 @@ public static class ConfigLoader
     {
         string user = "";
         string? pass = null, file = null;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "basic_auth"), "basic_auth", "username", "password", "password_file", "username_file"))
+        foreach (var (key, keyNode, value) in r.Entries(r.Mapping(node, "basic_auth"), "basic_auth", "username", "password", "password_file", "username_file"))
         {
             switch (key)
             {
                 case "username": user = r.String(value, key); break;
                 case "password": pass = r.String(value, key); break;
                 case "password_file": file = r.String(value, key); break;
+                default: r.Unused(keyNode, "basic_auth." + key); break;
             }
         }
         if (pass is not null && file is not null) throw r.Error(node, "at most one of basic_auth password & password_file must be configured");
         return new BasicAuth(user, pass, file);
+    }
+
+    /// <summary><c>tls_config</c>, validated as Prometheus validates it (files must exist, cert and key come together).</summary>
+    private static TlsConfig ReadTlsConfig(YamlNodeReader r, YamlNode node)
+    {
+        string? ca = null, cert = null, key = null, serverName = null, minVersion = null;
+        bool insecure = false;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(r.File.StartsWith('<') ? "." : r.File)) ?? ".";
+        string File(YamlNode value, string what)
+        {
+            var path = Path.Combine(dir, r.String(value, what));
+            if (!System.IO.File.Exists(path)) throw r.Error(value, $"error checking {what}: stat {path}: no such file or directory");
+            return path;
+        }
+        foreach (var (k, keyNode, value) in r.Entries(r.Mapping(node, "tls_config"), "tls_config",
+                     "ca", "ca_file", "cert", "cert_file", "key", "key_file", "server_name", "insecure_skip_verify", "min_version", "max_version",
+                     "ca_ref", "cert_ref", "key_ref"))
+        {
+            switch (k)
+            {
+                case "ca_file": ca = File(value, k); break;
+                case "cert_file": cert = File(value, k); break;
+                case "key_file": key = File(value, k); break;
+                case "server_name": serverName = r.String(value, k); break;
+                case "insecure_skip_verify": insecure = r.Bool(value, k); break;
+                case "min_version":
+                    minVersion = r.String(value, k);
+                    if (minVersion is not ("TLS10" or "TLS11" or "TLS12" or "TLS13")) throw r.Error(value, $"unknown TLS version: {minVersion}");
+                    break;
+                default: r.Unused(keyNode, "tls_config." + k); break;
+            }
+        }
+        if (cert is not null && key is null) throw r.Error(node, "exactly one of key or key_file must be configured when a client certificate is configured");
+        if (key is not null && cert is null) throw r.Error(node, "exactly one of cert or cert_file must be configured when a client key is configured");
+        return new TlsConfig(ca, cert, key, serverName, insecure, minVersion);
     }
 
     private static Authorization ReadAuthorization(YamlNodeReader r, YamlNode node)

@@ -46,11 +46,21 @@ public sealed record ScrapeConfig
     public int SampleLimit { get; init; }
     public BasicAuth? BasicAuth { get; init; }
     public Authorization? Authorization { get; init; }
+
+    /// <summary>How an https target is verified and what client certificate is shown (<c>tls_config</c>).</summary>
+    public TlsConfig? Tls { get; init; }
     public IReadOnlyList<StaticConfig> StaticConfigs { get; init; } = [];
     public IReadOnlyList<FileSdConfig> FileSdConfigs { get; init; } = [];
     public IReadOnlyList<RelabelConfig> RelabelConfigs { get; init; } = [];
     public IReadOnlyList<RelabelConfig> MetricRelabelConfigs { get; init; } = [];
 }
+
+/// <summary>
+/// Prometheus's <c>tls_config</c> (common/config.TLSConfig): a CA to verify the target with, a client certificate and
+/// key, the name to verify instead of the target's host, no verification at all, and the lowest TLS version.
+/// File paths are absolute (resolved against the config file's directory when read).
+/// </summary>
+public sealed record TlsConfig(string? CaFile, string? CertFile, string? KeyFile, string? ServerName, bool InsecureSkipVerify, string? MinVersion);
 
 public sealed record BasicAuth(string Username, string? Password, string? PasswordFile);
 

@@ -104,7 +104,7 @@ public class ConfigLoaderTests
               sample_limit: 100
             scrape_configs:
               - job_name: app
-                tls_config: {insecure_skip_verify: true}
+                enable_http2: false
                 label_limit: 30
                 static_configs: [{targets: ['a:1']}]
             alerting:
@@ -117,7 +117,7 @@ public class ConfigLoaderTests
         Assert.Equal(
         [
             "w.yml:3:3: global.sample_limit: accepted but not used by mlobs",
-            "w.yml:6:5: tls_config: accepted but not used by mlobs",
+            "w.yml:6:5: enable_http2: accepted but not used by mlobs",
             "w.yml:7:5: label_limit: accepted but not used by mlobs",
             "w.yml:12:7: alertmanagers.enable_http2: accepted but not used by mlobs",
             "w.yml:13:1: remote_write: accepted but not used by mlobs",

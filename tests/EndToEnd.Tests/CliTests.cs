@@ -12,12 +12,12 @@ public sealed class CliTests : IDisposable
     public async Task KeysAcceptedButNotUsedAreWarnedByCheckConfigAndServe()
     {
         var config = Path.Combine(_dir.Path, "warn.yml");
-        File.WriteAllText(config, "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: a\n    tls_config: {ca_file: ca.pem}\n    static_configs: [{targets: ['127.0.0.1:1']}]\n");
+        File.WriteAllText(config, "global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: a\n    enable_http2: false\n    static_configs: [{targets: ['127.0.0.1:1']}]\n");
         var (exit, output) = await MlobsProcess.RunAsync("check", "config", config);
         Assert.Equal(0, exit);
-        Assert.Contains($"WARNING: {config}:5:5: tls_config: accepted but not used by mlobs", output);
+        Assert.Contains($"WARNING: {config}:5:5: enable_http2: accepted but not used by mlobs", output);
         using var p = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "data"));
-        await Wait.UntilAsync("the warning in the log", () => Task.FromResult(p.Output.Contains($"{config}:5:5: tls_config: accepted but not used by mlobs")));
+        await Wait.UntilAsync("the warning in the log", () => Task.FromResult(p.Output.Contains($"{config}:5:5: enable_http2: accepted but not used by mlobs")));
     }
 
     [Fact]

@@ -82,7 +82,8 @@ public static class ServeCommand
             await app.DisposeAsync().ConfigureAwait(false);
         }
         // A port in use surfaces as IOException from Kestrel; a locked or foreign data dir as IOException/InvalidDataException.
-        catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException or Mlobs.Rules.Evaluation.RuleLoadException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException or Mlobs.Rules.Evaluation.RuleLoadException
+                                       or System.Security.Cryptography.CryptographicException)
         {
             Log.Fatal("{Error}", ex.Message);
             return ExitCodes.Failure;

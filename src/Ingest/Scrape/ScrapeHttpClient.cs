@@ -129,7 +129,7 @@ public sealed class ScrapeHttpClient(ScrapeHttpOptions options) : IDisposable
         {
             var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
             SetTimeouts();
-            ssl.AuthenticateAsClient(new SslClientAuthenticationOptions { TargetHost = url.IdnHost });
+            ssl.AuthenticateAsClient(options.Tls?.OptionsFor(url.IdnHost) ?? ScrapeTls.Default(url.IdnHost));
             stream = ssl;
         }
         _stream = stream;
@@ -392,7 +392,11 @@ public sealed class ScrapeHttpClient(ScrapeHttpOptions options) : IDisposable
 }
 
 /// <summary>Per scrape config: the headers every request of its targets carries.</summary>
-public sealed record ScrapeHttpOptions(string UserAgent, string Accept, string? Authorization);
+public sealed record ScrapeHttpOptions(string UserAgent, string Accept, string? Authorization)
+{
+    /// <summary>The config's <c>tls_config</c> for https targets; null: the system trust store and the target's host.</summary>
+    public ScrapeTls? Tls { get; init; }
+}
 
 /// <summary>What a scrape needs from the response; the body itself is in the caller's buffer.</summary>
 public readonly record struct ScrapeResponse(int StatusCode, string ReasonPhrase, string MediaType, int Length, string? Location);

@@ -109,7 +109,8 @@ public sealed class ScrapePool : IAsyncDisposable
 
     /// <summary>The request headers every target of this config sends: user agent, Accept, and basic_auth or authorization.</summary>
     internal static ScrapeHttpOptions CreateHttpOptions(ScrapeConfig cfg, string configDirectory, string userAgent = ScrapeManager.DefaultUserAgent) =>
-        new(userAgent, ScrapeLoop.AcceptHeader, HttpCredentials.AuthorizationHeader(cfg.BasicAuth, cfg.Authorization, configDirectory));
+        new(userAgent, ScrapeLoop.AcceptHeader, HttpCredentials.AuthorizationHeader(cfg.BasicAuth, cfg.Authorization, configDirectory))
+        { Tls = cfg.Tls is null ? null : new ScrapeTls(cfg.Tls) };
 
     public async ValueTask DisposeAsync()
     {
