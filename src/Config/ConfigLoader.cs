@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Mlobs.Config.Alertmanager;
 using Mlobs.Config.Yaml;
+using Mlobs.Model;
 using Mlobs.Model.Labels;
 using YamlDotNet.RepresentationModel;
 
@@ -157,6 +158,9 @@ public static class ConfigLoader
                         if (!LegacyNames.IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
                     g = g with { ExternalLabels = labels };
                     break;
+                case "sample_limit" or "label_limit" or "label_name_length_limit" or "label_value_length_limit" or "target_limit" or "body_size_limit":
+                    g = g with { Limits = ReadLimit(r, g.Limits, key, value) };
+                    break;
                 default: r.Unused(keyNode, "global." + key); break;
             }
         }
@@ -182,8 +186,9 @@ public static class ConfigLoader
                      "job_name", "scrape_interval", "scrape_timeout", "metrics_path", "scheme", "params", "honor_labels",
                      "honor_timestamps", "sample_limit", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
                      "static_configs", "file_sd_configs", "relabel_configs", "metric_relabel_configs", "tls_config",
-                     "follow_redirects", "enable_http2", "scrape_protocols", "label_limit", "target_limit",
-                     "body_size_limit", "track_timestamps_staleness", "enable_compression", "fallback_scrape_protocol"))
+                     "follow_redirects", "enable_http2", "scrape_protocols", "label_limit", "label_name_length_limit",
+                     "label_value_length_limit", "target_limit", "body_size_limit", "track_timestamps_staleness",
+                     "enable_compression", "fallback_scrape_protocol"))
         {
             switch (key)
             {
@@ -203,7 +208,9 @@ public static class ConfigLoader
                     break;
                 case "honor_labels": sc = sc with { HonorLabels = r.Bool(value, "honor_labels") }; break;
                 case "honor_timestamps": sc = sc with { HonorTimestamps = r.Bool(value, "honor_timestamps") }; break;
-                case "sample_limit": sc = sc with { SampleLimit = (int)r.Long(value, "sample_limit", 0) }; break;
+                case "sample_limit" or "label_limit" or "label_name_length_limit" or "label_value_length_limit" or "target_limit" or "body_size_limit":
+                    sc = sc with { Limits = ReadLimit(r, sc.Limits, key, value) };
+                    break;
                 case "basic_auth": sc = sc with { BasicAuth = ReadBasicAuth(r, value) }; break;
                 case "authorization": sc = sc with { Authorization = ReadAuthorization(r, value) }; break;
                 case "tls_config": sc = sc with { Tls = ReadTlsConfig(r, value) }; break;
@@ -220,7 +227,30 @@ public static class ConfigLoader
         var iv = interval ?? global.ScrapeInterval;
         var to = timeout ?? (global.ScrapeTimeout > iv ? iv : global.ScrapeTimeout);
         if (to > iv) throw r.Error(node, $"scrape timeout greater than scrape interval for scrape config with job name \"{job}\"");
-        return sc with { JobName = job, ScrapeInterval = iv, ScrapeTimeout = to };
+        return sc with { JobName = job, ScrapeInterval = iv, ScrapeTimeout = to, Limits = sc.Limits.Or(global.Limits) };
+    }
+
+    /// <summary>One of the scrape limits: a count (Go's uint) or, for body_size_limit, a byte size such as 10MB.</summary>
+    private static ScrapeLimits ReadLimit(YamlNodeReader r, ScrapeLimits limits, string key, YamlNode value)
+    {
+        if (key == "body_size_limit")
+        {
+            var text = r.String(value, key);
+            if (!ByteSize.TryParse(text, out long bytes, out string error)) throw r.Error(value, $"{key}: {error}");
+            if (bytes < 0) throw r.Error(value, $"{key} must not be negative");
+            return limits with { BodySizeLimit = bytes };
+        }
+        var count = r.Long(value, key, 0);
+        if (count > int.MaxValue) throw r.Error(value, $"{key}: {count} is more than mlobs supports ({int.MaxValue})");
+        int n = (int)count;
+        return key switch
+        {
+            "sample_limit" => limits with { SampleLimit = n },
+            "label_limit" => limits with { LabelLimit = n },
+            "label_name_length_limit" => limits with { LabelNameLengthLimit = n },
+            "label_value_length_limit" => limits with { LabelValueLengthLimit = n },
+            _ => limits with { TargetLimit = n },
+        };
     }
 
     private static BasicAuth ReadBasicAuth(YamlNodeReader r, YamlNode node)
@@ -495,22 +525,13 @@ public static class ConfigLoader
         return s;
     }
 
-    /// <summary>Sizes as Prometheus's --storage.tsdb.retention.size: a number with B, KB, MB, GB, TB, PB, EB (powers of 1024).</summary>
+    /// <summary>Sizes as Prometheus's --storage.tsdb.retention.size: 512MB, 10GB, 1.5GiB (KB and KiB both 1024 bytes).</summary>
     private static long ParseBytes(YamlNodeReader r, YamlNode node, string key)
     {
         var text = r.String(node, key).Trim();
-        string[] units = ["EB", "PB", "TB", "GB", "MB", "KB", "B"];
-        foreach (var u in units)
-        {
-            if (!text.EndsWith(u, StringComparison.OrdinalIgnoreCase)) continue;
-            if (long.TryParse(text[..^u.Length], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
-            {
-                int power = Array.IndexOf(units, u) switch { 0 => 6, 1 => 5, 2 => 4, 3 => 3, 4 => 2, 5 => 1, _ => 0 };
-                return n * (long)Math.Pow(1024, power);
-            }
-        }
-        if (text == "0") return 0;
-        throw r.Error(node, $"{key}: invalid size \"{text}\" (use e.g. 512MB or 10GB)");
+        if (!ByteSize.TryParse(text, out long bytes, out _) || bytes < 0)
+            throw r.Error(node, $"{key}: invalid size \"{text}\" (use e.g. 512MB or 10GB)");
+        return bytes;
     }
 
 }

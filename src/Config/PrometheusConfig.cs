@@ -31,6 +31,35 @@ public sealed record GlobalConfig
     public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan EvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
     public IReadOnlyDictionary<string, string> ExternalLabels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The limits a scrape config inherits where it sets none of its own (0: no limit).</summary>
+    public ScrapeLimits Limits { get; init; } = new();
+}
+
+/// <summary>
+/// What one scrape may bring in (Prometheus's sample_limit, label_limit, label_name_length_limit,
+/// label_value_length_limit, target_limit, body_size_limit); 0 means no limit. A scrape over a limit fails as a
+/// whole (up = 0, nothing of it stored, the limit named in the target's error), as in Prometheus.
+/// </summary>
+public sealed record ScrapeLimits
+{
+    public int SampleLimit { get; init; }
+    public int LabelLimit { get; init; }
+    public int LabelNameLengthLimit { get; init; }
+    public int LabelValueLengthLimit { get; init; }
+    public int TargetLimit { get; init; }
+    public long BodySizeLimit { get; init; }
+
+    /// <summary>Each limit this record leaves at 0 taken from <paramref name="defaults"/> (the global section).</summary>
+    public ScrapeLimits Or(ScrapeLimits defaults) => new()
+    {
+        SampleLimit = SampleLimit != 0 ? SampleLimit : defaults.SampleLimit,
+        LabelLimit = LabelLimit != 0 ? LabelLimit : defaults.LabelLimit,
+        LabelNameLengthLimit = LabelNameLengthLimit != 0 ? LabelNameLengthLimit : defaults.LabelNameLengthLimit,
+        LabelValueLengthLimit = LabelValueLengthLimit != 0 ? LabelValueLengthLimit : defaults.LabelValueLengthLimit,
+        TargetLimit = TargetLimit != 0 ? TargetLimit : defaults.TargetLimit,
+        BodySizeLimit = BodySizeLimit != 0 ? BodySizeLimit : defaults.BodySizeLimit,
+    };
 }
 
 public sealed record ScrapeConfig
@@ -43,7 +72,7 @@ public sealed record ScrapeConfig
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Params { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public bool HonorLabels { get; init; }
     public bool HonorTimestamps { get; init; } = true;
-    public int SampleLimit { get; init; }
+    public ScrapeLimits Limits { get; init; } = new();
     public BasicAuth? BasicAuth { get; init; }
     public Authorization? Authorization { get; init; }
 

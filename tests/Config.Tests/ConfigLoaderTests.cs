@@ -77,6 +77,9 @@ public class ConfigLoaderTests
     [InlineData("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: explode\n", 4, 17, "unknown relabel action")]
     [InlineData("scrape_configs: [\n", 2, 1, "yaml:")]
     [InlineData("mlobs:\n  log_retention_size: lots\n", 2, 23, "log_retention_size: invalid size \"lots\"")]
+    [InlineData("scrape_configs:\n  - job_name: a\n    body_size_limit: 10XB\n", 3, 22, "body_size_limit: units: unknown unit XB in 10XB")]
+    [InlineData("global:\n  body_size_limit: 10 MB\n", 2, 20, "body_size_limit: units: unknown unit  MB in 10 MB")]
+    [InlineData("scrape_configs:\n  - job_name: a\n    label_limit: -1\n", 3, 18, "label_limit must be at least 0")]
     [InlineData("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [\"http://x:1/\"]\n", 4, 19, "is not a valid hostname")]
     public void ErrorsNameLineAndColumn(string yaml, int line, int col, string message)
     {
@@ -101,11 +104,11 @@ public class ConfigLoaderTests
         var cfg = ConfigLoader.Parse("""
             global:
               scrape_interval: 15s
-              sample_limit: 100
+              keep_dropped_targets: 100
             scrape_configs:
               - job_name: app
                 enable_http2: false
-                label_limit: 30
+                track_timestamps_staleness: true
                 static_configs: [{targets: ['a:1']}]
             alerting:
               alertmanagers:
@@ -116,12 +119,37 @@ public class ConfigLoaderTests
             """, "w.yml");
         Assert.Equal(
         [
-            "w.yml:3:3: global.sample_limit: accepted but not used by mlobs",
+            "w.yml:3:3: global.keep_dropped_targets: accepted but not used by mlobs",
             "w.yml:6:5: enable_http2: accepted but not used by mlobs",
-            "w.yml:7:5: label_limit: accepted but not used by mlobs",
+            "w.yml:7:5: track_timestamps_staleness: accepted but not used by mlobs",
             "w.yml:12:7: alertmanagers.enable_http2: accepted but not used by mlobs",
             "w.yml:13:1: remote_write: accepted but not used by mlobs",
         ], cfg.Warnings.Select(w => w.ToString()));
         Assert.Empty(ConfigLoader.Parse("global:\n  scrape_interval: 15s\n", "ok.yml").Warnings);
+    }
+
+    [Fact]
+    public void ScrapeLimitsAreReadAndTheGlobalOnesAreDefaults()
+    {
+        var cfg = ConfigLoader.Parse("""
+            global:
+              sample_limit: 1000
+              label_limit: 30
+              body_size_limit: 10MB
+            scrape_configs:
+              - job_name: inherits
+              - job_name: own
+                sample_limit: 50
+                label_name_length_limit: 64
+                label_value_length_limit: 256
+                target_limit: 3
+                body_size_limit: 1.5KiB
+            """, "l.yml");
+        Assert.Empty(cfg.Warnings);
+        Assert.Equal(new ScrapeLimits { SampleLimit = 1000, LabelLimit = 30, BodySizeLimit = 10 << 20 }, cfg.ScrapeConfigs[0].Limits);
+        Assert.Equal(new ScrapeLimits
+        {
+            SampleLimit = 50, LabelLimit = 30, LabelNameLengthLimit = 64, LabelValueLengthLimit = 256, TargetLimit = 3, BodySizeLimit = 1536,
+        }, cfg.ScrapeConfigs[1].Limits);
     }
 }

@@ -25,6 +25,8 @@ public sealed class FakeTarget : IDisposable
     public volatile string ContentType = "text/plain; version=0.0.4";
     /// <summary>Compress the body with gzip when the client accepts it.</summary>
     public volatile bool Gzip;
+    /// <summary>Send the body with Transfer-Encoding: chunked instead of a Content-Length.</summary>
+    public volatile bool Chunked;
     public string? LastAcceptEncoding;
     public int Requests;
     public string? LastAuthorization;
@@ -60,7 +62,8 @@ public sealed class FakeTarget : IDisposable
             }
             ctx.Response.StatusCode = Status;
             ctx.Response.ContentType = ContentType;
-            ctx.Response.ContentLength64 = bytes.Length;
+            if (Chunked) ctx.Response.SendChunked = true;
+            else ctx.Response.ContentLength64 = bytes.Length;
             await ctx.Response.OutputStream.WriteAsync(bytes);
             ctx.Response.Close();
         }

@@ -225,12 +225,18 @@ public sealed class ScrapeHttpClient(ScrapeHttpOptions options) : IDisposable
 
         bool compressed = contentEncoding is "gzip" or "x-gzip" or "deflate";
         ref byte[] target = ref compressed ? ref _raw : ref body;
+        // body_size_limit bounds the body as the parser would see it (decompressed), as Prometheus's LimitReader.
+        long limit = options.BodySizeLimit > 0 && !compressed ? options.BodySizeLimit : long.MaxValue;
         int length;
         if (code is < 200 or 204 or 304) length = 0; // no body by definition
-        else if (chunked) length = ReadChunked(ref target);
-        else if (contentLength >= 0) length = ReadExactly(ref target, checked((int)contentLength));
-        else { length = ReadToClose(ref target); close = true; }
-        if (compressed) length = Decompress(contentEncoding, length, ref body);
+        else if (chunked) length = ReadChunked(ref target, limit);
+        else if (contentLength >= 0)
+        {
+            if (contentLength >= limit) throw BodyTooLarge();
+            length = ReadExactly(ref target, checked((int)contentLength));
+        }
+        else { length = ReadToClose(ref target, limit); close = true; }
+        if (compressed) length = Decompress(contentEncoding, length, ref body, options.BodySizeLimit > 0 ? options.BodySizeLimit : long.MaxValue);
 
         if (close) CloseConnection();
         var mediaType = contentType.Split(';', 2)[0].Trim();
@@ -252,9 +258,17 @@ public sealed class ScrapeHttpClient(ScrapeHttpOptions options) : IDisposable
         return count;
     }
 
-    private int ReadToClose(ref byte[] target)
+    /// <summary>Prometheus fails a body that reaches the limit (n ≥ limit); the rest is not read and the connection is closed.</summary>
+    private BodySizeLimitExceededException BodyTooLarge()
+    {
+        CloseConnection();
+        return new BodySizeLimitExceededException();
+    }
+
+    private int ReadToClose(ref byte[] target, long limit)
     {
         int n = _end - _pos;
+        if (n >= limit) throw BodyTooLarge();
         EnsureCapacity(ref target, n + 4096);
         _buf.AsSpan(_pos, n).CopyTo(target);
         _pos = _end;
@@ -264,10 +278,11 @@ public sealed class ScrapeHttpClient(ScrapeHttpOptions options) : IDisposable
             int read = _stream!.Read(target, n, target.Length - n);
             if (read == 0) return n;
             n += read;
+            if (n >= limit) throw BodyTooLarge();
         }
     }
 
-    private int ReadChunked(ref byte[] target)
+    private int ReadChunked(ref byte[] target, long limit)
     {
         int n = 0;
         while (true)
@@ -282,6 +297,7 @@ public sealed class ScrapeHttpClient(ScrapeHttpOptions options) : IDisposable
                 while (ReadLine().Length > 0) { } // trailers
                 return n;
             }
+            if (n + (long)size >= limit) throw BodyTooLarge();
             EnsureCapacity(ref target, n + size);
             int copied = 0;
             while (copied < size)
@@ -297,7 +313,7 @@ public sealed class ScrapeHttpClient(ScrapeHttpOptions options) : IDisposable
         }
     }
 
-    private int Decompress(string encoding, int length, ref byte[] body)
+    private int Decompress(string encoding, int length, ref byte[] body, long limit)
     {
         using var input = new MemoryStream(_raw, 0, length, writable: false);
         using Stream decoder = encoding == "deflate" ? new ZLibStream(input, CompressionMode.Decompress) : new GZipStream(input, CompressionMode.Decompress);
@@ -305,9 +321,10 @@ public sealed class ScrapeHttpClient(ScrapeHttpOptions options) : IDisposable
         while (true)
         {
             if (n == body.Length) Array.Resize(ref body, body.Length * 2);
-            int read = decoder.Read(body, n, body.Length - n);
+            int read = decoder.Read(body, n, (int)Math.Min(body.Length - n, limit - n));
             if (read == 0) return n;
             n += read;
+            if (n >= limit) throw BodyTooLarge();
         }
     }
 
@@ -396,10 +413,16 @@ public sealed record ScrapeHttpOptions(string UserAgent, string Accept, string? 
 {
     /// <summary>The config's <c>tls_config</c> for https targets; null: the system trust store and the target's host.</summary>
     public ScrapeTls? Tls { get; init; }
+
+    /// <summary>body_size_limit: a (decompressed) body of this many bytes or more fails the scrape; 0: no limit.</summary>
+    public long BodySizeLimit { get; init; }
 }
 
 /// <summary>What a scrape needs from the response; the body itself is in the caller's buffer.</summary>
 public readonly record struct ScrapeResponse(int StatusCode, string ReasonPhrase, string MediaType, int Length, string? Location);
 
 /// <summary>A failed scrape request, worded as Prometheus reports it on /api/v1/targets.</summary>
-public sealed class ScrapeHttpException(string message, Exception? inner = null) : Exception(message, inner);
+public class ScrapeHttpException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The body reached the config's body_size_limit (Prometheus's errBodySizeLimit).</summary>
+public sealed class BodySizeLimitExceededException() : ScrapeHttpException("body size limit exceeded");

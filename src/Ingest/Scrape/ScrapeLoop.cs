@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Mlobs.Config;
 using Mlobs.Ingest.Scrape.Relabel;
 using Mlobs.Model;
+using Mlobs.Model.Strconv;
 using Mlobs.Model.Labels;
 using Mlobs.Storage;
 using Serilog;
@@ -25,7 +27,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
     private readonly IAppendable _storage;
     private readonly Relabeler _metricRelabeler;
     private readonly bool _honorLabels, _honorTimestamps;
-    private readonly int _sampleLimit;
+    private readonly ScrapeLimits _limits;
     private readonly ScrapeCache _cache = new();
     private readonly ExpositionParser _parser = new();
     private readonly LabelSetBuilder _lb = new();
@@ -46,7 +48,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
     private const int MetadataEveryScrapes = 60;
 
     public ScrapeLoop(ScrapeTarget target, ScrapeHttpOptions http, IAppendable storage, Relabeler metricRelabeler,
-        bool honorLabels, bool honorTimestamps, int sampleLimit, MetadataStore? metadata = null)
+        bool honorLabels, bool honorTimestamps, ScrapeLimits limits, MetadataStore? metadata = null)
     {
         _metadata = metadata;
         _target = target;
@@ -55,7 +57,7 @@ public sealed class ScrapeLoop : IAsyncDisposable
         _metricRelabeler = metricRelabeler;
         _honorLabels = honorLabels;
         _honorTimestamps = honorTimestamps;
-        _sampleLimit = sampleLimit;
+        _limits = limits;
         _scrapesSucceeded = ScrapeMetrics.Scrapes.WithLabels(target.Job, "success");
         _scrapesFailed = ScrapeMetrics.Scrapes.WithLabels(target.Job, "failure");
         string[] names = ["up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added"];
@@ -124,17 +126,22 @@ public sealed class ScrapeLoop : IAsyncDisposable
     {
         long started = Stopwatch.GetTimestamp();
         long tsMs = ts.ToUnixTimeMilliseconds();
-        string error = "";
+        // A pool over its target_limit scrapes none of its targets, each reporting why (Prometheus's forced error).
+        string error = Volatile.Read(ref _forcedError) ?? "";
         int length = 0;
         bool openMetrics = false;
-        try
+        if (error.Length == 0)
         {
-            (length, openMetrics) = Fetch(ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
-        catch (ScrapeHttpException ex)
-        {
-            error = ex.Message;
+            try
+            {
+                (length, openMetrics) = Fetch(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
+            catch (ScrapeHttpException ex)
+            {
+                if (ex is BodySizeLimitExceededException) ScrapeMetrics.ExceededLimit.WithLabels("body_size_limit").Inc();
+                error = ex.Message;
+            }
         }
 
         var app = _storage.Appender();
@@ -146,8 +153,9 @@ public sealed class ScrapeLoop : IAsyncDisposable
             {
                 (scraped, postRelabel, added) = AppendBody(app, length, openMetrics, tsMs);
             }
-            catch (Exception ex) when (ex is ExpositionParseException or SampleLimitExceededException)
+            catch (Exception ex) when (ex is ExpositionParseException or ScrapeLimitException)
             {
+                if (ex is ScrapeLimitException limit) ScrapeMetrics.ExceededLimit.WithLabels(limit.Limit).Inc();
                 app.Rollback();
                 _rejectedEarly = default;
                 _cache.UndoMarks();
@@ -230,12 +238,15 @@ public sealed class ScrapeLoop : IAsyncDisposable
             scraped++;
             if (!_cache.TryGet(_parser.SeriesKey, _parser.KeyMatchedHint, out var entry))
             {
-                entry = _cache.Add(_parser.SeriesKey, BuildSeriesLabels());
+                var labels = BuildSeriesLabels();
+                // Checked before the series is cached: a cached series is never checked again.
+                if (labels is not null) CheckLabelLimits(labels);
+                entry = _cache.Add(_parser.SeriesKey, labels);
                 if (entry.Labels is not null) added++;
             }
             if (entry.Labels is null) continue;
             post++;
-            if (_sampleLimit > 0 && post > _sampleLimit) throw new SampleLimitExceededException();
+            if (_limits.SampleLimit > 0 && post > _limits.SampleLimit) throw new ScrapeLimitException("sample_limit", "sample limit exceeded");
             long t = tsMs;
             if (_parser.TimestampMs is { } explicitTs && _honorTimestamps) t = explicitTs;
             else _cache.MarkSeen(entry);
@@ -250,6 +261,41 @@ public sealed class ScrapeLoop : IAsyncDisposable
             _scrapesUntilMetadata = MetadataEveryScrapes;
         }
         return (scraped, post, added);
+    }
+
+    /// <summary>label_limit, label_name_length_limit and label_value_length_limit on a series after relabeling, worded as Prometheus's verifyLabelLimits.</summary>
+    private void CheckLabelLimits(LabelSet labels)
+    {
+        var limits = _limits;
+        if (limits.LabelLimit == 0 && limits.LabelNameLengthLimit == 0 && limits.LabelValueLengthLimit == 0) return;
+        string metric = Truncate(labels.Get(LabelSet.MetricName) ?? "");
+        if (limits.LabelLimit > 0 && labels.Count > limits.LabelLimit)
+            throw new ScrapeLimitException("label_limit",
+                $"label_limit exceeded (metric: {metric}, number of labels: {labels.Count}, limit: {limits.LabelLimit})");
+        foreach (var l in labels.AsSpan())
+        {
+            int nameLength = System.Text.Encoding.UTF8.GetByteCount(l.Name);
+            if (limits.LabelNameLengthLimit > 0 && nameLength > limits.LabelNameLengthLimit)
+                throw new ScrapeLimitException("label_name_length_limit",
+                    $"label_name_length_limit exceeded (metric: {metric}, label name: {Truncate(l.Name)}, length: {nameLength}, limit: {limits.LabelNameLengthLimit})");
+            int valueLength = System.Text.Encoding.UTF8.GetByteCount(l.Value);
+            if (limits.LabelValueLengthLimit > 0 && valueLength > limits.LabelValueLengthLimit)
+                throw new ScrapeLimitException("label_value_length_limit",
+                    $"label_value_length_limit exceeded (metric: {metric}, label name: {Truncate(l.Name)}, value: {GoBytes.Quote(Truncate(l.Value))}, length: {valueLength}, limit: {limits.LabelValueLengthLimit})");
+        }
+    }
+
+    /// <summary>Go's <c>%.50s</c>: at most 50 characters (runes) of the text.</summary>
+    private static string Truncate(string s)
+    {
+        if (s.Length <= 50) return s;
+        int runes = 0, i = 0;
+        foreach (var rune in s.EnumerateRunes())
+        {
+            if (runes++ == 50) return s[..i];
+            i += rune.Utf16SequenceLength;
+        }
+        return s;
     }
 
     private void RecordMetadata(EntryKind kind)
@@ -295,6 +341,11 @@ public sealed class ScrapeLoop : IAsyncDisposable
         for (int i = 0; i < values.Length; i++) app.Append(ref _reportRefs[i], _reportLabels[i], tsMs, values[i]);
     }
 
+    private string? _forcedError;
+
+    /// <summary>While set, each scrape fails with this error without contacting the target (the pool is over its target_limit).</summary>
+    public void SetForcedError(string? error) => Volatile.Write(ref _forcedError, error);
+
     /// <summary>Stops the loop (staleness markers, when wanted, are written by <see cref="EndOfRunStaleness"/>).</summary>
     public async ValueTask DisposeAsync()
     {
@@ -318,4 +369,8 @@ public sealed class ScrapeLoop : IAsyncDisposable
     }
 }
 
-public sealed class SampleLimitExceededException() : Exception("sample limit exceeded");
+/// <summary>A scrape over one of its config's limits; <see cref="Limit"/> is the config key (for the metric).</summary>
+public sealed class ScrapeLimitException(string limit, string message) : Exception(message)
+{
+    public string Limit { get; } = limit;
+}

@@ -78,7 +78,7 @@ public sealed class ScrapeManager(IAppendable storage, ulong offsetSeed, Metadat
     private static bool ScrapeConfigsEqual(ScrapeConfig a, ScrapeConfig b) =>
         a.JobName == b.JobName && a.ScrapeInterval == b.ScrapeInterval && a.ScrapeTimeout == b.ScrapeTimeout
         && a.MetricsPath == b.MetricsPath && a.Scheme == b.Scheme && a.HonorLabels == b.HonorLabels
-        && a.HonorTimestamps == b.HonorTimestamps && a.SampleLimit == b.SampleLimit
+        && a.HonorTimestamps == b.HonorTimestamps && a.Limits == b.Limits
         && Equals(a.BasicAuth, b.BasicAuth) && Equals(a.Authorization, b.Authorization) && Equals(a.Tls, b.Tls)
         && a.StaticConfigs.SequenceEqual(b.StaticConfigs, StaticConfigComparer.Instance)
         && a.FileSdConfigs.Select(f => string.Join(",", f.Files) + f.RefreshInterval).SequenceEqual(b.FileSdConfigs.Select(f => string.Join(",", f.Files) + f.RefreshInterval))

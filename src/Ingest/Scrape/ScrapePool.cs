@@ -82,6 +82,11 @@ public sealed class ScrapePool : IAsyncDisposable
             var (active, dropped) = TargetBuilder.Build(Config, _targetRelabeler, Discovered());
             _dropped = dropped;
             var wanted = active.ToDictionary(t => t.Key);
+            // As Prometheus: over target_limit, every target of the pool keeps its loop but reports this error instead of scraping.
+            string? overLimit = Config.Limits.TargetLimit > 0 && wanted.Count > Config.Limits.TargetLimit
+                ? $"target_limit exceeded (number of targets: {wanted.Count}, limit: {Config.Limits.TargetLimit})"
+                : null;
+            if (overLimit is not null) ScrapeMetrics.ExceededLimit.WithLabels("target_limit").Inc();
             List<ScrapeLoop> removed;
             lock (_loops)
             {
@@ -90,10 +95,12 @@ public sealed class ScrapePool : IAsyncDisposable
                 foreach (var (key, target) in wanted)
                 {
                     if (_loops.ContainsKey(key)) continue;
-                    var loop = new ScrapeLoop(target, _http, _storage, _metricRelabeler, Config.HonorLabels, Config.HonorTimestamps, Config.SampleLimit, _metadata);
+                    var loop = new ScrapeLoop(target, _http, _storage, _metricRelabeler, Config.HonorLabels, Config.HonorTimestamps, Config.Limits, _metadata);
                     _loops[key] = loop;
+                    loop.SetForcedError(overLimit);
                     loop.Start(_seed);
                 }
+                foreach (var loop in _loops.Values) loop.SetForcedError(overLimit);
             }
             foreach (var l in removed)
             {
@@ -110,7 +117,7 @@ public sealed class ScrapePool : IAsyncDisposable
     /// <summary>The request headers every target of this config sends: user agent, Accept, and basic_auth or authorization.</summary>
     internal static ScrapeHttpOptions CreateHttpOptions(ScrapeConfig cfg, string configDirectory, string userAgent = ScrapeManager.DefaultUserAgent) =>
         new(userAgent, ScrapeLoop.AcceptHeader, HttpCredentials.AuthorizationHeader(cfg.BasicAuth, cfg.Authorization, configDirectory))
-        { Tls = cfg.Tls is null ? null : new ScrapeTls(cfg.Tls) };
+        { Tls = cfg.Tls is null ? null : new ScrapeTls(cfg.Tls), BodySizeLimit = cfg.Limits.BodySizeLimit };
 
     public async ValueTask DisposeAsync()
     {

@@ -30,7 +30,7 @@ public sealed class ScrapeLoopTests : IDisposable
     {
         var labels = LabelSet.From(("job", "test"), ("instance", _target.Address));
         var target = new ScrapeTarget("test", labels, labels, new Uri($"http://{_target.Address}/metrics"), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5));
-        return new ScrapeLoop(target, _http, _db, new Relabeler(metricRelabel), honorLabels, true, sampleLimit);
+        return new ScrapeLoop(target, _http, _db, new Relabeler(metricRelabel), honorLabels, true, new ScrapeLimits { SampleLimit = sampleLimit });
     }
 
     private List<(long T, double V)> Samples(string metric, params (string, string)[] extra)
@@ -176,7 +176,7 @@ public sealed class ScrapeLoopTests : IDisposable
     {
         var labels = LabelSet.From(("job", "test"), ("instance", "127.0.0.1:1"));
         var target = new ScrapeTarget("test", labels, labels, new Uri("http://127.0.0.1:1/metrics"), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(2));
-        var loop = new ScrapeLoop(target, _http, _db, new Relabeler([]), false, true, 0);
+        var loop = new ScrapeLoop(target, _http, _db, new Relabeler([]), false, true, new ScrapeLimits());
         loop.ScrapeOnce(T0, CancellationToken.None);
         Assert.Equal(TargetHealth.Down, target.State.Health);
         Assert.StartsWith("Get \"http://127.0.0.1:1/metrics\": ", target.State.LastError);
