@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Mlobs.Config;
 using Mlobs.Ingest.Scrape.Relabel;
 using Mlobs.Model;
-using Mlobs.Model.Strconv;
 using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 using Mlobs.Storage;
 using Serilog;
 
