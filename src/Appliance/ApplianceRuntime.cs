@@ -4,6 +4,7 @@ using Mlobs.Appliance.Telemetry;
 using Mlobs.Config;
 using Mlobs.Config.Yaml;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Query.LogQl;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Rules.Notifier;
@@ -45,6 +46,9 @@ public sealed class ApplianceRuntime : IAsyncDisposable
 
     /// <summary>Log lines tailed from files and pushed to the Loki API (<c>logstore.sqlite</c> in the data dir).</summary>
     public Mlobs.Storage.Logs.LogStore Logs { get; private init; } = null!;
+
+    /// <summary>Answers LogQL over <see cref="Logs"/> for the Loki API, the dashboards and the rules.</summary>
+    public LogQlEngine LogQl { get; private init; } = null!;
 
     /// <summary>Follows the config's <c>log_sources</c> into <see cref="Logs"/>.</summary>
     public Mlobs.Ingest.Tail.LogTailer Tailer { get; private init; } = null!;
@@ -100,12 +104,13 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         });
         logs.MaintenanceError += ex => Log.Error(ex, "Log store maintenance failed");
         logs.StartMaintenance();
+        var logQl = new LogQlEngine(logs, engine);
         var rules = new RuleManager(tsdb, EngineQueryFunc.Create(engine),
             (group, rule, ex) => Log.Warning("Evaluating rule failed: group {Group} in {File}, rule {Rule}: {Error}",
                 group.Name, group.File, rule?.Name, ex.Message))
         {
             ExternalUrl = externalUrl,
-            LogQuery = LogQlQueryFunc.Create(logs),
+            LogQuery = LogQlQueryFunc.Create(logQl),
             Notify = notifier.Send,
             OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
         };
@@ -122,7 +127,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata) { UserAgent = "mlobs/" + BuildInfo.Version })
         {
             Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
-            Logs = logs, Tailer = tailer,
+            Logs = logs, LogQl = logQl, Tailer = tailer,
         };
         runtimeRef._dataDir = dataDir;
         // Thousands of series leaving memory at once (a big target gone, a label that changed on every series):

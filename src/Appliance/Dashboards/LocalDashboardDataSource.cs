@@ -30,16 +30,19 @@ public sealed class LocalDashboardDataSource(IQueryableStorage storage, QueryEng
         _ownedLogs?.Dispose();
     }
 
+    /// <summary>The same engine the Loki API answers with, so a snapshot draws a panel as the live page does.</summary>
+    private readonly LogQlEngine? _logQl = logs is null ? null : new LogQlEngine(logs, engine);
+
     public Task<PanelQueryResult> LogMetricQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct)
     {
-        if (logs is null) return Task.FromResult(new PanelQueryResult([], null));
+        if (_logQl is null) return Task.FromResult(new PanelQueryResult([], null));
         try
         {
-            if (LogMetricParser.Parse(expr) is not LogMetricExpr metric) return Task.FromResult(PanelQueryResult.Failed("not a metric query"));
-            var series = new LogMetricEngine(logs).Evaluate(metric, from.ToUnixTimeMilliseconds() * 1_000_000, to.ToUnixTimeMilliseconds() * 1_000_000, (long)step.TotalMilliseconds * 1_000_000);
-            return Task.FromResult(new PanelQueryResult(series.Select(s => new ResultSeries(Labels(s.Labels), s.Points.Select(p => (p.TimeNs / 1e9, p.Value)).ToList())).ToList(), null));
+            var result = _logQl.Range(expr, Ns(from), Ns(to), (long)step.TotalMilliseconds * 1_000_000, limit: 0, backward: true, ct);
+            if (result.Series is not { } series) return Task.FromResult(PanelQueryResult.Failed("not a metric query"));
+            return Task.FromResult(new PanelQueryResult(series.Select(s => new ResultSeries(s.Labels.ToDictionary(), s.Points.Select(p => (p.TimeNs / 1e9, p.Value)).ToList())).ToList(), null));
         }
-        catch (Exception ex) when (ex is LogQlParseException or InvalidOperationException)
+        catch (QueryException ex)
         {
             return Task.FromResult(PanelQueryResult.Failed(ex.Message));
         }
@@ -47,19 +50,21 @@ public sealed class LocalDashboardDataSource(IQueryableStorage storage, QueryEng
 
     public Task<LogLinesResult> LogLinesAsync(string expr, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct)
     {
-        if (logs is null) return Task.FromResult(new LogLinesResult([], null));
-        LogQuery query;
-        try { query = LogQlParser.Parse(expr); }
-        catch (LogQlParseException ex) { return Task.FromResult(LogLinesResult.Failed(ex.Message)); }
-        var lines = new List<LogLine>();
-        logs.Scan(query.Selector, from.ToUnixTimeMilliseconds() * 1_000_000, to.ToUnixTimeMilliseconds() * 1_000_000, backward: true, e =>
+        if (_logQl is null) return Task.FromResult(new LogLinesResult([], null));
+        try
         {
-            if (query.Process(e) is { } kept)
-                lines.Add(new LogLine(kept.TimestampNs.ToString(System.Globalization.CultureInfo.InvariantCulture), kept.Line, Labels(kept.Stream)));
-            return lines.Count < limit;
-        }, query.RequiredText);
-        return Task.FromResult(new LogLinesResult(lines, null));
+            var result = _logQl.Range(expr, Ns(from), Ns(to), LogQlEngine.DefaultStepNs(Ns(from), Ns(to)), limit, backward: true, ct);
+            if (result.Lines is not { } lines) return Task.FromResult(LogLinesResult.Failed("not a log query"));
+            return Task.FromResult(new LogLinesResult(lines.Select(e =>
+                new LogLine(e.TimestampNs.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Line, e.Stream.ToDictionary())).ToList(), null));
+        }
+        catch (QueryException ex)
+        {
+            return Task.FromResult(LogLinesResult.Failed(ex.Message));
+        }
     }
+
+    private static long Ns(DateTimeOffset t) => t.ToUnixTimeMilliseconds() * 1_000_000;
 
     public Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
@@ -98,8 +103,8 @@ public sealed class LocalDashboardDataSource(IQueryableStorage storage, QueryEng
         {
             return query().Value switch
             {
-                MatrixValue m => new PanelQueryResult(m.Series.Select(s => new ResultSeries(Labels(s.Metric), s.Points.Select(p => (p.T / 1000.0, p.F)).ToList())).ToList(), null),
-                VectorValue v => new PanelQueryResult(v.Samples.Select(s => new ResultSeries(Labels(s.Metric), [(s.T / 1000.0, s.F)])).ToList(), null, "vector"),
+                MatrixValue m => new PanelQueryResult(m.Series.Select(s => new ResultSeries(s.Metric.ToDictionary(), s.Points.Select(p => (p.T / 1000.0, p.F)).ToList())).ToList(), null),
+                VectorValue v => new PanelQueryResult(v.Samples.Select(s => new ResultSeries(s.Metric.ToDictionary(), [(s.T / 1000.0, s.F)])).ToList(), null, "vector"),
                 ScalarValue s => new PanelQueryResult([new ResultSeries(new Dictionary<string, string>(), [(s.T / 1000.0, s.F)])], null, "scalar"),
                 _ => new PanelQueryResult([], null, "string"),
             };
@@ -108,12 +113,5 @@ public sealed class LocalDashboardDataSource(IQueryableStorage storage, QueryEng
         {
             return PanelQueryResult.Failed(ex.Message);
         }
-    }
-
-    private static Dictionary<string, string> Labels(LabelSet labels)
-    {
-        var d = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var l in labels.AsSpan()) d[l.Name] = l.Value;
-        return d;
     }
 }

@@ -1,3 +1,5 @@
+using Mlobs.Query.PromQl.Engine;
+
 namespace Mlobs.Appliance.Http;
 
 /// <summary>Prometheus API error types and the HTTP status each maps to (web/api/v1's returnAPIError).</summary>
@@ -9,4 +11,13 @@ public sealed class ApiException(ApiErrorType type, string message) : Exception(
     public ApiErrorType Type { get; } = type;
 
     public static ApiException BadData(string message) => new(ApiErrorType.BadData, message);
+
+    /// <summary>A PromQL or LogQL query's failure as the API reports it: the one mapping of query error kinds.</summary>
+    public static ApiException From(QueryException ex) => new(ex.Kind switch
+    {
+        QueryErrorKind.BadData => ApiErrorType.BadData,
+        QueryErrorKind.Timeout => ApiErrorType.Timeout,
+        QueryErrorKind.Canceled => ApiErrorType.Canceled,
+        _ => ApiErrorType.Execution,
+    }, ex.Message);
 }

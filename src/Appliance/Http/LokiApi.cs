@@ -34,13 +34,14 @@ public static class LokiApi
         api.MapGet("/label/{name}/values", (string name, HttpRequest req) => Guard(() => Strings(StreamsInRange(gate.Runtime.Logs, req)
             .Select(s => s.Get(name)).OfType<string>())));
         api.MapGet("/series", (HttpRequest req) => Guard(() => Series(gate.Runtime.Logs, req)));
-        api.Map("/tail", (HttpContext ctx) => LokiTail.RunAsync(gate.Runtime.Logs, ctx));
+        api.Map("/tail", (HttpContext ctx) => LokiTail.RunAsync(gate.Runtime.Logs, gate.Runtime.LogQl, ctx));
     }
 
     private static IResult Guard(Func<IResult> handler)
     {
         try { return handler(); }
         catch (ApiException ex) { return Error(ex); }
+        catch (Mlobs.Query.PromQl.Engine.QueryException ex) { return Error(ApiException.From(ex)); }
     }
 
     private static IResult Error(ApiException ex) => Plain(ex.Type switch
@@ -138,42 +139,24 @@ public static class LokiApi
 
     private static IResult Query(ApplianceRuntime runtime, HttpRequest req, bool range)
     {
-        var store = runtime.Logs;
         var q = req.Query;
         var text = q["query"].ToString();
         long nowNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
         long end = range ? Time(q["end"].ToString(), nowNs) : Time(q["time"].ToString(), nowNs);
-        long start = range ? Time(q["start"].ToString(), end - 3_600_000_000_000) : end - 3_600_000_000_000;
-        if (LokiConstantQuery.IsConstant(text))
-        {
-            try { return Matrix(LokiConstantQuery.Evaluate(runtime.Engine, text, start, end, range ? Step(q["step"].ToString(), start, end) : 1, range), vector: !range); }
-            catch (Mlobs.Query.PromQl.Engine.QueryException ex) { throw new ApiException(ApiErrorType.BadData, ex.Message); }
-        }
-        LogQlExpr expr;
-        try { expr = LogMetricParser.Parse(text); }
-        catch (LogQlParseException ex) { throw new ApiException(ApiErrorType.BadData, ex.Message); }
-        if (expr is LogMetricExpr metric)
-        {
-            long step = range ? Step(q["step"].ToString(), start, end) : 1;
-            List<LogSeries> series;
-            try { series = new LogMetricEngine(store).Evaluate(metric, range ? start : end, end, step); }
-            catch (InvalidOperationException ex) { throw new ApiException(ApiErrorType.Execution, ex.Message); }
-            return Matrix(series, vector: !range);
-        }
-        var query = ((LogQueryExpr)expr).Query;
+        long start = range ? Time(q["start"].ToString(), end - 3_600_000_000_000) : end - LogQlEngine.InstantLogWindowNs;
         int limit = int.TryParse(q["limit"].ToString(), out int l) && l > 0 ? l : 100;
         bool backward = q["direction"].ToString() != "forward";
-        // Loki reads log lines in [start, end): a client paging by time (logcli --limit) asks again from the last
-        // line's time and must not get the line on the boundary twice.
-        long lastNs = range ? end - 1 : end;
-        var entries = lastNs < start ? [] : store.Select(query.Selector, start, lastNs, limit, backward, query.Process, query.RequiredText);
+        var result = range
+            ? runtime.LogQl.Range(text, start, end, Step(q["step"].ToString(), start, end), limit, backward, req.HttpContext.RequestAborted)
+            : runtime.LogQl.Instant(text, end, limit, backward, req.HttpContext.RequestAborted);
+        if (result.Series is { } series) return Matrix(series, vector: !range);
         return ApiResults.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("status", "success");
             w.WriteStartObject("data");
             w.WriteString("resultType", "streams");
-            LokiJson.WriteStreams(w, "result", entries);
+            LokiJson.WriteStreams(w, "result", result.Lines!);
             w.WriteEndObject();
             w.WriteEndObject();
         });
@@ -216,7 +199,7 @@ public static class LokiApi
     /// <summary>Loki's step: a duration or seconds; by default the range over 250 points, at least a second.</summary>
     private static long Step(string text, long start, long end)
     {
-        if (text.Length == 0) return Math.Max(1_000_000_000, (end - start) / 250 / 1_000_000_000 * 1_000_000_000);
+        if (text.Length == 0) return LogQlEngine.DefaultStepNs(start, end);
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0) return (long)(seconds * 1e9);
         if (Mlobs.Model.PromDuration.TryParse(text, out long ms) && ms > 0) return ms * 1_000_000;
         throw new ApiException(ApiErrorType.BadData, $"invalid step {text}");

@@ -16,7 +16,7 @@ public static class LokiTail
 {
     private const int BufferedLines = 10_000;
 
-    public static async Task RunAsync(LogStore store, HttpContext ctx)
+    public static async Task RunAsync(LogStore store, LogQlEngine engine, HttpContext ctx)
     {
         var q = ctx.Request.Query;
         LogQuery query;
@@ -68,7 +68,7 @@ public static class LokiTail
         var receive = DrainUntilClosedAsync(socket, closed);
         try
         {
-            var history = store.Select(query.Selector, start, nowNs, limit, backward: true, query.Process, query.RequiredText);
+            var history = engine.Lines(query, start, nowNs, limit, backward: true, closed.Token);
             history.Reverse();
             var sent = history.Select(e => (e.TimestampNs, e.Line)).ToHashSet();
             if (history.Count > 0) await SendAsync(socket, history, [], closed.Token);
@@ -86,9 +86,9 @@ public static class LokiTail
                 if (batch.Count > 0 || lost.Count > 0) await SendAsync(socket, batch, lost, closed.Token);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or Mlobs.Query.PromQl.Engine.QueryException)
         {
-            // the client went away
+            // the client went away (or the history read timed out: the tail ends, as a Loki querier's would)
         }
         finally
         {

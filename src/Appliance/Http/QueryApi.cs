@@ -80,13 +80,7 @@ public static class QueryApi
         }
         catch (QueryException ex)
         {
-            throw new ApiException(ex.Kind switch
-            {
-                QueryErrorKind.BadData => ApiErrorType.BadData,
-                QueryErrorKind.Timeout => ApiErrorType.Timeout,
-                QueryErrorKind.Canceled => ApiErrorType.Canceled,
-                _ => ApiErrorType.Execution,
-            }, ex.Message);
+            throw ApiException.From(ex);
         }
     }
 

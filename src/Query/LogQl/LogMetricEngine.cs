@@ -1,5 +1,6 @@
 using System.Text;
 using Mlobs.Model.Labels;
+using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage.Logs;
 
 namespace Mlobs.Query.LogQl;
@@ -18,14 +19,18 @@ public sealed class LogMetricEngine(ILogQueryable store)
     /// <summary>Lines a query may read, so one query cannot take the box down.</summary>
     public long MaxLines { get; init; } = 5_000_000;
 
-    public List<LogSeries> Evaluate(LogMetricExpr expr, long startNs, long endNs, long stepNs)
+    /// <summary>The series at every step; an over-long read fails as an execution error, a cancelled one throws OperationCanceledException.</summary>
+    public List<LogSeries> Evaluate(LogMetricExpr expr, long startNs, long endNs, long stepNs, QueryDeadline deadline = default)
     {
         if (stepNs <= 0) stepNs = 1;
         int steps = (int)Math.Min(11_000, (endNs - startNs) / stepNs + 1);
+        _deadline = deadline;
         var result = Eval(expr, startNs, stepNs, steps);
         result.Sort((a, b) => a.Labels.CompareTo(b.Labels));
         return result;
     }
+
+    private QueryDeadline _deadline;
 
     private List<LogSeries> Eval(LogMetricExpr expr, long start, long step, int steps) => expr switch
     {
@@ -45,12 +50,13 @@ public sealed class LogMetricEngine(ILogQueryable store)
         store.Scan(r.Query.Selector, start - rangeNs + 1, end, backward: false, e =>
         {
             if (++read > MaxLines) { error = $"the query would read more than {MaxLines} lines: narrow the selector or the range"; return false; }
+            if ((read & 1023) == 0) _deadline.ThrowIfExpired();
             if (r.Query.Process(e) is not { } kept) return true;
             if (!bySeries.TryGetValue(kept.Stream, out var list)) bySeries[kept.Stream] = list = [];
             list.Add((kept.TimestampNs, countBytes ? Encoding.UTF8.GetByteCount(kept.Line) : 0));
             return true;
         }, r.Query.RequiredText);
-        if (error is not null) throw new InvalidOperationException(error);
+        if (error is not null) throw QueryException.Execution(error);
         double seconds = r.RangeMs / 1000.0;
         if (r.Function == "absent_over_time")
         {

@@ -3,6 +3,7 @@ using Mlobs.Config.Yaml;
 using Mlobs.Model;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Strconv;
+using Mlobs.Query.LogQl;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 using Mlobs.Rules.Evaluation;
@@ -103,7 +104,7 @@ public static class RuleTestRunner
         var rules = new RuleManager(db, EngineQueryFunc.Create(engine))
         {
             ExternalUrl = tg.ExternalUrl,
-            LogQuery = LogQlQueryFunc.Create(new MemoryLogs(logLines)),
+            LogQuery = LogQlQueryFunc.Create(new LogQlEngine(new MemoryLogs(logLines), engine)),
         };
         List<RuleGroup> groups;
         try

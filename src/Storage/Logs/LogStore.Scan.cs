@@ -148,55 +148,6 @@ public sealed partial class LogStore
         return new BlockLineCursor(block.Stream, decoded, startNs, endNs, backward, needle);
     }
 
-    /// <summary>
-    /// Up to <paramref name="limit"/> lines that <paramref name="process"/> keeps (returning the entry to give back, or
-    /// null), in scan order. Lines are processed in batches on every core (a pipeline with parsers costs far more per
-    /// line than reading it); batches start small and grow, so a query satisfied by its first lines reads few more.
-    /// <paramref name="process"/> must be safe to call from several threads.
-    /// </summary>
-    public List<LogEntry> Select(LabelMatcher[] matchers, long startNs, long endNs, int limit, bool backward, Func<LogEntry, LogEntry?> process, string? mustContain = null)
-    {
-        var result = new List<LogEntry>();
-        if (limit <= 0) return result;
-        var batch = new List<LogEntry>(128);
-        int batchSize = 128;
-        bool ProcessBatch()
-        {
-            var outputs = new LogEntry?[batch.Count];
-            int workers = batch.Count >= 512 ? Environment.ProcessorCount : 1;
-            if (workers == 1) for (int i = 0; i < batch.Count; i++) outputs[i] = process(batch[i]);
-            else
-            {
-                int per = (batch.Count + workers - 1) / workers;
-                Parallel.For(0, workers, w =>
-                {
-                    for (int i = w * per; i < Math.Min(batch.Count, (w + 1) * per); i++) outputs[i] = process(batch[i]);
-                });
-            }
-            batch.Clear();
-            batchSize = Math.Min(batchSize * 2, 8192);
-            foreach (var kept in outputs)
-            {
-                if (kept is not { } k) continue;
-                result.Add(k);
-                if (result.Count >= limit) return false;
-            }
-            return true;
-        }
-        bool more = true;
-        Scan(matchers, startNs, endNs, backward, e =>
-        {
-            batch.Add(e);
-            return batch.Count < batchSize || (more = ProcessBatch());
-        }, mustContain);
-        if (more && batch.Count > 0) ProcessBatch();
-        return result;
-    }
-
-    /// <summary>Up to <paramref name="limit"/> lines whose text passes <paramref name="keep"/>.</summary>
-    public List<LogEntry> Select(LabelMatcher[] matchers, long startNs, long endNs, int limit, bool backward, Func<string, bool> keep, string? mustContain = null) =>
-        Select(matchers, startNs, endNs, limit, backward, e => keep(e.Line) ? e : null, mustContain);
-
     private sealed class OldestFirst : IComparer<(long Ts, long Seq)>
     {
         public static readonly OldestFirst Instance = new();

@@ -24,7 +24,7 @@ public sealed class LogTailerTests : IDisposable
     };
 
     private static List<LogEntry> All(LogStore store) =>
-        store.Select([LabelMatcher.Equal("service", "model-server")], 0, long.MaxValue, 10_000, backward: false, _ => true);
+        store.ReadLines([LabelMatcher.Equal("service", "model-server")], 0, long.MaxValue, 10_000, backward: false, _ => true);
 
     private static async Task<(LogTailer, LogStore)> Start(string storePath, LogSourceConfig source, string baseDir)
     {
@@ -127,7 +127,7 @@ public sealed class LogTailerTests : IDisposable
     }
 
     private List<(string File, string Line)> Lines(LogStore store) =>
-        store.Select([], 0, long.MaxValue, 10_000, backward: false, _ => true).Select(e => (Path.GetFileName(e.Stream.Get("filename")!), e.Line)).ToList();
+        store.ReadLines([], 0, long.MaxValue, 10_000, backward: false, _ => true).Select(e => (Path.GetFileName(e.Stream.Get("filename")!), e.Line)).ToList();
 
     private static LogSourceConfig Raw(string glob) => new() { Name = "raw", Paths = [glob], Parser = LogParserKind.Raw };
 

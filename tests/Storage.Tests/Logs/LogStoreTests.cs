@@ -24,19 +24,19 @@ public class LogStoreTests
             ]);
         }
         using var reopened = LogStore.Open(path);
-        var newest = reopened.Select([LabelMatcher.Equal("service", "api")], 0, 10_000, 10, backward: true, _ => true);
+        var newest = reopened.ReadLines([LabelMatcher.Equal("service", "api")], 0, 10_000, 10, backward: true, _ => true);
         Assert.Equal([3_000L, 2_000, 1_000], newest.Select(e => e.TimestampNs));
         Assert.All(newest, e => Assert.Equal(Api, e.Stream));
         // A substring filter goes through the trigram index and is still checked exactly.
-        var timeouts = reopened.Select([LabelMatcher.Equal("service", "api")], 0, 10_000, 10, backward: false, l => l.Contains("timeout"), mustContain: "timeout");
+        var timeouts = reopened.ReadLines([LabelMatcher.Equal("service", "api")], 0, 10_000, 10, backward: false, l => l.Contains("timeout"), mustContain: "timeout");
         Assert.Equal(["GET /predict timeout after 30s", "POST /train timeout"], timeouts.Select(e => e.Line));
-        Assert.Single(reopened.Select([], 0, 10_000, 1, backward: true, _ => true));
-        Assert.Empty(reopened.Select([LabelMatcher.Equal("service", "api")], 2_500, 2_900, 10, backward: true, _ => true));
+        Assert.Single(reopened.ReadLines([], 0, 10_000, 1, backward: true, _ => true));
+        Assert.Empty(reopened.ReadLines([LabelMatcher.Equal("service", "api")], 2_500, 2_900, 10, backward: true, _ => true));
         Assert.Equal(["level", "service"], reopened.LabelNames());
         Assert.Equal(["api", "worker"], reopened.LabelValues("service"));
         // New lines after reopening join the same stream.
         reopened.Append([new LogEntry(Api, 4_000, "again")]);
-        Assert.Equal(4, reopened.Select([LabelMatcher.Equal("level", "error")], 0, 10_000, 10, backward: true, _ => true).Count);
+        Assert.Equal(4, reopened.ReadLines([LabelMatcher.Equal("level", "error")], 0, 10_000, 10, backward: true, _ => true).Count);
     }
 }
 
@@ -101,7 +101,7 @@ public class LogStoreLayoutTests
                         // Lines with equal timestamps may come in any order between streams: compare (time, line) sets per timestamp.
                         Assert.Equal(expected.Select(e => e.TimestampNs), got.Select(e => e.TimestampNs));
                         Assert.Equal(expected.Select(e => (e.TimestampNs, e.Stream, e.Line)).Order(), got.Select(e => (e.TimestampNs, e.Stream, e.Line)).Order());
-                        var limited = reopened.Select(matchers, start, end, 5, backward, _ => true, needle);
+                        var limited = reopened.ReadLines(matchers, start, end, 5, backward, _ => true, needle);
                         Assert.Equal(expected.Take(5).Select(e => e.TimestampNs), limited.Select(e => e.TimestampNs));
                     }
     }
@@ -210,10 +210,10 @@ public class LogStoreLayoutTests
             cmd.ExecuteNonQuery();
         }
         using var store = LogStore.Open(path);
-        Assert.Equal(["second", "first"], store.Select([LabelMatcher.Equal("service", "api")], 0, 100, 10, true, _ => true).Select(e => e.Line));
+        Assert.Equal(["second", "first"], store.ReadLines([LabelMatcher.Equal("service", "api")], 0, 100, 10, true, _ => true).Select(e => e.Line));
         Assert.Equal(42, store.Positions().Single(p => p.Path == "/var/log/a.log").Offset);
         store.Flush();
-        Assert.Equal(["first", "second"], store.Select([], 0, 100, 10, false, _ => true).Select(e => e.Line));
+        Assert.Equal(["first", "second"], store.ReadLines([], 0, 100, 10, false, _ => true).Select(e => e.Line));
     }
 }
 
@@ -230,7 +230,7 @@ public class LogStoreDuplicateTests
         store.Append(batch, dropDuplicates: true); // the client retried
         // within one batch too; the same time with another text is another line
         store.Append([new LogEntry(api, 2000, "x"), new LogEntry(api, 2000, "x"), new LogEntry(api, 2000, "y")], dropDuplicates: true);
-        List<string> All() => store.Select([LabelMatcher.Equal("service", "api")], 0, long.MaxValue, 1000, false, _ => true).Select(e => e.Line).ToList();
+        List<string> All() => store.ReadLines([LabelMatcher.Equal("service", "api")], 0, long.MaxValue, 1000, false, _ => true).Select(e => e.Line).ToList();
         Assert.Equal(["line 1", "line 2", "line 3", "line 4", "line 5", "x", "y"], All());
         // after the head was flushed into blocks, and after a reopen
         store.Flush();
@@ -250,7 +250,7 @@ public class LogStoreDuplicateTests
         using (var store = LogStore.Open(path))
         {
             store.Append(batch, dropDuplicates: true);
-            Assert.Equal(3, store.Select([], 0, long.MaxValue, 1000, false, _ => true).Count);
+            Assert.Equal(3, store.ReadLines([], 0, long.MaxValue, 1000, false, _ => true).Count);
         }
     }
 }

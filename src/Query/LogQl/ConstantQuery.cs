@@ -1,15 +1,14 @@
-using Mlobs.Query.LogQl;
 using Mlobs.Query.PromQl.Ast;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Query.PromQl.Parser;
 
-namespace Mlobs.Appliance.Http;
+namespace Mlobs.Query.LogQl;
 
 /// <summary>
 /// Expressions without any selector — <c>vector(1)+vector(1)</c>, which Grafana's Loki data source sends to test a
 /// connection, or <c>2 * 3</c> — are arithmetic that Loki answers as PromQL does; here the PromQL engine answers them.
 /// </summary>
-public static class LokiConstantQuery
+internal static class ConstantQuery
 {
     public static bool IsConstant(string text)
     {
@@ -36,11 +35,11 @@ public static class LokiConstantQuery
     };
 
     /// <summary>The expression over [start, end] (one point at end for an instant query), as log metric series.</summary>
-    public static List<LogSeries> Evaluate(QueryEngine engine, string text, long startNs, long endNs, long stepNs, bool range)
+    public static List<LogSeries> Evaluate(QueryEngine engine, string text, long startNs, long endNs, long stepNs, bool range, CancellationToken ct)
     {
         var value = range
-            ? engine.Range(text, startNs / 1_000_000, endNs / 1_000_000, Math.Max(1, stepNs / 1_000_000)).Value
-            : engine.Instant(text, endNs / 1_000_000).Value;
+            ? engine.Range(text, startNs / 1_000_000, endNs / 1_000_000, Math.Max(1, stepNs / 1_000_000), ct: ct).Value
+            : engine.Instant(text, endNs / 1_000_000, ct: ct).Value;
         return value switch
         {
             MatrixValue m => m.Series.Select(s => new LogSeries(s.Metric, s.Points.Select(p => (p.T * 1_000_000, p.F)).ToList())).ToList(),
