@@ -51,18 +51,18 @@ public sealed class SilenceStore
 
     /// <summary>
     /// Creates a silence, or updates the one with <paramref name="id"/> (an active silence whose matchers change is
-    /// expired and replaced by a new one, as Alertmanager does). Returns the id. Throws ArgumentException with
+    /// expired and replaced by a new one, as Alertmanager does). Returns the id. Throws SilenceException with
     /// Alertmanager's message for invalid silences.
     /// </summary>
     public string Upsert(string? id, IReadOnlyList<LabelMatcher> matchers, DateTimeOffset startsAt, DateTimeOffset endsAt,
         string createdBy, string comment, DateTimeOffset now)
     {
-        if (matchers.Count == 0) throw new ArgumentException("at least one matcher required");
-        if (matchers.All(m => m.Matches(""))) throw new ArgumentException("at least one matcher must not match the empty string");
-        if (endsAt <= startsAt) throw new ArgumentException("end time must not be before start time");
-        if (endsAt <= now) throw new ArgumentException("end time can't be in the past");
-        if (createdBy.Length == 0) throw new ArgumentException("creator information required");
-        if (comment.Length == 0) throw new ArgumentException("comment required");
+        if (matchers.Count == 0) throw new SilenceException("at least one matcher required");
+        if (matchers.All(m => m.Matches(""))) throw new SilenceException("at least one matcher must not match the empty string");
+        if (endsAt <= startsAt) throw new SilenceException("end time must not be before start time");
+        if (endsAt <= now) throw new SilenceException("end time can't be in the past");
+        if (createdBy.Length == 0) throw new SilenceException("creator information required");
+        if (comment.Length == 0) throw new SilenceException("comment required");
         lock (_lock)
         {
             if (startsAt < now) startsAt = now;
@@ -93,7 +93,7 @@ public sealed class SilenceStore
         lock (_lock)
         {
             if (!_silences.TryGetValue(id, out var s)) return false;
-            if (s.State(now) == SilenceState.Expired) throw new InvalidOperationException("silence already expired");
+            if (s.State(now) == SilenceState.Expired) throw new SilenceException("silence already expired");
             var startsAt = s.State(now) == SilenceState.Pending ? now : s.StartsAt;
             Save(s with { StartsAt = startsAt, EndsAt = now, UpdatedAt = now });
             return true;

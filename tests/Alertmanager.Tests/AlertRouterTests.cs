@@ -161,4 +161,19 @@ public sealed class AlertRouterTests : IDisposable
             .Select(a => a.GetProperty("labels").GetProperty("alertname").GetString() + "@" + a.GetProperty("labels").GetProperty("instance").GetString());
         Assert.Equal(["DiskFull@a:1", "DiskSlow@b:1"], names);
     }
+
+    [Fact]
+    public void SilenceRulesFailAsSilenceErrorsWithAlertmanagersWording()
+    {
+        using var log = Log();
+        using var router = new AlertRouter(Config(), log, "http://mlobs:9090");
+        var now = DateTimeOffset.UtcNow;
+        LabelMatcher[] matchers = [LabelMatcher.Equal("alertname", "ModelDown")];
+        var invalid = Assert.Throws<SilenceException>(() => router.Silences.Upsert(null, matchers, now, now.AddHours(1), "ops", "", now));
+        Assert.Equal("comment required", invalid.Message);
+        var id = router.Silences.Upsert(null, matchers, now.AddMinutes(-1), now.AddHours(1), "ops", "retraining", now);
+        Assert.True(router.Silences.Expire(id, now));
+        var twice = Assert.Throws<SilenceException>(() => router.Silences.Expire(id, now.AddSeconds(1)));
+        Assert.Equal("silence already expired", twice.Message);
+    }
 }

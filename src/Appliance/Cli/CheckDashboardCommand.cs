@@ -74,7 +74,7 @@ public static class CheckDashboardCommand
                 {
                     check = await DashboardChecker.CheckAsync(dashboard, source, from, to, ct);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or DataSourceException)
                 {
                     Console.Error.WriteLine($"  FAILED: {server}: {ex.Message}");
                     exit = ExitCodes.Failure;

@@ -83,7 +83,7 @@ public static class SnapshotCommand
             Console.Error.WriteLine(ex.Message);
             return ExitCodes.Failure;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or TaskCanceledException or InvalidOperationException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or TaskCanceledException or DataSourceException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
         {
             Console.Error.WriteLine($"snapshot failed: {ex.Message}");
             return ExitCodes.Failure;

@@ -108,7 +108,7 @@ public sealed class HttpDashboardDataSource(HttpClient http, string baseUrl) : I
         var body = await http.GetStringAsync(url, ct);
         using var doc = Parse(body);
         if (doc.RootElement.GetProperty("status").GetString() != "success")
-            throw new InvalidOperationException(doc.RootElement.TryGetProperty("error", out var e) ? e.GetString() : "error");
+            throw new DataSourceException(doc.RootElement.TryGetProperty("error", out var e) ? e.GetString() ?? "error" : "error");
         return doc.RootElement.GetProperty("data").Clone();
     }
 
@@ -120,7 +120,7 @@ public sealed class HttpDashboardDataSource(HttpClient http, string baseUrl) : I
         }
         catch (JsonException)
         {
-            throw new InvalidOperationException("the server did not answer with Prometheus API JSON: " + body[..Math.Min(200, body.Length)]);
+            throw new DataSourceException("the server did not answer with Prometheus API JSON: " + body[..Math.Min(200, body.Length)]);
         }
     }
 

@@ -38,7 +38,7 @@ public static class AlertmanagerApi
             {
                 return router.Silences.Expire(id, DateTimeOffset.UtcNow) ? Results.Ok() : Error(404, $"silence {id} not found");
             }
-            catch (InvalidOperationException e) { return Error(500, e.Message); }
+            catch (SilenceException e) { return Error(500, e.Message); }
         }));
     }
 
@@ -136,7 +136,10 @@ public static class AlertmanagerApi
             return Results.Json(new SilenceCreatedJson(id), AlertmanagerJsonContext.Default.SilenceCreatedJson);
         }
         catch (KeyNotFoundException e) { return Error(404, e.Message); }
-        catch (ArgumentException e) { return Error(400, "silence invalid: " + e.Message); }
+        catch (Exception e) when (e is SilenceException or ArgumentException) // the store's rules, or a matcher's regex
+        {
+            return Error(400, "silence invalid: " + e.Message);
+        }
     }
 
     private static GettableSilenceJson ToJson(Silence s, DateTimeOffset now) =>

@@ -11,6 +11,6 @@ public static class EngineQueryFunc
         {
             VectorValue v => v.Samples,
             ScalarValue s => [new Sample(LabelSet.Empty, s.T, s.F)],
-            _ => throw new InvalidOperationException("rule result is not a vector or scalar"),
+            _ => throw new RuleEvaluationException("rule result is not a vector or scalar"),
         };
 }

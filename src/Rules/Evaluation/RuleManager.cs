@@ -146,7 +146,7 @@ public sealed class RuleManager(IStorage storage, QueryFunc query, Action<RuleGr
                     return new TemplateSample(s.Metric.ToDictionary(), s.F);
                 }).ToList();
             }
-            catch (Exception e) when (e is QueryException or InvalidOperationException)
+            catch (Exception e) when (e is QueryException or RuleEvaluationException)
             {
                 throw new TemplateFunctionException(e.Message);
             }

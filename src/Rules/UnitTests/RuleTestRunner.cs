@@ -213,7 +213,7 @@ public static class RuleTestRunner
             got = EngineQueryFunc.Create(engine)(test.Expr, (long)test.EvalTime.TotalMilliseconds, CancellationToken.None)
                 .Select(s => (s.Metric, s.F)).ToList();
         }
-        catch (Exception e) when (e is QueryException or ParseException or InvalidOperationException)
+        catch (Exception e) when (e is QueryException or ParseException or RuleEvaluationException)
         {
             errors.Add($"{head}, err: {e.Message}");
             return;

@@ -103,7 +103,7 @@ public static partial class VariableResolver
         }
         var expr = QueryResult().Match(query) is { Success: true } qr ? qr.Groups[1].Value : query;
         var result = await source.InstantQueryAsync(expr, to, ct);
-        if (result.Error is not null) throw new InvalidOperationException(result.Error);
+        if (result.Error is not null) throw new DataSourceException(result.Error);
         // Grafana lists each sample as `name{labels} value timestamp`.
         return result.Series.Select(s =>
         {

@@ -62,6 +62,27 @@ public class TemplateInterpolatorTests
         }
     }
 
+    [Fact]
+    public async Task AVariableQueryTheSourceRejectsIsADataSourceError()
+    {
+        var dashboard = DashboardParser.Parse(
+            """{"title": "t", "panels": [], "templating": {"list": [{"name": "model", "type": "query", "query": "query_result(up{)"}]}}""", "t.json");
+        var ex = await Assert.ThrowsAsync<DataSourceException>(() =>
+            VariableResolver.ResolveAsync(dashboard, new RejectingSource(), DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Equal("parse error: unexpected end of input", ex.Message);
+    }
+
+    /// <summary>A store that answers every query with the API's error.</summary>
+    private sealed class RejectingSource : IDashboardDataSource
+    {
+        public Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => throw new InvalidOperationException("not expected");
+        public Task<IReadOnlyList<string>> LabelNamesAsync(string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => throw new InvalidOperationException("not expected");
+        public Task<PanelQueryResult> RangeQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct) => throw new InvalidOperationException("not expected");
+        public Task<PanelQueryResult> InstantQueryAsync(string expr, DateTimeOffset time, CancellationToken ct) => Task.FromResult(PanelQueryResult.Failed("parse error: unexpected end of input"));
+        public Task<PanelQueryResult> LogMetricQueryAsync(string expr, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct) => throw new InvalidOperationException("not expected");
+        public Task<LogLinesResult> LogLinesAsync(string expr, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken ct) => throw new InvalidOperationException("not expected");
+    }
+
     /// <summary>A store with nothing in it: these variables must resolve without asking it anything.</summary>
     private sealed class EmptySource : IDashboardDataSource
     {
