@@ -58,6 +58,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     private AlertRouter? _router;
     private NotificationLog? _notificationLog;
     private string _dataDir = "";
+    private List<IDisposable> _collectHooks = [];
     private string _externalUrl = "";
     public bool LastReloadSucceeded { get; private set; } = true;
     public DateTimeOffset LastConfigTime { get; private set; } = DateTimeOffset.UtcNow;
@@ -74,7 +75,8 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         });
         tsdb.MaintenanceError += ex => Log.Error(ex, "TSDB maintenance failed");
         tsdb.StartMaintenance();
-        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        var hooks = new List<IDisposable>();
+        hooks.Add(CollectHooks.Add(() =>
         {
             ApplianceMetrics.StorageBytes.Set(tsdb.DiskBytes());
             ApplianceMetrics.HeadSeries.Set(tsdb.SeriesCount);
@@ -82,7 +84,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             ApplianceMetrics.SeriesRestored.IncTo(tsdb.Stats.SeriesRestoredTotal);
             ApplianceMetrics.GroupMerges.IncTo(tsdb.Stats.GroupMergesTotal);
             ApplianceMetrics.UpdateGcStats();
-        });
+        }));
         // A seed from the data dir's path keeps target offsets stable across restarts (string.GetHashCode is
         // randomised per process, so FNV-1a).
         ulong seed = 14695981039346656037UL;
@@ -96,7 +98,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         {
             OnError = (url, count, error) => Log.Error("Error sending {Count} alerts to Alertmanager {Alertmanager}: {Error}", count, url, error),
         };
-        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => AlertingMetrics.Update(notifier));
+        hooks.Add(CollectHooks.Add(() => AlertingMetrics.Update(notifier)));
         var logs = Mlobs.Storage.Logs.LogStore.Open(Path.Combine(dataDir, "logstore.sqlite"), new Mlobs.Storage.Logs.LogStoreOptions
         {
             RetentionTime = config.Mlobs.LogRetentionTime ?? config.Mlobs.RetentionTime,
@@ -114,16 +116,16 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             Notify = notifier.Send,
             OnTemplateError = (alert, error) => Log.Warning("Expanding alert template failed: alert {Alert}: {Error}", alert, error),
         };
-        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RuleMetrics.Update(rules));
+        hooks.Add(CollectHooks.Add(() => RuleMetrics.Update(rules)));
         var tailer = new Mlobs.Ingest.Tail.LogTailer(logs);
-        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        hooks.Add(CollectHooks.Add(() =>
         {
             ApplianceMetrics.LogLinesRead.IncTo(Interlocked.Read(ref tailer.LinesRead));
             ApplianceMetrics.LogParseErrors.IncTo(Interlocked.Read(ref tailer.ParseErrors));
             ApplianceMetrics.LogLinesTruncated.IncTo(Interlocked.Read(ref tailer.TruncatedLines));
             ApplianceMetrics.LogStoreBytes.Set(logs.DiskBytes());
             ApplianceMetrics.LogPushDuplicates.IncTo(logs.DuplicatesDropped);
-        });
+        }));
         var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata) { UserAgent = "mlobs/" + BuildInfo.Version })
         {
             Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
@@ -136,7 +138,8 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         runtimeRef._externalUrl = externalUrl;
         notifier.Forward = alerts => runtimeRef._router?.Receive(
             [.. alerts.Select(a => new PostableAlert(a.Labels, a.Annotations, a.StartsAt, a.EndsAt, a.GeneratorUrl))]);
-        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() => RouterMetrics.Update(runtimeRef._router));
+        hooks.Add(CollectHooks.Add(() => RouterMetrics.Update(runtimeRef._router)));
+        runtimeRef._collectHooks = hooks;
         return runtimeRef;
     }
 
@@ -281,6 +284,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var hook in _collectHooks) hook.Dispose(); // first: /metrics must not read stores being closed
         _heapTrimmer.Dispose();
         Rules.Dispose();
         Notifier.Dispose(); // after the rules: alerts they queued last still go out

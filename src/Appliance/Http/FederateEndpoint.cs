@@ -13,7 +13,7 @@ namespace Mlobs.Appliance.Http;
 /// </summary>
 public static class FederateEndpoint
 {
-    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate) =>
+    public static void Map(IEndpointRouteBuilder app, IQueryableStorage storage, IQueryEngine engine, IStatusRetriever status) =>
         app.MapGet("/federate", async (HttpContext ctx) =>
         {
             var p = await ApiParameters.ReadAsync(ctx.Request).ConfigureAwait(false);
@@ -25,11 +25,10 @@ public static class FederateEndpoint
                 await ctx.Response.WriteAsync(ex.Message + "\n").ConfigureAwait(false);
                 return;
             }
-            var runtime = gate.Runtime;
             long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            long mint = now - runtime.Engine.Options.LookbackDeltaMs;
+            long mint = now - engine.Options.LookbackDeltaMs;
             var latest = new Dictionary<LabelSet, (long T, double V)>();
-            using (var q = runtime.Storage.Querier(mint + 1, now))
+            using (var q = storage.Querier(mint + 1, now))
             {
                 foreach (var matchers in selectors)
                 {
@@ -47,7 +46,7 @@ public static class FederateEndpoint
                     }
                 }
             }
-            var external = runtime.Config.Global.ExternalLabels;
+            var external = status.Config.Global.ExternalLabels;
             var sb = new StringBuilder();
             string? family = null;
             foreach (var (labels, (t, v)) in latest.OrderBy(kv => kv.Key.MetricNameOrEmpty, StringComparer.Ordinal).ThenBy(kv => kv.Key))

@@ -8,23 +8,23 @@ namespace Mlobs.Appliance.Http;
 /// <summary>The Prometheus HTTP API endpoints (web/api/v1/api.go) that read targets, series, labels and status.</summary>
 public static class PrometheusApi
 {
-    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
+    public static void Map(IEndpointRouteBuilder app, ITargetRetriever targets, IQueryableStorage storage, IStatusRetriever status)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapGet("/targets", (HttpRequest req) => ApiResults.Guard(() => Targets(gate.Runtime, req)));
-        api.MapMethods("/series", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => SeriesAsync(gate.Runtime, req)));
-        api.MapMethods("/labels", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => LabelNamesAsync(gate.Runtime, req)));
-        api.MapGet("/label/{name}/values", (string name, HttpRequest req) => ApiResults.Guard(() => LabelValuesAsync(gate.Runtime, name, req)));
+        api.MapGet("/targets", (HttpRequest req) => ApiResults.Guard(() => Targets(targets, req)));
+        api.MapMethods("/series", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => SeriesAsync(storage, req)));
+        api.MapMethods("/labels", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => LabelNamesAsync(storage, req)));
+        api.MapGet("/label/{name}/values", (string name, HttpRequest req) => ApiResults.Guard(() => LabelValuesAsync(storage, name, req)));
         api.MapGet("/status/buildinfo", () => ApiResults.Success(
             new BuildInfoData(BuildInfo.Version, BuildInfo.Revision, "main", "mlobs", "", BuildInfo.Runtime),
             ApiJsonContext.Api.ApiResponseBuildInfoData));
-        api.MapGet("/status/config", () => ApiResults.Guard(() => StatusConfig(gate)));
+        api.MapGet("/status/config", () => ApiResults.Guard(() => StatusConfig(status)));
     }
 
-    private static IResult StatusConfig(ReadinessGate gate) =>
-        ApiResults.Success(new ConfigData(gate.Runtime.Config.OriginalYaml), ApiJsonContext.Api.ApiResponseConfigData);
+    private static IResult StatusConfig(IStatusRetriever status) =>
+        ApiResults.Success(new ConfigData(status.Config.OriginalYaml), ApiJsonContext.Api.ApiResponseConfigData);
 
-    private static IResult Targets(ApplianceRuntime runtime, HttpRequest req)
+    private static IResult Targets(ITargetRetriever targets, HttpRequest req)
     {
         var state = req.Query["state"].ToString();
         var poolFilter = req.Query["scrapePool"].ToString();
@@ -32,14 +32,14 @@ public static class PrometheusApi
         var active = new List<ActiveTargetJson>();
         var dropped = new List<DroppedTargetJson>();
         var droppedCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var pool in runtime.Scrape.Pools)
+        foreach (var pool in targets.TargetPools())
         {
-            var job = pool.Config.JobName;
-            droppedCounts[job] = pool.DroppedTargets.Count;
+            var job = pool.Job;
+            droppedCounts[job] = pool.Dropped.Count;
             if (poolFilter.Length > 0 && poolFilter != job) continue;
             if (showActive)
             {
-                foreach (var t in pool.ActiveTargets.OrderBy(t => t.Labels))
+                foreach (var t in pool.Active.OrderBy(t => t.Labels))
                 {
                     var (health, lastError, lastScrape, lastDuration) = t.State;
                     var rejected = t.Rejected;
@@ -52,12 +52,12 @@ public static class PrometheusApi
                 }
             }
             if (showDropped)
-                dropped.AddRange(pool.DroppedTargets.Select(d => new DroppedTargetJson(d.DiscoveredLabels.ToDictionary(), job)));
+                dropped.AddRange(pool.Dropped.Select(d => new DroppedTargetJson(d.DiscoveredLabels.ToDictionary(), job)));
         }
         return ApiResults.Success(new TargetsData(active, dropped, droppedCounts), ApiJsonContext.Api.ApiResponseTargetsData);
     }
 
-    private static async Task<IResult> SeriesAsync(ApplianceRuntime runtime, HttpRequest req)
+    private static async Task<IResult> SeriesAsync(IQueryableStorage storage, HttpRequest req)
     {
         var p = await ApiParameters.ReadAsync(req).ConfigureAwait(false);
         var selectors = ApiParameters.Matchers(p);
@@ -65,7 +65,7 @@ public static class PrometheusApi
         long start = ApiParameters.ParseTime(p, "start", ApiParameters.MinTime);
         long end = ApiParameters.ParseTime(p, "end", ApiParameters.MaxTime);
         int limit = ParseLimit(p);
-        using var q = runtime.Storage.Querier(start, end);
+        using var q = storage.Querier(start, end);
         IReadOnlyList<LabelSet> result;
         try
         {
@@ -89,12 +89,12 @@ public static class PrometheusApi
         return new SeriesJson(result, warnings);
     }
 
-    private static async Task<IResult> LabelNamesAsync(ApplianceRuntime runtime, HttpRequest req)
+    private static async Task<IResult> LabelNamesAsync(IQueryableStorage storage, HttpRequest req)
     {
         var p = await ApiParameters.ReadAsync(req).ConfigureAwait(false);
         long start = ApiParameters.ParseTime(p, "start", ApiParameters.MinTime);
         long end = ApiParameters.ParseTime(p, "end", ApiParameters.MaxTime);
-        using var q = runtime.Storage.Querier(start, end);
+        using var q = storage.Querier(start, end);
         var selectors = ApiParameters.Matchers(p);
         IEnumerable<string> names = selectors.Count == 0
             ? q.LabelNames()
@@ -102,14 +102,14 @@ public static class PrometheusApi
         return LimitedList(names.ToList(), ParseLimit(p));
     }
 
-    private static async Task<IResult> LabelValuesAsync(ApplianceRuntime runtime, string name, HttpRequest req)
+    private static async Task<IResult> LabelValuesAsync(IQueryableStorage storage, string name, HttpRequest req)
     {
         var p = await ApiParameters.ReadAsync(req).ConfigureAwait(false);
         if (name.StartsWith("U__", StringComparison.Ordinal)) name = DecodeUtf8LabelName(name);
         if (name.Length == 0) throw ApiException.BadData($"invalid label name: \"{name}\"");
         long start = ApiParameters.ParseTime(p, "start", ApiParameters.MinTime);
         long end = ApiParameters.ParseTime(p, "end", ApiParameters.MaxTime);
-        using var q = runtime.Storage.Querier(start, end);
+        using var q = storage.Querier(start, end);
         var selectors = ApiParameters.Matchers(p);
         IEnumerable<string> values = selectors.Count == 0
             ? q.LabelValues(name)

@@ -10,30 +10,30 @@ namespace Mlobs.Appliance.Http;
 /// <summary>The PromQL endpoints of the Prometheus API: query, query_range, and the calls Grafana makes around them.</summary>
 public static class QueryApi
 {
-    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
+    public static void Map(IEndpointRouteBuilder app, IQueryEngine engine, IMetadataRetriever metadata, IStatusRetriever status)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapMethods("/query", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => InstantAsync(gate.Runtime, req)));
-        api.MapMethods("/query_range", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => RangeAsync(gate.Runtime, req)));
+        api.MapMethods("/query", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => InstantAsync(engine, req)));
+        api.MapMethods("/query_range", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => RangeAsync(engine, req)));
         api.MapMethods("/query_exemplars", ["GET", "POST"], () =>
             ApiResults.Success<IReadOnlyList<string>>([], ApiJsonContext.Api.ApiResponseIReadOnlyListString));
         api.MapMethods("/format_query", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => FormatAsync(req)));
         api.MapMethods("/parse_query", ["GET", "POST"], (HttpRequest req) => ApiResults.Guard(() => ParseAsync(req)));
-        api.MapGet("/metadata", (HttpRequest req) => ApiResults.Guard(() => Metadata(gate.Runtime, req)));
-        api.MapGet("/status/runtimeinfo", () => ApiResults.Guard(() => RuntimeInfo(gate.Runtime)));
-        api.MapGet("/status/flags", () => ApiResults.Guard(() => Flags(gate.Runtime)));
+        api.MapGet("/metadata", (HttpRequest req) => ApiResults.Guard(() => Metadata(metadata, req)));
+        api.MapGet("/status/runtimeinfo", () => ApiResults.Guard(() => RuntimeInfo(status)));
+        api.MapGet("/status/flags", () => ApiResults.Guard(() => Flags(engine, status)));
     }
 
-    private static async Task<IResult> InstantAsync(ApplianceRuntime runtime, HttpRequest req)
+    private static async Task<IResult> InstantAsync(IQueryEngine engine, HttpRequest req)
     {
         var p = await ApiParameters.ReadAsync(req).ConfigureAwait(false);
         var query = Required(p, "query");
         long time = ApiParameters.ParseTime(p, "time", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var timeout = OptionalDuration(p, "timeout");
-        return Run(() => runtime.Engine.Instant(query, time, timeout, req.HttpContext.RequestAborted));
+        return Run(() => engine.Instant(query, time, timeout, req.HttpContext.RequestAborted));
     }
 
-    private static async Task<IResult> RangeAsync(ApplianceRuntime runtime, HttpRequest req)
+    private static async Task<IResult> RangeAsync(IQueryEngine engine, HttpRequest req)
     {
         var p = await ApiParameters.ReadAsync(req).ConfigureAwait(false);
         var query = Required(p, "query");
@@ -44,7 +44,7 @@ public static class QueryApi
         if (!ApiParameters.TryParseDuration(stepText, out long step)) throw ApiException.BadData($"invalid parameter \"step\": cannot parse \"{stepText}\" to a valid duration");
         // end before start, step ≤ 0 and more than 11,000 steps are refused by the engine with Prometheus's texts.
         var timeout = OptionalDuration(p, "timeout");
-        return Run(() => runtime.Engine.Range(query, start, end, step, timeout, req.HttpContext.RequestAborted));
+        return Run(() => engine.Range(query, start, end, step, timeout, req.HttpContext.RequestAborted));
     }
 
     /// <summary>The query in Prometheus's canonical multi-line form (promql/parser's Prettify).</summary>
@@ -98,13 +98,13 @@ public static class QueryApi
         return TimeSpan.FromMilliseconds(ms);
     }
 
-    private static IResult Metadata(ApplianceRuntime runtime, HttpRequest req)
+    private static IResult Metadata(IMetadataRetriever metadata, HttpRequest req)
     {
         var metric = req.Query["metric"].ToString();
         int limit = int.TryParse(req.Query["limit"], out var l) ? l : -1;
         int limitPerMetric = int.TryParse(req.Query["limit_per_metric"], out var lpm) ? lpm : -1;
         var result = new SortedDictionary<string, IReadOnlyList<MetadataJson>>(StringComparer.Ordinal);
-        foreach (var (name, entries) in runtime.Metadata.Snapshot())
+        foreach (var (name, entries) in metadata.Metadata())
         {
             if (metric.Length > 0 && name != metric) continue;
             if (limit >= 0 && result.Count >= limit) break;
@@ -114,22 +114,23 @@ public static class QueryApi
         return ApiResults.Success<IReadOnlyDictionary<string, IReadOnlyList<MetadataJson>>>(result, ApiJsonContext.Api.ApiResponseIReadOnlyDictionaryStringIReadOnlyListMetadataJson);
     }
 
-    private static IResult RuntimeInfo(ApplianceRuntime runtime) => ApiResults.Success(new RuntimeInfoJson(
-        ApiFormat.Time(runtime.StartTime),
-        Environment.CurrentDirectory, runtime.LastReloadSucceeded,
-        ApiFormat.Time(runtime.LastConfigTime),
+    private static IResult RuntimeInfo(IStatusRetriever status) => ApiResults.Success(new RuntimeInfoJson(
+        ApiFormat.Time(status.StartTime),
+        Environment.CurrentDirectory, status.LastReloadSucceeded,
+        ApiFormat.Time(status.LastConfigTime),
         Environment.ProcessorCount,
-        PromDuration.Format((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds)), ApiJsonContext.Api.ApiResponseRuntimeInfoJson);
+        PromDuration.Format((long)status.Config.Mlobs.RetentionTime.TotalMilliseconds)), ApiJsonContext.Api.ApiResponseRuntimeInfoJson);
 
-    private static IResult Flags(ApplianceRuntime runtime)
+    private static IResult Flags(IQueryEngine engine, IStatusRetriever status)
     {
-        var o = runtime.Engine.Options;
+        var o = engine.Options;
+        var config = status.Config;
         var flags = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["config.file"] = runtime.ConfigPath ?? "(embedded)",
-            ["storage.tsdb.path"] = runtime.Tsdb.Options.Directory,
-            ["storage.tsdb.retention.time"] = PromDuration.Format((long)runtime.Config.Mlobs.RetentionTime.TotalMilliseconds),
-            ["storage.tsdb.retention.size"] = runtime.Config.Mlobs.RetentionBytes.ToString(CultureInfo.InvariantCulture) + "B",
+            ["config.file"] = status.ConfigPath ?? "(embedded)",
+            ["storage.tsdb.path"] = status.DataDirectory,
+            ["storage.tsdb.retention.time"] = PromDuration.Format((long)config.Mlobs.RetentionTime.TotalMilliseconds),
+            ["storage.tsdb.retention.size"] = config.Mlobs.RetentionBytes.ToString(CultureInfo.InvariantCulture) + "B",
             ["query.lookback-delta"] = PromDuration.Format(o.LookbackDeltaMs),
             ["query.max-samples"] = o.MaxSamples.ToString(CultureInfo.InvariantCulture),
             ["query.max-concurrency"] = o.MaxConcurrent.ToString(CultureInfo.InvariantCulture),

@@ -6,14 +6,14 @@ namespace Mlobs.Appliance.Http;
 /// <summary><c>/api/v1/rules</c> and <c>/api/v1/alerts</c> in Prometheus's shapes (web/api/v1 rules and alerts).</summary>
 public static class RulesApi
 {
-    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
+    public static void Map(IEndpointRouteBuilder app, IRulesRetriever rules)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapGet("/rules", (HttpRequest req) => ApiResults.Guard(() => RulesList(gate.Runtime.Rules, req)));
-        api.MapGet("/alerts", () => ApiResults.Guard(() => Alerts(gate.Runtime.Rules)));
+        api.MapGet("/rules", (HttpRequest req) => ApiResults.Guard(() => RulesList(rules, req)));
+        api.MapGet("/alerts", () => ApiResults.Guard(() => Alerts(rules)));
     }
 
-    private static IResult RulesList(RuleManager manager, HttpRequest req)
+    private static IResult RulesList(IRulesRetriever manager, HttpRequest req)
     {
         var type = req.Query["type"].ToString();
         if (type is not ("" or "alert" or "record"))
@@ -25,7 +25,7 @@ public static class RulesApi
         bool filtered = type.Length > 0 || names.Count > 0 || groupNames.Count > 0 || files.Count > 0;
 
         var groups = new List<RuleGroupJson>();
-        foreach (var g in manager.Groups)
+        foreach (var g in manager.RuleGroups())
         {
             if (groupNames.Count > 0 && !groupNames.Contains(g.Name)) continue;
             if (files.Count > 0 && !files.Contains(g.File)) continue;
@@ -56,9 +56,9 @@ public static class RulesApi
         return ApiResults.Success(new RuleDiscoveryJson(groups), ApiJsonContext.Api.ApiResponseRuleDiscoveryJson);
     }
 
-    private static IResult Alerts(RuleManager manager)
+    private static IResult Alerts(IRulesRetriever manager)
     {
-        var alerts = manager.Groups.SelectMany(g => g.Rules.OfType<AlertingRule>()).SelectMany(r => r.ActiveAlerts()).Select(ToJson).ToList();
+        var alerts = manager.RuleGroups().SelectMany(g => g.Rules.OfType<AlertingRule>()).SelectMany(r => r.ActiveAlerts()).Select(ToJson).ToList();
         return ApiResults.Success(new AlertDiscoveryJson(alerts), ApiJsonContext.Api.ApiResponseAlertDiscoveryJson);
     }
 

@@ -6,7 +6,7 @@ namespace Mlobs.Rules.Evaluation;
 /// <summary>Rules' view of the query engine (rules.EngineQueryFunc): instant vectors; a scalar becomes one sample without labels.</summary>
 public static class EngineQueryFunc
 {
-    public static QueryFunc Create(QueryEngine engine) => (expr, timeMs, ct) =>
+    public static QueryFunc Create(IQueryEngine engine) => (expr, timeMs, ct) =>
         engine.Instant(expr, timeMs, ct: ct).Value switch
         {
             VectorValue v => v.Samples,

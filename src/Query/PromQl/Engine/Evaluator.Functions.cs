@@ -417,9 +417,10 @@ internal sealed partial class Evaluator
         {
             return GoRegex.Anchored(pattern);
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException)
         {
-            throw new QueryException(QueryErrorKind.BadData, $"invalid regular expression in {function}(): {ex.Message}");
+            // As Prometheus: an execution error (422) naming the pattern, found while evaluating.
+            throw QueryException.Execution($"invalid regular expression in {function}(): {pattern}");
         }
     }
 
@@ -427,7 +428,7 @@ internal sealed partial class Evaluator
     {
         string dst = StringArg(c.Args[1]), replacement = StringArg(c.Args[2]), src = StringArg(c.Args[3]), pattern = StringArg(c.Args[4]);
         var regex = CompileAnchored(pattern, "label_replace");
-        if (!IsValidLabelName(dst)) throw new QueryException(QueryErrorKind.BadData, $"invalid destination label name in label_replace(): {dst}");
+        if (!IsValidLabelName(dst)) throw QueryException.Execution($"invalid destination label name in label_replace(): {dst}");
         var cache = new Dictionary<LabelSet, LabelSet>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
         return RangeEval((args, ts, output) =>
         {
@@ -457,8 +458,8 @@ internal sealed partial class Evaluator
         string dst = StringArg(c.Args[1]), sep = StringArg(c.Args[2]);
         var srcs = c.Args.Skip(3).Select(StringArg).ToArray();
         foreach (var s in srcs)
-            if (!IsValidLabelName(s)) throw new QueryException(QueryErrorKind.BadData, $"invalid source label name in label_join(): {s}");
-        if (!IsValidLabelName(dst)) throw new QueryException(QueryErrorKind.BadData, $"invalid destination label name in label_join(): {dst}");
+            if (!IsValidLabelName(s)) throw QueryException.Execution($"invalid source label name in label_join(): {s}");
+        if (!IsValidLabelName(dst)) throw QueryException.Execution($"invalid destination label name in label_join(): {dst}");
         var cache = new Dictionary<LabelSet, LabelSet>(ReferenceEqualityComparer.Instance as IEqualityComparer<LabelSet>);
         return RangeEval((args, ts, output) =>
         {

@@ -23,7 +23,7 @@ public sealed record EngineOptions
 /// Runs PromQL instant and range queries against storage (promql.Engine): parses, enforces the limits,
 /// evaluates and shapes the result the way Prometheus's API returns it.
 /// </summary>
-public sealed class QueryEngine(IQueryableStorage storage, EngineOptions? options = null)
+public sealed class QueryEngine(IQueryableStorage storage, EngineOptions? options = null) : IQueryEngine
 {
     private readonly EngineOptions _options = options ?? new EngineOptions();
     private readonly SemaphoreSlim _slots = new((options ?? new EngineOptions()).MaxConcurrent);

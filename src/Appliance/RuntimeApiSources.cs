@@ -1,0 +1,46 @@
+using Mlobs.Appliance.Http;
+using Mlobs.Config;
+using Mlobs.Ingest.Scrape;
+using Mlobs.Query.PromQl.Engine;
+using Mlobs.Rules.Evaluation;
+using Mlobs.Storage;
+
+namespace Mlobs.Appliance;
+
+/// <summary>
+/// The running components as the HTTP layer's narrow interfaces. The listener opens before the data dir is (so
+/// <c>/-/healthy</c> answers during a long start), hence each call goes through the <see cref="ReadinessGate"/>,
+/// which answers 503 "mlobs is starting" until the runtime is there.
+/// </summary>
+public sealed class RuntimeApiSources(ReadinessGate gate) :
+    ILifecycle, IStatusRetriever, ITargetRetriever, IRulesRetriever, IMetadataRetriever, IQueryableStorage, IQueryEngine
+{
+    public ApiSources All => new(this, this, this, this, this, this, this);
+
+    public bool IsReady => gate.IsReady;
+    public Task<string?> ReloadAsync() => gate.Runtime.ReloadAsync();
+
+    public PrometheusConfig Config => gate.Runtime.Config;
+    public string? ConfigPath => gate.Runtime.ConfigPath;
+    public string DataDirectory => gate.Runtime.Tsdb.Options.Directory;
+    public DateTimeOffset StartTime => gate.Runtime.StartTime;
+    public bool LastReloadSucceeded => gate.Runtime.LastReloadSucceeded;
+    public DateTimeOffset LastConfigTime => gate.Runtime.LastConfigTime;
+
+    public IReadOnlyList<TargetPool> TargetPools() =>
+        gate.Runtime.Scrape.Pools.Select(p => new TargetPool(p.Config.JobName, p.ActiveTargets, p.DroppedTargets)).ToList();
+
+    public IReadOnlyList<RuleGroup> RuleGroups() => gate.Runtime.Rules.Groups;
+
+    public IEnumerable<(string Name, IReadOnlyList<MetricMetadata> Entries)> Metadata() => gate.Runtime.Metadata.Snapshot();
+
+    public IQuerier Querier(long minT, long maxT) => gate.Runtime.Storage.Querier(minT, maxT);
+
+    public EngineOptions Options => gate.Runtime.Engine.Options;
+
+    public QueryResult Instant(string query, long timeMs, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        gate.Runtime.Engine.Instant(query, timeMs, timeout, ct);
+
+    public QueryResult Range(string query, long startMs, long endMs, long stepMs, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        gate.Runtime.Engine.Range(query, startMs, endMs, stepMs, timeout, ct);
+}
