@@ -1,9 +1,14 @@
+using Mlobs.Alertmanager;
 using Mlobs.Appliance.Http;
 using Mlobs.Config;
 using Mlobs.Ingest.Scrape;
+using Mlobs.Model.Labels;
+using Mlobs.Query.LogQl;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
 using Mlobs.Storage;
+using Mlobs.Storage.Logs;
+using Mlobs.WebUi.Dashboards;
 
 namespace Mlobs.Appliance;
 
@@ -13,9 +18,10 @@ namespace Mlobs.Appliance;
 /// which answers 503 "mlobs is starting" until the runtime is there.
 /// </summary>
 public sealed class RuntimeApiSources(ReadinessGate gate) :
-    ILifecycle, IStatusRetriever, ITargetRetriever, IRulesRetriever, IMetadataRetriever, IQueryableStorage, IQueryEngine
+    ILifecycle, IStatusRetriever, ITargetRetriever, IRulesRetriever, IMetadataRetriever, IQueryableStorage, IQueryEngine,
+    ILogSource, IAlertmanagerSource, IDashboardSource
 {
-    public ApiSources All => new(this, this, this, this, this, this, this);
+    public ApiSources All => new(this, this, this, this, this, this, this, this, this, this);
 
     public bool IsReady => gate.IsReady;
     public Task<string?> ReloadAsync() => gate.Runtime.ReloadAsync();
@@ -43,4 +49,21 @@ public sealed class RuntimeApiSources(ReadinessGate gate) :
 
     public QueryResult Range(string query, long startMs, long endMs, long stepMs, TimeSpan? timeout = null, CancellationToken ct = default) =>
         gate.Runtime.Engine.Range(query, startMs, endMs, stepMs, timeout, ct);
+
+    public LogQlEngine LogQl => gate.Runtime.LogQl;
+
+    public IReadOnlyList<LabelSet> StreamsWithData(LabelMatcher[] matchers, long startNs, long endNs) =>
+        gate.Runtime.Logs.StreamsWithData(matchers, startNs, endNs);
+
+    public void Push(IReadOnlyList<LogEntry> entries) => gate.Runtime.Logs.Append(entries, dropDuplicates: true);
+
+    public event Action<IReadOnlyList<LogEntry>>? Appended
+    {
+        add => gate.Runtime.Logs.Appended += value;
+        remove => gate.Runtime.Logs.Appended -= value;
+    }
+
+    public AlertRouter? Router => gate.Runtime.Router;
+
+    public DashboardLibrary Dashboards => gate.Runtime.Dashboards;
 }

@@ -52,7 +52,7 @@ public static class ServeCommand
             var externalUrl = $"http://{Environment.MachineName}:{endpoint.Port}"; // Prometheus's default --web.external-url
             var opening = Task.Run(() => ApplianceRuntime.Open(config, configPath, dataDir, externalUrl));
             var gate = new ReadinessGate();
-            var app = WebServer.Build(new RuntimeApiSources(gate).All, gate, endpoint);
+            var app = WebServer.Build(new RuntimeApiSources(gate).All, endpoint);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });

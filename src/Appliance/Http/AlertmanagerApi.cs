@@ -16,23 +16,23 @@ public static class AlertmanagerApi
 {
     private const string NoRouter = "the built-in Alertmanager is not configured (mlobs.alertmanager_config in the config file)";
 
-    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
+    public static void Map(IEndpointRouteBuilder app, IAlertmanagerSource source, ILifecycle lifecycle, IStatusRetriever status)
     {
         var api = app.MapGroup("/api/v2");
-        api.MapGet("/status", () => WithRouter(gate, (runtime, _) => Status(runtime)));
-        api.MapGet("/alerts", (HttpRequest req) => WithRouter(gate, (_, router) => Alerts(router, req)));
-        api.MapGet("/silences", (HttpRequest req) => WithRouter(gate, (_, router) => Silences(router, req)));
+        api.MapGet("/status", () => WithRouter(lifecycle, source, _ => Status(status)));
+        api.MapGet("/alerts", (HttpRequest req) => WithRouter(lifecycle, source, router => Alerts(router, req)));
+        api.MapGet("/silences", (HttpRequest req) => WithRouter(lifecycle, source, router => Silences(router, req)));
         api.MapPost("/silences", async (HttpRequest req) =>
         {
             PostableSilenceJson? body;
             try { body = await JsonSerializer.DeserializeAsync(req.Body, AlertmanagerJsonContext.Default.PostableSilenceJson).ConfigureAwait(false); }
             catch (JsonException e) { return Error(400, "invalid silence: " + e.Message); }
-            return WithRouter(gate, (_, router) => PostSilence(router, body));
+            return WithRouter(lifecycle, source, router => PostSilence(router, body));
         });
-        api.MapGet("/silence/{id}", (string id) => WithRouter(gate, (_, router) =>
+        api.MapGet("/silence/{id}", (string id) => WithRouter(lifecycle, source, router =>
             router.Silences.Get(id) is { } s ? Results.Json(ToJson(s, DateTimeOffset.UtcNow), AlertmanagerJsonContext.Default.GettableSilenceJson)
                 : Error(404, $"silence {id} not found")));
-        api.MapDelete("/silence/{id}", (string id) => WithRouter(gate, (_, router) =>
+        api.MapDelete("/silence/{id}", (string id) => WithRouter(lifecycle, source, router =>
         {
             try
             {
@@ -42,11 +42,10 @@ public static class AlertmanagerApi
         }));
     }
 
-    private static IResult WithRouter(ReadinessGate gate, Func<ApplianceRuntime, AlertRouter, IResult> handler)
+    private static IResult WithRouter(ILifecycle lifecycle, IAlertmanagerSource source, Func<AlertRouter, IResult> handler)
     {
-        if (!gate.IsReady) return Error(503, "mlobs is starting");
-        var runtime = gate.Runtime;
-        return runtime.Router is { } router ? handler(runtime, router) : Error(404, NoRouter);
+        if (!lifecycle.IsReady) return Error(503, "mlobs is starting");
+        return source.Router is { } router ? handler(router) : Error(404, NoRouter);
     }
 
     private static IResult Error(int status, string message) =>
@@ -54,7 +53,7 @@ public static class AlertmanagerApi
 
     private static string Time(DateTimeOffset t) => AlertPayload.Time(t);
 
-    private static IResult Status(ApplianceRuntime runtime) =>
+    private static IResult Status(IStatusRetriever runtime) =>
         // config.original is the router's alertmanager.yml as written (amtool config show prints it), not mlobs.yml.
         Results.Json(new AmStatusJson(new AmClusterJson("disabled", []), new AmConfigJson(runtime.Config.Mlobs.Router?.OriginalYaml ?? ""),
                 Time(runtime.StartTime),

@@ -14,13 +14,13 @@ public static class DashboardsApi
     /// <summary>Largest dashboard accepted by an import (Node Exporter Full is ~0.5 MB).</summary>
     private const int MaxImportBytes = 16 << 20;
 
-    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
+    public static void Map(IEndpointRouteBuilder app, IDashboardSource source)
     {
         app.MapGet("/api/search", (HttpRequest req) => ApiResults.Guard(() =>
-            Search(gate.Runtime.Dashboards, req.Query["query"].ToString(), req.Query["tag"].Where(t => t is not null).Select(t => t!).ToList())));
-        app.MapGet("/api/dashboards/uid/{uid}", (string uid) => ApiResults.Guard(() => Get(gate.Runtime.Dashboards, uid)));
-        app.MapPost("/api/dashboards/db", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(gate.Runtime.Dashboards, req)));
-        app.MapPost("/api/dashboards/import", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(gate.Runtime.Dashboards, req)));
+            Search(source.Dashboards, req.Query["query"].ToString(), req.Query["tag"].Where(t => t is not null).Select(t => t!).ToList())));
+        app.MapGet("/api/dashboards/uid/{uid}", (string uid) => ApiResults.Guard(() => Get(source.Dashboards, uid)));
+        app.MapPost("/api/dashboards/db", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(source.Dashboards, req)));
+        app.MapPost("/api/dashboards/import", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(source.Dashboards, req)));
     }
 
     private static IResult Search(DashboardLibrary library, string query, List<string> tags)

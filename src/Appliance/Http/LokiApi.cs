@@ -19,22 +19,22 @@ public static class LokiApi
 {
     private const int MaxPushBytes = 32 << 20;
 
-    public static void Map(IEndpointRouteBuilder app, ReadinessGate gate)
+    public static void Map(IEndpointRouteBuilder app, ILogSource logs)
     {
         var api = app.MapGroup("/loki/api/v1");
         api.MapPost("/push", async (HttpRequest req) =>
         {
-            try { return await PushAsync(gate.Runtime.Logs, req); }
+            try { return await PushAsync(logs, req); }
             catch (ApiException ex) { return Error(ex); }
         });
-        api.MapGet("/query_range", (HttpRequest req) => Guard(() => Query(gate.Runtime, req, range: true)));
-        api.MapGet("/query", (HttpRequest req) => Guard(() => Query(gate.Runtime, req, range: false)));
-        api.MapGet("/labels", (HttpRequest req) => Guard(() => Strings(StreamsInRange(gate.Runtime.Logs, req)
+        api.MapGet("/query_range", (HttpRequest req) => Guard(() => Query(logs.LogQl, req, range: true)));
+        api.MapGet("/query", (HttpRequest req) => Guard(() => Query(logs.LogQl, req, range: false)));
+        api.MapGet("/labels", (HttpRequest req) => Guard(() => Strings(StreamsInRange(logs, req)
             .SelectMany(s => s.AsSpan().ToArray().Select(l => l.Name)))));
-        api.MapGet("/label/{name}/values", (string name, HttpRequest req) => Guard(() => Strings(StreamsInRange(gate.Runtime.Logs, req)
+        api.MapGet("/label/{name}/values", (string name, HttpRequest req) => Guard(() => Strings(StreamsInRange(logs, req)
             .Select(s => s.Get(name)).OfType<string>())));
-        api.MapGet("/series", (HttpRequest req) => Guard(() => Series(gate.Runtime.Logs, req)));
-        api.Map("/tail", (HttpContext ctx) => LokiTail.RunAsync(gate.Runtime.Logs, gate.Runtime.LogQl, ctx));
+        api.MapGet("/series", (HttpRequest req) => Guard(() => Series(logs, req)));
+        api.Map("/tail", (HttpContext ctx) => LokiTail.RunAsync(logs, ctx));
     }
 
     private static IResult Guard(Func<IResult> handler)
@@ -56,7 +56,7 @@ public static class LokiApi
     /// Streams with lines in the request's [start, end] (default: the last 6 hours, as Loki), narrowed by an
     /// optional <c>query</c> selector (Loki's labels and label values).
     /// </summary>
-    private static IReadOnlyList<LabelSet> StreamsInRange(LogStore store, HttpRequest req)
+    private static IReadOnlyList<LabelSet> StreamsInRange(ILogSource store, HttpRequest req)
     {
         var (start, end) = Range(req);
         var selector = req.Query["query"].ToString();
@@ -78,7 +78,7 @@ public static class LokiApi
     }
 
     /// <summary>{"status": "success", "data": [{labels}, ...]}: the streams matching any <c>match[]</c> selector with lines in range.</summary>
-    private static IResult Series(LogStore store, HttpRequest req)
+    private static IResult Series(ILogSource store, HttpRequest req)
     {
         var (start, end) = Range(req);
         var selectors = req.Query["match[]"].Concat(req.Query["match"]).OfType<string>().ToList();
@@ -102,7 +102,7 @@ public static class LokiApi
     }
 
     /// <summary>{"streams": [{"stream": {labels}, "values": [["ns", "line"], ...]}]}; answered 204 as Loki does.</summary>
-    private static async Task<IResult> PushAsync(LogStore store, HttpRequest req)
+    private static async Task<IResult> PushAsync(ILogSource store, HttpRequest req)
     {
         byte[]? body;
         try { body = await RequestBody.ReadAsync(req, MaxPushBytes, req.HttpContext.RequestAborted); }
@@ -133,11 +133,11 @@ public static class LokiApi
             return Plain(400, "error parsing push request: " + ex.Message);
         }
         // A retried push (same lines, same timestamps) stores nothing twice, as in Loki.
-        store.Append(entries, dropDuplicates: true);
+        store.Push(entries);
         return Results.StatusCode(204);
     }
 
-    private static IResult Query(ApplianceRuntime runtime, HttpRequest req, bool range)
+    private static IResult Query(LogQlEngine logQl, HttpRequest req, bool range)
     {
         var q = req.Query;
         var text = q["query"].ToString();
@@ -147,8 +147,8 @@ public static class LokiApi
         int limit = int.TryParse(q["limit"].ToString(), out int l) && l > 0 ? l : 100;
         bool backward = q["direction"].ToString() != "forward";
         var result = range
-            ? runtime.LogQl.Range(text, start, end, Step(q["step"].ToString(), start, end), limit, backward, req.HttpContext.RequestAborted)
-            : runtime.LogQl.Instant(text, end, limit, backward, req.HttpContext.RequestAborted);
+            ? logQl.Range(text, start, end, Step(q["step"].ToString(), start, end), limit, backward, req.HttpContext.RequestAborted)
+            : logQl.Instant(text, end, limit, backward, req.HttpContext.RequestAborted);
         if (result.Series is { } series) return Matrix(series, vector: !range);
         return ApiResults.Json(w =>
         {

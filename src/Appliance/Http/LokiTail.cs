@@ -16,7 +16,7 @@ public static class LokiTail
 {
     private const int BufferedLines = 10_000;
 
-    public static async Task RunAsync(LogStore store, LogQlEngine engine, HttpContext ctx)
+    public static async Task RunAsync(ILogSource store, HttpContext ctx)
     {
         var q = ctx.Request.Query;
         LogQuery query;
@@ -68,7 +68,7 @@ public static class LokiTail
         var receive = DrainUntilClosedAsync(socket, closed);
         try
         {
-            var history = engine.Lines(query, start, nowNs, limit, backward: true, closed.Token);
+            var history = store.LogQl.Lines(query, start, nowNs, limit, backward: true, closed.Token);
             history.Reverse();
             var sent = history.Select(e => (e.TimestampNs, e.Line)).ToHashSet();
             if (history.Count > 0) await SendAsync(socket, history, [], closed.Token);

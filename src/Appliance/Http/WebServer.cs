@@ -7,9 +7,8 @@ namespace Mlobs.Appliance.Http;
 /// <summary>Builds the Kestrel app (slim builder): API, lifecycle endpoints, the embedded UI, request metrics.</summary>
 public static class WebServer
 {
-    /// <param name="sources">What the Prometheus API, query, rules, federation and lifecycle endpoints read.</param>
-    /// <param name="gate">The running runtime for the Loki, Alertmanager and dashboard APIs, which still take it whole.</param>
-    public static WebApplication Build(ApiSources sources, ReadinessGate gate, IPEndPoint listen)
+    /// <param name="sources">What each API reads, as narrow interfaces.</param>
+    public static WebApplication Build(ApiSources sources, IPEndPoint listen)
     {
         // The empty builder skips configuration files, environment providers and default logging, which the
         // slim builder spends most of its ~50 ms start-up on; we configure exactly what we use.
@@ -37,11 +36,11 @@ public static class WebServer
         LifecycleEndpoints.Map(app, sources.Lifecycle);
         PrometheusApi.Map(app, sources.Targets, sources.Storage, sources.Status);
         RulesApi.Map(app, sources.Rules);
-        AlertmanagerApi.Map(app, gate);
+        AlertmanagerApi.Map(app, sources.Alertmanager, sources.Lifecycle, sources.Status);
         QueryApi.Map(app, sources.Engine, sources.Metadata, sources.Status);
         FederateEndpoint.Map(app, sources.Storage, sources.Engine, sources.Status);
-        DashboardsApi.Map(app, gate);
-        LokiApi.Map(app, gate);
+        DashboardsApi.Map(app, sources.Dashboards);
+        LokiApi.Map(app, sources.Logs);
         UiEndpoints.Map(app);
         return app;
     }

@@ -1,14 +1,18 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Mlobs.Alertmanager;
 using Mlobs.Appliance.Http;
 using Mlobs.Config;
 using Mlobs.Ingest.Scrape;
 using Mlobs.Model.Labels;
+using Mlobs.Query.LogQl;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Rules.Evaluation;
+using Mlobs.Storage.Logs;
 using Mlobs.Storage.Tsdb;
 using Mlobs.Tests.Support;
+using Mlobs.WebUi.Dashboards;
 
 namespace Mlobs.Appliance.Tests.Http;
 
@@ -27,8 +31,11 @@ public sealed class ApiHost : IAsyncDisposable
     public FakeTargets Targets { get; } = new();
     public FakeRules Rules { get; } = new();
     public FakeMetadata Metadata { get; } = new();
+    public FakeAlertmanager Alertmanager { get; } = new();
     public TsdbDatabase Tsdb { get; }
     public QueryEngine Engine { get; }
+    public LogStoreSource Logs { get; }
+    public DashboardFolder Dashboards { get; }
     public HttpClient Http { get; }
 
     private ApiHost()
@@ -36,9 +43,11 @@ public sealed class ApiHost : IAsyncDisposable
         Tsdb = TsdbDatabase.Open(new TsdbOptions { Directory = _dir.Path });
         Engine = new QueryEngine(Tsdb);
         Status.DataDirectory = _dir.Path;
+        Logs = new LogStoreSource(LogStore.Open(Path.Combine(_dir.Path, "logstore.sqlite")), Engine);
+        Dashboards = new DashboardFolder(Path.Combine(_dir.Path, "dashboards"), Path.Combine(_dir.Path, "imported"));
         int port = FakeTarget.FreePort();
-        var sources = new ApiSources(Lifecycle, Status, Targets, Rules, Metadata, Tsdb, Engine);
-        _app = WebServer.Build(sources, new ReadinessGate(), new IPEndPoint(IPAddress.Loopback, port));
+        var sources = new ApiSources(Lifecycle, Status, Targets, Rules, Metadata, Tsdb, Engine, Logs, Alertmanager, Dashboards);
+        _app = WebServer.Build(sources, new IPEndPoint(IPAddress.Loopback, port));
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -94,6 +103,7 @@ public sealed class ApiHost : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Logs.Store.Dispose();
         Tsdb.Dispose();
         _dir.Dispose();
     }
@@ -136,5 +146,32 @@ public sealed class ApiHost : IAsyncDisposable
     {
         public List<(string Name, IReadOnlyList<MetricMetadata> Entries)> Entries { get; } = [];
         public IEnumerable<(string Name, IReadOnlyList<MetricMetadata> Entries)> Metadata() => Entries;
+    }
+
+    /// <summary>A real log store and LogQL engine as Loki's API sees them.</summary>
+    public sealed class LogStoreSource(LogStore store, QueryEngine promql) : ILogSource
+    {
+        public LogStore Store => store;
+        public LogQlEngine LogQl { get; } = new(store, promql);
+        public IReadOnlyList<LabelSet> StreamsWithData(LabelMatcher[] matchers, long startNs, long endNs) => store.StreamsWithData(matchers, startNs, endNs);
+        public void Push(IReadOnlyList<LogEntry> entries) => store.Append(entries, dropDuplicates: true);
+
+        public event Action<IReadOnlyList<LogEntry>>? Appended
+        {
+            add => store.Appended += value;
+            remove => store.Appended -= value;
+        }
+    }
+
+    public sealed class FakeAlertmanager : IAlertmanagerSource
+    {
+        public AlertRouter? Router { get; set; }
+    }
+
+    /// <summary>A real dashboard library over a folder and an import dir in the temp dir.</summary>
+    public sealed class DashboardFolder(string folder, string importDir) : IDashboardSource
+    {
+        public string Folder => folder;
+        public DashboardLibrary Dashboards { get; } = new(folder, importDir);
     }
 }

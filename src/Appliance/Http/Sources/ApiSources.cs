@@ -14,4 +14,7 @@ public sealed record ApiSources(
     IRulesRetriever Rules,
     IMetadataRetriever Metadata,
     IQueryableStorage Storage,
-    IQueryEngine Engine);
+    IQueryEngine Engine,
+    ILogSource Logs,
+    IAlertmanagerSource Alertmanager,
+    IDashboardSource Dashboards);
