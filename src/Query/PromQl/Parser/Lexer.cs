@@ -178,41 +178,7 @@ public sealed class Lexer(string input)
             if (c == '\n') throw new ParseException(input, start, "unterminated quoted string");
             if (c != '\\') { sb.Append(c); continue; }
             if (_pos >= input.Length) throw new ParseException(input, start, "unterminated quoted string");
-            char e = input[_pos++];
-            switch (e)
-            {
-                case 'a': sb.Append('\a'); break;
-                case 'b': sb.Append('\b'); break;
-                case 'f': sb.Append('\f'); break;
-                case 'n': sb.Append('\n'); break;
-                case 'r': sb.Append('\r'); break;
-                case 't': sb.Append('\t'); break;
-                case 'v': sb.Append('\v'); break;
-                case '\\': sb.Append('\\'); break;
-                case '"' when quote == '"': sb.Append('"'); break;
-                case '\'' when quote == '\'': sb.Append('\''); break;
-                case 'x': sb.Append(GoBytes.EscapedByte(ReadHex(2, start))); break;
-                case 'u': sb.Append(char.ConvertFromUtf32(ReadHex(4, start))); break;
-                case 'U': sb.Append(char.ConvertFromUtf32(ReadHex(8, start))); break;
-                case >= '0' and <= '7':
-                    int v = e - '0';
-                    for (int i = 0; i < 2; i++)
-                    {
-                        if (_pos >= input.Length || input[_pos] is < '0' or > '7') throw new ParseException(input, _pos, "invalid escape sequence");
-                        v = v * 8 + (input[_pos++] - '0');
-                    }
-                    sb.Append(GoBytes.EscapedByte(v));
-                    break;
-                default: throw new ParseException(input, _pos - 2, $"unknown escape sequence '{e}'");
-            }
+            if (GoEscape.Decode(input, ref _pos, quote, sb) is { } error) throw new ParseException(input, start, error); // at the string, as Prometheus
         }
-    }
-
-    private int ReadHex(int digits, int start)
-    {
-        if (_pos + digits > input.Length) throw new ParseException(input, start, "invalid escape sequence");
-        int v = Convert.ToInt32(input.Substring(_pos, digits), 16);
-        _pos += digits;
-        return v;
     }
 }

@@ -28,6 +28,10 @@ public class SeriesSelectorParserTests
     [InlineData("up{job=5}", "1:8: parse error: unexpected number \"5\" in label matching, expected string")]
     [InlineData("up{job=\"a\"} + 1", "1:13: parse error: unexpected \"+\"")]
     [InlineData("up{job=~\"(\"}", "1:9: parse error: invalid regular expression in label matcher")]
+    // Escapes: Prometheus 2.42's texts and positions, checked against it.
+    [InlineData("up{a=\"\\q\"}", "1:6: parse error: unknown escape sequence U+0071 'q'")]
+    [InlineData("up{a=\"\\xG1\"}", "1:6: parse error: illegal character U+0047 'G' in escape sequence")]
+    [InlineData("up{a=\"\\400\"}", "1:6: parse error: escape sequence is an invalid Unicode code point")]
     public void BadSelectorsReportPosition(string input, string prefix)
     {
         var ex = Assert.Throws<ParseException>(() => SeriesSelectorParser.Parse(input));
