@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Alertmanager;
 
@@ -10,7 +11,7 @@ namespace Mlobs.Alertmanager;
 /// </summary>
 public static class IntegrationHttp
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = GoJsonEncoder.Instance };
+    private static readonly JsonWriterOptions Options = GoJsonEncoder.WriterOptions;
 
     /// <summary>Writes a JSON document with Go's escaping (what Alertmanager's encoding/json produces).</summary>
     public static byte[] Json(Action<Utf8JsonWriter> write)

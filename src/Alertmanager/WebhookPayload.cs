@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Alertmanager;
 
@@ -12,7 +13,7 @@ namespace Mlobs.Alertmanager;
 /// </summary>
 public static class WebhookPayload
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = GoJsonEncoder.Instance };
+    private static readonly JsonWriterOptions Options = GoJsonEncoder.WriterOptions;
 
     public static byte[] Serialize(NotificationData data, string groupKey, int truncatedAlerts)
     {

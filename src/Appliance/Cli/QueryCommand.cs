@@ -96,7 +96,7 @@ public static class QueryCommand
                 using var db = TsdbDatabase.Open(new TsdbOptions { Directory = Path.GetFullPath(dataDir), RetentionTime = TimeSpan.FromDays(365 * 100), CreateIfMissing = false });
                 var result = local(new QueryEngine(db));
                 using var ms = new MemoryStream();
-                using (var w = new Utf8JsonWriter(ms)) QueryResultJson.Write(w, result);
+                using (var w = new Utf8JsonWriter(ms, Mlobs.Model.Strconv.GoJsonEncoder.WriterOptions)) QueryResultJson.Write(w, result);
                 json = Encoding.UTF8.GetString(ms.ToArray());
             }
             catch (QueryException ex)

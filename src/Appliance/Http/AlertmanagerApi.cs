@@ -25,12 +25,12 @@ public static class AlertmanagerApi
         api.MapPost("/silences", async (HttpRequest req) =>
         {
             PostableSilenceJson? body;
-            try { body = await JsonSerializer.DeserializeAsync(req.Body, AlertmanagerJsonContext.Default.PostableSilenceJson).ConfigureAwait(false); }
+            try { body = await JsonSerializer.DeserializeAsync(req.Body, AlertmanagerJsonContext.Go.PostableSilenceJson).ConfigureAwait(false); }
             catch (JsonException e) { return Error(400, "invalid silence: " + e.Message); }
             return WithRouter(lifecycle, source, router => PostSilence(router, body));
         });
         api.MapGet("/silence/{id}", (string id) => WithRouter(lifecycle, source, router =>
-            router.Silences.Get(id) is { } s ? Results.Json(ToJson(s, DateTimeOffset.UtcNow), AlertmanagerJsonContext.Default.GettableSilenceJson)
+            router.Silences.Get(id) is { } s ? Results.Json(ToJson(s, DateTimeOffset.UtcNow), AlertmanagerJsonContext.Go.GettableSilenceJson)
                 : Error(404, $"silence {id} not found")));
         api.MapDelete("/silence/{id}", (string id) => WithRouter(lifecycle, source, router =>
         {
@@ -49,7 +49,7 @@ public static class AlertmanagerApi
     }
 
     private static IResult Error(int status, string message) =>
-        Results.Json(message, AlertmanagerJsonContext.Default.String, statusCode: status);
+        Results.Json(message, AlertmanagerJsonContext.Go.String, statusCode: status);
 
     private static string Time(DateTimeOffset t) => AlertPayload.Time(t);
 
@@ -58,7 +58,7 @@ public static class AlertmanagerApi
         Results.Json(new AmStatusJson(new AmClusterJson("disabled", []), new AmConfigJson(runtime.Config.Mlobs.Router?.OriginalYaml ?? ""),
                 Time(runtime.StartTime),
                 new AmVersionJson("main", "", "", "", BuildInfo.Revision, BuildInfo.Version)),
-            AlertmanagerJsonContext.Default.AmStatusJson);
+            AlertmanagerJsonContext.Go.AmStatusJson);
 
     /// <summary>Matchers from <c>filter</c> parameters (Alertmanager's syntax); null and a 400 result when one is bad.</summary>
     private static List<LabelMatcher>? Filter(HttpRequest req, out IResult? error)
@@ -105,7 +105,7 @@ public static class AlertmanagerApi
                 new AlertStatusJson([.. v.InhibitedBy], [.. v.SilencedBy], isSilenced || isInhibited ? "suppressed" : "active"),
                 Time(a.UpdatedAt), a.GeneratorUrl, a.Labels.ToDictionary()));
         }
-        return Results.Json(result, AlertmanagerJsonContext.Default.ListGettableAlertJson);
+        return Results.Json(result, AlertmanagerJsonContext.Go.ListGettableAlertJson);
     }
 
     private static IResult Silences(AlertRouter router, HttpRequest req)
@@ -119,7 +119,7 @@ public static class AlertmanagerApi
             .OrderBy(s => s.State(now) switch { SilenceState.Active => 0, SilenceState.Pending => 1, _ => 2 })
             .ThenBy(s => s.State(now) == SilenceState.Expired ? -s.EndsAt.ToUnixTimeMilliseconds() : s.EndsAt.ToUnixTimeMilliseconds())
             .Select(s => ToJson(s, now)).ToList();
-        return Results.Json(list, AlertmanagerJsonContext.Default.ListGettableSilenceJson);
+        return Results.Json(list, AlertmanagerJsonContext.Go.ListGettableSilenceJson);
     }
 
     private static IResult PostSilence(AlertRouter router, PostableSilenceJson? body)
@@ -132,7 +132,7 @@ public static class AlertmanagerApi
             foreach (var m in body.Matchers ?? [])
                 matchers.Add(AlertmanagerMatchers.FromApi(m.Name, m.Value, m.IsRegex, m.IsEqual ?? true));
             var id = router.Silences.Upsert(body.Id, matchers, body.StartsAt.Value, body.EndsAt.Value, body.CreatedBy ?? "", body.Comment ?? "", DateTimeOffset.UtcNow);
-            return Results.Json(new SilenceCreatedJson(id), AlertmanagerJsonContext.Default.SilenceCreatedJson);
+            return Results.Json(new SilenceCreatedJson(id), AlertmanagerJsonContext.Go.SilenceCreatedJson);
         }
         catch (KeyNotFoundException e) { return Error(404, e.Message); }
         catch (Exception e) when (e is SilenceException or ArgumentException) // the store's rules, or a matcher's regex

@@ -40,4 +40,13 @@ public sealed record AmVersionJson(string Branch, string BuildDate, string Build
 [JsonSerializable(typeof(List<GettableAlertJson>))]
 [JsonSerializable(typeof(AmStatusJson))]
 [JsonSerializable(typeof(string))]
-public sealed partial class AlertmanagerJsonContext : JsonSerializerContext;
+public sealed partial class AlertmanagerJsonContext : JsonSerializerContext
+{
+    /// <summary>The same shapes with Go's escaping, as Alertmanager writes its API.</summary>
+    public static AlertmanagerJsonContext Go { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = Mlobs.Model.Strconv.GoJsonEncoder.Instance,
+    });
+}

@@ -121,12 +121,9 @@ public sealed record AlertJson(
 [JsonSourceGenerationOptions(WriteIndented = false)]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
-    /// <summary>
-    /// Like Go's encoding/json, leave '+' and non-ASCII label values unescaped (the default encoder writes
-    /// "\u002B"); output is still valid JSON for every client.
-    /// </summary>
+    /// <summary>With Go's escaping, as Prometheus writes its API (the default encoder would write '+' as "\u002B").</summary>
     public static ApiJsonContext Api { get; } = new(new System.Text.Json.JsonSerializerOptions
     {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = Mlobs.Model.Strconv.GoJsonEncoder.Instance,
     });
 }

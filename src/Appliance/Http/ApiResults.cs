@@ -15,7 +15,7 @@ public static class ApiResults
     public static IResult Json(Action<System.Text.Json.Utf8JsonWriter> write, int status = 200)
     {
         using var stream = new MemoryStream();
-        using (var w = new System.Text.Json.Utf8JsonWriter(stream)) write(w);
+        using (var w = new System.Text.Json.Utf8JsonWriter(stream, Mlobs.Model.Strconv.GoJsonEncoder.WriterOptions)) write(w);
         return Results.Text(stream.ToArray(), "application/json; charset=utf-8", status);
     }
 

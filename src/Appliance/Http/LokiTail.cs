@@ -124,7 +124,7 @@ public static class LokiTail
     private static async Task SendAsync(WebSocket socket, List<LogEntry> entries, List<LogEntry> dropped, CancellationToken ct)
     {
         using var stream = new MemoryStream();
-        using (var w = new System.Text.Json.Utf8JsonWriter(stream))
+        using (var w = new System.Text.Json.Utf8JsonWriter(stream, Mlobs.Model.Strconv.GoJsonEncoder.WriterOptions))
         {
             w.WriteStartObject();
             LokiJson.WriteStreams(w, "streams", entries);

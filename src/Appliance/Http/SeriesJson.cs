@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Appliance.Http;
 
@@ -10,7 +10,7 @@ namespace Mlobs.Appliance.Http;
 /// </summary>
 public sealed class SeriesJson(IReadOnlyList<LabelSet> series, IReadOnlyList<string>? warnings) : IResult
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Options = GoJsonEncoder.WriterOptions;
 
     public async Task ExecuteAsync(HttpContext context)
     {

@@ -1,5 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Appliance.Http;
 
@@ -9,7 +9,7 @@ namespace Mlobs.Appliance.Http;
 /// </summary>
 public abstract class StreamedJsonResult : IResult
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Options = GoJsonEncoder.WriterOptions;
 
     public async Task ExecuteAsync(HttpContext context)
     {

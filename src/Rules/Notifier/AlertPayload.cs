@@ -10,7 +10,7 @@ public static class AlertPayload
     public static byte[] Serialize(IReadOnlyList<NotifierAlert> alerts)
     {
         var buffer = new ArrayBufferWriter<byte>(256 * alerts.Count + 2);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Mlobs.Model.Strconv.GoJsonEncoder.WriterOptions))
         {
             w.WriteStartArray();
             foreach (var a in alerts)

@@ -51,7 +51,7 @@ public sealed class DashboardLibrary(string? folder, string importDir)
         node["uid"] = model.Uid;
         using (var buffer = new MemoryStream())
         {
-            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer)) node.WriteTo(writer);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, Mlobs.Model.Strconv.GoJsonEncoder.WriterOptions)) node.WriteTo(writer);
             inner = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
         }
         if (!overwrite && Find(model.Uid) is { } existing)

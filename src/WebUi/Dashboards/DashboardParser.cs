@@ -37,7 +37,7 @@ public static class DashboardParser
             var node = System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!.AsObject();
             LegacyRowLayout.Migrate(node);
             using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
+            using (var writer = new Utf8JsonWriter(buffer, Mlobs.Model.Strconv.GoJsonEncoder.WriterOptions)) node.WriteTo(writer);
             var migrated = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
             using var migratedDoc = JsonDocument.Parse(migrated);
             return (FromElement(migratedDoc.RootElement, fallbackUid), migrated);

@@ -24,7 +24,7 @@ public static class DashboardSnapshot
         var variableJson = VariableElements(doc.RootElement);
 
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Mlobs.Model.Strconv.GoJsonEncoder.WriterOptions))
         {
             w.WriteStartObject();
             w.WritePropertyName("dashboard");

@@ -101,4 +101,17 @@ public sealed class QueryApiTests
         Assert.Equal(host.Status.DataDirectory, flags.GetProperty("storage.tsdb.path").GetString());
         Assert.Equal("5m", flags.GetProperty("query.lookback-delta").GetString());
     }
+
+    [Fact]
+    public async Task JsonIsEscapedAsGoEscapesIt()
+    {
+        await using var host = await ApiHost.StartAsync();
+        var query = Uri.EscapeDataString("label_replace(vector(1),\"a\",\"<b>a+é&</b>\\u2028\",\"\",\"\")");
+        // Prometheus 2.42's answer to the same request, byte for byte: HTML-sensitive characters and U+2028 escaped, '+' and é not.
+        Assert.Equal("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"a\":\"\\u003cb\\u003ea+é\\u0026\\u003c/b\\u003e\\u2028\"},\"value\":[1700000000,\"1\"]}]}}",
+            await host.Http.GetStringAsync($"/api/v1/query?query={query}&time=1700000000"));
+        host.Append((Model.Labels.LabelSet.From(("__name__", "m"), ("a", "<b>a+é&</b>")), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), 1));
+        Assert.Equal("{\"status\":\"success\",\"data\":[\"\\u003cb\\u003ea+é\\u0026\\u003c/b\\u003e\"]}", await host.Http.GetStringAsync("/api/v1/label/a/values"));
+        Assert.Contains("\"a\":\"\\u003cb\\u003ea+é\\u0026\\u003c/b\\u003e\"", await host.Http.GetStringAsync("/api/v1/series?match[]=m"));
+    }
 }

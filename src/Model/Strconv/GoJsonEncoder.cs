@@ -1,15 +1,20 @@
 using System.Text.Encodings.Web;
+using System.Text.Json;
 
-namespace Mlobs.Alertmanager;
+namespace Mlobs.Model.Strconv;
 
 /// <summary>
-/// Escapes JSON strings exactly as Go's encoding/json does, so messages match Alertmanager's byte for byte:
+/// Escapes JSON strings exactly as Go's encoding/json does — the one JSON escaping mlobs writes, so the Prometheus,
+/// Loki, Alertmanager and Grafana APIs, notifications and stored dashboards match their Go peers byte for byte:
 /// <c>\"</c> and <c>\\</c>, <c>\n \r \t \b \f</c>, other control characters and the HTML-sensitive <c>&lt; &gt; &amp;</c>
 /// (and U+2028/U+2029) as lower-case <c>\u00XX</c>; all other text, non-ASCII included, as is.
 /// </summary>
 public sealed class GoJsonEncoder : JavaScriptEncoder
 {
     public static readonly GoJsonEncoder Instance = new();
+
+    /// <summary>Writer options with this encoder, for every hand-written JSON body.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = Instance };
 
     public override int MaxOutputCharactersPerInputCharacter => 6;
 
