@@ -34,33 +34,14 @@ public static class ConfigLoader
         if (doc is null) return new PrometheusConfig { SourcePath = file, OriginalYaml = yaml };
         var root = r.Mapping(doc, "config");
 
-        var global = new GlobalConfig();
-        YamlNode? globalNode = null;
-        var ruleFiles = new List<string>();
-        var scrapeNodes = new List<YamlNode>();
-        var alerting = new AlertingConfig();
-        var mlobs = new MlobsSettings();
-        var ignored = new List<string>();
-        var logSources = new List<LogSourceConfig>();
-        foreach (var (key, keyNode, value) in r.Entries(root, "config",
-                     ["global", "rule_files", "scrape_configs", "alerting", "mlobs", "log_sources", .. IgnoredTopLevel]))
-        {
-            switch (key)
-            {
-                case "global": globalNode = value; global = ReadGlobal(r, value); break;
-                case "rule_files": ruleFiles.AddRange(r.StringList(value, "rule_files")); break;
-                case "scrape_configs": scrapeNodes.AddRange(r.Sequence(value, "scrape_configs").Children); break;
-                case "alerting": alerting = ReadAlerting(r, value); break;
-                case "mlobs": mlobs = ReadMlobs(r, value); break;
-                case "log_sources": logSources = r.Sequence(value, "log_sources").Children.Select(n => ReadLogSource(r, n)).ToList(); break;
-                default: ignored.Add(key); r.Unused(keyNode, key); break;
-            }
-        }
+        var top = TopLevelKeys.Read(r, root, "config", new TopLevel());
+        var global = top.Global;
         if (global.ScrapeTimeout > global.ScrapeInterval)
-            throw r.Error(globalNode!, "global scrape timeout greater than scrape interval");
+            throw r.Error(top.GlobalNode!, "global scrape timeout greater than scrape interval");
+        var ignored = root.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value!).Where(k => IgnoredTopLevel.Contains(k)).ToList();
 
         var scrapeConfigs = new List<ScrapeConfig>();
-        foreach (var node in scrapeNodes)
+        foreach (var node in top.ScrapeNodes)
         {
             var sc = ReadScrapeConfig(r, node, global);
             if (scrapeConfigs.Any(x => x.JobName == sc.JobName))
@@ -70,100 +51,124 @@ public static class ConfigLoader
 
         return new PrometheusConfig
         {
-            Global = global, RuleFiles = ruleFiles, ScrapeConfigs = scrapeConfigs, Alerting = alerting, Mlobs = mlobs,
-            LogSources = logSources, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
+            Global = global, RuleFiles = top.RuleFiles, ScrapeConfigs = scrapeConfigs, Alerting = top.Alerting, Mlobs = top.Mlobs,
+            LogSources = top.LogSources, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
             Warnings = [.. r.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column)],
         };
     }
 
+    /// <summary>The file's sections while they are read; scrape configs wait for the global section, wherever it stands.</summary>
+    private sealed record TopLevel
+    {
+        public GlobalConfig Global { get; init; } = new();
+        public YamlNode? GlobalNode { get; init; }
+        public IReadOnlyList<string> RuleFiles { get; init; } = [];
+        public IReadOnlyList<YamlNode> ScrapeNodes { get; init; } = [];
+        public AlertingConfig Alerting { get; init; } = new();
+        public MlobsSettings Mlobs { get; init; } = new();
+        public IReadOnlyList<LogSourceConfig> LogSources { get; init; } = [];
+    }
+
+    private static readonly KeyTable<TopLevel> TopLevelKeys = new()
+    {
+        { "global", (r, v, t) => t with { Global = ReadGlobal(r, v), GlobalNode = v } },
+        { "rule_files", (r, v, t) => t with { RuleFiles = r.StringList(v, "rule_files") } },
+        { "scrape_configs", (r, v, t) => t with { ScrapeNodes = [.. r.Sequence(v, "scrape_configs").Children] } },
+        { "alerting", (r, v, t) => t with { Alerting = ReadAlerting(r, v) } },
+        { "mlobs", (r, v, t) => t with { Mlobs = ReadMlobs(r, v) } },
+        { "log_sources", (r, v, t) => t with { LogSources = r.Sequence(v, "log_sources").Children.Select(n => ReadLogSource(r, n)).ToList() } },
+        { IgnoredTopLevel },
+    };
+
+    private static readonly KeyTable<LogSourceConfig> LogSourceKeys = new()
+    {
+        { "name", (r, v, s) => s with { Name = r.String(v, "name") } },
+        { "paths", (r, v, s) => s with { Paths = r.StringList(v, "paths") } },
+        { "labels", (r, v, s) => s with { Labels = LabelMap(r, v, "labels") } },
+        {
+            "parser", (r, v, s) => s with
+            {
+                Parser = r.String(v, "parser") switch
+                {
+                    "json" => LogParserKind.Json,
+                    "logfmt" => LogParserKind.Logfmt,
+                    "regex" => LogParserKind.Regex,
+                    "raw" => LogParserKind.Raw,
+                    var other => throw r.Error(v, $"unknown parser \"{other}\": use json, logfmt, regex or raw"),
+                },
+            }
+        },
+        {
+            "pattern", (r, v, s) =>
+            {
+                var pattern = r.String(v, "pattern");
+                try { _ = new Regex(pattern); }
+                catch (ArgumentException ex) { throw r.Error(v, $"invalid pattern: {ex.Message}"); }
+                return s with { Pattern = pattern };
+            }
+        },
+        { "label_fields", (r, v, s) => s with { LabelFields = r.StringList(v, "label_fields") } },
+        { "timestamp", (r, v, s) => s with { Timestamp = ReadLogTimestamp(r, v) } },
+        { "max_line_size", (r, v, s) => s with { MaxLineBytes = (int)r.Long(v, "max_line_size", 1) } },
+    };
+
     private static LogSourceConfig ReadLogSource(YamlNodeReader r, YamlNode node)
     {
-        string? name = null;
-        var source = new LogSourceConfig { Name = "" };
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "log source"), "log source",
-                     "name", "paths", "labels", "parser", "pattern", "label_fields", "timestamp", "max_line_size"))
-        {
-            switch (key)
-            {
-                case "name": name = r.String(value, key); break;
-                case "paths": source = source with { Paths = r.StringList(value, key) }; break;
-                case "labels":
-                    var labels = r.StringMap(value, key);
-                    foreach (var n in labels.Keys)
-                        if (!LegacyNames.IsLabelName(n)) throw r.Error(value, $"\"{n}\" is not a valid label name");
-                    source = source with { Labels = labels };
-                    break;
-                case "parser":
-                    source = source with
-                    {
-                        Parser = r.String(value, key) switch
-                        {
-                            "json" => LogParserKind.Json,
-                            "logfmt" => LogParserKind.Logfmt,
-                            "regex" => LogParserKind.Regex,
-                            "raw" => LogParserKind.Raw,
-                            var other => throw r.Error(value, $"unknown parser \"{other}\": use json, logfmt, regex or raw"),
-                        },
-                    };
-                    break;
-                case "pattern":
-                    var pattern = r.String(value, key);
-                    try { _ = new System.Text.RegularExpressions.Regex(pattern); }
-                    catch (ArgumentException ex) { throw r.Error(value, $"invalid pattern: {ex.Message}"); }
-                    source = source with { Pattern = pattern };
-                    break;
-                case "label_fields": source = source with { LabelFields = r.StringList(value, key) }; break;
-                case "timestamp":
-                {
-                    string? field = null, format = "rfc3339";
-                    foreach (var (k, _, v) in r.Entries(r.Mapping(value, "timestamp"), "timestamp", "field", "format"))
-                    {
-                        if (k == "field") field = r.String(v, k);
-                        else format = r.String(v, k);
-                    }
-                    if (field is null) throw r.Error(value, "timestamp needs a field");
-                    if (format is not ("rfc3339" or "unix" or "unix_ms" or "unix_us" or "unix_ns"))
-                        throw r.Error(value, $"unknown timestamp format \"{format}\": use rfc3339, unix, unix_ms, unix_us or unix_ns");
-                    source = source with { Timestamp = new LogTimestampConfig(field, format) };
-                    break;
-                }
-                case "max_line_size": source = source with { MaxLineBytes = (int)r.Long(value, key, 1) }; break;
-            }
-        }
-        if (name is null) throw r.Error(node, "log source needs a name");
-        if (source.Paths.Count == 0) throw r.Error(node, $"log source \"{name}\" needs paths");
-        if (source.Parser == LogParserKind.Regex && source.Pattern is null) throw r.Error(node, $"log source \"{name}\": the regex parser needs a pattern");
-        return source with { Name = name };
+        var source = LogSourceKeys.Read(r, node, "log source", new LogSourceConfig { Name = "" });
+        if (source.Name.Length == 0) throw r.Error(node, "log source needs a name");
+        if (source.Paths.Count == 0) throw r.Error(node, $"log source \"{source.Name}\" needs paths");
+        if (source.Parser == LogParserKind.Regex && source.Pattern is null) throw r.Error(node, $"log source \"{source.Name}\": the regex parser needs a pattern");
+        return source;
     }
+
+    private static readonly KeyTable<LogTimestampConfig> LogTimestampKeys = new()
+    {
+        { "field", (r, v, t) => t with { Field = r.String(v, "field") } },
+        { "format", (r, v, t) => t with { Format = r.String(v, "format") } },
+    };
+
+    private static LogTimestampConfig ReadLogTimestamp(YamlNodeReader r, YamlNode node)
+    {
+        var t = LogTimestampKeys.Read(r, node, "timestamp", new LogTimestampConfig("", "rfc3339"));
+        if (t.Field.Length == 0) throw r.Error(node, "timestamp needs a field");
+        if (t.Format is not ("rfc3339" or "unix" or "unix_ms" or "unix_us" or "unix_ns"))
+            throw r.Error(node, $"unknown timestamp format \"{t.Format}\": use rfc3339, unix, unix_ms, unix_us or unix_ns");
+        return t;
+    }
+
+    /// <summary>A map of label names to values, each name checked as Prometheus checks label names.</summary>
+    private static IReadOnlyDictionary<string, string> LabelMap(YamlNodeReader r, YamlNode node, string what)
+    {
+        var labels = r.StringMap(node, what);
+        foreach (var name in labels.Keys)
+            if (!LegacyNames.IsLabelName(name)) throw r.Error(node, $"\"{name}\" is not a valid label name");
+        return labels;
+    }
+
+    /// <summary>The global section while it is read: whether scrape_timeout was set decides its default.</summary>
+    private sealed record GlobalDraft(GlobalConfig Config, bool TimeoutSet);
+
+    private static readonly KeyTable<GlobalDraft> GlobalKeys = new("global.")
+    {
+        { "scrape_interval", (r, v, g) => g with { Config = g.Config with { ScrapeInterval = Positive(r, v, "scrape_interval") } } },
+        { "scrape_timeout", (r, v, g) => new GlobalDraft(g.Config with { ScrapeTimeout = Positive(r, v, "scrape_timeout") }, true) },
+        { "evaluation_interval", (r, v, g) => g with { Config = g.Config with { EvaluationInterval = Positive(r, v, "evaluation_interval") } } },
+        { "external_labels", (r, v, g) => g with { Config = g.Config with { ExternalLabels = LabelMap(r, v, "external_labels") } } },
+        { "sample_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "sample_limit", v) } } },
+        { "label_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "label_limit", v) } } },
+        { "label_name_length_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "label_name_length_limit", v) } } },
+        { "label_value_length_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "label_value_length_limit", v) } } },
+        { "target_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "target_limit", v) } } },
+        { "body_size_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "body_size_limit", v) } } },
+        {
+            "query_log_file", "scrape_protocols", "rule_query_offset", "keep_dropped_targets", "metric_name_validation_scheme",
+            "metric_name_escaping_scheme", "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb", "scrape_failure_log_file"
+        },
+    };
 
     private static GlobalConfig ReadGlobal(YamlNodeReader r, YamlNode node)
     {
-        var g = new GlobalConfig();
-        bool timeoutSet = false;
-        foreach (var (key, keyNode, value) in r.Entries(r.Mapping(node, "global"), "global config",
-                     "scrape_interval", "scrape_timeout", "evaluation_interval", "external_labels", "query_log_file",
-                     "scrape_protocols", "rule_query_offset", "body_size_limit", "sample_limit", "label_limit",
-                     "label_name_length_limit", "label_value_length_limit", "target_limit", "keep_dropped_targets",
-                     "metric_name_validation_scheme", "metric_name_escaping_scheme", "always_scrape_classic_histograms",
-                     "convert_classic_histograms_to_nhcb", "scrape_failure_log_file"))
-        {
-            switch (key)
-            {
-                case "scrape_interval": g = g with { ScrapeInterval = Positive(r, value, "scrape_interval") }; break;
-                case "scrape_timeout": g = g with { ScrapeTimeout = Positive(r, value, "scrape_timeout") }; timeoutSet = true; break;
-                case "evaluation_interval": g = g with { EvaluationInterval = Positive(r, value, "evaluation_interval") }; break;
-                case "external_labels":
-                    var labels = r.StringMap(value, "external_labels");
-                    foreach (var name in labels.Keys)
-                        if (!LegacyNames.IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
-                    g = g with { ExternalLabels = labels };
-                    break;
-                case "sample_limit" or "label_limit" or "label_name_length_limit" or "label_value_length_limit" or "target_limit" or "body_size_limit":
-                    g = g with { Limits = ReadLimit(r, g.Limits, key, value) };
-                    break;
-                default: r.Unused(keyNode, "global." + key); break;
-            }
-        }
+        var (g, timeoutSet) = GlobalKeys.Read(r, node, "global config", new GlobalDraft(new GlobalConfig(), false));
         // Prometheus: an unset global timeout defaults to 10s but never beyond the global interval.
         if (!timeoutSet && g.ScrapeTimeout > g.ScrapeInterval) g = g with { ScrapeTimeout = g.ScrapeInterval };
         return g;
@@ -176,58 +181,57 @@ public static class ConfigLoader
         return d;
     }
 
+    private static readonly KeyTable<ScrapeConfig> ScrapeKeys = new()
+    {
+        { "job_name", (r, v, sc) => sc with { JobName = r.String(v, "job_name") } },
+        { "scrape_interval", (r, v, sc) => sc with { ScrapeInterval = Positive(r, v, "scrape_interval") } },
+        { "scrape_timeout", (r, v, sc) => sc with { ScrapeTimeout = Positive(r, v, "scrape_timeout") } },
+        { "metrics_path", (r, v, sc) => sc with { MetricsPath = r.String(v, "metrics_path") } },
+        {
+            "scheme", (r, v, sc) =>
+            {
+                var scheme = r.String(v, "scheme");
+                if (scheme is not ("http" or "https")) throw r.Error(v, $"unsupported scheme \"{scheme}\"");
+                return sc with { Scheme = scheme };
+            }
+        },
+        {
+            "params", (r, v, sc) =>
+            {
+                var ps = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+                foreach (var (pk, _, pv) in r.Entries(r.Mapping(v, "params"), "params")) ps[pk] = r.StringList(pv, "params." + pk);
+                return sc with { Params = ps };
+            }
+        },
+        { "honor_labels", (r, v, sc) => sc with { HonorLabels = r.Bool(v, "honor_labels") } },
+        { "honor_timestamps", (r, v, sc) => sc with { HonorTimestamps = r.Bool(v, "honor_timestamps") } },
+        { "sample_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "sample_limit", v) } },
+        { "label_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "label_limit", v) } },
+        { "label_name_length_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "label_name_length_limit", v) } },
+        { "label_value_length_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "label_value_length_limit", v) } },
+        { "target_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "target_limit", v) } },
+        { "body_size_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "body_size_limit", v) } },
+        { "basic_auth", (r, v, sc) => sc with { BasicAuth = ReadBasicAuth(r, v) } },
+        { "authorization", (r, v, sc) => sc with { Authorization = ReadAuthorization(r, v) } },
+        { "tls_config", (r, v, sc) => sc with { Tls = ReadTlsConfig(r, v) } },
+        { "bearer_token", (r, v, sc) => sc with { Authorization = new Authorization("Bearer", r.String(v, "bearer_token"), null) } },
+        { "bearer_token_file", (r, v, sc) => sc with { Authorization = new Authorization("Bearer", null, r.String(v, "bearer_token_file")) } },
+        { "static_configs", (r, v, sc) => sc with { StaticConfigs = r.Sequence(v, "static_configs").Children.Select(n => ReadStaticConfig(r, n)).ToList() } },
+        { "file_sd_configs", (r, v, sc) => sc with { FileSdConfigs = r.Sequence(v, "file_sd_configs").Children.Select(n => ReadFileSd(r, n)).ToList() } },
+        { "relabel_configs", (r, v, sc) => sc with { RelabelConfigs = ReadRelabelConfigs(r, v) } },
+        { "metric_relabel_configs", (r, v, sc) => sc with { MetricRelabelConfigs = ReadRelabelConfigs(r, v) } },
+        { "follow_redirects", "enable_http2", "scrape_protocols", "track_timestamps_staleness", "enable_compression", "fallback_scrape_protocol" },
+    };
+
     private static ScrapeConfig ReadScrapeConfig(YamlNodeReader r, YamlNode node, GlobalConfig global)
     {
-        var map = r.Mapping(node, "scrape config");
-        string? job = null;
-        TimeSpan? interval = null, timeout = null;
-        var sc = new ScrapeConfig { JobName = "" };
-        foreach (var (key, keyNode, value) in r.Entries(map, "scrape config",
-                     "job_name", "scrape_interval", "scrape_timeout", "metrics_path", "scheme", "params", "honor_labels",
-                     "honor_timestamps", "sample_limit", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
-                     "static_configs", "file_sd_configs", "relabel_configs", "metric_relabel_configs", "tls_config",
-                     "follow_redirects", "enable_http2", "scrape_protocols", "label_limit", "label_name_length_limit",
-                     "label_value_length_limit", "target_limit", "body_size_limit", "track_timestamps_staleness",
-                     "enable_compression", "fallback_scrape_protocol"))
-        {
-            switch (key)
-            {
-                case "job_name": job = r.String(value, "job_name"); break;
-                case "scrape_interval": interval = Positive(r, value, "scrape_interval"); break;
-                case "scrape_timeout": timeout = Positive(r, value, "scrape_timeout"); break;
-                case "metrics_path": sc = sc with { MetricsPath = r.String(value, "metrics_path") }; break;
-                case "scheme":
-                    var scheme = r.String(value, "scheme");
-                    if (scheme is not ("http" or "https")) throw r.Error(value, $"unsupported scheme \"{scheme}\"");
-                    sc = sc with { Scheme = scheme };
-                    break;
-                case "params":
-                    var ps = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-                    foreach (var (pk, _, pv) in r.Entries(r.Mapping(value, "params"), "params")) ps[pk] = r.StringList(pv, "params." + pk);
-                    sc = sc with { Params = ps };
-                    break;
-                case "honor_labels": sc = sc with { HonorLabels = r.Bool(value, "honor_labels") }; break;
-                case "honor_timestamps": sc = sc with { HonorTimestamps = r.Bool(value, "honor_timestamps") }; break;
-                case "sample_limit" or "label_limit" or "label_name_length_limit" or "label_value_length_limit" or "target_limit" or "body_size_limit":
-                    sc = sc with { Limits = ReadLimit(r, sc.Limits, key, value) };
-                    break;
-                case "basic_auth": sc = sc with { BasicAuth = ReadBasicAuth(r, value) }; break;
-                case "authorization": sc = sc with { Authorization = ReadAuthorization(r, value) }; break;
-                case "tls_config": sc = sc with { Tls = ReadTlsConfig(r, value) }; break;
-                case "bearer_token": sc = sc with { Authorization = new Authorization("Bearer", r.String(value, "bearer_token"), null) }; break;
-                case "bearer_token_file": sc = sc with { Authorization = new Authorization("Bearer", null, r.String(value, "bearer_token_file")) }; break;
-                case "static_configs": sc = sc with { StaticConfigs = r.Sequence(value, "static_configs").Children.Select(n => ReadStaticConfig(r, n)).ToList() }; break;
-                case "file_sd_configs": sc = sc with { FileSdConfigs = r.Sequence(value, "file_sd_configs").Children.Select(n => ReadFileSd(r, n)).ToList() }; break;
-                case "relabel_configs": sc = sc with { RelabelConfigs = ReadRelabelConfigs(r, value) }; break;
-                case "metric_relabel_configs": sc = sc with { MetricRelabelConfigs = ReadRelabelConfigs(r, value) }; break;
-                default: r.Unused(keyNode, key); break;
-            }
-        }
-        if (string.IsNullOrEmpty(job)) throw r.Error(node, "job_name is empty");
-        var iv = interval ?? global.ScrapeInterval;
-        var to = timeout ?? (global.ScrapeTimeout > iv ? iv : global.ScrapeTimeout);
-        if (to > iv) throw r.Error(node, $"scrape timeout greater than scrape interval for scrape config with job name \"{job}\"");
-        return sc with { JobName = job, ScrapeInterval = iv, ScrapeTimeout = to, Limits = sc.Limits.Or(global.Limits) };
+        // Interval and timeout are zero until set (a set one is positive): unset ones come from the global section.
+        var sc = ScrapeKeys.Read(r, node, "scrape config", new ScrapeConfig { JobName = "" });
+        if (string.IsNullOrEmpty(sc.JobName)) throw r.Error(node, "job_name is empty");
+        var iv = sc.ScrapeInterval > TimeSpan.Zero ? sc.ScrapeInterval : global.ScrapeInterval;
+        var to = sc.ScrapeTimeout > TimeSpan.Zero ? sc.ScrapeTimeout : global.ScrapeTimeout > iv ? iv : global.ScrapeTimeout;
+        if (to > iv) throw r.Error(node, $"scrape timeout greater than scrape interval for scrape config with job name \"{sc.JobName}\"");
+        return sc with { ScrapeInterval = iv, ScrapeTimeout = to, Limits = sc.Limits.Or(global.Limits) };
     }
 
     /// <summary>One of the scrape limits: a count (Go's uint) or, for body_size_limit, a byte size such as 10MB.</summary>
@@ -253,168 +257,156 @@ public static class ConfigLoader
         };
     }
 
+    private static readonly KeyTable<BasicAuth> BasicAuthKeys = new("basic_auth.")
+    {
+        { "username", (r, v, b) => b with { Username = r.String(v, "username") } },
+        { "password", (r, v, b) => b with { Password = r.String(v, "password") } },
+        { "password_file", (r, v, b) => b with { PasswordFile = r.String(v, "password_file") } },
+        { "username_file" },
+    };
+
     private static BasicAuth ReadBasicAuth(YamlNodeReader r, YamlNode node)
     {
-        string user = "";
-        string? pass = null, file = null;
-        foreach (var (key, keyNode, value) in r.Entries(r.Mapping(node, "basic_auth"), "basic_auth", "username", "password", "password_file", "username_file"))
-        {
-            switch (key)
-            {
-                case "username": user = r.String(value, key); break;
-                case "password": pass = r.String(value, key); break;
-                case "password_file": file = r.String(value, key); break;
-                default: r.Unused(keyNode, "basic_auth." + key); break;
-            }
-        }
-        if (pass is not null && file is not null) throw r.Error(node, "at most one of basic_auth password & password_file must be configured");
-        return new BasicAuth(user, pass, file);
+        var auth = BasicAuthKeys.Read(r, node, "basic_auth", new BasicAuth("", null, null));
+        if (auth.Password is not null && auth.PasswordFile is not null) throw r.Error(node, "at most one of basic_auth password & password_file must be configured");
+        return auth;
     }
+
+    /// <summary>A file named in tls_config: resolved from the config file's directory, and it must exist (as Prometheus checks).</summary>
+    private static string TlsFile(YamlNodeReader r, YamlNode value, string what)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(r.File.StartsWith('<') ? "." : r.File)) ?? ".";
+        var path = Path.Combine(dir, r.String(value, what));
+        if (!File.Exists(path)) throw r.Error(value, $"error checking {what}: stat {path}: no such file or directory");
+        return path;
+    }
+
+    private static readonly KeyTable<TlsConfig> TlsKeys = new("tls_config.")
+    {
+        { "ca_file", (r, v, t) => t with { CaFile = TlsFile(r, v, "ca_file") } },
+        { "cert_file", (r, v, t) => t with { CertFile = TlsFile(r, v, "cert_file") } },
+        { "key_file", (r, v, t) => t with { KeyFile = TlsFile(r, v, "key_file") } },
+        { "server_name", (r, v, t) => t with { ServerName = r.String(v, "server_name") } },
+        { "insecure_skip_verify", (r, v, t) => t with { InsecureSkipVerify = r.Bool(v, "insecure_skip_verify") } },
+        {
+            "min_version", (r, v, t) =>
+            {
+                var version = r.String(v, "min_version");
+                if (version is not ("TLS10" or "TLS11" or "TLS12" or "TLS13")) throw r.Error(v, $"unknown TLS version: {version}");
+                return t with { MinVersion = version };
+            }
+        },
+        { "ca", "cert", "key", "max_version", "ca_ref", "cert_ref", "key_ref" },
+    };
 
     /// <summary><c>tls_config</c>, validated as Prometheus validates it (files must exist, cert and key come together).</summary>
     private static TlsConfig ReadTlsConfig(YamlNodeReader r, YamlNode node)
     {
-        string? ca = null, cert = null, key = null, serverName = null, minVersion = null;
-        bool insecure = false;
-        var dir = Path.GetDirectoryName(Path.GetFullPath(r.File.StartsWith('<') ? "." : r.File)) ?? ".";
-        string File(YamlNode value, string what)
-        {
-            var path = Path.Combine(dir, r.String(value, what));
-            if (!System.IO.File.Exists(path)) throw r.Error(value, $"error checking {what}: stat {path}: no such file or directory");
-            return path;
-        }
-        foreach (var (k, keyNode, value) in r.Entries(r.Mapping(node, "tls_config"), "tls_config",
-                     "ca", "ca_file", "cert", "cert_file", "key", "key_file", "server_name", "insecure_skip_verify", "min_version", "max_version",
-                     "ca_ref", "cert_ref", "key_ref"))
-        {
-            switch (k)
-            {
-                case "ca_file": ca = File(value, k); break;
-                case "cert_file": cert = File(value, k); break;
-                case "key_file": key = File(value, k); break;
-                case "server_name": serverName = r.String(value, k); break;
-                case "insecure_skip_verify": insecure = r.Bool(value, k); break;
-                case "min_version":
-                    minVersion = r.String(value, k);
-                    if (minVersion is not ("TLS10" or "TLS11" or "TLS12" or "TLS13")) throw r.Error(value, $"unknown TLS version: {minVersion}");
-                    break;
-                default: r.Unused(keyNode, "tls_config." + k); break;
-            }
-        }
-        if (cert is not null && key is null) throw r.Error(node, "exactly one of key or key_file must be configured when a client certificate is configured");
-        if (key is not null && cert is null) throw r.Error(node, "exactly one of cert or cert_file must be configured when a client key is configured");
-        return new TlsConfig(ca, cert, key, serverName, insecure, minVersion);
+        var tls = TlsKeys.Read(r, node, "tls_config", new TlsConfig(null, null, null, null, false, null));
+        if (tls.CertFile is not null && tls.KeyFile is null) throw r.Error(node, "exactly one of key or key_file must be configured when a client certificate is configured");
+        if (tls.KeyFile is not null && tls.CertFile is null) throw r.Error(node, "exactly one of cert or cert_file must be configured when a client key is configured");
+        return tls;
     }
+
+    private static readonly KeyTable<Authorization> AuthorizationKeys = new()
+    {
+        { "type", (r, v, a) => a with { Type = r.String(v, "type") } },
+        { "credentials", (r, v, a) => a with { Credentials = r.String(v, "credentials") } },
+        { "credentials_file", (r, v, a) => a with { CredentialsFile = r.String(v, "credentials_file") } },
+    };
 
     private static Authorization ReadAuthorization(YamlNodeReader r, YamlNode node)
     {
-        string type = "Bearer";
-        string? cred = null, file = null;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "authorization"), "authorization", "type", "credentials", "credentials_file"))
-        {
-            switch (key)
-            {
-                case "type": type = r.String(value, key); break;
-                case "credentials": cred = r.String(value, key); break;
-                case "credentials_file": file = r.String(value, key); break;
-            }
-        }
-        if (type.Equals("basic", StringComparison.OrdinalIgnoreCase))
+        var auth = AuthorizationKeys.Read(r, node, "authorization", new Authorization("Bearer", null, null));
+        if (auth.Type.Equals("basic", StringComparison.OrdinalIgnoreCase))
             throw r.Error(node, "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
-        if (cred is not null && file is not null) throw r.Error(node, "at most one of authorization credentials & credentials_file must be configured");
-        return new Authorization(type, cred, file);
+        if (auth.Credentials is not null && auth.CredentialsFile is not null) throw r.Error(node, "at most one of authorization credentials & credentials_file must be configured");
+        return auth;
     }
 
-    public static StaticConfig ReadStaticConfig(YamlNodeReader r, YamlNode node)
+    private static readonly KeyTable<StaticConfig> StaticKeys = new()
     {
-        IReadOnlyList<string> targets = [];
-        IReadOnlyDictionary<string, string> labels = new Dictionary<string, string>();
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "static_config"), "static_config", "targets", "labels"))
         {
-            if (key == "targets")
+            "targets", (r, v, s) =>
             {
-                targets = r.StringList(value, "targets");
-                foreach (var (t, n) in targets.Zip(r.Sequence(value, "targets").Children))
+                var targets = r.StringList(v, "targets");
+                foreach (var (t, n) in targets.Zip(r.Sequence(v, "targets").Children))
                     if (t.Length == 0 || t.Contains('/')) throw r.Error(n, $"\"{t}\" is not a valid hostname");
+                return s with { Targets = targets };
             }
-            else
-            {
-                labels = r.StringMap(value, "labels");
-                foreach (var name in labels.Keys)
-                    if (!LegacyNames.IsLabelName(name)) throw r.Error(value, $"\"{name}\" is not a valid label name");
-            }
-        }
-        return new StaticConfig(targets, labels);
-    }
+        },
+        { "labels", (r, v, s) => s with { Labels = LabelMap(r, v, "labels") } },
+    };
 
-    private static FileSdConfig ReadFileSd(YamlNodeReader r, YamlNode node)
+    public static StaticConfig ReadStaticConfig(YamlNodeReader r, YamlNode node) =>
+        StaticKeys.Read(r, node, "static_config", new StaticConfig([], new Dictionary<string, string>()));
+
+    private static readonly KeyTable<FileSdConfig> FileSdKeys = new()
     {
-        IReadOnlyList<string> files = [];
-        var refresh = TimeSpan.FromMinutes(5);
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "file_sd_config"), "file_sd_config", "files", "refresh_interval"))
         {
-            if (key == "files")
+            "files", (r, v, f) =>
             {
-                files = r.StringList(value, "files");
-                foreach (var (f, n) in files.Zip(r.Sequence(value, "files").Children))
-                {
-                    var ext = Path.GetExtension(f);
-                    if (ext is not (".json" or ".yml" or ".yaml"))
-                        throw r.Error(n, $"invalid file extension for file \"{f}\": must be .json, .yml or .yaml");
-                }
+                var files = r.StringList(v, "files");
+                foreach (var (file, n) in files.Zip(r.Sequence(v, "files").Children))
+                    if (Path.GetExtension(file) is not (".json" or ".yml" or ".yaml"))
+                        throw r.Error(n, $"invalid file extension for file \"{file}\": must be .json, .yml or .yaml");
+                return f with { Files = files };
             }
-            else refresh = Positive(r, value, "refresh_interval");
-        }
-        return new FileSdConfig(files, refresh);
-    }
+        },
+        { "refresh_interval", (r, v, f) => f with { RefreshInterval = Positive(r, v, "refresh_interval") } },
+    };
+
+    private static FileSdConfig ReadFileSd(YamlNodeReader r, YamlNode node) =>
+        FileSdKeys.Read(r, node, "file_sd_config", new FileSdConfig([], TimeSpan.FromMinutes(5)));
 
     private static IReadOnlyList<RelabelConfig> ReadRelabelConfigs(YamlNodeReader r, YamlNode node) =>
         r.Sequence(node, "relabel_configs").Children.Select(n => ReadRelabelConfig(r, n)).ToList();
 
+    /// <summary>A relabel config while it is read: whether regex and replacement were written decides what is valid.</summary>
+    private sealed record RelabelDraft(RelabelConfig Config, bool HasRegex, bool HasReplacement);
+
+    private static readonly KeyTable<RelabelDraft> RelabelKeys = new()
+    {
+        { "source_labels", (r, v, d) => d with { Config = d.Config with { SourceLabels = r.StringList(v, "source_labels") } } },
+        { "separator", (r, v, d) => d with { Config = d.Config with { Separator = r.String(v, "separator") } } },
+        {
+            "regex", (r, v, d) =>
+            {
+                var re = r.String(v, "regex");
+                try { _ = GoRegex.Anchored(re); }
+                catch (ArgumentException ex) { throw r.Error(v, $"invalid regular expression \"{re}\": {ex.Message}"); }
+                return d with { Config = d.Config with { Regex = re }, HasRegex = true };
+            }
+        },
+        { "modulus", (r, v, d) => d with { Config = d.Config with { Modulus = (ulong)r.Long(v, "modulus", 0) } } },
+        { "target_label", (r, v, d) => d with { Config = d.Config with { TargetLabel = r.String(v, "target_label") } } },
+        { "replacement", (r, v, d) => d with { Config = d.Config with { Replacement = r.String(v, "replacement") }, HasReplacement = true } },
+        { "action", (r, v, d) => d with { Config = d.Config with { Action = RelabelActionOf(r, v) } } },
+    };
+
+    private static RelabelAction RelabelActionOf(YamlNodeReader r, YamlNode v)
+    {
+        var a = r.String(v, "action").ToLowerInvariant();
+        return a switch
+        {
+            "replace" => RelabelAction.Replace,
+            "keep" => RelabelAction.Keep,
+            "drop" => RelabelAction.Drop,
+            "keepequal" => RelabelAction.KeepEqual,
+            "dropequal" => RelabelAction.DropEqual,
+            "hashmod" => RelabelAction.HashMod,
+            "labelmap" => RelabelAction.LabelMap,
+            "labeldrop" => RelabelAction.LabelDrop,
+            "labelkeep" => RelabelAction.LabelKeep,
+            "lowercase" => RelabelAction.Lowercase,
+            "uppercase" => RelabelAction.Uppercase,
+            _ => throw r.Error(v, $"unknown relabel action \"{a}\""),
+        };
+    }
+
     private static RelabelConfig ReadRelabelConfig(YamlNodeReader r, YamlNode node)
     {
-        var rc = new RelabelConfig();
-        bool hasRegex = false, hasReplacement = false;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "relabel_config"), "relabel_config",
-                     "source_labels", "separator", "regex", "modulus", "target_label", "replacement", "action"))
-        {
-            switch (key)
-            {
-                case "source_labels": rc = rc with { SourceLabels = r.StringList(value, key) }; break;
-                case "separator": rc = rc with { Separator = r.String(value, key) }; break;
-                case "regex":
-                    var re = r.String(value, key);
-                    try { _ = GoRegex.Anchored(re); }
-                    catch (ArgumentException ex) { throw r.Error(value, $"invalid regular expression \"{re}\": {ex.Message}"); }
-                    rc = rc with { Regex = re };
-                    hasRegex = true;
-                    break;
-                case "modulus": rc = rc with { Modulus = (ulong)r.Long(value, key, 0) }; break;
-                case "target_label": rc = rc with { TargetLabel = r.String(value, key) }; break;
-                case "replacement": rc = rc with { Replacement = r.String(value, key) }; hasReplacement = true; break;
-                case "action":
-                    var a = r.String(value, key).ToLowerInvariant();
-                    rc = rc with
-                    {
-                        Action = a switch
-                        {
-                            "replace" => RelabelAction.Replace,
-                            "keep" => RelabelAction.Keep,
-                            "drop" => RelabelAction.Drop,
-                            "keepequal" => RelabelAction.KeepEqual,
-                            "dropequal" => RelabelAction.DropEqual,
-                            "hashmod" => RelabelAction.HashMod,
-                            "labelmap" => RelabelAction.LabelMap,
-                            "labeldrop" => RelabelAction.LabelDrop,
-                            "labelkeep" => RelabelAction.LabelKeep,
-                            "lowercase" => RelabelAction.Lowercase,
-                            "uppercase" => RelabelAction.Uppercase,
-                            _ => throw r.Error(value, $"unknown relabel action \"{a}\""),
-                        },
-                    };
-                    break;
-            }
-        }
+        var (rc, hasRegex, hasReplacement) = RelabelKeys.Read(r, node, "relabel_config", new RelabelDraft(new RelabelConfig(), false, false));
         // The same validations as Prometheus's relabel.Config.Validate.
         if (rc.Action is RelabelAction.Replace or RelabelAction.HashMod or RelabelAction.Lowercase or RelabelAction.Uppercase
             or RelabelAction.KeepEqual or RelabelAction.DropEqual && rc.TargetLabel.Length == 0)
@@ -429,45 +421,33 @@ public static class ConfigLoader
         return rc;
     }
 
-    private static AlertingConfig ReadAlerting(YamlNodeReader r, YamlNode node)
+    private static readonly KeyTable<AlertingConfig> AlertingKeys = new()
     {
-        var ams = new List<AlertmanagerConfig>();
-        IReadOnlyList<RelabelConfig> alertRelabel = [];
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "alerting"), "alerting", "alertmanagers", "alert_relabel_configs"))
-        {
-            if (key == "alert_relabel_configs") { alertRelabel = ReadRelabelConfigs(r, value); continue; }
-            foreach (var amNode in r.Sequence(value, "alertmanagers").Children)
-            {
-                var am = new AlertmanagerConfig();
-                foreach (var (k, kNode, v) in r.Entries(r.Mapping(amNode, "alertmanager config"), "alertmanager config",
-                             "scheme", "path_prefix", "timeout", "api_version", "static_configs", "basic_auth", "authorization",
-                             "relabel_configs", "follow_redirects", "enable_http2"))
-                {
-                    am = k switch
-                    {
-                        "scheme" => am with { Scheme = Scheme(r, v) },
-                        "path_prefix" => am with { PathPrefix = r.String(v, k) },
-                        "timeout" => am with { Timeout = Positive(r, v, k) },
-                        "api_version" => am with { ApiVersion = ApiVersion(r, v) },
-                        "static_configs" => am with { StaticConfigs = r.Sequence(v, k).Children.Select(n => ReadStaticConfig(r, n)).ToList() },
-                        "basic_auth" => am with { BasicAuth = ReadBasicAuth(r, v) },
-                        "authorization" => am with { Authorization = ReadAuthorization(r, v) },
-                        "relabel_configs" => am with { RelabelConfigs = ReadRelabelConfigs(r, v) },
-                        _ => Unused(r, kNode, "alertmanagers." + k, am),
-                    };
-                }
-                if (am.BasicAuth is not null && am.Authorization is not null)
-                    throw r.Error(amNode, "at most one of basic_auth, oauth2 & authorization must be configured");
-                ams.Add(am);
-            }
-        }
-        return new AlertingConfig { Alertmanagers = ams, AlertRelabelConfigs = alertRelabel };
-    }
+        { "alertmanagers", (r, v, a) => a with { Alertmanagers = r.Sequence(v, "alertmanagers").Children.Select(n => ReadAlertmanager(r, n)).ToList() } },
+        { "alert_relabel_configs", (r, v, a) => a with { AlertRelabelConfigs = ReadRelabelConfigs(r, v) } },
+    };
 
-    private static T Unused<T>(YamlNodeReader r, YamlNode keyNode, string key, T unchanged)
+    private static AlertingConfig ReadAlerting(YamlNodeReader r, YamlNode node) => AlertingKeys.Read(r, node, "alerting", new AlertingConfig());
+
+    private static readonly KeyTable<AlertmanagerConfig> AlertmanagerKeys = new("alertmanagers.")
     {
-        r.Unused(keyNode, key);
-        return unchanged;
+        { "scheme", (r, v, am) => am with { Scheme = Scheme(r, v) } },
+        { "path_prefix", (r, v, am) => am with { PathPrefix = r.String(v, "path_prefix") } },
+        { "timeout", (r, v, am) => am with { Timeout = Positive(r, v, "timeout") } },
+        { "api_version", (r, v, am) => am with { ApiVersion = ApiVersion(r, v) } },
+        { "static_configs", (r, v, am) => am with { StaticConfigs = r.Sequence(v, "static_configs").Children.Select(n => ReadStaticConfig(r, n)).ToList() } },
+        { "basic_auth", (r, v, am) => am with { BasicAuth = ReadBasicAuth(r, v) } },
+        { "authorization", (r, v, am) => am with { Authorization = ReadAuthorization(r, v) } },
+        { "relabel_configs", (r, v, am) => am with { RelabelConfigs = ReadRelabelConfigs(r, v) } },
+        { "follow_redirects", "enable_http2" },
+    };
+
+    private static AlertmanagerConfig ReadAlertmanager(YamlNodeReader r, YamlNode node)
+    {
+        var am = AlertmanagerKeys.Read(r, node, "alertmanager config", new AlertmanagerConfig());
+        if (am.BasicAuth is not null && am.Authorization is not null)
+            throw r.Error(node, "at most one of basic_auth, oauth2 & authorization must be configured");
+        return am;
     }
 
     private static string Scheme(YamlNodeReader r, YamlNode v)
@@ -484,46 +464,38 @@ public static class ConfigLoader
         return version;
     }
 
-    private static MlobsSettings ReadMlobs(YamlNodeReader r, YamlNode node)
+    /// <summary>A path in the config, relative to the config file's directory unless absolute.</summary>
+    private static string BesideConfig(YamlNodeReader r, string path) =>
+        Path.IsPathRooted(path) ? path : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.File)) ?? ".", path);
+
+    /// <summary>mlobs's settings while they are read: an inline router config excludes a router config file.</summary>
+    private sealed record MlobsDraft(MlobsSettings Settings, bool InlineRouter);
+
+    private static readonly KeyTable<MlobsDraft> MlobsKeys = new()
     {
-        var s = new MlobsSettings();
-        YamlNode? routerNode = null;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "mlobs"), "mlobs settings",
-                     "data_dir", "retention_time", "retention_size", "log_retention_time", "log_retention_size", "alertmanager_config",
-                     "alertmanager_config_file", "dashboards_dir", "head_series_idle", "head_stale_series_idle"))
+        { "data_dir", (r, v, d) => d with { Settings = d.Settings with { DataDir = r.String(v, "data_dir") } } },
+        { "dashboards_dir", (r, v, d) => d with { Settings = d.Settings with { DashboardsDir = BesideConfig(r, r.String(v, "dashboards_dir")) } } },
+        { "retention_time", (r, v, d) => d with { Settings = d.Settings with { RetentionTime = Positive(r, v, "retention_time") } } },
+        { "retention_size", (r, v, d) => d with { Settings = d.Settings with { RetentionBytes = ParseBytes(r, v, "retention_size") } } },
+        { "log_retention_time", (r, v, d) => d with { Settings = d.Settings with { LogRetentionTime = Positive(r, v, "log_retention_time") } } },
+        { "log_retention_size", (r, v, d) => d with { Settings = d.Settings with { LogRetentionBytes = ParseBytes(r, v, "log_retention_size") } } },
+        { "head_series_idle", (r, v, d) => d with { Settings = d.Settings with { HeadSeriesIdle = Positive(r, v, "head_series_idle") } } },
+        { "head_stale_series_idle", (r, v, d) => d with { Settings = d.Settings with { HeadStaleSeriesIdle = Positive(r, v, "head_stale_series_idle") } } },
+        { "alertmanager_config", (r, v, d) => new MlobsDraft(d.Settings with { Router = AlertmanagerConfigParser.Parse(r, v) }, true) },
         {
-            switch (key)
+            "alertmanager_config_file", (r, v, d) =>
             {
-                case "data_dir": s = s with { DataDir = r.String(value, key) }; break;
-                case "dashboards_dir":
-                {
-                    var folder = r.String(value, key);
-                    var baseDir = Path.GetDirectoryName(Path.GetFullPath(r.File)) ?? ".";
-                    s = s with { DashboardsDir = Path.IsPathRooted(folder) ? folder : Path.Combine(baseDir, folder) };
-                    break;
-                }
-                case "retention_time": s = s with { RetentionTime = Positive(r, value, key) }; break;
-                case "retention_size": s = s with { RetentionBytes = ParseBytes(r, value, key) }; break;
-                case "log_retention_time": s = s with { LogRetentionTime = Positive(r, value, key) }; break;
-                case "log_retention_size": s = s with { LogRetentionBytes = ParseBytes(r, value, key) }; break;
-                case "head_series_idle": s = s with { HeadSeriesIdle = Positive(r, value, key) }; break;
-                case "head_stale_series_idle": s = s with { HeadStaleSeriesIdle = Positive(r, value, key) }; break;
-                case "alertmanager_config":
-                    routerNode = value;
-                    s = s with { Router = AlertmanagerConfigParser.Parse(r, value) };
-                    break;
-                case "alertmanager_config_file":
-                    if (routerNode is not null) throw r.Error(value, "at most one of alertmanager_config & alertmanager_config_file must be configured");
-                    var file = r.String(value, key);
-                    var dir = Path.GetDirectoryName(Path.GetFullPath(r.File)) ?? ".";
-                    var path = Path.IsPathRooted(file) ? file : Path.Combine(dir, file);
-                    if (!File.Exists(path)) throw r.Error(value, $"alertmanager config file \"{file}\" not found");
-                    s = s with { Router = AlertmanagerConfigParser.Load(path) };
-                    break;
+                if (d.InlineRouter) throw r.Error(v, "at most one of alertmanager_config & alertmanager_config_file must be configured");
+                var file = r.String(v, "alertmanager_config_file");
+                var path = BesideConfig(r, file);
+                if (!File.Exists(path)) throw r.Error(v, $"alertmanager config file \"{file}\" not found");
+                return d with { Settings = d.Settings with { Router = AlertmanagerConfigParser.Load(path) } };
             }
-        }
-        return s;
-    }
+        },
+    };
+
+    private static MlobsSettings ReadMlobs(YamlNodeReader r, YamlNode node) =>
+        MlobsKeys.Read(r, node, "mlobs settings", new MlobsDraft(new MlobsSettings(), false)).Settings;
 
     /// <summary>Sizes as Prometheus's --storage.tsdb.retention.size: 512MB, 10GB, 1.5GiB (KB and KiB both 1024 bytes).</summary>
     private static long ParseBytes(YamlNodeReader r, YamlNode node, string key)

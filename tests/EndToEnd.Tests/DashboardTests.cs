@@ -146,4 +146,34 @@ public class DashboardTests
             Assert.Equal(404, (int)missing.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task PanelsUseTheServersScrapeIntervalOnThePageAndInSnapshots()
+    {
+        using var dir = new TempDir();
+        var config = Path.Combine(dir.Path, "mlobs.yml");
+        File.WriteAllText(config, "global:\n  scrape_interval: 30s\n");
+        var dashboard = Path.Combine(dir.Path, "rates.json");
+        File.WriteAllText(dashboard, """
+            {"uid": "rates", "title": "Rates", "panels": [{"id": 1, "type": "timeseries", "title": "Predictions",
+              "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8}, "targets": [{"refId": "A", "expr": "rate(model_predictions_total[$__rate_interval])"}]}]}
+            """);
+        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
+
+        // Grafana's datasource list carries the scrape interval as the Prometheus datasource's timeInterval; the page reads it.
+        using var http = new HttpClient();
+        var sources = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/api/datasources");
+        var prometheus = sources.EnumerateArray().Single(s => s.GetProperty("type").GetString() == "prometheus");
+        Assert.Equal("30s", prometheus.GetProperty("jsonData").GetProperty("timeInterval").GetString());
+
+        // A snapshot asks the server the same, so it interpolates as the page does: 1 h over 900 points is 5 s, floored
+        // by the 30 s scrape interval; $__rate_interval = max(30 s + 30 s, 4 × 30 s) = 2m.
+        var html = Path.Combine(dir.Path, "rates.html");
+        var (exit, output) = await MlobsProcess.RunAsync("snapshot", dashboard, "--server", mlobs.BaseUrl, "--from", "now-1h", "--to", "now", "--out", html);
+        Assert.True(exit == 0, output);
+        var page = File.ReadAllText(html);
+        Assert.Contains("\"scrapeMs\":30000", page);
+        Assert.Contains("\"expr\":\"rate(model_predictions_total[2m])\"", page);
+        Assert.Contains("\"stepS\":30", page);
+    }
 }

@@ -9,6 +9,30 @@ public sealed class HttpDashboardDataSource(HttpClient http, string baseUrl) : I
 {
     private readonly string _base = baseUrl.TrimEnd('/');
 
+    /// <summary>
+    /// The Prometheus datasource's timeInterval from the server's Grafana-style <c>/api/datasources</c> (mlobs's global
+    /// scrape_interval), as the page reads it; Grafana's default 15s from a server without it (a Prometheus).
+    /// </summary>
+    public async Task<TimeSpan> ScrapeIntervalAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync(_base + "/api/datasources", ct);
+            if (!response.IsSuccessStatusCode) return GrafanaTime.DefaultScrapeInterval;
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            foreach (var ds in doc.RootElement.EnumerateArray())
+                if (ds.TryGetProperty("type", out var type) && type.GetString() == "prometheus"
+                    && ds.TryGetProperty("jsonData", out var data) && data.TryGetProperty("timeInterval", out var ti)
+                    && Mlobs.Model.PromDuration.TryParse(ti.GetString() ?? "", out long ms) && ms > 0)
+                    return TimeSpan.FromMilliseconds(ms);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidOperationException)
+        {
+            // not a server that describes its datasources
+        }
+        return GrafanaTime.DefaultScrapeInterval;
+    }
+
     public async Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var url = $"{_base}/api/v1/label/{Uri.EscapeDataString(label)}/values?start={Seconds(from)}&end={Seconds(to)}"

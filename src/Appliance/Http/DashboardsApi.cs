@@ -14,13 +14,48 @@ public static class DashboardsApi
     /// <summary>Largest dashboard accepted by an import (Node Exporter Full is ~0.5 MB).</summary>
     private const int MaxImportBytes = 16 << 20;
 
-    public static void Map(IEndpointRouteBuilder app, IDashboardSource source)
+    public static void Map(IEndpointRouteBuilder app, IDashboardSource source, IStatusRetriever status)
     {
+        app.MapGet("/api/datasources", () => ApiResults.Guard(() => Datasources(status)));
         app.MapGet("/api/search", (HttpRequest req) => ApiResults.Guard(() =>
             Search(source.Dashboards, req.Query["query"].ToString(), req.Query["tag"].Where(t => t is not null).Select(t => t!).ToList())));
         app.MapGet("/api/dashboards/uid/{uid}", (string uid) => ApiResults.Guard(() => Get(source.Dashboards, uid)));
         app.MapPost("/api/dashboards/db", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(source.Dashboards, req)));
         app.MapPost("/api/dashboards/import", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(source.Dashboards, req)));
+    }
+
+    /// <summary>
+    /// Grafana's datasource list: mlobs itself as the Prometheus datasource, with the global scrape_interval as its
+    /// jsonData.timeInterval (what floors panel intervals and sets $__rate_interval), and as the Loki one.
+    /// </summary>
+    private static IResult Datasources(IStatusRetriever status)
+    {
+        var scrape = Mlobs.Model.PromDuration.Format((long)status.Config.Global.ScrapeInterval.TotalMilliseconds);
+        return ApiResults.Json(w =>
+        {
+            w.WriteStartArray();
+            void Source(int id, string uid, string name, string type, string typeName, bool isDefault, string? timeInterval)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("id", id);
+                w.WriteString("uid", uid);
+                w.WriteNumber("orgId", 1);
+                w.WriteString("name", name);
+                w.WriteString("type", type);
+                w.WriteString("typeName", typeName);
+                w.WriteString("access", "proxy");
+                w.WriteString("url", "/");
+                w.WriteBoolean("isDefault", isDefault);
+                w.WriteStartObject("jsonData");
+                if (timeInterval is not null) w.WriteString("timeInterval", timeInterval);
+                w.WriteEndObject();
+                w.WriteBoolean("readOnly", true);
+                w.WriteEndObject();
+            }
+            Source(1, "mlobs-prometheus", "mlobs", "prometheus", "Prometheus", true, scrape);
+            Source(2, "mlobs-loki", "mlobs logs", "loki", "Loki", false, null);
+            w.WriteEndArray();
+        });
     }
 
     private static IResult Search(DashboardLibrary library, string query, List<string> tags)

@@ -39,7 +39,7 @@ public static class WebServer
         AlertmanagerApi.Map(app, sources.Alertmanager, sources.Lifecycle, sources.Status);
         QueryApi.Map(app, sources.Engine, sources.Metadata, sources.Status);
         FederateEndpoint.Map(app, sources.Storage, sources.Engine, sources.Status);
-        DashboardsApi.Map(app, sources.Dashboards);
+        DashboardsApi.Map(app, sources.Dashboards, sources.Status);
         LokiApi.Map(app, sources.Logs);
         UiEndpoints.Map(app);
         return app;

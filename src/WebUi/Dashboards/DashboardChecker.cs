@@ -34,8 +34,9 @@ public static class DashboardChecker
                 problems.Add(new DashboardProblem(ProblemKind.NoData, 0, "templating", null, $"variable ${r.Variable.Name}: query \"{r.Variable.Query}\" returned no values"));
         }
         var variables = VariableResolver.ValuesOf(resolved);
+        var scrape = source is null ? GrafanaTime.DefaultScrapeInterval : await source.ScrapeIntervalAsync(ct);
         int queries = 0;
-        foreach (var q in PanelQueries.For(dashboard, variables, from, to))
+        foreach (var q in PanelQueries.For(dashboard, variables, from, to, scrape))
         {
             queries++;
             if (q.Target.Loki)

@@ -106,7 +106,7 @@ public static class DashboardParser
                 targets.Add(new PanelTarget(refId, expr, Str(t, "legendFormat"), Bool(t, "instant"), Bool(t, "hide"),
                     Str(t, "interval"), Int(t, "intervalFactor") ?? 1)
                 {
-                    Loki = type == "logs" || IsLokiDatasource(t) || (!t.TryGetProperty("datasource", out _) && IsLokiDatasource(p)),
+                    Loki = IsLokiTarget(type, p, t),
                     MaxLines = Int(t, "maxLines") ?? Int(p, "maxDataPoints") ?? 1000,
                 });
             }
@@ -214,6 +214,16 @@ public static class DashboardParser
         public int Next() => _next++;
     }
 
+    /// <summary>
+    /// A target of Grafana's Loki datasource: the target's datasource (or, when it has none, the panel's) names loki,
+    /// or the panel is a logs panel. The page's Templating.isLokiTarget decides the same (shared cases).
+    /// </summary>
+    public static bool IsLokiTarget(string panelType, JsonElement panel, JsonElement target) =>
+        panelType == "logs" || (HasDatasource(target) ? IsLokiDatasource(target) : IsLokiDatasource(panel));
+
+    private static bool HasDatasource(JsonElement owner) =>
+        owner.TryGetProperty("datasource", out var ds) && ds.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
+
     /// <summary>A datasource reference naming Loki: {"type": "loki", ...}, or a name or variable such as "${DS_LOKI}".</summary>
     private static bool IsLokiDatasource(JsonElement owner)
     {
@@ -221,7 +231,7 @@ public static class DashboardParser
         string? text = ds.ValueKind switch
         {
             JsonValueKind.String => ds.GetString(),
-            JsonValueKind.Object => Str(ds, "type") ?? Str(ds, "uid"),
+            JsonValueKind.Object => Str(ds, "type") is { Length: > 0 } type ? type : Str(ds, "uid"),
             _ => null,
         };
         return text is not null && text.Contains("loki", StringComparison.OrdinalIgnoreCase);

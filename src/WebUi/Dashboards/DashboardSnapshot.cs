@@ -11,14 +11,27 @@ namespace Mlobs.WebUi.Dashboards;
 /// </summary>
 public static class DashboardSnapshot
 {
-    /// <summary>The page's scripts in the order index.html loads them.</summary>
-    private static readonly string[] Scripts =
-        ["/vendor/uPlot.iife.min.js", "/js/api.js", "/js/format.js", "/js/chart.js", "/js/variables.js", "/js/panels.js", "/js/dashboard.js", "/js/explore.js", "/js/logs.js", "/js/pages.js", "/js/app.js"];
-    private static readonly string[] Styles = ["/vendor/uPlot.min.css", "/app.css"];
+    /// <summary>The page's scripts and styles, read from index.html itself, in its order: a snapshot runs what the page runs.</summary>
+    internal static IReadOnlyList<string> Scripts => PageAssets("<script src=\"", "\"");
+
+    internal static IReadOnlyList<string> Styles => PageAssets("<link rel=\"stylesheet\" href=\"", "\"");
+
+    private static List<string> PageAssets(string before, string after)
+    {
+        var index = Asset("/index.html");
+        var found = new List<string>();
+        for (int at = index.IndexOf(before, StringComparison.Ordinal); at >= 0; at = index.IndexOf(before, at + 1, StringComparison.Ordinal))
+        {
+            int start = at + before.Length;
+            found.Add(index[start..index.IndexOf(after, start, StringComparison.Ordinal)]);
+        }
+        return found;
+    }
 
     public static async Task<string> RenderAsync(LoadedDashboard dashboard, IDashboardDataSource source, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var resolved = await VariableResolver.ResolveAsync(dashboard.Model, source, from, to, ct);
+        var scrape = await source.ScrapeIntervalAsync(ct);
         var values = VariableResolver.ValuesOf(resolved);
         using var doc = JsonDocument.Parse(dashboard.Json);
         var variableJson = VariableElements(doc.RootElement);
@@ -31,6 +44,7 @@ public static class DashboardSnapshot
             doc.RootElement.WriteTo(w);
             w.WriteNumber("from", from.ToUnixTimeMilliseconds());
             w.WriteNumber("to", to.ToUnixTimeMilliseconds());
+            w.WriteNumber("scrapeMs", (long)scrape.TotalMilliseconds);
             w.WriteStartArray("variables");
             foreach (var r in resolved)
             {
@@ -61,7 +75,7 @@ public static class DashboardSnapshot
                     w.WriteStartObject(key);
                     double stepS = 60;
                     w.WriteStartArray("frames");
-                    foreach (var q in PanelQueries.ForPanel(panel, scoped, from, to))
+                    foreach (var q in PanelQueries.ForPanel(panel, scoped, from, to, scrape))
                     {
                         stepS = q.Step.TotalSeconds;
                         w.WriteStartObject();

@@ -105,6 +105,10 @@ public static partial class GrafanaTime
         return TimeSpan.FromMilliseconds(Math.Max(interval, (long)floor.TotalMilliseconds));
     }
 
+    /// <summary>A range query's step: the interval, widened so no series has more than 11,000 points (Prometheus's limit).</summary>
+    public static TimeSpan QueryStep(TimeSpan range, TimeSpan interval) =>
+        TimeSpan.FromMilliseconds(Math.Max(interval.TotalMilliseconds, Math.Ceiling(range.TotalSeconds / 11_000) * 1000));
+
     /// <summary>Grafana's <c>$__rate_interval</c>: max(interval + scrape interval, 4 × scrape interval).</summary>
     public static TimeSpan RateInterval(TimeSpan interval, TimeSpan scrapeInterval) =>
         TimeSpan.FromMilliseconds(Math.Max(interval.TotalMilliseconds + scrapeInterval.TotalMilliseconds, 4 * scrapeInterval.TotalMilliseconds));

@@ -6,6 +6,12 @@ namespace Mlobs.WebUi.Dashboards;
 /// </summary>
 public interface IDashboardDataSource
 {
+    /// <summary>
+    /// The Prometheus datasource's scrape interval (Grafana's jsonData.timeInterval), which floors panel intervals and
+    /// sets <c>$__rate_interval</c>; Grafana's default 15s where the source does not say.
+    /// </summary>
+    Task<TimeSpan> ScrapeIntervalAsync(CancellationToken ct) => Task.FromResult(GrafanaTime.DefaultScrapeInterval);
+
     /// <summary>Values of a label over series matching an optional selector, in the time range.</summary>
     Task<IReadOnlyList<string>> LabelValuesAsync(string label, string? match, DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 

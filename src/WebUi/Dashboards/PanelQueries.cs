@@ -13,11 +13,13 @@ public static class PanelQueries
     /// <summary>Pixels per grid column Grafana would give a panel on a typical 1,800 px wide screen.</summary>
     private const int PixelsPerColumn = 75;
 
-    public static IEnumerable<PanelQuery> For(Dashboard dashboard, IReadOnlyDictionary<string, VariableValue> variables, DateTimeOffset from, DateTimeOffset to) =>
-        dashboard.DrawnPanels.SelectMany(panel => ForPanel(panel, variables, from, to));
+    public static IEnumerable<PanelQuery> For(Dashboard dashboard, IReadOnlyDictionary<string, VariableValue> variables, DateTimeOffset from, DateTimeOffset to,
+        TimeSpan scrapeInterval) =>
+        dashboard.DrawnPanels.SelectMany(panel => ForPanel(panel, variables, from, to, scrapeInterval));
 
     /// <summary>One panel's queries (the browser computes the same for each panel it draws).</summary>
-    public static IEnumerable<PanelQuery> ForPanel(DashboardPanel panel, IReadOnlyDictionary<string, VariableValue> variables, DateTimeOffset from, DateTimeOffset to)
+    public static IEnumerable<PanelQuery> ForPanel(DashboardPanel panel, IReadOnlyDictionary<string, VariableValue> variables, DateTimeOffset from, DateTimeOffset to,
+        TimeSpan scrapeInterval)
     {
         foreach (var target in panel.Targets)
         {
@@ -25,12 +27,11 @@ public static class PanelQueries
             int dataPoints = panel.MaxDataPoints ?? Math.Max(100, panel.GridPos.W * PixelsPerColumn);
             var minInterval = target.Interval is { Length: > 0 } ti ? ti : panel.Interval;
             if (minInterval is not null) minInterval = TemplateInterpolator.Interpolate(minInterval, variables);
-            var interval = GrafanaTime.PanelInterval(to - from, dataPoints, minInterval, GrafanaTime.DefaultScrapeInterval);
+            var interval = GrafanaTime.PanelInterval(to - from, dataPoints, minInterval, scrapeInterval);
             if (target.IntervalFactor > 1) interval *= target.IntervalFactor;
             var withBuiltIns = new Dictionary<string, VariableValue>(variables, StringComparer.Ordinal);
-            TemplateInterpolator.AddBuiltIns(withBuiltIns, from, to, interval, GrafanaTime.DefaultScrapeInterval);
-            // Prometheus refuses more than 11,000 points per series: the datasource widens the step as needed.
-            var step = TimeSpan.FromMilliseconds(Math.Max(interval.TotalMilliseconds, Math.Ceiling((to - from).TotalSeconds / 11_000) * 1000));
+            TemplateInterpolator.AddBuiltIns(withBuiltIns, from, to, interval, scrapeInterval);
+            var step = GrafanaTime.QueryStep(to - from, interval);
             yield return new PanelQuery(panel, target, TemplateInterpolator.Interpolate(target.Expr, withBuiltIns), step);
         }
     }
@@ -43,21 +44,24 @@ public static class PanelQueries
     public static IEnumerable<(string Key, IReadOnlyDictionary<string, VariableValue> Variables)> Copies(DashboardPanel panel, IReadOnlyDictionary<string, VariableValue> variables)
     {
         string id = panel.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (panel.Repeat is not { Length: > 0 } name || !variables.TryGetValue(name, out var v))
-        {
-            yield return (id, variables);
-            yield break;
-        }
-        var values = (v.IsAll ? v.AllOptions : v.Values).Where(x => x.Length > 0).ToList();
-        if (values.Count < 2)
+        var values = RepeatValues(panel.Repeat, variables);
+        if (values.Count == 0)
         {
             yield return (id, variables);
             yield break;
         }
         for (int i = 0; i < values.Count; i++)
         {
-            var scoped = new Dictionary<string, VariableValue>(variables, StringComparer.Ordinal) { [name] = VariableValue.Single(values[i]) };
+            var scoped = new Dictionary<string, VariableValue>(variables, StringComparer.Ordinal) { [panel.Repeat!] = VariableValue.Single(values[i]) };
             yield return ($"{id}-{i}", scoped);
         }
+    }
+
+    /// <summary>The values a panel repeated over <paramref name="repeat"/> is copied for (every option for All, empty ones left out); none when it is drawn once.</summary>
+    public static IReadOnlyList<string> RepeatValues(string? repeat, IReadOnlyDictionary<string, VariableValue> variables)
+    {
+        if (repeat is not { Length: > 0 } || !variables.TryGetValue(repeat, out var v)) return [];
+        var values = (v.IsAll ? v.AllOptions : v.Values).Where(x => x.Length > 0).ToList();
+        return values.Count < 2 ? [] : values;
     }
 }

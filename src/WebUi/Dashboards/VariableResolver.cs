@@ -32,7 +32,8 @@ public static partial class VariableResolver
         DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         var values = new Dictionary<string, VariableValue>(StringComparer.Ordinal);
-        TemplateInterpolator.AddBuiltIns(values, from, to, GrafanaTime.DefaultScrapeInterval, GrafanaTime.DefaultScrapeInterval);
+        var scrape = source is null ? GrafanaTime.DefaultScrapeInterval : await source.ScrapeIntervalAsync(ct);
+        TemplateInterpolator.AddBuiltIns(values, from, to, scrape, scrape);
         var resolved = new List<ResolvedVariable>();
         foreach (var v in dashboard.Variables)
         {

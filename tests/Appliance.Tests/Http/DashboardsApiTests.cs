@@ -49,4 +49,16 @@ public sealed class DashboardsApiTests
             Assert.StartsWith("dashboard:", JsonDocument.Parse(await broken.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
         }
     }
+
+    [Fact]
+    public async Task DatasourcesCarryTheScrapeInterval()
+    {
+        await using var host = await ApiHost.StartAsync();
+        host.Status.Config = Mlobs.Config.ConfigLoader.Parse("global:\n  scrape_interval: 1m30s\n", "prometheus.yml");
+        var sources = JsonDocument.Parse(await host.Http.GetStringAsync("/api/datasources")).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["prometheus", "loki"], sources.Select(s => s.GetProperty("type").GetString()));
+        Assert.Equal("1m30s", sources[0].GetProperty("jsonData").GetProperty("timeInterval").GetString());
+        Assert.True(sources[0].GetProperty("isDefault").GetBoolean());
+        Assert.False(sources[1].GetProperty("jsonData").TryGetProperty("timeInterval", out _));
+    }
 }

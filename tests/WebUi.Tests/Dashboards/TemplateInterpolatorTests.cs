@@ -45,6 +45,50 @@ public class TemplateInterpolatorTests
     }
 
     [Fact]
+    public void ScrapeIntervalsFloorPanelIntervalsAndSetTheRateInterval()
+    {
+        var (_, root) = Cases();
+        foreach (var c in root.GetProperty("scrapeIntervals").EnumerateArray())
+        {
+            var scrape = TimeSpan.FromMilliseconds(c[3].GetInt64());
+            var interval = GrafanaTime.PanelInterval(TimeSpan.FromMilliseconds(c[0].GetInt64()), c[1].GetInt32(),
+                c[2].ValueKind == JsonValueKind.Null ? null : c[2].GetString(), scrape);
+            Assert.Equal(c[4].GetInt64(), (long)interval.TotalMilliseconds);
+            var builtIns = new Dictionary<string, VariableValue>();
+            TemplateInterpolator.AddBuiltIns(builtIns, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddMilliseconds(c[0].GetInt64()), interval, scrape);
+            Assert.Equal(c[5].GetString(), builtIns["__rate_interval"].Values[0]);
+        }
+        foreach (var c in root.GetProperty("steps").EnumerateArray())
+            Assert.Equal(c[2].GetInt64(), (long)GrafanaTime.QueryStep(TimeSpan.FromMilliseconds(c[0].GetInt64()), TimeSpan.FromMilliseconds(c[1].GetInt64())).TotalMilliseconds);
+    }
+
+    [Fact]
+    public void LokiTargetsAndRepeatCopiesAsThePageDecides()
+    {
+        var (vars, root) = Cases();
+        foreach (var c in root.GetProperty("lokiTargets").EnumerateArray())
+        {
+            var panelType = c[0].TryGetProperty("type", out var t) ? t.GetString()! : "";
+            Assert.True(c[2].GetBoolean() == DashboardParser.IsLokiTarget(panelType, c[0], c[1]), $"{c[0]} {c[1]}");
+        }
+        foreach (var c in root.GetProperty("repeats").EnumerateArray())
+        {
+            var expected = c[1].EnumerateArray().Select(x => x.GetString()!).ToList();
+            Assert.Equal(expected, PanelQueries.RepeatValues(c[0].ValueKind == JsonValueKind.Null ? null : c[0].GetString(), vars));
+        }
+    }
+
+    [Fact]
+    public void TheSnapshotRunsThePagesScripts()
+    {
+        var index = File.ReadAllText(Path.Combine(Paths.RepoRoot, "src", "WebUi", "wwwroot", "index.html"));
+        var scripts = System.Text.RegularExpressions.Regex.Matches(index, "<script src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains("/js/variables.js", scripts);
+        Assert.Equal(scripts, DashboardSnapshot.Scripts);
+        Assert.Equal(["/vendor/uPlot.min.css", "/app.css"], DashboardSnapshot.Styles);
+    }
+
+    [Fact]
     public async Task VariablesResolveFromTheirDefinitions()
     {
         var (_, root) = Cases();

@@ -17,6 +17,23 @@ for (const [rangeMs, points, min, expected] of cases.intervals) {
   const got = T.panelInterval(rangeMs, points, min);
   if (got !== expected) failures.push({ interval: [rangeMs, points, min], expected, got });
 }
+for (const [rangeMs, points, min, scrapeMs, expected, rate] of cases.scrapeIntervals) {
+  const got = T.panelInterval(rangeMs, points, min, scrapeMs);
+  const gotRate = T.builtIns(0, rangeMs, got, scrapeMs).__rate_interval.values[0];
+  if (got !== expected || gotRate !== rate) failures.push({ scrapeInterval: [rangeMs, points, min, scrapeMs], expected: [expected, rate], got: [got, gotRate] });
+}
+for (const [rangeMs, intervalMs, expected] of cases.steps) {
+  const got = T.queryStepS(rangeMs, intervalMs) * 1000;
+  if (got !== expected) failures.push({ step: [rangeMs, intervalMs], expected, got });
+}
+for (const [panel, target, expected] of cases.lokiTargets) {
+  const got = T.isLokiTarget(panel, target);
+  if (got !== expected) failures.push({ loki: [panel, target], expected, got });
+}
+for (const [repeat, expected] of cases.repeats) {
+  const got = T.repeatValues({ repeat }, cases.variables);
+  if (JSON.stringify(got) !== JSON.stringify(expected)) failures.push({ repeat, expected, got });
+}
 const r = cases.resolve;
 const resolved = await T.resolve({ templating: { list: r.templating } }, r.from, r.to);
 for (const x of resolved) {

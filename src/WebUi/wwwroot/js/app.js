@@ -27,8 +27,21 @@ const App = (() => {
     root.append(Dom.notice("Page not found: " + path, "notice error"));
   }
 
-  function start() {
+  /** The Prometheus datasource's scrape interval (mlobs's global scrape_interval), as Grafana reads its timeInterval. */
+  async function loadSettings() {
+    try {
+      const sources = await Api.getJson("/api/datasources");
+      const prometheus = sources.find(s => s.type === "prometheus");
+      const ms = prometheus && prometheus.jsonData && Templating.parseDuration(prometheus.jsonData.timeInterval);
+      if (ms) Templating.settings.scrapeMs = ms;
+    } catch (e) {
+      // a server still starting: Grafana's default until the next load
+    }
+  }
+
+  async function start() {
     if (window.MLOBS_SNAPSHOT) { Snapshot.show(window.MLOBS_SNAPSHOT); return; }
+    await loadSettings();
     document.addEventListener("click", e => {
       const a = e.target.closest && e.target.closest("a");
       if (!a || a.target || e.ctrlKey || e.metaKey || e.shiftKey || a.origin !== location.origin) return;
@@ -48,6 +61,7 @@ const App = (() => {
 /** A file written by `mlobs snapshot`: one dashboard with its data inlined, no network. */
 const Snapshot = {
   async show(snap) {
+    if (snap.scrapeMs) Templating.settings.scrapeMs = snap.scrapeMs;
     document.querySelector("header nav")?.remove();
     const root = document.getElementById("page");
     const view = new DashboardView.View(root, snap.dashboard, { snapshot: snap, from: snap.from, to: snap.to, fromText: "", toText: "" });

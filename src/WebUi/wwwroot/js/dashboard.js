@@ -14,13 +14,13 @@ const DashboardView = (() => {
       let stepS = interval / 1000;
       for (const t of panel.targets || []) {
         if (t.hide || typeof t.expr !== "string") continue;
-        if (isLoki(panel, t)) { out.push(await lokiFrame(panel, t, vars, from, to, interval)); continue; }
         let targetInterval = interval;
         if (t.interval) targetInterval = Templating.panelInterval(to - from, panel.maxDataPoints || Math.max(100, widthPx), Templating.interpolate(t.interval, vars));
         if (t.intervalFactor > 1) targetInterval *= t.intervalFactor;
+        if (Templating.isLokiTarget(panel, t)) { out.push(await lokiFrame(panel, t, vars, from, to, targetInterval)); continue; }
         const all = Object.assign({}, vars, Templating.builtIns(from, to, targetInterval));
         const expr = Templating.interpolate(t.expr, all);
-        const step = Math.max(targetInterval / 1000, Math.ceil((to - from) / 1000 / 11000));
+        const step = Templating.queryStepS(to - from, targetInterval);
         stepS = step;
         try {
           const data = t.instant ? await Api.instant(expr, to / 1000) : await Api.range(expr, from / 1000, to / 1000, step);
@@ -33,13 +33,6 @@ const DashboardView = (() => {
     },
   };
 
-  /** A target of Grafana's Loki datasource: its type names loki (also "${DS_LOKI}"), or the panel is a logs panel. */
-  function isLoki(panel, target) {
-    const ds = target.datasource ?? panel.datasource;
-    const type = ds && typeof ds === "object" ? ds.type || ds.uid : ds;
-    return panel.type === "logs" || /loki/i.test(String(type || ""));
-  }
-
   /** A Loki target: log lines for a log query (frame.logs), a matrix in Prometheus's shape for a metric query. */
   async function lokiFrame(panel, t, vars, from, to, interval) {
     const all = Object.assign({}, vars, Templating.builtIns(from, to, interval));
@@ -49,7 +42,7 @@ const DashboardView = (() => {
         const limit = t.maxLines || panel.maxDataPoints || 1000;
         return { refId: t.refId, expr, logs: await Logs.lines(expr, from, to, limit, false) };
       }
-      const step = Math.max(1, Math.round(interval / 1000));
+      const step = Templating.queryStepS(to - from, interval);
       const data = await Api.loki("/loki/api/v1/query_range", { query: expr, start: from / 1000, end: to / 1000, step });
       return { refId: t.refId, legendFormat: t.legendFormat, expr, data };
     } catch (e) {
@@ -99,9 +92,8 @@ const DashboardView = (() => {
   function repeated(panels, vars) {
     const out = [];
     for (const p of panels) {
-      const v = p.repeat && vars[p.repeat];
-      const values = v ? (v.isAll ? v.all : v.values).filter(x => x !== "") : [];
-      if (!v || values.length < 2) { out.push(p); continue; }
+      const values = Templating.repeatValues(p, vars);
+      if (values.length === 0) { out.push(p); continue; }
       const g = Object.assign({ x: 0, y: 0, w: 12, h: 8 }, p.gridPos);
       const vertical = p.repeatDirection === "v";
       const w = vertical ? g.w : Math.max(Math.floor(24 / values.length), Math.floor(24 / (p.maxPerRow || 4)));
@@ -171,7 +163,7 @@ const DashboardView = (() => {
 
     async loadVariables() {
       this.resolved = await this.data.resolveVariables(this.dash, this.from, this.to, this.chosen);
-      this.vars = Templating.builtIns(this.from, this.to, Templating.SCRAPE_MS);
+      this.vars = Templating.builtIns(this.from, this.to, Templating.settings.scrapeMs);
       for (const r of this.resolved) this.vars[r.variable.name] = r.value;
       this.bar.replaceChildren(...this.resolved.filter(r => r.variable.hide !== 2 && r.variable.type !== "constant").map(r => this.variableControl(r)));
     }

@@ -60,22 +60,45 @@ const Templating = (() => {
     return 31536000000;
   }
 
-  const SCRAPE_MS = 15000;
+  /**
+   * The Prometheus datasource's scrape interval (Grafana's jsonData.timeInterval): mlobs's global scrape_interval,
+   * which the page reads from /api/datasources at start; Grafana's default 15s until then.
+   */
+  const settings = { scrapeMs: 15000 };
 
   /** A panel's query interval: range over data points, rounded, floored by the min interval and the scrape interval. */
-  function panelInterval(rangeMs, dataPoints, minInterval) {
-    let floor = SCRAPE_MS;
+  function panelInterval(rangeMs, dataPoints, minInterval, scrapeMs = settings.scrapeMs) {
+    let floor = scrapeMs;
     if (minInterval && !String(minInterval).includes("$")) { const d = parseDuration(minInterval); if (d) floor = d; }
     return Math.max(roundInterval(Math.floor(rangeMs / Math.max(1, dataPoints))), floor);
   }
 
-  function builtIns(from, to, intervalMs) {
+  /** A range query's step: the interval, widened so no series has more than 11,000 points (Prometheus's limit). */
+  function queryStepS(rangeMs, intervalMs) {
+    return Math.max(intervalMs / 1000, Math.ceil(rangeMs / 1000 / 11000));
+  }
+
+  /** A target of Grafana's Loki datasource: its type names loki (also "${DS_LOKI}"), or the panel is a logs panel. */
+  function isLokiTarget(panel, target) {
+    const ds = target.datasource ?? panel.datasource;
+    const type = ds && typeof ds === "object" ? ds.type || ds.uid : ds;
+    return panel.type === "logs" || /loki/i.test(String(type || ""));
+  }
+
+  /** The values a repeated panel is copied for (every option for All, empty ones left out); [] when it is drawn once. */
+  function repeatValues(panel, vars) {
+    const v = panel.repeat && vars[panel.repeat];
+    const values = v ? (v.isAll ? v.all : v.values).filter(x => x !== "") : [];
+    return values.length < 2 ? [] : values;
+  }
+
+  function builtIns(from, to, intervalMs, scrapeMs = settings.scrapeMs) {
     const rangeS = Math.round((to - from) / 1000);
     const single = v => ({ values: [String(v)], isAll: false, multi: false, includeAll: false, allValue: null, all: [String(v)] });
     return {
       __interval: single(formatDuration(intervalMs)),
       __interval_ms: single(intervalMs),
-      __rate_interval: single(formatDuration(Math.max(intervalMs + SCRAPE_MS, 4 * SCRAPE_MS))),
+      __rate_interval: single(formatDuration(Math.max(intervalMs + scrapeMs, 4 * scrapeMs))),
       __range: single(rangeS + "s"),
       __range_s: single(rangeS),
       __range_ms: single(to - from),
@@ -200,7 +223,7 @@ const Templating = (() => {
 
   /** Resolves every variable in order; `chosen` holds the URL's var-NAME selections. Returns [{variable, options, value, error}]. */
   async function resolve(dashboard, from, to, chosen = {}) {
-    const vars = builtIns(from, to, SCRAPE_MS);
+    const vars = builtIns(from, to, settings.scrapeMs);
     const out = [];
     for (const v of (dashboard.templating && dashboard.templating.list) || []) {
       if (!v.name) continue;
@@ -231,5 +254,5 @@ const Templating = (() => {
     return out;
   }
 
-  return { parseTime, parseDuration, formatDuration, panelInterval, builtIns, interpolate, resolve, SCRAPE_MS };
+  return { parseTime, parseDuration, formatDuration, panelInterval, queryStepS, isLokiTarget, repeatValues, builtIns, interpolate, resolve, settings };
 })();
