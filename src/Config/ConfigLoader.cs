@@ -489,7 +489,9 @@ public static class ConfigLoader
                 var file = r.String(v, "alertmanager_config_file");
                 var path = BesideConfig(r, file);
                 if (!File.Exists(path)) throw r.Error(v, $"alertmanager config file \"{file}\" not found");
-                return d with { Settings = d.Settings with { Router = AlertmanagerConfigParser.Load(path) } };
+                var router = AlertmanagerConfigParser.Load(path);
+                r.Warnings.AddRange(router.Warnings);
+                return d with { Settings = d.Settings with { Router = router } };
             }
         },
     };

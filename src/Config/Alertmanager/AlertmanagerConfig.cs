@@ -14,6 +14,9 @@ public sealed record AlertmanagerConfig(
 {
     /// <summary>The configuration as written (the file, or the inline section de-indented): Alertmanager's <c>config.original</c>.</summary>
     public string OriginalYaml { get; init; } = "";
+
+    /// <summary>Keys of a separate file accepted but not acted on (an inline config reports them with the file around it).</summary>
+    public IReadOnlyList<Yaml.ConfigWarning> Warnings { get; init; } = [];
 }
 
 public sealed record RouteConfig

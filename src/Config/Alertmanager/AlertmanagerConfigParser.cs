@@ -16,64 +16,81 @@ public static class AlertmanagerConfigParser
         var r = new YamlNodeReader(path);
         var root = r.LoadDocument(File.ReadAllText(path));
         if (root is null || YamlNodeReader.IsNull(root)) throw new ConfigException(path, 1, 1, "no route provided in config");
-        return Parse(r, root) with { OriginalYaml = r.Text };
+        return Parse(r, root) with { OriginalYaml = r.Text, Warnings = [.. r.Warnings] };
     }
+
+    /// <summary>The top level while it is read: receivers wait for the global URLs, wherever they stand.</summary>
+    private sealed record TopDraft
+    {
+        public RouteConfig? Route { get; init; }
+        public YamlNode? RouteNode { get; init; }
+        public IReadOnlyList<InhibitRuleConfig> InhibitRules { get; init; } = [];
+        public YamlNode? ReceiversNode { get; init; }
+        public GlobalSettings Global { get; init; } = new();
+    }
+
+    /// <summary>What <c>global</c> sets that mlobs uses: the resolve timeout and the URLs receivers fall back to.</summary>
+    private sealed record GlobalSettings
+    {
+        public TimeSpan ResolveTimeout { get; init; } = TimeSpan.FromMinutes(5);
+        public Uri? SlackApiUrl { get; init; }
+        public Uri PagerDutyUrl { get; init; } = new("https://events.pagerduty.com/v2/enqueue");
+    }
+
+    /// <summary>A section mlobs's router cannot honour yet: an error unless it is empty.</summary>
+    private static T Unsupported<T>(YamlNodeReader r, YamlNode keyNode, YamlNode value, string what, T unchanged)
+    {
+        if (!YamlNodeReader.IsNull(value) && value is not YamlSequenceNode { Children.Count: 0 })
+            throw r.Error(keyNode, $"{what} are not supported by mlobs's router yet");
+        return unchanged;
+    }
+
+    private static readonly KeyTable<GlobalSettings> GlobalKeys = new("global.")
+    {
+        { "resolve_timeout", (r, v, g) => g with { ResolveTimeout = r.Duration(v, "resolve_timeout") } },
+        { "slack_api_url", (r, v, g) => g with { SlackApiUrl = ReadUrl(r, v, "slack_api_url") } },
+        { "pagerduty_url", (r, v, g) => g with { PagerDutyUrl = ReadUrl(r, v, "pagerduty_url") } },
+        {
+            "http_config", "smtp_from", "smtp_smarthost", "smtp_hello", "smtp_auth_username", "smtp_auth_password", "smtp_auth_identity",
+            "smtp_auth_secret", "smtp_require_tls", "slack_api_url_file", "opsgenie_api_url", "opsgenie_api_key", "wechat_api_url",
+            "victorops_api_url", "telegram_api_url", "webex_api_url"
+        },
+    };
+
+    private static readonly KeyTable<TopDraft> TopKeys = new()
+    {
+        { "global", (r, v, t) => t with { Global = GlobalKeys.Read(r, v, "global", t.Global) } },
+        { "route", (r, v, t) => t with { Route = ReadRoute(r, v, isRoot: true), RouteNode = v } },
+        { "inhibit_rules", (r, v, t) => t with { InhibitRules = r.Sequence(v, "inhibit_rules").Children.Select(n => ReadInhibitRule(r, n)).ToList() } },
+        { "receivers", (r, v, t) => t with { ReceiversNode = v } },
+        {
+            "templates", (r, k, v, t) =>
+            {
+                if (r.StringList(v, "templates").Count > 0) throw r.Error(k, "templates are not supported by mlobs's router yet");
+                return t;
+            }
+        },
+        { "time_intervals", (r, k, v, t) => Unsupported(r, k, v, "time_intervals", t) },
+        { "mute_time_intervals", (r, k, v, t) => Unsupported(r, k, v, "mute_time_intervals", t) },
+    };
 
     public static AlertmanagerConfig Parse(YamlNodeReader r, YamlNode root)
     {
-        RouteConfig? route = null;
-        YamlNode? routeNode = null;
-        var inhibit = new List<InhibitRuleConfig>();
+        var top = TopKeys.Read(r, root, "alertmanager config", new TopDraft());
         var receivers = new List<ReceiverConfig>();
         var receiverNodes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-        YamlNode? receiversNode = null;
-        var resolveTimeout = TimeSpan.FromMinutes(5);
-        var globals = new GlobalUrls();
-        foreach (var (key, keyNode, value) in r.Entries(r.Mapping(root, "alertmanager config"), "alertmanager config",
-                     "global", "route", "inhibit_rules", "receivers", "templates", "time_intervals", "mute_time_intervals"))
-        {
-            switch (key)
+        if (top.ReceiversNode is not null)
+            foreach (var n in r.Sequence(top.ReceiversNode, "receivers").Children)
             {
-                case "global":
-                    foreach (var (k, _, v) in r.Entries(r.Mapping(value, "global"), "global", "resolve_timeout", "http_config",
-                                 "smtp_from", "smtp_smarthost", "smtp_hello", "smtp_auth_username", "smtp_auth_password",
-                                 "smtp_auth_identity", "smtp_auth_secret", "smtp_require_tls", "slack_api_url", "slack_api_url_file",
-                                 "pagerduty_url", "opsgenie_api_url", "opsgenie_api_key", "wechat_api_url", "victorops_api_url",
-                                 "telegram_api_url", "webex_api_url"))
-                    {
-                        if (k == "resolve_timeout") resolveTimeout = r.Duration(v, k);
-                        else if (k == "slack_api_url") globals.SlackApiUrl = ReadUrl(r, v, k);
-                        else if (k == "pagerduty_url") globals.PagerDutyUrl = ReadUrl(r, v, k);
-                    }
-                    break;
-                case "route": route = ReadRoute(r, value, isRoot: true); routeNode = value; break;
-                case "inhibit_rules":
-                    foreach (var n in r.Sequence(value, key).Children) inhibit.Add(ReadInhibitRule(r, n));
-                    break;
-                case "receivers":
-                    receiversNode = value;
-                    break;
-                case "templates":
-                    if (r.StringList(value, key).Count > 0) throw r.Error(keyNode, "templates are not supported by mlobs's router yet");
-                    break;
-                default:
-                    if (!YamlNodeReader.IsNull(value) && value is not YamlSequenceNode { Children.Count: 0 })
-                        throw r.Error(keyNode, $"{key} are not supported by mlobs's router yet");
-                    break;
-            }
-        }
-        if (receiversNode is not null)
-            foreach (var n in r.Sequence(receiversNode, "receivers").Children)
-            {
-                var rc = ReadReceiver(r, n, globals);
+                var rc = ReadReceiver(r, n, top.Global);
                 if (!receiverNodes.TryAdd(rc.Name, n)) throw r.Error(n, $"notification config name \"{rc.Name}\" is not unique");
                 receivers.Add(rc);
             }
-        if (route is null) throw r.Error(root, "no route provided in config");
-        if (route.Receiver is null) throw r.Error(routeNode!, "root route must specify a default receiver");
-        if (route.Matchers.Count > 0) throw r.Error(routeNode!, "root route must not have any matchers");
-        CheckReceivers(r, routeNode!, route, receiverNodes);
-        return new AlertmanagerConfig(route, inhibit, receivers, resolveTimeout) { OriginalYaml = r.SourceOf(root) };
+        if (top.Route is not { } route) throw r.Error(root, "no route provided in config");
+        if (route.Receiver is null) throw r.Error(top.RouteNode!, "root route must specify a default receiver");
+        if (route.Matchers.Count > 0) throw r.Error(top.RouteNode!, "root route must not have any matchers");
+        CheckReceivers(r, top.RouteNode!, route, receiverNodes);
+        return new AlertmanagerConfig(route, top.InhibitRules, receivers, top.Global.ResolveTimeout) { OriginalYaml = r.SourceOf(root) };
     }
 
     private static void CheckReceivers(YamlNodeReader r, YamlNode at, RouteConfig route, Dictionary<string, YamlNode> receivers)
@@ -82,103 +99,101 @@ public static class AlertmanagerConfigParser
         foreach (var child in route.Routes) CheckReceivers(r, at, child, receivers);
     }
 
-    private static RouteConfig ReadRoute(YamlNodeReader r, YamlNode node, bool isRoot)
+    /// <summary>A route while it is read: whether it is the root decides whether <c>continue</c> is allowed.</summary>
+    private sealed record RouteDraft(RouteConfig Route, bool IsRoot);
+
+    private static RouteDraft WithMatchers(RouteDraft d, IEnumerable<LabelMatcher> more) =>
+        d with { Route = d.Route with { Matchers = [.. d.Route.Matchers, .. more] } };
+
+    private static TimeSpan NonZero(YamlNodeReader r, YamlNode v, string key)
     {
-        var route = new RouteConfig();
-        var matchers = new List<LabelMatcher>();
-        foreach (var (key, keyNode, value) in r.Entries(r.Mapping(node, "route"), "route",
-                     "receiver", "group_by", "matchers", "match", "match_re", "continue", "group_wait", "group_interval",
-                     "repeat_interval", "routes", "mute_time_intervals", "active_time_intervals"))
-        {
-            switch (key)
-            {
-                case "receiver": route = route with { Receiver = r.String(value, key) }; break;
-                case "group_by":
-                    var names = r.StringList(value, key);
-                    if (names.Contains("...") && names.Count > 1) throw r.Error(value, "cannot have wildcard group_by (`...`) and other other labels at the same time");
-                    foreach (var n in names)
-                        if (n != "..." && !LegacyNames.IsLabelName(n)) throw r.Error(value, $"invalid label name \"{n}\" in group_by list");
-                    route = names.Contains("...") ? route with { GroupByAll = true, GroupBy = [] } : route with { GroupBy = names };
-                    break;
-                case "matchers":
-                    foreach (var m in r.StringList(value, key))
-                    {
-                        try { matchers.AddRange(AlertmanagerMatchers.Parse(m)); }
-                        catch (FormatException e) { throw r.Error(value, e.Message); }
-                    }
-                    break;
-                case "match":
-                    foreach (var (k, v) in r.StringMap(value, key)) matchers.Add(new LabelMatcher(LabelMatchType.Equal, k, v));
-                    break;
-                case "match_re":
-                    foreach (var (k, v) in r.StringMap(value, key))
-                    {
-                        try { matchers.Add(new LabelMatcher(LabelMatchType.Regex, k, v)); }
-                        catch (ArgumentException e) { throw r.Error(value, $"invalid regular expression \"{v}\": {e.Message}"); }
-                    }
-                    break;
-                case "continue":
-                    if (isRoot) throw r.Error(keyNode, "cannot have continue in root route");
-                    route = route with { Continue = r.Bool(value, key) };
-                    break;
-                case "group_wait": route = route with { GroupWait = r.Duration(value, key) }; break;
-                case "group_interval":
-                    var gi = r.Duration(value, key);
-                    if (gi <= TimeSpan.Zero) throw r.Error(value, "group_interval cannot be zero");
-                    route = route with { GroupInterval = gi };
-                    break;
-                case "repeat_interval":
-                    var ri = r.Duration(value, key);
-                    if (ri <= TimeSpan.Zero) throw r.Error(value, "repeat_interval cannot be zero");
-                    route = route with { RepeatInterval = ri };
-                    break;
-                case "routes":
-                    route = route with { Routes = r.Sequence(value, key).Children.Select(c => ReadRoute(r, c, isRoot: false)).ToList() };
-                    break;
-                default:
-                    if (r.StringList(value, key).Count > 0) throw r.Error(keyNode, $"{key} are not supported by mlobs's router yet");
-                    break;
-            }
-        }
-        return route with { Matchers = matchers };
+        var d = r.Duration(v, key);
+        if (d <= TimeSpan.Zero) throw r.Error(v, $"{key} cannot be zero");
+        return d;
     }
 
-    private static InhibitRuleConfig ReadInhibitRule(YamlNodeReader r, YamlNode node)
+    private static readonly KeyTable<RouteDraft> RouteKeys = new()
     {
-        var source = new List<LabelMatcher>();
-        var target = new List<LabelMatcher>();
-        IReadOnlyList<string> equal = [];
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "inhibit rule"), "inhibit rule",
-                     "source_matchers", "target_matchers", "source_match", "source_match_re", "target_match", "target_match_re", "equal"))
+        { "receiver", (r, v, d) => d with { Route = d.Route with { Receiver = r.String(v, "receiver") } } },
         {
-            var into = key.StartsWith("source", StringComparison.Ordinal) ? source : target;
-            try
+            "group_by", (r, v, d) =>
             {
-                switch (key)
+                var names = r.StringList(v, "group_by");
+                if (names.Contains("...") && names.Count > 1) throw r.Error(v, "cannot have wildcard group_by (`...`) and other other labels at the same time");
+                foreach (var n in names)
+                    if (n != "..." && !LegacyNames.IsLabelName(n)) throw r.Error(v, $"invalid label name \"{n}\" in group_by list");
+                return d with { Route = names.Contains("...") ? d.Route with { GroupByAll = true, GroupBy = [] } : d.Route with { GroupBy = names } };
+            }
+        },
+        {
+            "matchers", (r, v, d) =>
+            {
+                var parsed = new List<LabelMatcher>();
+                foreach (var m in r.StringList(v, "matchers"))
                 {
-                    case "source_matchers" or "target_matchers":
-                        foreach (var m in r.StringList(value, key)) into.AddRange(AlertmanagerMatchers.Parse(m));
-                        break;
-                    case "source_match" or "target_match":
-                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new LabelMatcher(LabelMatchType.Equal, k, v));
-                        break;
-                    case "source_match_re" or "target_match_re":
-                        foreach (var (k, v) in r.StringMap(value, key)) into.Add(new LabelMatcher(LabelMatchType.Regex, k, v));
-                        break;
-                    case "equal": equal = r.StringList(value, key); break;
+                    try { parsed.AddRange(AlertmanagerMatchers.Parse(m)); }
+                    catch (FormatException e) { throw r.Error(v, e.Message); }
                 }
+                return WithMatchers(d, parsed);
             }
-            catch (Exception e) when (e is FormatException or ArgumentException) { throw r.Error(value, e.Message); }
-        }
-        return new InhibitRuleConfig(source, target, equal);
+        },
+        { "match", (r, v, d) => WithMatchers(d, r.StringMap(v, "match").Select(kv => new LabelMatcher(LabelMatchType.Equal, kv.Key, kv.Value)).ToList()) },
+        {
+            "match_re", (r, v, d) => WithMatchers(d, r.StringMap(v, "match_re").Select(kv =>
+            {
+                try { return new LabelMatcher(LabelMatchType.Regex, kv.Key, kv.Value); }
+                catch (ArgumentException e) { throw r.Error(v, $"invalid regular expression \"{kv.Value}\": {e.Message}"); }
+            }).ToList())
+        },
+        {
+            "continue", (r, k, v, d) =>
+            {
+                if (d.IsRoot) throw r.Error(k, "cannot have continue in root route");
+                return d with { Route = d.Route with { Continue = r.Bool(v, "continue") } };
+            }
+        },
+        { "group_wait", (r, v, d) => d with { Route = d.Route with { GroupWait = r.Duration(v, "group_wait") } } },
+        { "group_interval", (r, v, d) => d with { Route = d.Route with { GroupInterval = NonZero(r, v, "group_interval") } } },
+        { "repeat_interval", (r, v, d) => d with { Route = d.Route with { RepeatInterval = NonZero(r, v, "repeat_interval") } } },
+        { "routes", (r, v, d) => d with { Route = d.Route with { Routes = r.Sequence(v, "routes").Children.Select(c => ReadRoute(r, c, isRoot: false)).ToList() } } },
+        { "mute_time_intervals", (r, k, v, d) => NoneListed(r, k, v, "mute_time_intervals", d) },
+        { "active_time_intervals", (r, k, v, d) => NoneListed(r, k, v, "active_time_intervals", d) },
+    };
+
+    private static T NoneListed<T>(YamlNodeReader r, YamlNode keyNode, YamlNode value, string key, T unchanged)
+    {
+        if (r.StringList(value, key).Count > 0) throw r.Error(keyNode, $"{key} are not supported by mlobs's router yet");
+        return unchanged;
     }
 
-    /// <summary>URLs from <c>global</c> that receivers fall back to.</summary>
-    private sealed class GlobalUrls
+    private static RouteConfig ReadRoute(YamlNodeReader r, YamlNode node, bool isRoot) =>
+        RouteKeys.Read(r, node, "route", new RouteDraft(new RouteConfig(), isRoot)).Route;
+
+    private static List<LabelMatcher> MatcherList(YamlNodeReader r, YamlNode v, string key)
     {
-        public Uri? SlackApiUrl;
-        public Uri PagerDutyUrl = new("https://events.pagerduty.com/v2/enqueue");
+        try { return r.StringList(v, key).SelectMany(AlertmanagerMatchers.Parse).ToList(); }
+        catch (FormatException e) { throw r.Error(v, e.Message); }
     }
+
+    private static List<LabelMatcher> MatchMap(YamlNodeReader r, YamlNode v, string key, LabelMatchType type)
+    {
+        try { return r.StringMap(v, key).Select(kv => new LabelMatcher(type, kv.Key, kv.Value)).ToList(); }
+        catch (ArgumentException e) { throw r.Error(v, e.Message); }
+    }
+
+    private static readonly KeyTable<InhibitRuleConfig> InhibitKeys = new()
+    {
+        { "source_matchers", (r, v, i) => i with { SourceMatchers = [.. i.SourceMatchers, .. MatcherList(r, v, "source_matchers")] } },
+        { "target_matchers", (r, v, i) => i with { TargetMatchers = [.. i.TargetMatchers, .. MatcherList(r, v, "target_matchers")] } },
+        { "source_match", (r, v, i) => i with { SourceMatchers = [.. i.SourceMatchers, .. MatchMap(r, v, "source_match", LabelMatchType.Equal)] } },
+        { "source_match_re", (r, v, i) => i with { SourceMatchers = [.. i.SourceMatchers, .. MatchMap(r, v, "source_match_re", LabelMatchType.Regex)] } },
+        { "target_match", (r, v, i) => i with { TargetMatchers = [.. i.TargetMatchers, .. MatchMap(r, v, "target_match", LabelMatchType.Equal)] } },
+        { "target_match_re", (r, v, i) => i with { TargetMatchers = [.. i.TargetMatchers, .. MatchMap(r, v, "target_match_re", LabelMatchType.Regex)] } },
+        { "equal", (r, v, i) => i with { Equal = r.StringList(v, "equal") } },
+    };
+
+    private static InhibitRuleConfig ReadInhibitRule(YamlNodeReader r, YamlNode node) =>
+        InhibitKeys.Read(r, node, "inhibit rule", new InhibitRuleConfig([], [], []));
 
     private static Uri ReadUrl(YamlNodeReader r, YamlNode value, string key)
     {
@@ -188,183 +203,6 @@ public static class AlertmanagerConfigParser
         return url;
     }
 
-    private static ReceiverConfig ReadReceiver(YamlNodeReader r, YamlNode node, GlobalUrls globals)
-    {
-        string name = "";
-        var webhooks = new List<WebhookConfig>();
-        var slack = new List<SlackConfig>();
-        var pagerduty = new List<PagerDutyConfig>();
-        var discord = new List<DiscordConfig>();
-        foreach (var (key, keyNode, value) in r.Entries(r.Mapping(node, "receiver"), "receiver",
-                     "name", "webhook_configs", "slack_configs", "pagerduty_configs", "discord_configs", "email_configs",
-                     "opsgenie_configs", "wechat_configs", "pushover_configs", "victorops_configs", "sns_configs",
-                     "telegram_configs", "webex_configs", "msteams_configs", "msteamsv2_configs", "jira_configs", "rocketchat_configs"))
-        {
-            switch (key)
-            {
-                case "name": name = r.String(value, key); break;
-                case "webhook_configs":
-                    foreach (var w in r.Sequence(value, key).Children) webhooks.Add(ReadWebhook(r, w));
-                    break;
-                case "slack_configs":
-                    foreach (var w in r.Sequence(value, key).Children) slack.Add(ReadSlack(r, w, globals));
-                    break;
-                case "pagerduty_configs":
-                    foreach (var w in r.Sequence(value, key).Children) pagerduty.Add(ReadPagerDuty(r, w, globals));
-                    break;
-                case "discord_configs":
-                    foreach (var w in r.Sequence(value, key).Children) discord.Add(ReadDiscord(r, w));
-                    break;
-                default:
-                    if (value is YamlSequenceNode { Children.Count: > 0 }) throw r.Error(keyNode, $"{key} are not supported by mlobs's router yet");
-                    break;
-            }
-        }
-        if (name.Length == 0) throw r.Error(node, "missing name in receiver");
-        return new ReceiverConfig(name, webhooks) { SlackConfigs = slack, PagerDutyConfigs = pagerduty, DiscordConfigs = discord };
-    }
-
-    private static SlackConfig ReadSlack(YamlNodeReader r, YamlNode node, GlobalUrls globals)
-    {
-        Uri? url = globals.SlackApiUrl;
-        bool sendResolved = false;
-        string? auth = null;
-        var timeout = TimeSpan.FromSeconds(10);
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        bool linkNames = false;
-        IReadOnlyList<string> mrkdwn = [];
-        foreach (var (key, keyNode, value) in r.Entries(r.Mapping(node, "slack config"), "slack config",
-                     "api_url", "api_url_file", "send_resolved", "http_config", "channel", "username", "color", "title", "title_link",
-                     "pretext", "text", "fallback", "callback_id", "footer", "icon_emoji", "icon_url", "image_url", "thumb_url",
-                     "link_names", "mrkdwn_in", "short_fields", "fields", "actions", "timeout"))
-        {
-            switch (key)
-            {
-                case "api_url": url = ReadUrl(r, value, key); break;
-                case "api_url_file": url = ReadUrlFile(r, value, key); break;
-                case "send_resolved": sendResolved = r.Bool(value, key); break;
-                case "http_config": auth = ReadHttpAuthorization(r, value); break;
-                case "timeout": timeout = r.Duration(value, key); break;
-                case "link_names": linkNames = r.Bool(value, key); break;
-                case "mrkdwn_in": mrkdwn = r.StringList(value, key); break;
-                case "short_fields" or "fields" or "actions":
-                    if (!YamlNodeReader.IsNull(value) && value is not YamlSequenceNode { Children.Count: 0 } && !(key == "short_fields" && !r.Bool(value, key)))
-                        throw r.Error(keyNode, $"slack {key} are not supported by mlobs's router yet");
-                    break;
-                default: fields[key] = r.String(value, key); break;
-            }
-        }
-        if (url is null) throw r.Error(node, "no global Slack API URL set either inline or in a file");
-        var c = new SlackConfig(url, sendResolved, auth, timeout) { LinkNames = linkNames, MrkdwnIn = mrkdwn };
-        foreach (var (k, v) in fields)
-        {
-            c = k switch
-            {
-                "channel" => c with { Channel = v },
-                "username" => c with { Username = v },
-                "color" => c with { Color = v },
-                "title" => c with { Title = v },
-                "title_link" => c with { TitleLink = v },
-                "pretext" => c with { Pretext = v },
-                "text" => c with { Text = v },
-                "fallback" => c with { Fallback = v },
-                "callback_id" => c with { CallbackId = v },
-                "footer" => c with { Footer = v },
-                "icon_emoji" => c with { IconEmoji = v },
-                "icon_url" => c with { IconUrl = v },
-                "image_url" => c with { ImageUrl = v },
-                _ => c with { ThumbUrl = v },
-            };
-        }
-        return c;
-    }
-
-    private static PagerDutyConfig ReadPagerDuty(YamlNodeReader r, YamlNode node, GlobalUrls globals)
-    {
-        string? key2 = null;
-        Uri url = globals.PagerDutyUrl;
-        bool sendResolved = true;
-        var timeout = TimeSpan.FromSeconds(10);
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        Dictionary<string, string>? details = null;
-        foreach (var (key, keyNode, value) in r.Entries(r.Mapping(node, "pagerduty config"), "pagerduty config",
-                     "routing_key", "routing_key_file", "service_key", "service_key_file", "url", "send_resolved", "http_config",
-                     "client", "client_url", "description", "details", "severity", "class", "component", "group", "source",
-                     "images", "links", "timeout"))
-        {
-            switch (key)
-            {
-                case "routing_key": key2 = r.String(value, key); break;
-                case "routing_key_file":
-                    var file = r.String(value, key);
-                    try { key2 = File.ReadAllText(file).Trim(); }
-                    catch (IOException e) { throw r.Error(value, $"unable to read routing key from file {file}: {e.Message}"); }
-                    break;
-                case "service_key" or "service_key_file":
-                    throw r.Error(keyNode, "PagerDuty's Events API v1 (service_key) is not supported by mlobs's router; use routing_key (Events API v2)");
-                case "url": url = ReadUrl(r, value, key); break;
-                case "send_resolved": sendResolved = r.Bool(value, key); break;
-                case "timeout": timeout = r.Duration(value, key); break;
-                case "http_config": ReadHttpAuthorization(r, value); break;
-                case "details": details = r.StringMap(value, key).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal); break;
-                case "images" or "links":
-                    if (value is YamlSequenceNode { Children.Count: > 0 }) throw r.Error(keyNode, $"pagerduty {key} are not supported by mlobs's router yet");
-                    break;
-                default: fields[key] = r.String(value, key); break;
-            }
-        }
-        if (string.IsNullOrEmpty(key2)) throw r.Error(node, "missing service or routing key in PagerDuty config");
-        var c = new PagerDutyConfig(key2, url, sendResolved, timeout);
-        if (details is not null)
-        {
-            // Alertmanager adds its default details under the names the user did not set.
-            foreach (var (k, v) in c.Details) details.TryAdd(k, v);
-            c = c with { Details = details };
-        }
-        foreach (var (k, v) in fields)
-        {
-            c = k switch
-            {
-                "client" => c with { Client = v },
-                "client_url" => c with { ClientUrl = v },
-                "description" => c with { Description = v },
-                "severity" => c with { Severity = v },
-                "class" => c with { Class = v },
-                "component" => c with { Component = v },
-                "group" => c with { Group = v },
-                _ => c with { Source = v },
-            };
-        }
-        return c;
-    }
-
-    private static DiscordConfig ReadDiscord(YamlNodeReader r, YamlNode node)
-    {
-        Uri? url = null;
-        bool sendResolved = true;
-        var timeout = TimeSpan.FromSeconds(10);
-        string? title = null, message = null;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "discord config"), "discord config",
-                     "webhook_url", "webhook_url_file", "send_resolved", "http_config", "title", "message", "timeout"))
-        {
-            switch (key)
-            {
-                case "webhook_url": url = ReadUrl(r, value, key); break;
-                case "webhook_url_file": url = ReadUrlFile(r, value, key); break;
-                case "send_resolved": sendResolved = r.Bool(value, key); break;
-                case "timeout": timeout = r.Duration(value, key); break;
-                case "http_config": ReadHttpAuthorization(r, value); break;
-                case "title": title = r.String(value, key); break;
-                case "message": message = r.String(value, key); break;
-            }
-        }
-        if (url is null) throw r.Error(node, "one of webhook_url or webhook_url_file must be configured");
-        var c = new DiscordConfig(url, sendResolved, timeout);
-        if (title is not null) c = c with { Title = title };
-        if (message is not null) c = c with { Message = message };
-        return c;
-    }
-
     private static Uri ReadUrlFile(YamlNodeReader r, YamlNode value, string key)
     {
         var file = r.String(value, key);
@@ -372,62 +210,194 @@ public static class AlertmanagerConfigParser
         catch (Exception e) when (e is IOException or UriFormatException) { throw r.Error(value, $"unable to read URL from file {file}: {e.Message}"); }
     }
 
-    private static WebhookConfig ReadWebhook(YamlNodeReader r, YamlNode node)
+    /// <summary>A receiver while it is read: its integrations, with the global URLs they fall back to.</summary>
+    private sealed record ReceiverDraft(ReceiverConfig Receiver, GlobalSettings Global);
+
+    private static readonly KeyTable<ReceiverDraft> ReceiverKeys = new()
     {
-        Uri? url = null;
-        bool sendResolved = true;
-        int maxAlerts = 0;
-        string? auth = null;
-        var timeout = TimeSpan.FromSeconds(10);
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "webhook config"), "webhook config",
-                     "url", "url_file", "send_resolved", "max_alerts", "http_config", "timeout"))
-        {
-            switch (key)
-            {
-                case "url":
-                    var text = r.String(value, key);
-                    if (!Uri.TryCreate(text, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https"))
-                        throw r.Error(value, $"unsupported scheme \"{url?.Scheme ?? text}\" for URL");
-                    break;
-                case "url_file":
-                    var file = r.String(value, key);
-                    try { url = new Uri(File.ReadAllText(file).Trim()); }
-                    catch (Exception e) when (e is IOException or UriFormatException) { throw r.Error(value, $"unable to read URL from file {file}: {e.Message}"); }
-                    break;
-                case "send_resolved": sendResolved = r.Bool(value, key); break;
-                case "max_alerts": maxAlerts = (int)r.Long(value, key, 0); break;
-                case "timeout": timeout = r.Duration(value, key); break;
-                case "http_config": auth = ReadHttpAuthorization(r, value); break;
-            }
-        }
-        if (url is null) throw r.Error(node, "one of url or url_file must be configured");
-        return new WebhookConfig(url, sendResolved, maxAlerts, auth, timeout);
+        { "name", (r, v, d) => d with { Receiver = d.Receiver with { Name = r.String(v, "name") } } },
+        { "webhook_configs", (r, v, d) => d with { Receiver = d.Receiver with { WebhookConfigs = r.Sequence(v, "webhook_configs").Children.Select(n => ReadWebhook(r, n)).ToList() } } },
+        { "slack_configs", (r, v, d) => d with { Receiver = d.Receiver with { SlackConfigs = r.Sequence(v, "slack_configs").Children.Select(n => ReadSlack(r, n, d.Global)).ToList() } } },
+        { "pagerduty_configs", (r, v, d) => d with { Receiver = d.Receiver with { PagerDutyConfigs = r.Sequence(v, "pagerduty_configs").Children.Select(n => ReadPagerDuty(r, n, d.Global)).ToList() } } },
+        { "discord_configs", (r, v, d) => d with { Receiver = d.Receiver with { DiscordConfigs = r.Sequence(v, "discord_configs").Children.Select(n => ReadDiscord(r, n)).ToList() } } },
+        { "email_configs", (r, k, v, d) => NoIntegrations(r, k, v, "email_configs", d) },
+        { "opsgenie_configs", (r, k, v, d) => NoIntegrations(r, k, v, "opsgenie_configs", d) },
+        { "wechat_configs", (r, k, v, d) => NoIntegrations(r, k, v, "wechat_configs", d) },
+        { "pushover_configs", (r, k, v, d) => NoIntegrations(r, k, v, "pushover_configs", d) },
+        { "victorops_configs", (r, k, v, d) => NoIntegrations(r, k, v, "victorops_configs", d) },
+        { "sns_configs", (r, k, v, d) => NoIntegrations(r, k, v, "sns_configs", d) },
+        { "telegram_configs", (r, k, v, d) => NoIntegrations(r, k, v, "telegram_configs", d) },
+        { "webex_configs", (r, k, v, d) => NoIntegrations(r, k, v, "webex_configs", d) },
+        { "msteams_configs", (r, k, v, d) => NoIntegrations(r, k, v, "msteams_configs", d) },
+        { "msteamsv2_configs", (r, k, v, d) => NoIntegrations(r, k, v, "msteamsv2_configs", d) },
+        { "jira_configs", (r, k, v, d) => NoIntegrations(r, k, v, "jira_configs", d) },
+        { "rocketchat_configs", (r, k, v, d) => NoIntegrations(r, k, v, "rocketchat_configs", d) },
+    };
+
+    /// <summary>A receiver kind mlobs cannot deliver: an error when any is configured, so no notification is silently dropped.</summary>
+    private static T NoIntegrations<T>(YamlNodeReader r, YamlNode keyNode, YamlNode value, string key, T unchanged)
+    {
+        if (value is YamlSequenceNode { Children.Count: > 0 }) throw r.Error(keyNode, $"{key} are not supported by mlobs's router yet");
+        return unchanged;
     }
 
-    /// <summary>The Authorization header of an http_config (authorization, bearer_token or basic_auth).</summary>
-    private static string? ReadHttpAuthorization(YamlNodeReader r, YamlNode node)
+    private static ReceiverConfig ReadReceiver(YamlNodeReader r, YamlNode node, GlobalSettings global)
     {
-        string? header = null;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "http_config"), "http_config",
-                     "authorization", "bearer_token", "basic_auth", "tls_config", "follow_redirects", "enable_http2", "proxy_url"))
-        {
-            switch (key)
-            {
-                case "bearer_token": header = "Bearer " + r.String(value, key); break;
-                case "authorization":
-                    string type = "Bearer", cred = "";
-                    foreach (var (k, _, v) in r.Entries(r.Mapping(value, key), key, "type", "credentials"))
-                        if (k == "type") type = r.String(v, k); else cred = r.String(v, k);
-                    header = type + " " + cred;
-                    break;
-                case "basic_auth":
-                    string user = "", pass = "";
-                    foreach (var (k, _, v) in r.Entries(r.Mapping(value, key), key, "username", "password"))
-                        if (k == "username") user = r.String(v, k); else pass = r.String(v, k);
-                    header = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user + ":" + pass));
-                    break;
-            }
-        }
-        return header;
+        var receiver = ReceiverKeys.Read(r, node, "receiver", new ReceiverDraft(new ReceiverConfig("", []), global)).Receiver;
+        if (receiver.Name.Length == 0) throw r.Error(node, "missing name in receiver");
+        return receiver;
     }
+
+    /// <summary>Stands for "no URL yet" while a Slack config is read; still there at the end, it is an error.</summary>
+    private static readonly Uri NoUrl = new("http://no-url.invalid/");
+
+    private static readonly KeyTable<SlackConfig> SlackKeys = new()
+    {
+        { "api_url", (r, v, c) => c with { ApiUrl = ReadUrl(r, v, "api_url") } },
+        { "api_url_file", (r, v, c) => c with { ApiUrl = ReadUrlFile(r, v, "api_url_file") } },
+        { "send_resolved", (r, v, c) => c with { SendResolved = r.Bool(v, "send_resolved") } },
+        { "http_config", (r, v, c) => c with { Authorization = ReadHttpAuthorization(r, v) } },
+        { "timeout", (r, v, c) => c with { Timeout = r.Duration(v, "timeout") } },
+        { "link_names", (r, v, c) => c with { LinkNames = r.Bool(v, "link_names") } },
+        { "mrkdwn_in", (r, v, c) => c with { MrkdwnIn = r.StringList(v, "mrkdwn_in") } },
+        { "channel", (r, v, c) => c with { Channel = r.String(v, "channel") } },
+        { "username", (r, v, c) => c with { Username = r.String(v, "username") } },
+        { "color", (r, v, c) => c with { Color = r.String(v, "color") } },
+        { "title", (r, v, c) => c with { Title = r.String(v, "title") } },
+        { "title_link", (r, v, c) => c with { TitleLink = r.String(v, "title_link") } },
+        { "pretext", (r, v, c) => c with { Pretext = r.String(v, "pretext") } },
+        { "text", (r, v, c) => c with { Text = r.String(v, "text") } },
+        { "fallback", (r, v, c) => c with { Fallback = r.String(v, "fallback") } },
+        { "callback_id", (r, v, c) => c with { CallbackId = r.String(v, "callback_id") } },
+        { "footer", (r, v, c) => c with { Footer = r.String(v, "footer") } },
+        { "icon_emoji", (r, v, c) => c with { IconEmoji = r.String(v, "icon_emoji") } },
+        { "icon_url", (r, v, c) => c with { IconUrl = r.String(v, "icon_url") } },
+        { "image_url", (r, v, c) => c with { ImageUrl = r.String(v, "image_url") } },
+        { "thumb_url", (r, v, c) => c with { ThumbUrl = r.String(v, "thumb_url") } },
+        {
+            "short_fields", (r, k, v, c) =>
+            {
+                if (!YamlNodeReader.IsNull(v) && r.Bool(v, "short_fields")) throw r.Error(k, "slack short_fields are not supported by mlobs's router yet");
+                return c;
+            }
+        },
+        { "fields", (r, k, v, c) => Unsupported(r, k, v, "slack fields", c) },
+        { "actions", (r, k, v, c) => Unsupported(r, k, v, "slack actions", c) },
+    };
+
+    private static SlackConfig ReadSlack(YamlNodeReader r, YamlNode node, GlobalSettings global)
+    {
+        var c = SlackKeys.Read(r, node, "slack config", new SlackConfig(global.SlackApiUrl ?? NoUrl, false, null, TimeSpan.FromSeconds(10)));
+        if (ReferenceEquals(c.ApiUrl, NoUrl)) throw r.Error(node, "no global Slack API URL set either inline or in a file");
+        return c;
+    }
+
+    private static readonly KeyTable<PagerDutyConfig> PagerDutyKeys = new()
+    {
+        { "routing_key", (r, v, c) => c with { RoutingKey = r.String(v, "routing_key") } },
+        {
+            "routing_key_file", (r, v, c) =>
+            {
+                var file = r.String(v, "routing_key_file");
+                try { return c with { RoutingKey = File.ReadAllText(file).Trim() }; }
+                catch (IOException e) { throw r.Error(v, $"unable to read routing key from file {file}: {e.Message}"); }
+            }
+        },
+        { "service_key", (r, k, v, c) => throw r.Error(k, ServiceKeyUnsupported) },
+        { "service_key_file", (r, k, v, c) => throw r.Error(k, ServiceKeyUnsupported) },
+        { "url", (r, v, c) => c with { Url = ReadUrl(r, v, "url") } },
+        { "send_resolved", (r, v, c) => c with { SendResolved = r.Bool(v, "send_resolved") } },
+        { "timeout", (r, v, c) => c with { Timeout = r.Duration(v, "timeout") } },
+        { "http_config", (r, v, c) => { ReadHttpAuthorization(r, v); return c; } },
+        {
+            "details", (r, v, c) =>
+            {
+                var details = r.StringMap(v, "details").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+                // Alertmanager adds its default details under the names the user did not set.
+                foreach (var (k, d) in c.Details) details.TryAdd(k, d);
+                return c with { Details = details };
+            }
+        },
+        { "client", (r, v, c) => c with { Client = r.String(v, "client") } },
+        { "client_url", (r, v, c) => c with { ClientUrl = r.String(v, "client_url") } },
+        { "description", (r, v, c) => c with { Description = r.String(v, "description") } },
+        { "severity", (r, v, c) => c with { Severity = r.String(v, "severity") } },
+        { "class", (r, v, c) => c with { Class = r.String(v, "class") } },
+        { "component", (r, v, c) => c with { Component = r.String(v, "component") } },
+        { "group", (r, v, c) => c with { Group = r.String(v, "group") } },
+        { "source", (r, v, c) => c with { Source = r.String(v, "source") } },
+        { "images", (r, k, v, c) => NoIntegrations(r, k, v, "pagerduty images", c) },
+        { "links", (r, k, v, c) => NoIntegrations(r, k, v, "pagerduty links", c) },
+    };
+
+    private const string ServiceKeyUnsupported = "PagerDuty's Events API v1 (service_key) is not supported by mlobs's router; use routing_key (Events API v2)";
+
+    private static PagerDutyConfig ReadPagerDuty(YamlNodeReader r, YamlNode node, GlobalSettings global)
+    {
+        var c = PagerDutyKeys.Read(r, node, "pagerduty config", new PagerDutyConfig("", global.PagerDutyUrl, true, TimeSpan.FromSeconds(10)));
+        if (string.IsNullOrEmpty(c.RoutingKey)) throw r.Error(node, "missing service or routing key in PagerDuty config");
+        return c;
+    }
+
+    private static readonly KeyTable<DiscordConfig> DiscordKeys = new()
+    {
+        { "webhook_url", (r, v, c) => c with { WebhookUrl = ReadUrl(r, v, "webhook_url") } },
+        { "webhook_url_file", (r, v, c) => c with { WebhookUrl = ReadUrlFile(r, v, "webhook_url_file") } },
+        { "send_resolved", (r, v, c) => c with { SendResolved = r.Bool(v, "send_resolved") } },
+        { "timeout", (r, v, c) => c with { Timeout = r.Duration(v, "timeout") } },
+        { "http_config", (r, v, c) => { ReadHttpAuthorization(r, v); return c; } },
+        { "title", (r, v, c) => c with { Title = r.String(v, "title") } },
+        { "message", (r, v, c) => c with { Message = r.String(v, "message") } },
+    };
+
+    private static DiscordConfig ReadDiscord(YamlNodeReader r, YamlNode node)
+    {
+        var c = DiscordKeys.Read(r, node, "discord config", new DiscordConfig(NoUrl, true, TimeSpan.FromSeconds(10)));
+        if (ReferenceEquals(c.WebhookUrl, NoUrl)) throw r.Error(node, "one of webhook_url or webhook_url_file must be configured");
+        return c;
+    }
+
+    private static readonly KeyTable<WebhookConfig> WebhookKeys = new()
+    {
+        { "url", (r, v, c) => c with { Url = ReadUrl(r, v, "url") } },
+        { "url_file", (r, v, c) => c with { Url = ReadUrlFile(r, v, "url_file") } },
+        { "send_resolved", (r, v, c) => c with { SendResolved = r.Bool(v, "send_resolved") } },
+        { "max_alerts", (r, v, c) => c with { MaxAlerts = (int)r.Long(v, "max_alerts", 0) } },
+        { "timeout", (r, v, c) => c with { Timeout = r.Duration(v, "timeout") } },
+        { "http_config", (r, v, c) => c with { Authorization = ReadHttpAuthorization(r, v) } },
+    };
+
+    private static WebhookConfig ReadWebhook(YamlNodeReader r, YamlNode node)
+    {
+        var c = WebhookKeys.Read(r, node, "webhook config", new WebhookConfig(NoUrl, true, 0, null, TimeSpan.FromSeconds(10)));
+        if (ReferenceEquals(c.Url, NoUrl)) throw r.Error(node, "one of url or url_file must be configured");
+        return c;
+    }
+
+    private static readonly KeyTable<(string Type, string Credentials)> AuthorizationKeys = new()
+    {
+        { "type", (r, v, a) => a with { Type = r.String(v, "type") } },
+        { "credentials", (r, v, a) => a with { Credentials = r.String(v, "credentials") } },
+    };
+
+    private static readonly KeyTable<(string User, string Password)> BasicAuthKeys = new()
+    {
+        { "username", (r, v, a) => a with { User = r.String(v, "username") } },
+        { "password", (r, v, a) => a with { Password = r.String(v, "password") } },
+    };
+
+    private static readonly KeyTable<string?> HttpConfigKeys = new("http_config.")
+    {
+        { "bearer_token", (r, v, _) => "Bearer " + r.String(v, "bearer_token") },
+        { "authorization", (r, v, _) => AuthorizationKeys.Read(r, v, "authorization", ("Bearer", "")) is var (type, cred) ? type + " " + cred : null },
+        {
+            "basic_auth", (r, v, _) => BasicAuthKeys.Read(r, v, "basic_auth", ("", "")) is var (user, pass)
+                ? "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user + ":" + pass))
+                : null
+        },
+        { "tls_config", "follow_redirects", "enable_http2", "proxy_url" },
+    };
+
+    /// <summary>The Authorization header of an http_config (authorization, bearer_token or basic_auth).</summary>
+    private static string? ReadHttpAuthorization(YamlNodeReader r, YamlNode node) => HttpConfigKeys.Read(r, node, "http_config", null);
 }
