@@ -19,8 +19,14 @@ public sealed record RuleFile(string Path, IReadOnlyList<RuleGroupSpec> Groups, 
 /// </summary>
 public static class RuleFileParser
 {
-    private static readonly string[] GroupFields = ["name", "interval", "query_offset", "limit", "labels", "rules", "query_language"];
-    private static readonly string[] RuleFields = ["record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"];
+    private static readonly KeyTable<YamlNode?> RootKeys = new() { { "groups", (r, v, _) => v } };
+
+    private static readonly KeyTable<YamlNode?> SpecKeys = new()
+    {
+        { "groups", (r, v, _) => v },
+        // Thanos's field for query-time partial responses: meaningless for a single server, which has no partial answers.
+        { "partial_response_strategy", (r, v, groups) => groups },
+    };
 
     public static RuleFile Load(string path) => Parse(path, File.ReadAllText(path));
 
@@ -34,11 +40,7 @@ public static class RuleFileParser
 
         var rootMap = r.Mapping(root, "rule file");
         YamlNode? groupsNode = IsPrometheusRule(rootMap) ? ManifestGroups(r, rootMap) : null;
-        if (groupsNode is null)
-        {
-            foreach (var (key, _, value) in r.Entries(rootMap, "rule file", "groups"))
-                if (key == "groups") groupsNode = value;
-        }
+        groupsNode ??= RootKeys.Read(r, rootMap, "rule file", null);
         if (groupsNode is null) return new RuleFile(file, groups, errors);
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -59,80 +61,94 @@ public static class RuleFileParser
     private static YamlNode? ManifestGroups(YamlNodeReader r, YamlMappingNode root)
     {
         if (!root.Children.TryGetValue(new YamlScalarNode("spec"), out var spec)) return null;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(spec, "spec"), "spec", "groups", "partial_response_strategy"))
-            if (key == "groups") return value;
-        return null;
+        return SpecKeys.Read(r, spec, "spec", null);
     }
+
+    /// <summary>A group while it is read; its rules are read once the whole group (and so its language) is known.</summary>
+    private sealed record GroupDraft
+    {
+        public string Name { get; init; } = "";
+        public TimeSpan? Interval { get; init; }
+        public TimeSpan? QueryOffset { get; init; }
+        public int Limit { get; init; }
+        public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+        public YamlNode? RulesNode { get; init; }
+        public RuleQueryLanguage Language { get; init; } = RuleQueryLanguage.PromQl;
+    }
+
+    private static readonly KeyTable<GroupDraft> GroupKeys = new()
+    {
+        { "name", (r, v, g) => g with { Name = r.String(v, "name") } },
+        { "interval", (r, v, g) => g with { Interval = r.Duration(v, "interval") } },
+        { "query_offset", (r, v, g) => g with { QueryOffset = r.Duration(v, "query_offset") } },
+        { "limit", (r, v, g) => g with { Limit = (int)r.Long(v, "limit", 0) } },
+        { "labels", (r, v, g) => g with { Labels = r.StringMap(v, "labels") } },
+        { "rules", (r, v, g) => g with { RulesNode = v } },
+        {
+            "query_language", (r, v, g) => g with
+            {
+                Language = r.String(v, "query_language") switch
+                {
+                    "promql" => RuleQueryLanguage.PromQl,
+                    "logql" => RuleQueryLanguage.LogQl,
+                    var other => throw r.Error(v, $"query_language: unknown language \"{other}\" (promql or logql)"),
+                },
+            }
+        },
+    };
 
     private static RuleGroupSpec ReadGroup(YamlNodeReader r, YamlNode node, List<RuleFileError> errors)
     {
-        string name = "";
-        TimeSpan? interval = null, queryOffset = null;
-        int limit = 0;
-        IReadOnlyDictionary<string, string> labels = new Dictionary<string, string>();
+        var g = GroupKeys.Read(r, node, "group", new GroupDraft());
+        foreach (var (label, _) in g.Labels)
+            if (!LegacyNames.IsLabelName(label)) errors.Add(new(r.File, 0, 0, $"group \"{g.Name}\": invalid label name: {label}"));
         var rules = new List<RuleSpec>();
-        var language = RuleQueryLanguage.PromQl;
-        YamlNode? rulesNode = null;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "group"), "group", GroupFields))
-        {
-            switch (key)
-            {
-                case "name": name = r.String(value, "name"); break;
-                case "interval": interval = r.Duration(value, "interval"); break;
-                case "query_offset": queryOffset = r.Duration(value, "query_offset"); break;
-                case "limit": limit = (int)r.Long(value, "limit", 0); break;
-                case "labels": labels = r.StringMap(value, "labels"); break;
-                case "rules": rulesNode = value; break;
-                case "query_language":
-                    language = r.String(value, "query_language") switch
-                    {
-                        "promql" => RuleQueryLanguage.PromQl,
-                        "logql" => RuleQueryLanguage.LogQl,
-                        var other => throw r.Error(value, $"query_language: unknown language \"{other}\" (promql or logql)"),
-                    };
-                    break;
-            }
-        }
-        foreach (var (label, _) in labels)
-            if (!LegacyNames.IsLabelName(label)) errors.Add(new(r.File, 0, 0, $"group \"{name}\": invalid label name: {label}"));
-        if (rulesNode is not null)
+        if (g.RulesNode is not null)
         {
             int index = 0;
-            foreach (var ruleNode in r.Sequence(rulesNode, "rules").Children)
+            foreach (var ruleNode in r.Sequence(g.RulesNode, "rules").Children)
             {
                 index++;
-                var rule = ReadRule(r, ruleNode, out var recordNode, out var alertNode, out var exprNode);
-                Validate(r.File, name, index, rule, recordNode, alertNode, exprNode, language, errors);
-                rules.Add(rule);
+                var rule = RuleKeys.Read(r, ruleNode, "rule", new RuleDraft());
+                var spec = rule.ToSpec();
+                Validate(r.File, g.Name, index, spec, rule.RecordNode, rule.AlertNode, rule.ExprNode, g.Language, errors);
+                rules.Add(spec);
             }
         }
-        return new RuleGroupSpec(name, r.File, interval, queryOffset, limit, labels, rules, language);
+        return new RuleGroupSpec(g.Name, r.File, g.Interval, g.QueryOffset, g.Limit, g.Labels, rules, g.Language);
     }
 
-    private static RuleSpec ReadRule(YamlNodeReader r, YamlNode node, out YamlNode? recordNode, out YamlNode? alertNode, out YamlNode? exprNode)
+    /// <summary>A rule while it is read, with the nodes its problems are reported at.</summary>
+    private sealed record RuleDraft
     {
-        string? record = null, alert = null;
-        string expr = "";
-        TimeSpan forDuration = TimeSpan.Zero, keepFiringFor = TimeSpan.Zero;
-        IReadOnlyDictionary<string, string> labels = new Dictionary<string, string>(), annotations = new Dictionary<string, string>();
-        recordNode = alertNode = exprNode = null;
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "rule"), "rule", RuleFields))
+        public string? Record { get; init; }
+        public YamlNode? RecordNode { get; init; }
+        public string? Alert { get; init; }
+        public YamlNode? AlertNode { get; init; }
+        public string Expr { get; init; } = "";
+        public YamlNode? ExprNode { get; init; }
+        public TimeSpan For { get; init; }
+        public TimeSpan KeepFiringFor { get; init; }
+        public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+        public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
+
+        public RuleSpec ToSpec()
         {
-            switch (key)
-            {
-                case "record": record = r.String(value, "record"); recordNode = value; break;
-                case "alert": alert = r.String(value, "alert"); alertNode = value; break;
-                case "expr": expr = r.String(value, "expr"); exprNode = value; break;
-                case "for": forDuration = r.Duration(value, "for"); break;
-                case "keep_firing_for": keepFiringFor = r.Duration(value, "keep_firing_for"); break;
-                case "labels": labels = r.StringMap(value, "labels"); break;
-                case "annotations": annotations = r.StringMap(value, "annotations"); break;
-            }
+            var at = RecordNode ?? AlertNode;
+            return new RuleSpec(Record, Alert, Expr, For, KeepFiringFor, Labels, Annotations, at?.Start.Line ?? 0, at?.Start.Column ?? 0);
         }
-        var at = recordNode ?? alertNode;
-        return new RuleSpec(record, alert, expr, forDuration, keepFiringFor, labels, annotations,
-            at?.Start.Line ?? 0, at?.Start.Column ?? 0);
     }
+
+    private static readonly KeyTable<RuleDraft> RuleKeys = new()
+    {
+        { "record", (r, v, d) => d with { Record = r.String(v, "record"), RecordNode = v } },
+        { "alert", (r, v, d) => d with { Alert = r.String(v, "alert"), AlertNode = v } },
+        { "expr", (r, v, d) => d with { Expr = r.String(v, "expr"), ExprNode = v } },
+        { "for", (r, v, d) => d with { For = r.Duration(v, "for") } },
+        { "keep_firing_for", (r, v, d) => d with { KeepFiringFor = r.Duration(v, "keep_firing_for") } },
+        { "labels", (r, v, d) => d with { Labels = r.StringMap(v, "labels") } },
+        { "annotations", (r, v, d) => d with { Annotations = r.StringMap(v, "annotations") } },
+    };
 
     /// <summary>rulefmt.RuleNode.Validate, plus the expression parse; messages as Prometheus words them.</summary>
     private static void Validate(string file, string group, int index, RuleSpec rule, YamlNode? recordNode, YamlNode? alertNode,

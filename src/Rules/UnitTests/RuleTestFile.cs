@@ -9,7 +9,11 @@ public sealed record RuleTestFile(
     IReadOnlyList<string> RuleFiles,
     TimeSpan EvaluationInterval,
     IReadOnlyList<string> GroupEvalOrder,
-    IReadOnlyList<RuleTestGroup> Tests);
+    IReadOnlyList<RuleTestGroup> Tests)
+{
+    /// <summary>promtool 3's <c>fuzzy_compare</c>: expression results equal within a relative 1e-6 (almost.Equal).</summary>
+    public bool FuzzyCompare { get; init; }
+}
 
 /// <summary>
 /// One entry of <c>tests:</c>: input series at an interval (and, mlobs's addition, input log lines for

@@ -13,37 +13,37 @@ public static class RuleTestFileParser
 
     public static RuleTestFile Load(string path) => Parse(path, File.ReadAllText(path));
 
+    /// <summary>The file's top level while it is read.</summary>
+    private sealed record FileDraft
+    {
+        public IReadOnlyList<string> RuleFiles { get; init; } = [];
+        public TimeSpan Interval { get; init; }
+        public IReadOnlyList<string> GroupEvalOrder { get; init; } = [];
+        public IReadOnlyList<RuleTestGroup> Tests { get; init; } = [];
+        public bool FuzzyCompare { get; init; }
+    }
+
+    private static readonly KeyTable<FileDraft> FileKeys = new()
+    {
+        { "rule_files", (r, v, f) => f with { RuleFiles = r.StringList(v, "rule_files") } },
+        { "evaluation_interval", (r, v, f) => f with { Interval = r.Duration(v, "evaluation_interval") } },
+        { "group_eval_order", (r, v, f) => f with { GroupEvalOrder = r.StringList(v, "group_eval_order") } },
+        { "tests", (r, v, f) => f with { Tests = r.Sequence(v, "tests").Children.Select(t => ReadGroup(r, t)).ToList() } },
+        { "fuzzy_compare", (r, v, f) => f with { FuzzyCompare = r.Bool(v, "fuzzy_compare") } },
+    };
+
     public static RuleTestFile Parse(string path, string text)
     {
         var r = new YamlNodeReader(path) { ExpandEnvironment = false };
         var root = r.LoadDocument(text);
-        var ruleFiles = new List<string>();
-        var order = new List<string>();
-        var tests = new List<RuleTestGroup>();
-        TimeSpan interval = TimeSpan.Zero;
-        if (root is not null && !YamlNodeReader.IsNull(root))
-        {
-            foreach (var (key, _, value) in r.Entries(r.Mapping(root, "test file"), "test file",
-                         "rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare"))
-            {
-                switch (key)
-                {
-                    case "rule_files": ruleFiles.AddRange(r.StringList(value, "rule_files")); break;
-                    case "evaluation_interval": interval = r.Duration(value, "evaluation_interval"); break;
-                    case "group_eval_order": order.AddRange(r.StringList(value, "group_eval_order")); break;
-                    case "tests":
-                        foreach (var t in r.Sequence(value, "tests").Children) tests.Add(ReadGroup(r, t));
-                        break;
-                }
-            }
-        }
-        if (interval == TimeSpan.Zero) interval = DefaultEvaluationInterval;
+        var f = root is null || YamlNodeReader.IsNull(root) ? new FileDraft() : FileKeys.Read(r, root, "test file", new FileDraft());
+        var interval = f.Interval == TimeSpan.Zero ? DefaultEvaluationInterval : f.Interval;
         // A test group without its own interval uses the file's evaluation interval (as promtool 3 does).
-        tests = tests.Select(t => t.Interval == TimeSpan.Zero ? t with { Interval = interval } : t).ToList();
+        var tests = f.Tests.Select(t => t.Interval == TimeSpan.Zero ? t with { Interval = interval } : t).ToList();
         // As promtool: rule files are relative to the test file's directory, kept relative for messages.
         var dir = Path.GetDirectoryName(path) ?? "";
-        var resolved = ruleFiles.SelectMany(f => Glob(dir, f)).ToList();
-        return new RuleTestFile(path, resolved, interval, order, tests);
+        var resolved = f.RuleFiles.SelectMany(file => Glob(dir, file)).ToList();
+        return new RuleTestFile(path, resolved, interval, f.GroupEvalOrder, tests) { FuzzyCompare = f.FuzzyCompare };
     }
 
     /// <summary>A rule_files entry: relative to the test file; a glob (in the file name) expands, sorted.</summary>
@@ -57,149 +57,111 @@ public static class RuleTestFileParser
         return Directory.GetFiles(folder, name).Order(StringComparer.Ordinal);
     }
 
+    private static readonly KeyTable<RuleTestGroup> GroupKeys = new()
+    {
+        { "name", (r, v, g) => g with { Name = r.String(v, "name") } },
+        { "interval", (r, v, g) => g with { Interval = r.Duration(v, "interval") } },
+        { "external_labels", (r, v, g) => g with { ExternalLabels = r.StringMap(v, "external_labels") } },
+        { "external_url", (r, v, g) => g with { ExternalUrl = r.String(v, "external_url") } },
+        { "input_series", (r, v, g) => g with { InputSeries = Items(r, v, "input_series").Select(s => ReadInputSeries(r, s)).ToList() } },
+        { "input_logs", (r, v, g) => g with { InputLogs = Items(r, v, "input_logs").Select(s => ReadInputLogs(r, s)).ToList() } },
+        { "alert_rule_test", (r, v, g) => g with { AlertRuleTests = Items(r, v, "alert_rule_test").Select(a => ReadAlertTest(r, a)).ToList() } },
+        { "promql_expr_test", (r, v, g) => g with { PromQlExprTests = Items(r, v, "promql_expr_test").Select(p => ReadExprTest(r, p)).ToList() } },
+    };
+
     private static RuleTestGroup ReadGroup(YamlNodeReader r, YamlNode node)
     {
-        string name = "", externalUrl = "";
-        TimeSpan interval = TimeSpan.Zero;
-        var input = new List<InputSeries>();
-        var alerts = new List<AlertTestCase>();
-        var exprs = new List<PromQlTestCase>();
-        var logs = new List<InputLogStream>();
-        IReadOnlyDictionary<string, string> externalLabels = new Dictionary<string, string>();
-        if (YamlNodeReader.IsNull(node)) return new RuleTestGroup(name, interval, input, alerts, exprs, externalLabels, externalUrl);
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "test group"), "test group",
-                     "name", "interval", "input_series", "input_logs", "alert_rule_test", "promql_expr_test", "external_labels", "external_url"))
-        {
-            switch (key)
-            {
-                case "name": name = r.String(value, "name"); break;
-                case "interval": interval = r.Duration(value, "interval"); break;
-                case "external_labels": externalLabels = r.StringMap(value, "external_labels"); break;
-                case "external_url": externalUrl = r.String(value, "external_url"); break;
-                case "input_series":
-                    foreach (var s in Items(r, value, "input_series"))
-                    {
-                        string series = "", values = "";
-                        foreach (var (k, _, v) in r.Entries(r.Mapping(s, "series"), "series", "series", "values"))
-                        {
-                            if (k == "series") series = r.String(v, "series");
-                            else values = r.String(v, "values");
-                        }
-                        input.Add(new InputSeries(series, values, s.Start.Line));
-                    }
-                    break;
-                case "input_logs":
-                    foreach (var s in Items(r, value, "input_logs")) logs.Add(ReadInputLogs(r, s));
-                    break;
-                case "alert_rule_test":
-                    foreach (var a in Items(r, value, "alert_rule_test")) alerts.Add(ReadAlertTest(r, a));
-                    break;
-                case "promql_expr_test":
-                    foreach (var p in Items(r, value, "promql_expr_test")) exprs.Add(ReadExprTest(r, p));
-                    break;
-            }
-        }
-        return new RuleTestGroup(name, interval, input, alerts, exprs, externalLabels, externalUrl) { InputLogs = logs };
+        var empty = new RuleTestGroup("", TimeSpan.Zero, [], [], [], new Dictionary<string, string>(), "");
+        return YamlNodeReader.IsNull(node) ? empty : GroupKeys.Read(r, node, "test group", empty);
     }
+
+    private static readonly KeyTable<InputSeries> SeriesKeys = new()
+    {
+        { "series", (r, v, s) => s with { Series = r.String(v, "series") } },
+        { "values", (r, v, s) => s with { Values = r.String(v, "values") } },
+    };
+
+    private static InputSeries ReadInputSeries(YamlNodeReader r, YamlNode node) =>
+        SeriesKeys.Read(r, node, "series", new InputSeries("", "", node.Start.Line));
+
+    private static readonly KeyTable<InputLogStream> InputLogKeys = new()
+    {
+        { "stream", (r, v, s) => s with { Stream = r.String(v, "stream") } },
+        { "lines", (r, v, s) => s with { Lines = Items(r, v, "lines").Select(item => ReadLogLine(r, item)).ToList() } },
+    };
 
     /// <summary><c>{stream: '{service="api"}', lines: [{at: 30s, line: "...", count: 7, every: 10s}]}</c>.</summary>
     private static InputLogStream ReadInputLogs(YamlNodeReader r, YamlNode node)
     {
-        string stream = "";
-        var lines = new List<InputLogLine>();
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "input logs"), "input logs", "stream", "lines"))
-        {
-            if (key == "stream") { stream = r.String(value, "stream"); continue; }
-            foreach (var item in Items(r, value, "lines"))
-            {
-                TimeSpan at = TimeSpan.Zero;
-                TimeSpan? every = null;
-                string? text = null;
-                int count = 1;
-                foreach (var (k, _, v) in r.Entries(r.Mapping(item, "log line"), "log line", "at", "line", "count", "every"))
-                {
-                    switch (k)
-                    {
-                        case "at": at = r.Duration(v, "at"); break;
-                        case "line": text = r.String(v, "line"); break;
-                        case "count": count = (int)r.Long(v, "count", 1); break;
-                        case "every": every = r.Duration(v, "every"); break;
-                    }
-                }
-                if (text is null) throw r.Error(item, "log line: field 'line' must be set");
-                lines.Add(new InputLogLine(at, text, count, every));
-            }
-        }
-        if (stream.Length == 0) throw r.Error(node, "input logs: field 'stream' must be set");
-        return new InputLogStream(stream, lines, node.Start.Line);
+        var stream = InputLogKeys.Read(r, node, "input logs", new InputLogStream("", [], node.Start.Line));
+        if (stream.Stream.Length == 0) throw r.Error(node, "input logs: field 'stream' must be set");
+        return stream;
+    }
+
+    private static readonly KeyTable<InputLogLine> LogLineKeys = new()
+    {
+        { "at", (r, v, l) => l with { At = r.Duration(v, "at") } },
+        { "line", (r, v, l) => l with { Text = r.String(v, "line") } },
+        { "count", (r, v, l) => l with { Count = (int)r.Long(v, "count", 1) } },
+        { "every", (r, v, l) => l with { Every = r.Duration(v, "every") } },
+    };
+
+    private static InputLogLine ReadLogLine(YamlNodeReader r, YamlNode node)
+    {
+        // The text is null until set: an empty line is a line, a missing one an error.
+        var line = LogLineKeys.Read(r, node, "log line", new InputLogLine(TimeSpan.Zero, null!, 1, null));
+        if (line.Text is null) throw r.Error(node, "log line: field 'line' must be set");
+        return line;
     }
 
     private static IEnumerable<YamlNode> Items(YamlNodeReader r, YamlNode node, string what) =>
         YamlNodeReader.IsNull(node) ? [] : r.Sequence(node, what).Children;
 
-    private static AlertTestCase ReadAlertTest(YamlNodeReader r, YamlNode node)
+    private static readonly KeyTable<AlertTestCase> AlertTestKeys = new()
     {
-        TimeSpan evalTime = TimeSpan.Zero;
-        string alertName = "";
-        var expected = new List<ExpectedAlert>();
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "alert test"), "alert test", "eval_time", "alertname", "exp_alerts"))
-        {
-            switch (key)
-            {
-                case "eval_time": evalTime = r.Duration(value, "eval_time"); break;
-                case "alertname": alertName = r.String(value, "alertname"); break;
-                case "exp_alerts":
-                    foreach (var a in Items(r, value, "exp_alerts"))
-                    {
-                        IReadOnlyDictionary<string, string> labels = new Dictionary<string, string>(), annotations = new Dictionary<string, string>();
-                        if (!YamlNodeReader.IsNull(a))
-                            foreach (var (k, _, v) in r.Entries(r.Mapping(a, "expected alert"), "expected alert", "exp_labels", "exp_annotations"))
-                            {
-                                if (k == "exp_labels") labels = r.StringMap(v, "exp_labels");
-                                else annotations = r.StringMap(v, "exp_annotations");
-                            }
-                        expected.Add(new ExpectedAlert(labels, annotations));
-                    }
-                    break;
-            }
-        }
-        return new AlertTestCase(evalTime, alertName, expected);
+        { "eval_time", (r, v, a) => a with { EvalTime = r.Duration(v, "eval_time") } },
+        { "alertname", (r, v, a) => a with { AlertName = r.String(v, "alertname") } },
+        { "exp_alerts", (r, v, a) => a with { ExpAlerts = Items(r, v, "exp_alerts").Select(e => ReadExpectedAlert(r, e)).ToList() } },
+    };
+
+    private static AlertTestCase ReadAlertTest(YamlNodeReader r, YamlNode node) =>
+        AlertTestKeys.Read(r, node, "alert test", new AlertTestCase(TimeSpan.Zero, "", []));
+
+    private static readonly KeyTable<ExpectedAlert> ExpectedAlertKeys = new()
+    {
+        { "exp_labels", (r, v, a) => a with { Labels = r.StringMap(v, "exp_labels") } },
+        { "exp_annotations", (r, v, a) => a with { Annotations = r.StringMap(v, "exp_annotations") } },
+    };
+
+    private static ExpectedAlert ReadExpectedAlert(YamlNodeReader r, YamlNode node)
+    {
+        var empty = new ExpectedAlert(new Dictionary<string, string>(), new Dictionary<string, string>());
+        return YamlNodeReader.IsNull(node) ? empty : ExpectedAlertKeys.Read(r, node, "expected alert", empty);
     }
 
-    private static PromQlTestCase ReadExprTest(YamlNodeReader r, YamlNode node)
+    private static readonly KeyTable<ExpectedSample> ExpectedSampleKeys = new()
     {
-        string expr = "";
-        TimeSpan evalTime = TimeSpan.Zero;
-        var samples = new List<ExpectedSample>();
-        foreach (var (key, _, value) in r.Entries(r.Mapping(node, "promql test"), "promql test", "expr", "eval_time", "exp_samples"))
+        { "labels", (r, v, s) => s with { Labels = r.String(v, "labels") } },
+        { "histogram", (r, v, s) => s with { Histogram = r.String(v, "histogram") } },
         {
-            switch (key)
+            "value", (r, v, s) =>
             {
-                case "expr": expr = r.String(value, "expr"); break;
-                case "eval_time": evalTime = r.Duration(value, "eval_time"); break;
-                case "exp_samples":
-                    foreach (var s in Items(r, value, "exp_samples"))
-                    {
-                        string labels = "", histogram = "";
-                        double v = 0;
-                        foreach (var (k, _, x) in r.Entries(r.Mapping(s, "expected sample"), "expected sample", "labels", "value", "histogram"))
-                        {
-                            switch (k)
-                            {
-                                case "labels": labels = r.String(x, "labels"); break;
-                                case "histogram": histogram = r.String(x, "histogram"); break;
-                                case "value":
-                                    var text = r.String(x, "value");
-                                    if (!Mlobs.Query.PromQl.Parser.Literals.TryParseNumber(text, out v))
-                                        throw r.Error(x, $"cannot unmarshal !!str `{text}` into float64");
-                                    break;
-                            }
-                        }
-                        samples.Add(new ExpectedSample(labels, v, histogram));
-                    }
-                    break;
+                var text = r.String(v, "value");
+                if (!Mlobs.Query.PromQl.Parser.Literals.TryParseNumber(text, out double value))
+                    throw r.Error(v, $"cannot unmarshal !!str `{text}` into float64");
+                return s with { Value = value };
             }
-        }
-        return new PromQlTestCase(expr, evalTime, samples);
-    }
+        },
+    };
+
+    private static readonly KeyTable<PromQlTestCase> ExprTestKeys = new()
+    {
+        { "expr", (r, v, t) => t with { Expr = r.String(v, "expr") } },
+        { "eval_time", (r, v, t) => t with { EvalTime = r.Duration(v, "eval_time") } },
+        { "exp_samples", (r, v, t) => t with { ExpSamples = Items(r, v, "exp_samples").Select(s => ExpectedSampleKeys.Read(r, s, "expected sample", new ExpectedSample("", 0, ""))).ToList() } },
+    };
+
+    private static PromQlTestCase ReadExprTest(YamlNodeReader r, YamlNode node) =>
+        ExprTestKeys.Read(r, node, "promql test", new PromQlTestCase("", TimeSpan.Zero, []));
+
 }

@@ -153,7 +153,7 @@ public static class RuleTestRunner
                 CheckAlerts(tg, groups, alertTimes[curr], errors);
         }
 
-        foreach (var test in tg.PromQlExprTests) CheckExpression(tg, engine, test, skipped, errors);
+        foreach (var test in tg.PromQlExprTests) CheckExpression(tg, engine, test, file.FuzzyCompare, skipped, errors);
         return errors;
     }
 
@@ -199,7 +199,7 @@ public static class RuleTestRunner
         }
     }
 
-    private static void CheckExpression(RuleTestGroup tg, QueryEngine engine, PromQlTestCase test, List<string> skipped, List<string> errors)
+    private static void CheckExpression(RuleTestGroup tg, QueryEngine engine, PromQlTestCase test, bool fuzzy, List<string> skipped, List<string> errors)
     {
         string head = $"    expr: {GoBytes.Quote(test.Expr)}, time: {PromDuration.Format(test.EvalTime)}";
         if (test.ExpSamples.Any(s => s.Histogram.Length > 0))
@@ -230,9 +230,21 @@ public static class RuleTestRunner
         }
         expected.Sort((a, b) => a.Labels.CompareTo(b.Labels));
         got.Sort((a, b) => a.Labels.CompareTo(b.Labels));
-        bool equal = expected.Count == got.Count && expected.Zip(got).All(p => p.First.Labels.Equals(p.Second.Labels) && p.First.Value == p.Second.Value);
+        bool equal = expected.Count == got.Count && expected.Zip(got).All(p => p.First.Labels.Equals(p.Second.Labels)
+            && (fuzzy ? AlmostEqual(p.First.Value, p.Second.Value) : p.First.Value == p.Second.Value));
         if (!equal)
             errors.Add($"{head},\n        exp: {SamplesString(expected)}\n        got: {SamplesString(got)}");
+    }
+
+    /// <summary>Prometheus's util/almost.Equal with promtool's epsilon 1e-6: a relative difference, NaN equal to NaN.</summary>
+    private static bool AlmostEqual(double a, double b)
+    {
+        const double Epsilon = 0.000001, MinNormal = 2.2250738585072014e-308;
+        if (double.IsNaN(a) && double.IsNaN(b)) return true;
+        if (a == b) return true;
+        double absSum = Math.Abs(a) + Math.Abs(b), diff = Math.Abs(a - b);
+        if (a == 0 || b == 0 || absSum < MinNormal) return diff < Epsilon * MinNormal;
+        return diff / Math.Min(absSum, double.MaxValue) < Epsilon;
     }
 
     private static string SamplesString(List<(LabelSet Labels, double Value)> samples) =>

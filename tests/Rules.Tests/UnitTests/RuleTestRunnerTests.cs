@@ -187,4 +187,28 @@ public class LogRuleTestRunnerTests : IDisposable
         Assert.Contains("field 'line' must be set", ex.Message);
         Assert.Contains(":6:", ex.Message);
     }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void FuzzyCompareAcceptsARelativeDifferenceBelowOneInAMillion(bool fuzzy, bool passes)
+    {
+        // 0.1 + 0.2 is 0.30000000000000004: equal to 0.3 only within promtool's epsilon.
+        File.WriteAllText(Path.Combine(_dir.Path, "rules.yml"), "groups: [{name: g, rules: [{record: sum_ab, expr: a + b}]}]\n");
+        var path = Path.Combine(_dir.Path, "test.yml");
+        File.WriteAllText(path, $$"""
+            rule_files: [rules.yml]
+            fuzzy_compare: {{(fuzzy ? "true" : "false")}}
+            tests:
+              - interval: 1m
+                input_series:
+                  - {series: a, values: '0.1'}
+                  - {series: b, values: '0.2'}
+                promql_expr_test:
+                  - expr: a + b
+                    eval_time: 0m
+                    exp_samples: [{labels: '{}', value: 0.3}]
+            """);
+        Assert.Equal(passes, RuleTestRunner.Run(RuleTestFileParser.Load(path)).Passed);
+    }
 }
