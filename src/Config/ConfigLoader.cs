@@ -148,23 +148,17 @@ public static class ConfigLoader
     /// <summary>The global section while it is read: whether scrape_timeout was set decides its default.</summary>
     private sealed record GlobalDraft(GlobalConfig Config, bool TimeoutSet);
 
-    private static readonly KeyTable<GlobalDraft> GlobalKeys = new("global.")
+    private static readonly KeyTable<GlobalDraft> GlobalKeys = new KeyTable<GlobalDraft>("global.")
     {
         { "scrape_interval", (r, v, g) => g with { Config = g.Config with { ScrapeInterval = Positive(r, v, "scrape_interval") } } },
         { "scrape_timeout", (r, v, g) => new GlobalDraft(g.Config with { ScrapeTimeout = Positive(r, v, "scrape_timeout") }, true) },
         { "evaluation_interval", (r, v, g) => g with { Config = g.Config with { EvaluationInterval = Positive(r, v, "evaluation_interval") } } },
         { "external_labels", (r, v, g) => g with { Config = g.Config with { ExternalLabels = LabelMap(r, v, "external_labels") } } },
-        { "sample_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "sample_limit", v) } } },
-        { "label_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "label_limit", v) } } },
-        { "label_name_length_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "label_name_length_limit", v) } } },
-        { "label_value_length_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "label_value_length_limit", v) } } },
-        { "target_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "target_limit", v) } } },
-        { "body_size_limit", (r, v, g) => g with { Config = g.Config with { Limits = ReadLimit(r, g.Config.Limits, "body_size_limit", v) } } },
         {
             "query_log_file", "scrape_protocols", "rule_query_offset", "keep_dropped_targets", "metric_name_validation_scheme",
             "metric_name_escaping_scheme", "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb", "scrape_failure_log_file"
         },
-    };
+    }.WithLimits(g => g.Config.Limits, (g, limits) => g with { Config = g.Config with { Limits = limits } });
 
     private static GlobalConfig ReadGlobal(YamlNodeReader r, YamlNode node)
     {
@@ -181,7 +175,7 @@ public static class ConfigLoader
         return d;
     }
 
-    private static readonly KeyTable<ScrapeConfig> ScrapeKeys = new()
+    private static readonly KeyTable<ScrapeConfig> ScrapeKeys = new KeyTable<ScrapeConfig>()
     {
         { "job_name", (r, v, sc) => sc with { JobName = r.String(v, "job_name") } },
         { "scrape_interval", (r, v, sc) => sc with { ScrapeInterval = Positive(r, v, "scrape_interval") } },
@@ -205,12 +199,6 @@ public static class ConfigLoader
         },
         { "honor_labels", (r, v, sc) => sc with { HonorLabels = r.Bool(v, "honor_labels") } },
         { "honor_timestamps", (r, v, sc) => sc with { HonorTimestamps = r.Bool(v, "honor_timestamps") } },
-        { "sample_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "sample_limit", v) } },
-        { "label_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "label_limit", v) } },
-        { "label_name_length_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "label_name_length_limit", v) } },
-        { "label_value_length_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "label_value_length_limit", v) } },
-        { "target_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "target_limit", v) } },
-        { "body_size_limit", (r, v, sc) => sc with { Limits = ReadLimit(r, sc.Limits, "body_size_limit", v) } },
         { "basic_auth", (r, v, sc) => sc with { BasicAuth = ReadBasicAuth(r, v) } },
         { "authorization", (r, v, sc) => sc with { Authorization = ReadAuthorization(r, v) } },
         { "tls_config", (r, v, sc) => sc with { Tls = ReadTlsConfig(r, v) } },
@@ -221,7 +209,7 @@ public static class ConfigLoader
         { "relabel_configs", (r, v, sc) => sc with { RelabelConfigs = ReadRelabelConfigs(r, v) } },
         { "metric_relabel_configs", (r, v, sc) => sc with { MetricRelabelConfigs = ReadRelabelConfigs(r, v) } },
         { "follow_redirects", "enable_http2", "scrape_protocols", "track_timestamps_staleness", "enable_compression", "fallback_scrape_protocol" },
-    };
+    }.WithLimits(sc => sc.Limits, (sc, limits) => sc with { Limits = limits });
 
     private static ScrapeConfig ReadScrapeConfig(YamlNodeReader r, YamlNode node, GlobalConfig global)
     {
@@ -232,6 +220,14 @@ public static class ConfigLoader
         var to = sc.ScrapeTimeout > TimeSpan.Zero ? sc.ScrapeTimeout : global.ScrapeTimeout > iv ? iv : global.ScrapeTimeout;
         if (to > iv) throw r.Error(node, $"scrape timeout greater than scrape interval for scrape config with job name \"{sc.JobName}\"");
         return sc with { ScrapeInterval = iv, ScrapeTimeout = to, Limits = sc.Limits.Or(global.Limits) };
+    }
+
+    /// <summary>The scrape limit keys, read into the record's limits: the global section and each scrape config take the same ones.</summary>
+    private static KeyTable<T> WithLimits<T>(this KeyTable<T> table, Func<T, ScrapeLimits> get, Func<T, ScrapeLimits, T> set)
+    {
+        foreach (var key in (string[])["sample_limit", "label_limit", "label_name_length_limit", "label_value_length_limit", "target_limit", "body_size_limit"])
+            table.Add(key, (r, v, record) => set(record, ReadLimit(r, get(record), key, v)));
+        return table;
     }
 
     /// <summary>One of the scrape limits: a count (Go's uint) or, for body_size_limit, a byte size such as 10MB.</summary>

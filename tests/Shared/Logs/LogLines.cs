@@ -1,10 +1,10 @@
 using Mlobs.Model.Labels;
 using Mlobs.Storage.Logs;
 
-namespace Mlobs.Storage.Tests.Logs;
+namespace Mlobs.Tests.Support;
 
-/// <summary>The lines a test reads back: up to <c>limit</c> of [start, end] whose text passes <c>keep</c>, in scan order.</summary>
-internal static class LogLines
+/// <summary>Log lines a test reads back from a store: up to <c>limit</c> of [start, end] whose text passes <c>keep</c>, in scan order.</summary>
+public static class LogLines
 {
     public static List<LogEntry> ReadLines(this ILogQueryable store, LabelMatcher[] matchers, long startNs, long endNs, int limit, bool backward,
         Func<string, bool> keep, string? mustContain = null)
