@@ -34,6 +34,9 @@ ensure_test_deps() {
   # Alerts are delivered to a real Alertmanager in the end-to-end tests (started on loopback by the test only).
   [ -x /usr/bin/prometheus-alertmanager ] || apt_install --no-install-recommends prometheus-alertmanager || true
   command -v python3 >/dev/null || apt_install python3 || true
+  # The push intake is compared with Debian's Pushgateway, driven by the official Python client.
+  [ -x /usr/bin/prometheus-pushgateway ] || apt_install --no-install-recommends prometheus-pushgateway || true
+  /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || apt_install --no-install-recommends python3-prometheus-client || true
   # The UI tests drive Debian's Chromium with playwright-core (pinned in tests/EndToEnd.Tests/browser).
   [ -x /usr/bin/chromium ] || apt_install chromium || true
   if [ ! -f tests/EndToEnd.Tests/browser/node_modules/.package-lock.json ] || [ tests/EndToEnd.Tests/browser/package-lock.json -nt tests/EndToEnd.Tests/browser/node_modules/.package-lock.json ]; then

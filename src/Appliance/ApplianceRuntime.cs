@@ -50,6 +50,12 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     /// <summary>Answers LogQL over <see cref="Logs"/> for the Loki API, the dashboards and the rules.</summary>
     public LogQlEngine LogQl { get; private init; } = null!;
 
+    /// <summary>The built-in Pushgateway's groups (<c>pushgateway.sqlite</c> in the data dir).</summary>
+    public Mlobs.Ingest.Push.PushGroupStore Push { get; private init; } = null!;
+
+    /// <summary>Writes the pushed groups into the TSDB each push interval.</summary>
+    public Mlobs.Ingest.Push.PushAppendLoop PushLoop { get; private set; } = null!;
+
     /// <summary>Follows the config's <c>log_sources</c> into <see cref="Logs"/>.</summary>
     public Mlobs.Ingest.Tail.LogTailer Tailer { get; private init; } = null!;
 
@@ -126,11 +132,18 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             ApplianceMetrics.LogStoreBytes.Set(logs.DiskBytes());
             ApplianceMetrics.LogPushDuplicates.IncTo(logs.DuplicatesDropped);
         }));
+        var ownTypes = new OwnMetricTypes();
+        var push = new Mlobs.Ingest.Push.PushGroupStore(Mlobs.Ingest.Push.PushDatabase.Open(Path.Combine(dataDir, "pushgateway.sqlite")),
+            ownTypes.Current, (key, ex) => Log.Error("Pushed group {Group} could not be read back and is skipped: {Error}", key, ex.Message));
         var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata) { UserAgent = "mlobs/" + BuildInfo.Version })
         {
             Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
-            Logs = logs, LogQl = logQl, Tailer = tailer,
+            Logs = logs, LogQl = logQl, Tailer = tailer, Push = push,
         };
+        runtimeRef.PushLoop = new Mlobs.Ingest.Push.PushAppendLoop(push, new Mlobs.Ingest.Push.PushedSeriesWriter(tsdb, metadata),
+            () => new Mlobs.Ingest.Push.PushJobSettings(runtimeRef._config.Push.Interval ?? runtimeRef._config.Global.ScrapeInterval,
+                runtimeRef._config.Push.TtlFor),
+            ex => Log.Error(ex, "Writing pushed groups to the TSDB failed"));
         runtimeRef._dataDir = dataDir;
         // Thousands of series leaving memory at once (a big target gone, a label that changed on every series):
         // give the memory back soon rather than whenever a collection happens to run.
@@ -291,6 +304,8 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         _router?.Dispose();
         _notificationLog?.Dispose();
         await Scrape.DisposeAsync().ConfigureAwait(false);
+        await PushLoop.DisposeAsync().ConfigureAwait(false);
+        Push.Dispose();
         await Tailer.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();
         Logs.Dispose();

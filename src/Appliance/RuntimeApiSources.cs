@@ -19,9 +19,9 @@ namespace Mlobs.Appliance;
 /// </summary>
 public sealed class RuntimeApiSources(ReadinessGate gate) :
     ILifecycle, IStatusRetriever, ITargetRetriever, IRulesRetriever, IMetadataRetriever, IQueryableStorage, IQueryEngine,
-    ILogSource, IAlertmanagerSource, IDashboardSource
+    ILogSource, IAlertmanagerSource, IDashboardSource, IPushSource
 {
-    public ApiSources All => new(this, this, this, this, this, this, this, this, this, this);
+    public ApiSources All => new(this, this, this, this, this, this, this, this, this, this, this);
 
     public bool IsReady => gate.IsReady;
     public Task<string?> ReloadAsync() => gate.Runtime.ReloadAsync();
@@ -66,4 +66,10 @@ public sealed class RuntimeApiSources(ReadinessGate gate) :
     public AlertRouter? Router => gate.Runtime.Router;
 
     public DashboardLibrary Dashboards => gate.Runtime.Dashboards;
+
+    public IReadOnlyCollection<Mlobs.Ingest.Push.PushGroup> PushGroups => gate.Runtime.Push.Groups;
+
+    public void ApplyPush(Mlobs.Ingest.Push.PushRequest request) => gate.Runtime.Push.Apply(request);
+
+    public void WipePushGroups() => gate.Runtime.Push.Wipe(DateTimeOffset.UtcNow);
 }

@@ -52,7 +52,7 @@ public static class ConfigLoader
         return new PrometheusConfig
         {
             Global = global, RuleFiles = top.RuleFiles, ScrapeConfigs = scrapeConfigs, Alerting = top.Alerting, Mlobs = top.Mlobs,
-            LogSources = top.LogSources, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
+            LogSources = top.LogSources, Push = top.Push, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
             Warnings = [.. r.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column)],
         };
     }
@@ -67,7 +67,31 @@ public static class ConfigLoader
         public AlertingConfig Alerting { get; init; } = new();
         public MlobsSettings Mlobs { get; init; } = new();
         public IReadOnlyList<LogSourceConfig> LogSources { get; init; } = [];
+        public PushConfig Push { get; init; } = new();
     }
+
+    private static readonly KeyTable<PushConfig> PushKeys = new()
+    {
+        {
+            "listen", (r, v, p) =>
+            {
+                var listen = r.String(v, "listen");
+                int colon = listen.LastIndexOf(':');
+                if (colon < 0 || !int.TryParse(listen.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) || port > 65535)
+                    throw r.Error(v, $"listen: \"{listen}\" is not HOST:PORT");
+                return p with { Listen = listen };
+            }
+        },
+        { "interval", (r, v, p) => p with { Interval = Positive(r, v, "interval") } },
+        { "group_ttl", (r, v, p) => p with { GroupTtl = r.Duration(v, "group_ttl") } },
+        {
+            "job_group_ttl", (r, v, p) => p with
+            {
+                JobGroupTtl = r.Entries(r.Mapping(v, "job_group_ttl"), "job_group_ttl")
+                    .ToDictionary(e => e.Key, e => r.Duration(e.Value, "job_group_ttl." + e.Key), StringComparer.Ordinal),
+            }
+        },
+    };
 
     private static readonly KeyTable<TopLevel> TopLevelKeys = new()
     {
@@ -77,8 +101,10 @@ public static class ConfigLoader
         { "alerting", (r, v, t) => t with { Alerting = ReadAlerting(r, v) } },
         { "mlobs", (r, v, t) => t with { Mlobs = ReadMlobs(r, v) } },
         { "log_sources", (r, v, t) => t with { LogSources = r.Sequence(v, "log_sources").Children.Select(n => ReadLogSource(r, n)).ToList() } },
+        { "push", (r, v, t) => t with { Push = PushKeys.Read(r, v, "push config", new PushConfig()) } },
         { IgnoredTopLevel },
     };
+
 
     private static readonly KeyTable<LogSourceConfig> LogSourceKeys = new()
     {

@@ -12,6 +12,9 @@ public sealed record PrometheusConfig
     /// <summary>Log files to tail (<c>log_sources</c>, mlobs's own top-level section).</summary>
     public IReadOnlyList<LogSourceConfig> LogSources { get; init; } = [];
 
+    /// <summary>The built-in Pushgateway's settings (<c>push</c>, mlobs's own top-level section).</summary>
+    public PushConfig Push { get; init; } = new();
+
     /// <summary>Prometheus sections that are accepted but not acted on yet (reported by <c>check config</c>).</summary>
     public IReadOnlyList<string> IgnoredSections { get; init; } = [];
 

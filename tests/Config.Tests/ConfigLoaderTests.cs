@@ -81,6 +81,10 @@ public class ConfigLoaderTests
     [InlineData("global:\n  body_size_limit: 10 MB\n", 2, 20, "body_size_limit: units: unknown unit  MB in 10 MB")]
     [InlineData("scrape_configs:\n  - job_name: a\n    label_limit: -1\n", 3, 18, "label_limit must be at least 0")]
     [InlineData("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [\"http://x:1/\"]\n", 4, 19, "is not a valid hostname")]
+    [InlineData("push:\n  interval: 0s\n", 2, 13, "interval must be greater than 0")]
+    [InlineData("push:\n  listen: 9091\n", 2, 11, "listen: \"9091\" is not HOST:PORT")]
+    [InlineData("push:\n  group_ttl: forever\n", 2, 14, "")]
+    [InlineData("push:\n  ttl: 1h\n", 2, 3, "field ttl not found in push config")]
     public void ErrorsNameLineAndColumn(string yaml, int line, int col, string message)
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "bad.yml"));
@@ -151,5 +155,26 @@ public class ConfigLoaderTests
         {
             SampleLimit = 50, LabelLimit = 30, LabelNameLengthLimit = 64, LabelValueLengthLimit = 256, TargetLimit = 3, BodySizeLimit = 1536,
         }, cfg.ScrapeConfigs[1].Limits);
+    }
+
+    [Fact]
+    public void PushSettingsAreReadWithPerJobTtls()
+    {
+        var cfg = ConfigLoader.Parse("""
+            push:
+              listen: 127.0.0.1:9091
+              interval: 30s
+              group_ttl: 24h
+              job_group_ttl:
+                nightly_training: 48h
+                forever: 0s
+            """, "push.yml");
+        Assert.Equal("127.0.0.1:9091", cfg.Push.Listen);
+        Assert.Equal(TimeSpan.FromSeconds(30), cfg.Push.Interval);
+        Assert.Equal(TimeSpan.FromHours(24), cfg.Push.TtlFor("batch"));
+        Assert.Equal(TimeSpan.FromHours(48), cfg.Push.TtlFor("nightly_training"));
+        Assert.Null(cfg.Push.TtlFor("forever"));
+        Assert.Null(ConfigLoader.Parse("global:\n  scrape_interval: 15s\n", "d.yml").Push.TtlFor("any"));
+        Assert.Empty(cfg.Warnings);
     }
 }

@@ -11,6 +11,10 @@ internal sealed class PeerProcess : IDisposable
 {
     public const string AlertmanagerBinary = "/usr/bin/prometheus-alertmanager";
     public const string NodeExporterBinary = "/usr/bin/prometheus-node-exporter";
+    public const string PushgatewayBinary = "/usr/bin/prometheus-pushgateway";
+
+    /// <summary>Debian's python3 (its python3-* modules load there; the python3 on PATH may be another).</summary>
+    public const string DebianPython = "/usr/bin/python3";
 
     private readonly Process _process;
 
@@ -41,6 +45,21 @@ internal sealed class PeerProcess : IDisposable
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await Wait.UntilAsync("Alertmanager ready", async () => (await http.GetAsync($"http://127.0.0.1:{port}/-/ready")).IsSuccessStatusCode, 60);
         return (am, port);
+    }
+
+    /// <summary>
+    /// Debian's Pushgateway (1.5.1) on a free loopback port, persisting into <paramref name="dir"/> (Debian's default
+    /// file is shared, /var/lib/prometheus/pushgateway.data); returns once it reports ready.
+    /// </summary>
+    public static async Task<(PeerProcess Process, string BaseUrl)> StartPushgatewayAsync(string dir)
+    {
+        Assert.True(File.Exists(PushgatewayBinary), $"{PushgatewayBinary} is missing: ./build.sh installs Debian's prometheus-pushgateway");
+        int port = FakeTarget.FreePort();
+        var gateway = Start(PushgatewayBinary, $"--web.listen-address=127.0.0.1:{port}", "--persistence.file=" + Path.Combine(dir, "pushgateway.data"));
+        var baseUrl = $"http://127.0.0.1:{port}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Wait.UntilAsync("Pushgateway ready", async () => (await http.GetAsync(baseUrl + "/-/ready")).IsSuccessStatusCode, 30);
+        return (gateway, baseUrl);
     }
 
     /// <summary>Runs a command to completion; its exit code and stdout followed by stderr.</summary>

@@ -42,6 +42,16 @@ public static class ServeCommand
             Console.Error.WriteLine(ex.Message);
             return ExitCodes.Failure;
         }
+        IPEndPoint? pushEndpoint = null;
+        if (config.Push.Listen is { } pushListen)
+        {
+            if (!WebServer.TryParseListen(pushListen, out var parsed))
+            {
+                Console.Error.WriteLine($"invalid push.listen address \"{pushListen}\": expected HOST:PORT");
+                return ExitCodes.Failure;
+            }
+            pushEndpoint = parsed;
+        }
         var dataDir = Path.GetFullPath(dataArg ?? config.Mlobs.DataDir ?? "mlobs-data");
         Directory.CreateDirectory(dataDir);
         Logging.Configure(dataDir);
@@ -52,7 +62,7 @@ public static class ServeCommand
             var externalUrl = $"http://{Environment.MachineName}:{endpoint.Port}"; // Prometheus's default --web.external-url
             var opening = Task.Run(() => ApplianceRuntime.Open(config, configPath, dataDir, externalUrl));
             var gate = new ReadinessGate();
-            var app = WebServer.Build(new RuntimeApiSources(gate).All, endpoint);
+            var app = WebServer.Build(new RuntimeApiSources(gate).All, endpoint, pushEndpoint);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
@@ -74,6 +84,7 @@ public static class ServeCommand
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; _ = runtime.ReloadAsync(); });
             Log.Information("mlobs {Version} listening on http://{Listen}, data in {DataDir}, ready in {Ms} ms",
                 BuildInfo.Version, FormatAddress(endpoint), dataDir, started.ElapsedMilliseconds);
+            if (pushEndpoint is not null) Log.Information("Pushgateway API also on http://{PushListen}", FormatAddress(pushEndpoint));
             await runtime.StartAsync().ConfigureAwait(false);
             try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { }

@@ -8,7 +8,8 @@ namespace Mlobs.Appliance.Http;
 public static class WebServer
 {
     /// <param name="sources">What each API reads, as narrow interfaces.</param>
-    public static WebApplication Build(ApiSources sources, IPEndPoint listen)
+    /// <param name="pushListen">A second address serving only the Pushgateway's API (<c>push.listen</c>).</param>
+    public static WebApplication Build(ApiSources sources, IPEndPoint listen, IPEndPoint? pushListen = null)
     {
         // The empty builder skips configuration files, environment providers and default logging, which the
         // slim builder spends most of its ~50 ms start-up on; we configure exactly what we use.
@@ -19,6 +20,7 @@ public static class WebServer
         builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
         {
             o.Listen(listen);
+            if (pushListen is not null) o.Listen(pushListen);
             o.AddServerHeader = false;
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
@@ -32,6 +34,7 @@ public static class WebServer
                 ApplianceMetrics.HttpRequests.WithLabels(handler, ctx.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
             }
         });
+        if (pushListen is not null) app.Use(PushgatewayApi.OnlyPushApi(pushListen, sources.Push));
         app.UseWebSockets(); // Loki's /tail
         LifecycleEndpoints.Map(app, sources.Lifecycle);
         PrometheusApi.Map(app, sources.Targets, sources.Storage, sources.Status);
@@ -41,6 +44,7 @@ public static class WebServer
         FederateEndpoint.Map(app, sources.Storage, sources.Engine, sources.Status);
         DashboardsApi.Map(app, sources.Dashboards, sources.Status);
         LokiApi.Map(app, sources.Logs);
+        PushgatewayApi.Map(app, sources.Push);
         UiEndpoints.Map(app);
         return app;
     }

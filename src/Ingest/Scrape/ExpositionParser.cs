@@ -289,12 +289,26 @@ public sealed class ExpositionParser
     public void ParseLabels(LabelSetBuilder lb)
     {
         lb.Reset();
+        _scratch.Clear();
+        ReadLabels(_scratch);
+        foreach (var l in _scratch) lb.Set(l.Name, l.Value);
+    }
+
+    private readonly List<Label> _scratch = new(16);
+
+    /// <summary>
+    /// Appends the current series' metric name (as <c>__name__</c>) and labels in the order written, empty values kept
+    /// (a pushed <c>instance=""</c> means something to the Pushgateway); a repeated label name is an error.
+    /// </summary>
+    public void ReadLabels(List<Label> into)
+    {
+        int first = into.Count;
         int p = _keyStart, end = _keyEnd;
         if (_buf[p] != '{')
         {
             int ns = p;
             while (p < end && _buf[p] != '{') p++;
-            lb.Set(LabelSet.MetricName, LabelStringPool.Intern(Encoding.UTF8.GetString(_buf, ns, p - ns)));
+            into.Add(new Label(LabelSet.MetricName, LabelStringPool.Intern(Encoding.UTF8.GetString(_buf, ns, p - ns))));
             if (p >= end) return;
         }
         p++; // '{'
@@ -307,7 +321,7 @@ public sealed class ExpositionParser
             {
                 name = ReadQuoted(ref p, end);
                 while (p < end && _buf[p] is (byte)' ' or (byte)'\t') p++;
-                if (p < end && _buf[p] != '=') { lb.Set(LabelSet.MetricName, name); continue; }
+                if (p < end && _buf[p] != '=') { into.Add(new Label(LabelSet.MetricName, name)); continue; }
             }
             else
             {
@@ -322,8 +336,9 @@ public sealed class ExpositionParser
             if (!System.Text.Unicode.Utf8.IsValid(_buf.AsSpan(valueStart, p - valueStart)))
                 throw Error(valueStart, $"invalid UTF-8 label value: {GoQuote(_buf.AsSpan(valueStart, p - valueStart))}");
             name = LabelStringPool.Intern(name);
-            if (lb.Get(name) is not null) throw Error(p, $"duplicate label name \"{name}\"");
-            lb.Set(name, value);
+            for (int i = first; i < into.Count; i++)
+                if (into[i].Name == name) throw Error(p, $"duplicate label name \"{name}\"");
+            into.Add(new Label(name, value));
         }
     }
 

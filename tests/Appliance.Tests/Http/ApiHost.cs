@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Mlobs.Alertmanager;
 using Mlobs.Appliance.Http;
 using Mlobs.Config;
+using Mlobs.Ingest.Push;
 using Mlobs.Ingest.Scrape;
 using Mlobs.Model.Labels;
 using Mlobs.Query.LogQl;
@@ -36,6 +37,7 @@ public sealed class ApiHost : IAsyncDisposable
     public QueryEngine Engine { get; }
     public LogStoreSource Logs { get; }
     public DashboardFolder Dashboards { get; }
+    public PushStoreSource Push { get; }
     public HttpClient Http { get; }
 
     private ApiHost()
@@ -45,8 +47,9 @@ public sealed class ApiHost : IAsyncDisposable
         Status.DataDirectory = _dir.Path;
         Logs = new LogStoreSource(LogStore.Open(Path.Combine(_dir.Path, "logstore.sqlite")), Engine);
         Dashboards = new DashboardFolder(Path.Combine(_dir.Path, "dashboards"), Path.Combine(_dir.Path, "imported"));
+        Push = new PushStoreSource(new PushGroupStore(PushDatabase.Open(Path.Combine(_dir.Path, "pushgateway.sqlite"))));
         int port = FakeTarget.FreePort();
-        var sources = new ApiSources(Lifecycle, Status, Targets, Rules, Metadata, Tsdb, Engine, Logs, Alertmanager, Dashboards);
+        var sources = new ApiSources(Lifecycle, Status, Targets, Rules, Metadata, Tsdb, Engine, Logs, Alertmanager, Dashboards, Push);
         _app = WebServer.Build(sources, new IPEndPoint(IPAddress.Loopback, port));
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -104,8 +107,18 @@ public sealed class ApiHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Logs.Store.Dispose();
+        Push.Store.Dispose();
         Tsdb.Dispose();
         _dir.Dispose();
+    }
+
+    /// <summary>The real push store over a temp-dir database.</summary>
+    public sealed class PushStoreSource(PushGroupStore store) : IPushSource
+    {
+        public PushGroupStore Store => store;
+        public IReadOnlyCollection<PushGroup> PushGroups => store.Groups;
+        public void ApplyPush(PushRequest request) => store.Apply(request);
+        public void WipePushGroups() => store.Wipe(DateTimeOffset.UtcNow);
     }
 
     public sealed class FakeLifecycle : ILifecycle

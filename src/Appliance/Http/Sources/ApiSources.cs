@@ -17,4 +17,5 @@ public sealed record ApiSources(
     IQueryEngine Engine,
     ILogSource Logs,
     IAlertmanagerSource Alertmanager,
-    IDashboardSource Dashboards);
+    IDashboardSource Dashboards,
+    IPushSource Push);

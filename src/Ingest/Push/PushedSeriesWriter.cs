@@ -1,0 +1,102 @@
+using Mlobs.Ingest.Scrape;
+using Mlobs.Model;
+using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
+using Mlobs.Storage;
+
+namespace Mlobs.Ingest.Push;
+
+/// <summary>
+/// Writes every pushed group into the TSDB as Prometheus stores a Pushgateway it scrapes with <c>honor_labels: true</c>:
+/// each call appends all groups' series at one timestamp (so <c>rate()</c> and staleness behave as for a scrape), a
+/// series gone since the last call (group deleted or expired, family replaced) gets a staleness marker, and empty label
+/// values (the <c>instance=""</c> the gateway adds) are dropped. A group's series are flattened once per change.
+/// </summary>
+public sealed class PushedSeriesWriter(IAppendable storage, MetadataStore? metadata = null)
+{
+    /// <summary>The metadata key the pushed families are listed under in /api/v1/metadata.</summary>
+    public const string MetadataKey = "pushgateway";
+
+    internal readonly record struct FlatSeries(LabelSet Labels, double Value);
+
+    private readonly Dictionary<string, (long Version, FlatSeries[] Series)> _flattened = new(StringComparer.Ordinal);
+    private Dictionary<LabelSet, ulong> _written = [];
+
+    /// <summary>Appends every group's series at <paramref name="timestampMs"/>; returns the commit's outcome.</summary>
+    public CommitResult WriteOnce(IReadOnlyCollection<PushGroup> groups, long timestampMs)
+    {
+        var appender = storage.Appender();
+        var now = new Dictionary<LabelSet, ulong>(_written.Count);
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        var families = new Dictionary<string, MetricMetadata>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            live.Add(group.Key.Key);
+            if (!_flattened.TryGetValue(group.Key.Key, out var cached) || cached.Version != group.Version)
+                _flattened[group.Key.Key] = cached = (group.Version, Flatten(group));
+            foreach (var s in cached.Series)
+            {
+                if (now.ContainsKey(s.Labels)) continue; // the consistency check keeps series unique; a race must not double-append
+                _written.TryGetValue(s.Labels, out ulong reference);
+                appender.Append(ref reference, s.Labels, timestampMs, s.Value);
+                now[s.Labels] = reference;
+            }
+            foreach (var tf in group.AllFamilies())
+                families.TryAdd(tf.Family.Name, new MetricMetadata(PushedFamily.KindName(tf.Family.Kind).ToLowerInvariant(), tf.Family.Help, ""));
+        }
+        foreach (var (labels, reference) in _written)
+        {
+            if (now.ContainsKey(labels)) continue;
+            ulong r = reference;
+            appender.Append(ref r, labels, timestampMs, StaleNaN.Value);
+        }
+        foreach (var key in _flattened.Keys.Where(k => !live.Contains(k)).ToList()) _flattened.Remove(key);
+        _written = now;
+        metadata?.Replace(MetadataKey, families);
+        return appender.Commit();
+    }
+
+    /// <summary>The series a scrape of the group's exposition yields: one per value, bucket and quantile.</summary>
+    internal static FlatSeries[] Flatten(PushGroup group)
+    {
+        var result = new List<FlatSeries>();
+        foreach (var tf in group.AllFamilies())
+        {
+            var f = tf.Family;
+            foreach (var m in f.Metrics)
+            {
+                switch (f.Kind)
+                {
+                    case MetricKind.Summary:
+                        foreach (var q in m.Quantiles) result.Add(new(Series(f.Name, m, ("quantile", ValueFormat.GoG(q.Quantile))), q.Value));
+                        result.Add(new(Series(f.Name + "_sum", m, null), m.Sum));
+                        result.Add(new(Series(f.Name + "_count", m, null), m.Count));
+                        break;
+                    case MetricKind.Histogram:
+                        bool sawInf = false;
+                        foreach (var b in m.Buckets)
+                        {
+                            result.Add(new(Series(f.Name + "_bucket", m, ("le", ValueFormat.GoG(b.UpperBound))), b.CumulativeCount));
+                            sawInf |= double.IsPositiveInfinity(b.UpperBound);
+                        }
+                        if (!sawInf) result.Add(new(Series(f.Name + "_bucket", m, ("le", "+Inf")), m.Count));
+                        result.Add(new(Series(f.Name + "_sum", m, null), m.Sum));
+                        result.Add(new(Series(f.Name + "_count", m, null), m.Count));
+                        break;
+                    default:
+                        result.Add(new(Series(f.Name, m, null), m.Value));
+                        break;
+                }
+            }
+        }
+        return [.. result];
+    }
+
+    private static LabelSet Series(string name, PushedMetric m, (string Name, string Value)? extra)
+    {
+        var labels = new List<Label>(m.Labels.Length + 2) { new(LabelSet.MetricName, name) };
+        labels.AddRange(m.Labels);
+        if (extra is { } e) labels.Add(new Label(e.Name, e.Value));
+        return LabelSet.From(labels);
+    }
+}
