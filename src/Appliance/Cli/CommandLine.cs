@@ -16,6 +16,7 @@ public static class CommandLine
             CheckCommand.Create(),
             TestCommand.Create(),
             SilenceCommand.Create(),
+            PushCommand.Create(),
             ImportCommand.Create(),
             DashboardCommand.Create(),
             SnapshotCommand.Create(),

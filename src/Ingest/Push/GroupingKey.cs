@@ -87,6 +87,30 @@ public sealed record GroupingKey
     }
 
     /// <summary>
+    /// The push URL path for this key (<c>/metrics/job/&lt;JOB&gt;{/&lt;LABEL&gt;/&lt;VALUE&gt;}</c>), as the official clients
+    /// write it: a value with a <c>/</c>, or an empty one, as URL-safe base64 after <c>@base64</c>.
+    /// </summary>
+    public string ToPath()
+    {
+        var sb = new StringBuilder("/metrics/job");
+        Append(sb, "", Job);
+        foreach (var l in Labels)
+        {
+            if (l.Name == "job") continue;
+            Append(sb, "/" + l.Name, l.Value);
+        }
+        return sb.ToString();
+
+        static void Append(StringBuilder sb, string name, string value)
+        {
+            if (value.Length == 0) sb.Append(name).Append(Base64Suffix).Append("/=");
+            else if (value.Contains('/'))
+                sb.Append(name).Append(Base64Suffix).Append('/').Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(value)).Replace('+', '-').Replace('/', '_'));
+            else sb.Append(name).Append('/').Append(Uri.EscapeDataString(value));
+        }
+    }
+
+    /// <summary>
     /// RFC 4648 URL-safe base64 with the padding ignored (<c>=</c> alone is the empty string), as the Pushgateway's
     /// decodeBase64; the bytes must be UTF-8 to become a label value.
     /// </summary>

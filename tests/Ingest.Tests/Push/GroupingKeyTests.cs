@@ -41,4 +41,18 @@ public sealed class GroupingKeyTests
         Assert.Equal(a.Key, b.Key);
         Assert.NotEqual(a.Key, c.Key);
     }
+
+    [Theory]
+    [InlineData("/train/stage/eval")]
+    [InlineData("/dHJhaW4vbmlnaHRseQ")]
+    [InlineData("/train/path@base64/L3Zhci90bXA/empty@base64/=/model/fraud%20v2")]
+    public void WritesPathsThatParseBackToTheSameKey(string path)
+    {
+        var key = GroupingKey.Parse(path, jobBase64: path.StartsWith("/dHJ", StringComparison.Ordinal));
+        var written = key.ToPath();
+        Assert.StartsWith("/metrics/job", written);
+        bool base64 = written.StartsWith("/metrics/job@base64", StringComparison.Ordinal);
+        var rest = Uri.UnescapeDataString(written[(base64 ? "/metrics/job@base64" : "/metrics/job").Length..]);
+        Assert.Equal(key, GroupingKey.Parse(rest, base64));
+    }
 }
