@@ -37,6 +37,11 @@ ensure_test_deps() {
   # The push intake is compared with Debian's Pushgateway, driven by the official Python client.
   [ -x /usr/bin/prometheus-pushgateway ] || apt_install --no-install-recommends prometheus-pushgateway || true
   /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || apt_install --no-install-recommends python3-prometheus-client || true
+  # StatsD clients the receiver is tested with: Debian's pystatsd and npm's hot-shots (pinned in tests/EndToEnd.Tests/statsd).
+  /usr/bin/python3 -c 'import statsd' 2>/dev/null || apt_install --no-install-recommends python3-statsd || true
+  if [ ! -f tests/EndToEnd.Tests/statsd/node_modules/.package-lock.json ] || [ tests/EndToEnd.Tests/statsd/package-lock.json -nt tests/EndToEnd.Tests/statsd/node_modules/.package-lock.json ]; then
+    (cd tests/EndToEnd.Tests/statsd && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci in tests/EndToEnd.Tests/statsd failed" >&2
+  fi
   # The UI tests drive Debian's Chromium with playwright-core (pinned in tests/EndToEnd.Tests/browser).
   [ -x /usr/bin/chromium ] || apt_install chromium || true
   if [ ! -f tests/EndToEnd.Tests/browser/node_modules/.package-lock.json ] || [ tests/EndToEnd.Tests/browser/package-lock.json -nt tests/EndToEnd.Tests/browser/node_modules/.package-lock.json ]; then

@@ -56,6 +56,14 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     /// <summary>Writes the pushed groups into the TSDB each push interval.</summary>
     public Mlobs.Ingest.Push.PushAppendLoop PushLoop { get; private set; } = null!;
 
+    /// <summary>What the StatsD receiver has made of the events (kept across reloads; the mapping is swapped).</summary>
+    public Mlobs.Ingest.StatsD.StatsdRegistry Statsd { get; } = new(new Mlobs.Ingest.StatsD.StatsdMapper(new Mlobs.Config.Statsd.StatsdMappingConfig()));
+
+    /// <summary>The StatsD sockets and their write round, while the config has a <c>statsd</c> listener.</summary>
+    public Mlobs.Ingest.StatsD.StatsdReceiver? StatsdReceiver => _statsdReceiver;
+    private Mlobs.Ingest.StatsD.StatsdReceiver? _statsdReceiver;
+    private Mlobs.Config.Statsd.StatsdConfig _statsdConfig = new();
+
     /// <summary>Follows the config's <c>log_sources</c> into <see cref="Logs"/>.</summary>
     public Mlobs.Ingest.Tail.LogTailer Tailer { get; private init; } = null!;
 
@@ -152,6 +160,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         notifier.Forward = alerts => runtimeRef._router?.Receive(
             [.. alerts.Select(a => new PostableAlert(a.Labels, a.Annotations, a.StartsAt, a.EndsAt, a.GeneratorUrl))]);
         hooks.Add(CollectHooks.Add(() => RouterMetrics.Update(runtimeRef._router)));
+        hooks.Add(CollectHooks.Add(() => StatsdTelemetry.Update(runtimeRef.Statsd)));
         runtimeRef._collectHooks = hooks;
         return runtimeRef;
     }
@@ -237,6 +246,29 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         await Scrape.CommitAsync(plan.Scrape).ConfigureAwait(false);
         Tailer.Apply(plan.Config.LogSources, ConfigDirectory);
         _config = plan.Config;
+        await ApplyStatsdAsync(plan.Config.Statsd).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Follows the config's <c>statsd</c> section: a new mapping replaces the old for new events; the sockets are
+    /// (re)bound only when the addresses change, so a reload keeps packets flowing.
+    /// </summary>
+    private async Task ApplyStatsdAsync(Mlobs.Config.Statsd.StatsdConfig statsd)
+    {
+        if (!ReferenceEquals(statsd.Mapping, _statsdConfig.Mapping)) Statsd.SetMapper(new Mlobs.Ingest.StatsD.StatsdMapper(statsd.Mapping));
+        bool sameSockets = statsd.ListenUdp == _statsdConfig.ListenUdp && statsd.ListenTcp == _statsdConfig.ListenTcp;
+        _statsdConfig = statsd;
+        if (sameSockets && (_statsdReceiver is not null || !statsd.Enabled)) return;
+        if (Interlocked.Exchange(ref _statsdReceiver, null) is { } old) await old.DisposeAsync().ConfigureAwait(false);
+        if (!statsd.Enabled) return;
+        _statsdReceiver = new Mlobs.Ingest.StatsD.StatsdReceiver(Endpoint(statsd.ListenUdp), Endpoint(statsd.ListenTcp), Statsd, Tsdb,
+            () => _config.Statsd.Interval ?? _config.Global.ScrapeInterval, Metadata,
+            ex => Log.Error(ex, "Writing StatsD metrics to the TSDB failed"));
+        Log.Information("StatsD receiver listening on {Udp} (UDP) {Tcp} (TCP)", statsd.ListenUdp ?? "-", statsd.ListenTcp ?? "-");
+
+        static System.Net.IPEndPoint? Endpoint(string? listen) =>
+            listen is null ? null : Http.WebServer.TryParseListen(listen, out var ep) ? ep
+                : throw new ArgumentException($"statsd: \"{listen}\" is not HOST:PORT");
     }
 
     /// <summary>Starts the built-in router; its notification log lives in the data dir.</summary>
@@ -305,6 +337,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         _notificationLog?.Dispose();
         await Scrape.DisposeAsync().ConfigureAwait(false);
         await PushLoop.DisposeAsync().ConfigureAwait(false);
+        if (_statsdReceiver is { } statsd) await statsd.DisposeAsync().ConfigureAwait(false);
         Push.Dispose();
         await Tailer.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();

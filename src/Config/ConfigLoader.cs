@@ -52,7 +52,7 @@ public static class ConfigLoader
         return new PrometheusConfig
         {
             Global = global, RuleFiles = top.RuleFiles, ScrapeConfigs = scrapeConfigs, Alerting = top.Alerting, Mlobs = top.Mlobs,
-            LogSources = top.LogSources, Push = top.Push, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
+            LogSources = top.LogSources, Push = top.Push, Statsd = top.Statsd, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
             Warnings = [.. r.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column)],
         };
     }
@@ -68,20 +68,37 @@ public static class ConfigLoader
         public MlobsSettings Mlobs { get; init; } = new();
         public IReadOnlyList<LogSourceConfig> LogSources { get; init; } = [];
         public PushConfig Push { get; init; } = new();
+        public Statsd.StatsdConfig Statsd { get; init; } = new();
     }
+
+    private static string ListenAddress(YamlNodeReader r, YamlNode v, string what)
+    {
+        var listen = r.String(v, what);
+        int colon = listen.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(listen.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) || port > 65535)
+            throw r.Error(v, $"{what}: \"{listen}\" is not HOST:PORT");
+        return listen;
+    }
+
+    private static readonly KeyTable<Statsd.StatsdConfig> StatsdKeys = new()
+    {
+        { "listen_udp", (r, v, s) => s with { ListenUdp = ListenAddress(r, v, "listen_udp") } },
+        { "listen_tcp", (r, v, s) => s with { ListenTcp = ListenAddress(r, v, "listen_tcp") } },
+        { "interval", (r, v, s) => s with { Interval = Positive(r, v, "interval") } },
+        {
+            "mapping_config", (r, v, s) =>
+            {
+                var file = r.String(v, "mapping_config");
+                var path = BesideConfig(r, file);
+                if (!File.Exists(path)) throw r.Error(v, $"statsd mapping config file \"{file}\" not found");
+                return s with { MappingConfigFile = path, Mapping = Statsd.StatsdMappingParser.Load(path) };
+            }
+        },
+    };
 
     private static readonly KeyTable<PushConfig> PushKeys = new()
     {
-        {
-            "listen", (r, v, p) =>
-            {
-                var listen = r.String(v, "listen");
-                int colon = listen.LastIndexOf(':');
-                if (colon < 0 || !int.TryParse(listen.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) || port > 65535)
-                    throw r.Error(v, $"listen: \"{listen}\" is not HOST:PORT");
-                return p with { Listen = listen };
-            }
-        },
+        { "listen", (r, v, p) => p with { Listen = ListenAddress(r, v, "listen") } },
         { "interval", (r, v, p) => p with { Interval = Positive(r, v, "interval") } },
         { "group_ttl", (r, v, p) => p with { GroupTtl = r.Duration(v, "group_ttl") } },
         {
@@ -102,6 +119,7 @@ public static class ConfigLoader
         { "mlobs", (r, v, t) => t with { Mlobs = ReadMlobs(r, v) } },
         { "log_sources", (r, v, t) => t with { LogSources = r.Sequence(v, "log_sources").Children.Select(n => ReadLogSource(r, n)).ToList() } },
         { "push", (r, v, t) => t with { Push = PushKeys.Read(r, v, "push config", new PushConfig()) } },
+        { "statsd", (r, v, t) => t with { Statsd = StatsdKeys.Read(r, v, "statsd config", new Statsd.StatsdConfig()) } },
         { IgnoredTopLevel },
     };
 

@@ -15,6 +15,9 @@ public sealed record PrometheusConfig
     /// <summary>The built-in Pushgateway's settings (<c>push</c>, mlobs's own top-level section).</summary>
     public PushConfig Push { get; init; } = new();
 
+    /// <summary>The StatsD receiver (<c>statsd</c>, mlobs's own top-level section); off unless a listener is set.</summary>
+    public Statsd.StatsdConfig Statsd { get; init; } = new();
+
     /// <summary>Prometheus sections that are accepted but not acted on yet (reported by <c>check config</c>).</summary>
     public IReadOnlyList<string> IgnoredSections { get; init; } = [];
 

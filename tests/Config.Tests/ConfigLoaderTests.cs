@@ -85,6 +85,9 @@ public class ConfigLoaderTests
     [InlineData("push:\n  listen: 9091\n", 2, 11, "listen: \"9091\" is not HOST:PORT")]
     [InlineData("push:\n  group_ttl: forever\n", 2, 14, "")]
     [InlineData("push:\n  ttl: 1h\n", 2, 3, "field ttl not found in push config")]
+    [InlineData("statsd:\n  listen_udp: 9125\n", 2, 15, "listen_udp: \"9125\" is not HOST:PORT")]
+    [InlineData("statsd:\n  listen_udp: 127.0.0.1:9125\n  mapping_config: missing.yml\n", 3, 19, "statsd mapping config file \"missing.yml\" not found")]
+    [InlineData("statsd:\n  flush_interval: 1s\n", 2, 3, "field flush_interval not found in statsd config")]
     public void ErrorsNameLineAndColumn(string yaml, int line, int col, string message)
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "bad.yml"));

@@ -18,8 +18,7 @@ public sealed class PushAppendLoop : IAsyncDisposable
     private readonly PushedSeriesWriter _writer;
     private readonly Func<PushJobSettings> _settings;
     private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly AlignedIntervalLoop _loop;
 
     public PushAppendLoop(PushGroupStore store, PushedSeriesWriter writer, Func<PushJobSettings> settings,
         Action<Exception>? onError = null, TimeProvider? time = null)
@@ -28,7 +27,7 @@ public sealed class PushAppendLoop : IAsyncDisposable
         _writer = writer;
         _settings = settings;
         _time = time ?? TimeProvider.System;
-        _loop = Task.Run(() => RunAsync(onError));
+        _loop = new AlignedIntervalLoop(() => _settings().Interval, () => RunOnce(), onError, _time);
     }
 
     /// <summary>One round: expiry, then the write (also what the loop does each interval).</summary>
@@ -43,25 +42,5 @@ public sealed class PushAppendLoop : IAsyncDisposable
         lock (_writer) return _writer.WriteOnce(groups, now.ToUnixTimeMilliseconds());
     }
 
-    private async Task RunAsync(Action<Exception>? onError)
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var interval = _settings().Interval;
-            // Rounds fall on multiples of the interval, so restarts keep the spacing of the stored samples.
-            long ms = (long)interval.TotalMilliseconds;
-            long wait = ms - _time.GetUtcNow().ToUnixTimeMilliseconds() % ms;
-            try { await Task.Delay(TimeSpan.FromMilliseconds(wait), _time, _stop.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
-            try { RunOnce(); }
-            catch (Exception ex) when (ex is not OutOfMemoryException) { onError?.Invoke(ex); }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 }

@@ -1,5 +1,4 @@
 using Mlobs.Ingest.Scrape;
-using Mlobs.Model;
 using Mlobs.Model.Labels;
 using Mlobs.Model.Strconv;
 using Mlobs.Storage;
@@ -20,40 +19,26 @@ public sealed class PushedSeriesWriter(IAppendable storage, MetadataStore? metad
     internal readonly record struct FlatSeries(LabelSet Labels, double Value);
 
     private readonly Dictionary<string, (long Version, FlatSeries[] Series)> _flattened = new(StringComparer.Ordinal);
-    private Dictionary<LabelSet, ulong> _written = [];
+    private readonly SeriesSnapshotWriter _writer = new(storage);
 
     /// <summary>Appends every group's series at <paramref name="timestampMs"/>; returns the commit's outcome.</summary>
     public CommitResult WriteOnce(IReadOnlyCollection<PushGroup> groups, long timestampMs)
     {
-        var appender = storage.Appender();
-        var now = new Dictionary<LabelSet, ulong>(_written.Count);
         var live = new HashSet<string>(StringComparer.Ordinal);
         var families = new Dictionary<string, MetricMetadata>(StringComparer.Ordinal);
+        var series = new List<(LabelSet, double)>();
         foreach (var group in groups)
         {
             live.Add(group.Key.Key);
             if (!_flattened.TryGetValue(group.Key.Key, out var cached) || cached.Version != group.Version)
                 _flattened[group.Key.Key] = cached = (group.Version, Flatten(group));
-            foreach (var s in cached.Series)
-            {
-                if (now.ContainsKey(s.Labels)) continue; // the consistency check keeps series unique; a race must not double-append
-                _written.TryGetValue(s.Labels, out ulong reference);
-                appender.Append(ref reference, s.Labels, timestampMs, s.Value);
-                now[s.Labels] = reference;
-            }
+            foreach (var s in cached.Series) series.Add((s.Labels, s.Value));
             foreach (var tf in group.AllFamilies())
                 families.TryAdd(tf.Family.Name, new MetricMetadata(PushedFamily.KindName(tf.Family.Kind).ToLowerInvariant(), tf.Family.Help, ""));
         }
-        foreach (var (labels, reference) in _written)
-        {
-            if (now.ContainsKey(labels)) continue;
-            ulong r = reference;
-            appender.Append(ref r, labels, timestampMs, StaleNaN.Value);
-        }
         foreach (var key in _flattened.Keys.Where(k => !live.Contains(k)).ToList()) _flattened.Remove(key);
-        _written = now;
         metadata?.Replace(MetadataKey, families);
-        return appender.Commit();
+        return _writer.Write(series, timestampMs);
     }
 
     /// <summary>The series a scrape of the group's exposition yields: one per value, bucket and quantile.</summary>
