@@ -29,4 +29,22 @@ if (args.Length >= 2 && args[0] == "--profile-query")
     bench.Cleanup();
     return;
 }
+// dotnet run -c Release --project bench/Bench -- --statsd-load HOST PORT SECONDS: blasts StatsD packets (the
+// StatsdIntakeBench line mix) at a receiver over UDP for SECONDS, then prints how many events it sent (bench/statsd.sh).
+if (args.Length >= 4 && args[0] == "--statsd-load")
+{
+    var load = new Mlobs.Bench.StatsdIntakeBench();
+    var packet = load.Packet();
+    using var udp = new System.Net.Sockets.UdpClient();
+    udp.Connect(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    var until = DateTime.UtcNow.AddSeconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+    long packets = 0;
+    while (DateTime.UtcNow < until)
+    {
+        for (int i = 0; i < 256; i++) udp.Send(packet);
+        packets += 256;
+    }
+    Console.WriteLine($"sent {packets * load.EventsPerPacket} events in {packets} packets of {packet.Length} bytes");
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Mlobs.Bench.ExpositionParserBench).Assembly).Run(args);

@@ -65,6 +65,14 @@ public class BrowserTests
             return output.Contains("{}", StringComparison.Ordinal);
         }, seconds: 60);
         await LokiPush.ServiceLogsAsync(mlobs.BaseUrl, "model-server");
+        using (var http = new HttpClient())
+        {
+            var pushed = await http.PutAsync(mlobs.BaseUrl + "/metrics/job/nightly_training/stage/eval", new StringContent("training_loss 0.27\n"));
+            Assert.True(pushed.IsSuccessStatusCode, await pushed.Content.ReadAsStringAsync());
+            // A group whose labels need base64 in the URL (a "/" and an empty value), deleted from the page below.
+            pushed = await http.PutAsync(mlobs.BaseUrl + "/metrics/job/scratch_run/path@base64/L2RhdGEvaW4/note@base64/=", new StringContent("rows 1\n"));
+            Assert.True(pushed.IsSuccessStatusCode, await pushed.Content.ReadAsStringAsync());
+        }
         string[] shipped = ["ml-pipeline-overview", "ml-service-logs", "ml-source-freshness", "model-serving", "mlobs-self"];
         // A snapshot of a dashboard the server has, by uid: opened later from disk with the network off.
         Directory.CreateDirectory(Artifacts("app"));
@@ -75,7 +83,7 @@ public class BrowserTests
         (snapExit, snapOutput) = await MlobsProcess.RunAsync("snapshot", "ml-service-logs", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", logsSnapshot);
         Assert.True(snapExit == 0, snapOutput);
         var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"),
-            ["--pages", "--explore", "model_predictions_total", "--logs", "{service=\"model-server\"}", "--snapshot", snapshot, "--snapshot", logsSnapshot, "--silence", "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
+            ["--pages", "--explore", "model_predictions_total", "--logs", "{service=\"model-server\"}", "--snapshot", snapshot, "--snapshot", logsSnapshot, "--silence", "--push-delete", "scratch_run", "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
              .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
 
         foreach (var page in report.GetProperty("pages").EnumerateObject())
@@ -83,6 +91,14 @@ public class BrowserTests
         Assert.Contains("targets up", report.GetProperty("pages").GetProperty("overview").GetProperty("text").GetString());
         Assert.Contains("model-server", report.GetProperty("pages").GetProperty("targets").GetProperty("text").GetString());
         Assert.Contains("ML Pipeline Overview", report.GetProperty("pages").GetProperty("dashboards").GetProperty("text").GetString());
+        var push = report.GetProperty("pages").GetProperty("push").GetProperty("text").GetString();
+        Assert.Contains("nightly_training", push); // the Push page lists the pushed group, its state and families
+        Assert.Contains("OK", push);
+        Assert.Contains("1 family", push);
+        var pushDelete = report.GetProperty("pushDelete");
+        Assert.Equal("DELETE /metrics/job/scratch_run/note@base64/=/path@base64/L2RhdGEvaW4", pushDelete.GetProperty("request").GetString());
+        Assert.Equal(["nightly_training"], pushDelete.GetProperty("remaining").EnumerateArray().Select(g => g.GetProperty("job").GetString()));
+        Assert.Equal(0, pushDelete.GetProperty("errors").GetArrayLength());
 
         var explore = report.GetProperty("explore");
         Assert.True(explore.GetProperty("chart").GetBoolean(), explore.ToString());

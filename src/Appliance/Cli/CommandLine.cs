@@ -17,6 +17,7 @@ public static class CommandLine
             TestCommand.Create(),
             SilenceCommand.Create(),
             PushCommand.Create(),
+            InitCommand.Create(),
             ImportCommand.Create(),
             DashboardCommand.Create(),
             SnapshotCommand.Create(),

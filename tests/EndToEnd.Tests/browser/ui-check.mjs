@@ -18,10 +18,11 @@ for (let i = 0; i < rest.length; i++) {
   else if (rest[i] === "--snapshot") args.snapshots.push(rest[++i]);
   else if (rest[i] === "--import") args.imports.push(rest[++i]);
   else if (rest[i] === "--silence") args.silence = true;
+  else if (rest[i] === "--push-delete") args.pushDelete = rest[++i];
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
-const report = { pages: {}, explore: null, logs: null, dashboards: {}, snapshots: {}, imports: {}, silence: null };
+const report = { pages: {}, explore: null, logs: null, dashboards: {}, snapshots: {}, imports: {}, silence: null, pushDelete: null };
 
 async function open(url, name, opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, offline: !!opts.offline });
@@ -64,7 +65,7 @@ async function panelStats(page) {
 
 try {
   if (args.pages) {
-    for (const [name, path] of [["overview", "/"], ["explore", "/graph"], ["dashboards", "/dashboards"], ["alerts", "/alerts"], ["rules", "/rules"], ["targets", "/targets"]]) {
+    for (const [name, path] of [["overview", "/"], ["explore", "/graph"], ["dashboards", "/dashboards"], ["alerts", "/alerts"], ["rules", "/rules"], ["targets", "/targets"], ["push", "/push"]]) {
       const s = await open(base + path, "page-" + name);
       await settle(s.page);
       await s.page.waitForTimeout(300);
@@ -73,6 +74,20 @@ try {
       report.pages[name] = { errors: s.errors, text: text.slice(0, 2000) };
       await s.context.close();
     }
+  }
+  if (args.pushDelete) {
+    // The Push page's Delete on the row holding the text: the group must be gone from /api/v1/metrics afterwards.
+    const s = await open(base + "/push", "push-delete");
+    await settle(s.page);
+    s.page.on("dialog", d => d.accept());
+    const row = s.page.locator("tr", { hasText: args.pushDelete });
+    const title = await row.locator("button").getAttribute("title");
+    await row.locator("button").click();
+    await s.page.waitForFunction(text => !document.getElementById("page").innerText.includes(text), args.pushDelete, { timeout: 10000 }).catch(() => {});
+    const groups = await s.page.evaluate(async () => (await (await fetch("/api/v1/metrics")).json()).data.map(g => g.labels));
+    await s.shot();
+    report.pushDelete = { request: title, remaining: groups, errors: s.errors };
+    await s.context.close();
   }
   if (args.explore) {
     const s = await open(base + "/graph", "explore-run");

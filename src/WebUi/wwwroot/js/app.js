@@ -9,6 +9,7 @@ const App = (() => {
     [/^\/alerts$/, root => Pages.alerts(root)],
     [/^\/rules$/, root => Pages.rules(root)],
     [/^\/targets$/, root => Pages.targets(root)],
+    [/^\/push$/, root => PushPage.page(root)],
     [/^\/dashboards$/, root => Pages.dashboards(root)],
     [/^\/d\/([^/]+)(?:\/[^/]*)?$/, (root, params, m) => Pages.dashboard(root, params, decodeURIComponent(m[1]))],
   ];
