@@ -64,6 +64,9 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     private Mlobs.Ingest.StatsD.StatsdReceiver? _statsdReceiver;
     private Mlobs.Config.Statsd.StatsdConfig _statsdConfig = new();
 
+    /// <summary>The config's <c>freshness_probes</c>, running.</summary>
+    public Mlobs.Ingest.Freshness.FreshnessProber Freshness { get; private init; } = null!;
+
     /// <summary>Follows the config's <c>log_sources</c> into <see cref="Logs"/>.</summary>
     public Mlobs.Ingest.Tail.LogTailer Tailer { get; private init; } = null!;
 
@@ -146,7 +149,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         var runtimeRef = new ApplianceRuntime(config, configPath, tsdb, new ScrapeManager(tsdb, seed, metadata) { UserAgent = "mlobs/" + BuildInfo.Version })
         {
             Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
-            Logs = logs, LogQl = logQl, Tailer = tailer, Push = push,
+            Logs = logs, LogQl = logQl, Tailer = tailer, Push = push, Freshness = new Mlobs.Ingest.Freshness.FreshnessProber(tsdb),
         };
         runtimeRef.PushLoop = new Mlobs.Ingest.Push.PushAppendLoop(push, new Mlobs.Ingest.Push.PushedSeriesWriter(tsdb, metadata),
             () => new Mlobs.Ingest.Push.PushJobSettings(runtimeRef._config.Push.Interval ?? runtimeRef._config.Global.ScrapeInterval,
@@ -247,6 +250,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         Tailer.Apply(plan.Config.LogSources, ConfigDirectory);
         _config = plan.Config;
         await ApplyStatsdAsync(plan.Config.Statsd).ConfigureAwait(false);
+        await Freshness.ApplyAsync(plan.Config.FreshnessProbes, plan.Config.Global.ScrapeInterval).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -338,6 +342,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         await Scrape.DisposeAsync().ConfigureAwait(false);
         await PushLoop.DisposeAsync().ConfigureAwait(false);
         if (_statsdReceiver is { } statsd) await statsd.DisposeAsync().ConfigureAwait(false);
+        await Freshness.DisposeAsync().ConfigureAwait(false);
         Push.Dispose();
         await Tailer.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();

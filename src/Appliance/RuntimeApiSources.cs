@@ -33,8 +33,14 @@ public sealed class RuntimeApiSources(ReadinessGate gate) :
     public bool LastReloadSucceeded => gate.Runtime.LastReloadSucceeded;
     public DateTimeOffset LastConfigTime => gate.Runtime.LastConfigTime;
 
-    public IReadOnlyList<TargetPool> TargetPools() =>
-        gate.Runtime.Scrape.Pools.Select(p => new TargetPool(p.Config.JobName, p.ActiveTargets, p.DroppedTargets)).ToList();
+    /// <summary>The scrape pools, then the freshness probes as a pool of their own (their errors show with the targets').</summary>
+    public IReadOnlyList<TargetPool> TargetPools()
+    {
+        var pools = gate.Runtime.Scrape.Pools.Select(p => new TargetPool(p.Config.JobName, p.ActiveTargets, p.DroppedTargets)).ToList();
+        var probes = gate.Runtime.Freshness.Targets;
+        if (probes.Count > 0) pools.Add(new TargetPool(Mlobs.Ingest.Freshness.FreshnessProber.Job, probes, []));
+        return pools;
+    }
 
     public IReadOnlyList<RuleGroup> RuleGroups() => gate.Runtime.Rules.Groups;
 

@@ -52,7 +52,7 @@ public static class ConfigLoader
         return new PrometheusConfig
         {
             Global = global, RuleFiles = top.RuleFiles, ScrapeConfigs = scrapeConfigs, Alerting = top.Alerting, Mlobs = top.Mlobs,
-            LogSources = top.LogSources, Push = top.Push, Statsd = top.Statsd, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
+            LogSources = top.LogSources, Push = top.Push, Statsd = top.Statsd, FreshnessProbes = top.FreshnessProbes, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
             Warnings = [.. r.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column)],
         };
     }
@@ -69,6 +69,7 @@ public static class ConfigLoader
         public IReadOnlyList<LogSourceConfig> LogSources { get; init; } = [];
         public PushConfig Push { get; init; } = new();
         public Statsd.StatsdConfig Statsd { get; init; } = new();
+        public IReadOnlyList<FreshnessProbeConfig> FreshnessProbes { get; init; } = [];
     }
 
     private static string ListenAddress(YamlNodeReader r, YamlNode v, string what)
@@ -96,6 +97,74 @@ public static class ConfigLoader
         },
     };
 
+    private sealed record HttpProbeDraft(string? Url = null, string? JsonField = null);
+
+    private sealed record SqliteProbeDraft(string? Path = null, string? Query = null);
+
+    private static readonly KeyTable<HttpProbeDraft> HttpProbeKeys = new()
+    {
+        {
+            "url", (r, v, h) =>
+            {
+                var url = r.String(v, "url");
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https")) throw r.Error(v, $"url: \"{url}\" is not an http(s) URL");
+                return h with { Url = url };
+            }
+        },
+        { "json_field", (r, v, h) => h with { JsonField = r.String(v, "json_field") } },
+    };
+
+    private static readonly KeyTable<SqliteProbeDraft> SqliteProbeKeys = new()
+    {
+        { "path", (r, v, s) => s with { Path = BesideConfig(r, r.String(v, "path")) } },
+        { "query", (r, v, s) => s with { Query = r.String(v, "query") } },
+    };
+
+    private static readonly KeyTable<FreshnessProbeConfig> FreshnessProbeKeys = new()
+    {
+        {
+            "source", (r, v, p) =>
+            {
+                var source = r.String(v, "source");
+                if (source.Length == 0) throw r.Error(v, "source must not be empty");
+                return p with { Source = source };
+            }
+        },
+        { "interval", (r, v, p) => p with { Interval = Positive(r, v, "interval") } },
+        { "files", (r, v, p) => p with { Files = [.. r.StringList(v, "files").Select(f => BesideConfig(r, f))] } },
+        {
+            "http", (r, v, p) =>
+            {
+                var h = HttpProbeKeys.Read(r, v, "http probe", new HttpProbeDraft());
+                if (h.Url is null) throw r.Error(v, "http probe needs a url");
+                return p with { HttpUrl = h.Url, HttpJsonField = h.JsonField };
+            }
+        },
+        {
+            "sqlite", (r, v, p) =>
+            {
+                var s = SqliteProbeKeys.Read(r, v, "sqlite probe", new SqliteProbeDraft());
+                if (s.Path is null || s.Query is null) throw r.Error(v, "sqlite probe needs a path and a query");
+                return p with { SqlitePath = s.Path, SqliteQuery = s.Query };
+            }
+        },
+    };
+
+    private static IReadOnlyList<FreshnessProbeConfig> ReadFreshnessProbes(YamlNodeReader r, YamlNode node)
+    {
+        var probes = new List<FreshnessProbeConfig>();
+        foreach (var item in r.Sequence(node, "freshness_probes").Children)
+        {
+            var probe = FreshnessProbeKeys.Read(r, item, "freshness probe", new FreshnessProbeConfig { Source = "" });
+            if (probe.Source.Length == 0) throw r.Error(item, "freshness probe needs a source");
+            int kinds = (probe.Files.Count > 0 ? 1 : 0) + (probe.HttpUrl is not null ? 1 : 0) + (probe.SqlitePath is not null ? 1 : 0);
+            if (kinds != 1) throw r.Error(item, $"freshness probe \"{probe.Source}\" needs exactly one of files, http and sqlite");
+            if (probes.Any(p => p.Source == probe.Source)) throw r.Error(item, $"found multiple freshness probes with source \"{probe.Source}\"");
+            probes.Add(probe);
+        }
+        return probes;
+    }
+
     private static readonly KeyTable<PushConfig> PushKeys = new()
     {
         { "listen", (r, v, p) => p with { Listen = ListenAddress(r, v, "listen") } },
@@ -120,6 +189,7 @@ public static class ConfigLoader
         { "log_sources", (r, v, t) => t with { LogSources = r.Sequence(v, "log_sources").Children.Select(n => ReadLogSource(r, n)).ToList() } },
         { "push", (r, v, t) => t with { Push = PushKeys.Read(r, v, "push config", new PushConfig()) } },
         { "statsd", (r, v, t) => t with { Statsd = StatsdKeys.Read(r, v, "statsd config", new Statsd.StatsdConfig()) } },
+        { "freshness_probes", (r, v, t) => t with { FreshnessProbes = ReadFreshnessProbes(r, v) } },
         { IgnoredTopLevel },
     };
 

@@ -18,6 +18,9 @@ public sealed record PrometheusConfig
     /// <summary>The StatsD receiver (<c>statsd</c>, mlobs's own top-level section); off unless a listener is set.</summary>
     public Statsd.StatsdConfig Statsd { get; init; } = new();
 
+    /// <summary>Sources no job reports on, probed for their last change (<c>freshness_probes</c>, mlobs's own section).</summary>
+    public IReadOnlyList<FreshnessProbeConfig> FreshnessProbes { get; init; } = [];
+
     /// <summary>Prometheus sections that are accepted but not acted on yet (reported by <c>check config</c>).</summary>
     public IReadOnlyList<string> IgnoredSections { get; init; } = [];
 

@@ -88,6 +88,11 @@ public class ConfigLoaderTests
     [InlineData("statsd:\n  listen_udp: 9125\n", 2, 15, "listen_udp: \"9125\" is not HOST:PORT")]
     [InlineData("statsd:\n  listen_udp: 127.0.0.1:9125\n  mapping_config: missing.yml\n", 3, 19, "statsd mapping config file \"missing.yml\" not found")]
     [InlineData("statsd:\n  flush_interval: 1s\n", 2, 3, "field flush_interval not found in statsd config")]
+    [InlineData("freshness_probes:\n  - source: a\n", 2, 5, "freshness probe \"a\" needs exactly one of files, http and sqlite")]
+    [InlineData("freshness_probes:\n  - files: [x]\n", 2, 5, "freshness probe needs a source")]
+    [InlineData("freshness_probes:\n  - source: a\n    http: {url: ftp://x}\n", 3, 17, "url: \"ftp://x\" is not an http(s) URL")]
+    [InlineData("freshness_probes:\n  - source: a\n    sqlite: {path: x.db}\n", 3, 13, "sqlite probe needs a path and a query")]
+    [InlineData("freshness_probes:\n  - {source: a, files: [x]}\n  - {source: a, files: [y]}\n", 3, 5, "found multiple freshness probes with source \"a\"")]
     public void ErrorsNameLineAndColumn(string yaml, int line, int col, string message)
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "bad.yml"));

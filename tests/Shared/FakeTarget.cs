@@ -27,6 +27,9 @@ public sealed class FakeTarget : IDisposable
     public volatile bool Gzip;
     /// <summary>Send the body with Transfer-Encoding: chunked instead of a Content-Length.</summary>
     public volatile bool Chunked;
+
+    /// <summary>When set, sent as the Last-Modified header (an HTTP date).</summary>
+    public volatile string? LastModified;
     public string? LastAcceptEncoding;
     public int Requests;
     public string? LastAuthorization;
@@ -62,6 +65,7 @@ public sealed class FakeTarget : IDisposable
             }
             ctx.Response.StatusCode = Status;
             ctx.Response.ContentType = ContentType;
+            if (LastModified is { } modified) ctx.Response.AddHeader("Last-Modified", modified);
             if (Chunked) ctx.Response.SendChunked = true;
             else ctx.Response.ContentLength64 = bytes.Length;
             await ctx.Response.OutputStream.WriteAsync(bytes);
