@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end StatsD intake: dist/mlobs with the StatsD receiver (the Airflow mapping) on loopback UDP, blasted for
-# SECONDS (default 20) by the bench project's load generator with the StatsdIntakeBench line mix. Reports events/s
+# SECONDS (default 20), as fast as the load generator can or paced to RATE events/s (second argument), by the bench
+# project's load generator with the StatsdIntakeBench line mix. Reports events/s
 # taken, events lost (sent but never counted: socket buffer overflow), CPU seconds per million events and RSS.
 # Binds loopback only; both processes stop by themselves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
+rate=${2:-0}
 [ -x dist/mlobs ] || ./build.sh
 work=$(mktemp -d)
 trap 'kill $mlobs_pid 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -25,7 +27,7 @@ until curl -sf "http://127.0.0.1:$port_http/-/ready" >/dev/null; do sleep 0.1; d
 events() { curl -s "http://127.0.0.1:$port_http/metrics" | awk '/^mlobs_statsd_events_total/ {s+=$2} END {print s+0}'; }
 cpu() { awk '{print $14+$15}' "/proc/$mlobs_pid/stat"; }
 e0=$(events); c0=$(cpu); t0=$(date +%s.%N)
-sent=$(dotnet bench/Bench/bin/Release/net10.0/Mlobs.Bench.dll --statsd-load 127.0.0.1 "$port_udp" "$seconds" | awk '{print $2}')
+sent=$(dotnet bench/Bench/bin/Release/net10.0/Mlobs.Bench.dll --statsd-load 127.0.0.1 "$port_udp" "$seconds" "$rate" | awk '{print $2}')
 sleep 1
 e1=$(events); c1=$(cpu); t1=$(date +%s.%N)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$mlobs_pid/status")

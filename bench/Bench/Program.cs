@@ -29,22 +29,51 @@ if (args.Length >= 2 && args[0] == "--profile-query")
     bench.Cleanup();
     return;
 }
-// dotnet run -c Release --project bench/Bench -- --statsd-load HOST PORT SECONDS: blasts StatsD packets (the
-// StatsdIntakeBench line mix) at a receiver over UDP for SECONDS, then prints how many events it sent (bench/statsd.sh).
+// dotnet run -c Release --project bench/Bench -- --statsd-load HOST PORT SECONDS [EVENTS_PER_S]: sends StatsD packets
+// (the StatsdIntakeBench line mix) to a receiver over UDP for SECONDS, as fast as it can or paced to EVENTS_PER_S,
+// then prints how many events it sent (bench/statsd.sh).
 if (args.Length >= 4 && args[0] == "--statsd-load")
 {
     var load = new Mlobs.Bench.StatsdIntakeBench();
     var packet = load.Packet();
     using var udp = new System.Net.Sockets.UdpClient();
     udp.Connect(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
-    var until = DateTime.UtcNow.AddSeconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+    double seconds = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+    double rate = args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
     long packets = 0;
-    while (DateTime.UtcNow < until)
+    while (clock.Elapsed.TotalSeconds < seconds)
     {
-        for (int i = 0; i < 256; i++) udp.Send(packet);
-        packets += 256;
+        for (int i = 0; i < 64; i++) udp.Send(packet);
+        packets += 64;
+        if (rate <= 0) continue;
+        // Paced: never ahead of the schedule the rate sets.
+        double due = packets * load.EventsPerPacket / rate;
+        while (clock.Elapsed.TotalSeconds < due) Thread.SpinWait(100);
     }
     Console.WriteLine($"sent {packets * load.EventsPerPacket} events in {packets} packets of {packet.Length} bytes");
+    return;
+}
+// dotnet run -c Release --project bench/Bench -- --push-load BASE_URL PUSHES GROUPS: PUTs the PushIntakeBench body
+// (200 series) PUSHES times over HTTP, round-robin into GROUPS groups, and prints pushes/s and latency percentiles.
+if (args.Length >= 4 && args[0] == "--push-load")
+{
+    var body = Mlobs.Bench.PushIntakeBench.Body();
+    int pushes = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), groups = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+    using var http = new HttpClient { BaseAddress = new Uri(args[1]) };
+    var latencies = new double[pushes];
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    for (int i = 0; i < pushes; i++)
+    {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var response = http.PutAsync($"/metrics/job/bench_{i % groups}/instance/box", new ByteArrayContent(body)).GetAwaiter().GetResult();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"push {i}: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
+        latencies[i] = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+    }
+    double total = clock.Elapsed.TotalSeconds;
+    Array.Sort(latencies);
+    Console.WriteLine($"{pushes} pushes of {body.Length} bytes into {groups} groups in {total:F1} s: {pushes / total:F0} pushes/s, " +
+        $"latency p50 {latencies[pushes / 2]:F1} ms, p99 {latencies[pushes * 99 / 100]:F1} ms");
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Mlobs.Bench.ExpositionParserBench).Assembly).Run(args);

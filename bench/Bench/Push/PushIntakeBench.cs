@@ -19,6 +19,18 @@ public class PushIntakeBench
     [GlobalSetup]
     public void Setup()
     {
+        _body = Body();
+        _dir = Path.Combine(Path.GetTempPath(), "mlobs-bench-push-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+        _store = new PushGroupStore(PushDatabase.Open(Path.Combine(_dir, "pushgateway.sqlite")));
+        var families = PushTextParser.Parse(_body);
+        for (int g = 0; g < 200; g++)
+            _store.Apply(new PushRequest(GroupingKey.Parse($"/job_{g}/instance/box", false), families, true, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>A training job's 200 series: gauges, counters and a histogram (also what bench's --push-load sends).</summary>
+    public static byte[] Body()
+    {
         var sb = new StringBuilder();
         sb.Append("# TYPE train_loss gauge\n");
         for (int i = 0; i < 100; i++) sb.Append($"train_loss{{model=\"m{i}\",stage=\"eval\"}} 0.{i + 10}\n");
@@ -30,13 +42,7 @@ public class PushIntakeBench
             foreach (var le in new[] { "0.1", "1", "+Inf" }) sb.Append($"train_step_seconds_bucket{{model=\"m{i}\",le=\"{le}\"}} {i}\n");
             sb.Append($"train_step_seconds_sum{{model=\"m{i}\"}} {i * 2}\ntrain_step_seconds_count{{model=\"m{i}\"}} {i}\n");
         }
-        _body = Encoding.UTF8.GetBytes(sb.ToString());
-        _dir = Path.Combine(Path.GetTempPath(), "mlobs-bench-push-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-        _store = new PushGroupStore(PushDatabase.Open(Path.Combine(_dir, "pushgateway.sqlite")));
-        var families = PushTextParser.Parse(_body);
-        for (int g = 0; g < 200; g++)
-            _store.Apply(new PushRequest(GroupingKey.Parse($"/job_{g}/instance/box", false), families, true, DateTimeOffset.UtcNow));
+        return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
     [Benchmark]
