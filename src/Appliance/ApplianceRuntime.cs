@@ -78,6 +78,9 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     private List<IDisposable> _collectHooks = [];
     private string _externalUrl = "";
     public bool LastReloadSucceeded { get; private set; } = true;
+
+    /// <summary>Set by <c>mlobs demo</c>: the data comes from the synthetic estate, and the UI says so.</summary>
+    public bool IsDemo { get; set; }
     public DateTimeOffset LastConfigTime { get; private set; } = DateTimeOffset.UtcNow;
 
     public static ApplianceRuntime Open(PrometheusConfig config, string? configPath, string dataDir, string externalUrl = "")

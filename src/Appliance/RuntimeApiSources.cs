@@ -32,6 +32,7 @@ public sealed class RuntimeApiSources(ReadinessGate gate) :
     public DateTimeOffset StartTime => gate.Runtime.StartTime;
     public bool LastReloadSucceeded => gate.Runtime.LastReloadSucceeded;
     public DateTimeOffset LastConfigTime => gate.Runtime.LastConfigTime;
+    public bool IsDemo => gate.Runtime.IsDemo;
 
     /// <summary>The scrape pools, then the freshness probes as a pool of their own (their errors show with the targets').</summary>
     public IReadOnlyList<TargetPool> TargetPools()

@@ -18,6 +18,7 @@ public static class CommandLine
             SilenceCommand.Create(),
             PushCommand.Create(),
             InitCommand.Create(),
+            DemoCommand.Create(),
             ImportCommand.Create(),
             DashboardCommand.Create(),
             SnapshotCommand.Create(),

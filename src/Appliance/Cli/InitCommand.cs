@@ -22,19 +22,35 @@ public static class InitCommand
 
     private static int Run(string dir, bool force)
     {
+        var written = WriteStarter(dir, force, Console.Error);
+        if (written is null) return ExitCodes.Failure;
+        Console.WriteLine($"Wrote {written.Count} files to {Path.GetFullPath(dir)}:");
+        foreach (var path in written) Console.WriteLine("  " + Path.GetRelativePath(dir, path));
+        Console.WriteLine();
+        Console.WriteLine("Next:");
+        Console.WriteLine($"  cd {dir}");
+        Console.WriteLine("  mlobs check config mlobs.yml");
+        Console.WriteLine("  mlobs test rules rules/*_test.yml");
+        Console.WriteLine("  mlobs serve --config mlobs.yml --data data");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Writes the starter files into <paramref name="dir"/>; null (with the reason on <paramref name="error"/>) when it did not.</summary>
+    internal static List<string>? WriteStarter(string dir, bool force, TextWriter error)
+    {
         var asm = typeof(InitCommand).Assembly;
         var files = asm.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)
             .Select(n => (Resource: n, Path: Path.Combine(dir, n[Prefix.Length..].Replace('/', Path.DirectorySeparatorChar)))).ToList();
         if (files.Count == 0)
         {
-            Console.Error.WriteLine("this build carries no starter files");
-            return ExitCodes.Failure;
+            error.WriteLine("this build carries no starter files");
+            return null;
         }
         var existing = files.Where(f => File.Exists(f.Path)).Select(f => f.Path).ToList();
         if (existing.Count > 0 && !force)
         {
-            Console.Error.WriteLine($"not writing into {dir}: {existing.Count} file(s) exist ({string.Join(", ", existing.Take(5))}{(existing.Count > 5 ? ", ..." : "")}); use --force to overwrite");
-            return ExitCodes.Failure;
+            error.WriteLine($"not writing into {dir}: {existing.Count} file(s) exist ({string.Join(", ", existing.Take(5))}{(existing.Count > 5 ? ", ..." : "")}); use --force to overwrite");
+            return null;
         }
         try
         {
@@ -48,17 +64,9 @@ public static class InitCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"{dir}: {ex.Message}");
-            return ExitCodes.Failure;
+            error.WriteLine($"{dir}: {ex.Message}");
+            return null;
         }
-        Console.WriteLine($"Wrote {files.Count} files to {Path.GetFullPath(dir)}:");
-        foreach (var (_, path) in files) Console.WriteLine("  " + Path.GetRelativePath(dir, path));
-        Console.WriteLine();
-        Console.WriteLine("Next:");
-        Console.WriteLine($"  cd {dir}");
-        Console.WriteLine("  mlobs check config mlobs.yml");
-        Console.WriteLine("  mlobs test rules rules/*_test.yml");
-        Console.WriteLine("  mlobs serve --config mlobs.yml --data data");
-        return ExitCodes.Ok;
+        return [.. files.Select(f => f.Path)];
     }
 }

@@ -23,7 +23,10 @@ public static class ServeCommand
         return cmd;
     }
 
-    private static async Task<int> RunAsync(string? configPath, string? dataArg, string listenText, CancellationToken ct)
+    /// <summary>A process that runs beside the server once it is ready (the demo's synthetic estate), stopped before it.</summary>
+    public delegate IAsyncDisposable Companion(ApplianceRuntime runtime, string baseUrl);
+
+    internal static async Task<int> RunAsync(string? configPath, string? dataArg, string listenText, CancellationToken ct, Companion? companion = null)
     {
         var started = Stopwatch.StartNew();
         if (!WebServer.TryParseListen(listenText, out var endpoint))
@@ -85,9 +88,12 @@ public static class ServeCommand
             Log.Information("mlobs {Version} listening on http://{Listen}, data in {DataDir}, ready in {Ms} ms",
                 BuildInfo.Version, FormatAddress(endpoint), dataDir, started.ElapsedMilliseconds);
             if (pushEndpoint is not null) Log.Information("Pushgateway API also on http://{PushListen}", FormatAddress(pushEndpoint));
+            runtime.IsDemo = companion is not null;
             await runtime.StartAsync().ConfigureAwait(false);
+            var beside = companion?.Invoke(runtime, "http://" + FormatAddress(endpoint));
             try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { }
+            if (beside is not null) await beside.DisposeAsync().ConfigureAwait(false);
             Log.Information("Shutting down: stopping scrapes, flushing the store");
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
@@ -107,7 +113,7 @@ public static class ServeCommand
         return ExitCodes.Ok;
     }
 
-    private static string FormatAddress(IPEndPoint ep)
+    internal static string FormatAddress(IPEndPoint ep)
     {
         var host = ep.Address.Equals(IPAddress.Any) ? "127.0.0.1" : ep.Address.ToString();
         return ep.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]:{ep.Port}" : $"{host}:{ep.Port}";

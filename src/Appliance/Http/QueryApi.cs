@@ -136,6 +136,7 @@ public static class QueryApi
             ["query.max-concurrency"] = o.MaxConcurrent.ToString(CultureInfo.InvariantCulture),
             ["query.timeout"] = PromDuration.Format((long)o.Timeout.TotalMilliseconds),
         };
+        if (status.IsDemo) flags["mlobs.demo"] = "true";
         return ApiResults.Success<IReadOnlyDictionary<string, string>>(flags, ApiJsonContext.Api.ApiResponseIReadOnlyDictionaryStringString);
     }
 }

@@ -14,4 +14,7 @@ public interface IStatusRetriever
     DateTimeOffset StartTime { get; }
     bool LastReloadSucceeded { get; }
     DateTimeOffset LastConfigTime { get; }
+
+    /// <summary>True under <c>mlobs demo</c>: the flags API says so and the UI shows it.</summary>
+    bool IsDemo => false;
 }

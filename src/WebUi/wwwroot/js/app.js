@@ -40,9 +40,23 @@ const App = (() => {
     }
   }
 
+  /** Under `mlobs demo`, every page says the data is synthetic. */
+  async function demoBanner() {
+    try {
+      const flags = await Api.get("/api/v1/status/flags");
+      if (flags["mlobs.demo"] !== "true") return;
+      const banner = Dom.el("div", { className: "demo-banner", textContent:
+        "Demo: this is mlobs demo — a synthetic ML estate (two model servers, a feature store that goes down from minute 1 to 4, a nightly training DAG and dbt freshness pushed through the Pushgateway API, Airflow through StatsD, service logs). Nothing here is real data." });
+      document.querySelector("header").after(banner);
+    } catch (e) {
+      // a server still starting: no banner until the next load
+    }
+  }
+
   async function start() {
     if (window.MLOBS_SNAPSHOT) { Snapshot.show(window.MLOBS_SNAPSHOT); return; }
     await loadSettings();
+    await demoBanner();
     document.addEventListener("click", e => {
       const a = e.target.closest && e.target.closest("a");
       if (!a || a.target || e.ctrlKey || e.metaKey || e.shiftKey || a.origin !== location.origin) return;

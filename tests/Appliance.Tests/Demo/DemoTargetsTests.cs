@@ -1,0 +1,38 @@
+using Mlobs.Appliance.Demo;
+
+namespace Mlobs.Appliance.Tests.Demo;
+
+/// <summary>
+/// The demo's targets: the feature store is down exactly from minute 1 to minute 4, so the shipped FeatureStoreDown
+/// alert (for: 2m) fires at about minute 3 and resolves at minute 4; the model servers' counters only grow.
+/// </summary>
+public sealed class DemoTargetsTests
+{
+    [Fact]
+    public void TheFeatureStoreOutageCoversMinutesOneToFour()
+    {
+        using var targets = new DemoTargets();
+        var start = DateTimeOffset.UtcNow;
+        Assert.Equal(200, targets.Answer("/feature-store/metrics", start.AddSeconds(30)).Status);
+        Assert.Equal(503, targets.Answer("/feature-store/metrics", start.AddSeconds(61)).Status);
+        Assert.Equal(503, targets.Answer("/feature-store/metrics", start.AddSeconds(239)).Status);
+        Assert.Equal(200, targets.Answer("/feature-store/metrics", start.AddSeconds(241)).Status);
+        Assert.Equal(404, targets.Answer("/nothing", start).Status);
+    }
+
+    [Fact]
+    public void ModelServerCountersOnlyGrow()
+    {
+        using var targets = new DemoTargets();
+        var start = DateTimeOffset.UtcNow;
+        double Predictions(int second)
+        {
+            var body = targets.Answer("/model-server/fraud/metrics", start.AddSeconds(second)).Body;
+            var line = body.Split('\n').First(l => l.StartsWith("model_predictions_total{", StringComparison.Ordinal) && l.Contains("class=\"0\"", StringComparison.Ordinal));
+            return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        double a = Predictions(0), b = Predictions(5), c = Predictions(10);
+        Assert.True(a < b && b < c, $"{a} {b} {c}");
+        Assert.Contains("model_prediction_latency_seconds_bucket{model=\"fraud\",version=\"v3\",le=\"+Inf\"}", targets.Answer("/model-server/fraud/metrics", start.AddSeconds(15)).Body);
+    }
+}

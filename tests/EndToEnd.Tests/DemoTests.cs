@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Mlobs.Tests.Support;
+
+namespace Mlobs.EndToEnd.Tests;
+
+/// <summary>
+/// `mlobs demo` through the published binary: the UI says it is a demo, every shipped dashboard has data (the
+/// model servers scraped, training and dbt freshness pushed, Airflow through StatsD, logs), a shipped alert fires at
+/// once (DataSourceStale on the 60-hour-old labels table) and the feature store's outage from minute 1 takes
+/// FeatureStoreDown pending (its resolution at minute 4 is covered by DemoTargetsTests).
+/// </summary>
+public sealed class DemoTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task TheDemoFillsEveryShippedDashboardAndFiresAnAlert()
+    {
+        int port = FakeTarget.FreePort();
+        var data = Path.Combine(_dir.Path, "demo");
+        using var demo = MlobsProcess.Start("demo", "--data", data, "--listen", $"127.0.0.1:{port}");
+        var baseUrl = $"http://127.0.0.1:{port}";
+        await Wait.UntilAsync("demo ready", async () => (await _http.GetAsync(baseUrl + "/-/ready")).IsSuccessStatusCode, 30);
+
+        using (var flags = JsonDocument.Parse(await _http.GetStringAsync(baseUrl + "/api/v1/status/flags")))
+            Assert.Equal("true", flags.RootElement.GetProperty("data").GetProperty("mlobs.demo").GetString());
+
+        await Wait.UntilAsync("DataSourceStale firing for labels", async () =>
+        {
+            using var alerts = JsonDocument.Parse(await _http.GetStringAsync(baseUrl + "/api/v1/alerts"));
+            return alerts.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray().Any(a =>
+                a.GetProperty("labels").GetProperty("alertname").GetString() == "DataSourceStale" && a.GetProperty("state").GetString() == "firing"
+                && a.GetProperty("labels").GetProperty("source").GetString() == "labels");
+        }, 30);
+
+        var dashboards = Directory.GetFiles(Path.Combine(data, "demo-config", "dashboards"), "*.json").Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(6, dashboards.Length);
+        string output = "";
+        await Wait.UntilAsync("every shipped dashboard with data", async () =>
+        {
+            (int exit, output) = await MlobsProcess.RunAsync(["check", "dashboard", "--server", baseUrl, "--from", "now-5m", .. dashboards]);
+            return exit == 0;
+        }, 60);
+        Assert.Equal(6, output.Split('\n').Count(l => l.Contains("0 errors, 0 without data", StringComparison.Ordinal)));
+
+        await Wait.UntilAsync("the feature store down and FeatureStoreDown pending", async () =>
+        {
+            using var alerts = JsonDocument.Parse(await _http.GetStringAsync(baseUrl + "/api/v1/alerts"));
+            return alerts.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray().Any(a =>
+                a.GetProperty("labels").GetProperty("alertname").GetString() == "FeatureStoreDown");
+        }, 90);
+    }
+}
