@@ -101,6 +101,31 @@ public sealed class PushgatewayTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task GroupsNobodyPushedToWithinTheirTtlAreDeletedAndCounted()
+    {
+        var config = Path.Combine(_dir.Path, "ttl.yml");
+        File.WriteAllText(config, "global:\n  scrape_interval: 1s\npush:\n  interval: 1s\n  group_ttl: 3s\n  job_group_ttl:\n    nightly: 0s\n");
+        using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(_dir.Path, "ttl-data"));
+        foreach (var job in new[] { "hourly", "nightly" })
+            Assert.True((await _http.PutAsync($"{mlobs.BaseUrl}/metrics/job/{job}", new StringContent("rows 1\n"))).IsSuccessStatusCode);
+        await Wait.UntilAsync("the hourly group expired, the nightly one kept", async () =>
+        {
+            using var doc = JsonDocument.Parse(await _http.GetStringAsync(mlobs.BaseUrl + "/api/v1/metrics"));
+            var jobs = doc.RootElement.GetProperty("data").EnumerateArray().Select(g => g.GetProperty("labels").GetProperty("job").GetString()).ToList();
+            return jobs.SequenceEqual(["nightly"]);
+        }, 20);
+        var metrics = await _http.GetStringAsync(mlobs.BaseUrl + "/metrics");
+        Assert.Contains("mlobs_push_groups_expired_total 1", metrics);
+        // The expired group's series went stale; the kept one's are still written.
+        await Wait.UntilAsync("rows only for the kept group", async () =>
+        {
+            using var doc = JsonDocument.Parse(await _http.GetStringAsync(mlobs.BaseUrl + "/api/v1/query?query=rows"));
+            var jobs = doc.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(r => r.GetProperty("metric").GetProperty("job").GetString()).ToList();
+            return jobs.SequenceEqual(["nightly"]);
+        }, 20);
+    }
+
     private static async Task<List<string>> RunSequenceAsync(string gateway)
     {
         var (code, output) = await PeerProcess.RunAsync(PeerProcess.DebianPython, Script, gateway);
