@@ -6,8 +6,8 @@ namespace Mlobs.EndToEnd.Tests;
 /// <summary>
 /// `mlobs demo` through the published binary: the UI says it is a demo, every shipped dashboard has data (the
 /// model servers scraped, training and dbt freshness pushed, Airflow through StatsD, logs), a shipped alert fires at
-/// once (DataSourceStale on the 60-hour-old labels table) and the feature store's outage from minute 1 takes
-/// FeatureStoreDown pending (its resolution at minute 4 is covered by DemoTargetsTests).
+/// once (DataSourceStale on the 60-hour-old labels table), and the feature store's outage (15 s to 2 min 45 s) makes
+/// the shipped FeatureStoreDown (for: 2m) fire and then resolve.
 /// </summary>
 public sealed class DemoTests : IDisposable
 {
@@ -50,11 +50,14 @@ public sealed class DemoTests : IDisposable
         }, 60);
         Assert.Equal(6, output.Split('\n').Count(l => l.Contains("0 errors, 0 without data", StringComparison.Ordinal)));
 
-        await Wait.UntilAsync("the feature store down and FeatureStoreDown pending", async () =>
+        async Task<string?> FeatureStoreDownAsync()
         {
             using var alerts = JsonDocument.Parse(await _http.GetStringAsync(baseUrl + "/api/v1/alerts"));
-            return alerts.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray().Any(a =>
-                a.GetProperty("labels").GetProperty("alertname").GetString() == "FeatureStoreDown");
-        }, 90);
+            return alerts.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray()
+                .Where(a => a.GetProperty("labels").GetProperty("alertname").GetString() == "FeatureStoreDown")
+                .Select(a => a.GetProperty("state").GetString()).FirstOrDefault();
+        }
+        await Wait.UntilAsync("FeatureStoreDown firing", async () => await FeatureStoreDownAsync() == "firing", 200);
+        await Wait.UntilAsync("FeatureStoreDown resolved once the feature store is back", async () => await FeatureStoreDownAsync() is null, 60);
     }
 }

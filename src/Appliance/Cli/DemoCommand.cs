@@ -8,7 +8,7 @@ namespace Mlobs.Appliance.Cli;
 /// <summary>
 /// <c>mlobs demo</c>: serves as <c>serve</c> does, on the starter kit <c>mlobs init</c> writes, and runs a synthetic
 /// but realistic ML estate in process (<see cref="DemoTargets"/>, <see cref="DemoEstate"/>), so every shipped dashboard
-/// shows data and shipped alerts fire (DataSourceStale) and fire and resolve (FeatureStoreDown) in the first minutes.
+/// shows data and shipped alerts fire (DataSourceStale) and fire and resolve (FeatureStoreDown) in the first three minutes.
 /// </summary>
 public static class DemoCommand
 {
@@ -34,7 +34,7 @@ public static class DemoCommand
         using (var reader = new StreamReader(stream)) template = await reader.ReadToEndAsync(ct);
         var config = Path.Combine(configDir, "mlobs.yml");
         await File.WriteAllTextAsync(config, template.Replace("{TARGETS}", $"127.0.0.1:{targets.Port}").Replace("{STATSD}", statsdPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
-        Console.WriteLine($"mlobs demo: a synthetic ML estate served on http://{listen} — model servers, a feature store (down from minute 1 to 4),");
+        Console.WriteLine($"mlobs demo: a synthetic ML estate served on http://{listen} — model servers, a feature store (down from 15 s to 2 min 45 s),");
         Console.WriteLine($"a nightly training DAG and dbt freshness (pushed), Airflow (StatsD) and service logs. Config in {configDir}.");
         return await ServeCommand.RunAsync(config, dataDir, listen, ct, (runtime, baseUrl) => new DemoEstate(runtime, baseUrl));
     }

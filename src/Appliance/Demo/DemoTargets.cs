@@ -6,8 +6,8 @@ namespace Mlobs.Appliance.Demo;
 
 /// <summary>
 /// The demo's scrape targets on a loopback port: two model servers (fraud and churn: predictions with a daily shape,
-/// latency histograms, an error burst every ten minutes, accuracy and feature drift) and a feature store that goes
-/// down from the first to the fourth minute, so the shipped FeatureStoreDown alert fires and resolves.
+/// latency histograms, an error burst every ten minutes, accuracy and feature drift) and a feature store that is down
+/// from 15 s to 2 min 45 s after the start, so the shipped FeatureStoreDown alert (for: 2m) fires and then resolves.
 /// </summary>
 public sealed class DemoTargets : IDisposable
 {
@@ -44,7 +44,7 @@ public sealed class DemoTargets : IDisposable
     public int Port { get; }
 
     /// <summary>The feature store answers 503 between these minutes after the start.</summary>
-    public static readonly (TimeSpan From, TimeSpan To) FeatureStoreOutage = (TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(4));
+    public static readonly (TimeSpan From, TimeSpan To) FeatureStoreOutage = (TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(165));
 
     private async Task ServeAsync()
     {

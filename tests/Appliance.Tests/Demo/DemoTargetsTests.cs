@@ -3,20 +3,20 @@ using Mlobs.Appliance.Demo;
 namespace Mlobs.Appliance.Tests.Demo;
 
 /// <summary>
-/// The demo's targets: the feature store is down exactly from minute 1 to minute 4, so the shipped FeatureStoreDown
-/// alert (for: 2m) fires at about minute 3 and resolves at minute 4; the model servers' counters only grow.
+/// The demo's targets: the feature store is down exactly from 15 s to 2 min 45 s, so the shipped FeatureStoreDown
+/// alert (for: 2m) fires and then resolves within three minutes; the model servers' counters only grow.
 /// </summary>
 public sealed class DemoTargetsTests
 {
     [Fact]
-    public void TheFeatureStoreOutageCoversMinutesOneToFour()
+    public void TheFeatureStoreIsDownFrom15SecondsTo2Minutes45()
     {
         using var targets = new DemoTargets();
         var start = DateTimeOffset.UtcNow;
-        Assert.Equal(200, targets.Answer("/feature-store/metrics", start.AddSeconds(30)).Status);
-        Assert.Equal(503, targets.Answer("/feature-store/metrics", start.AddSeconds(61)).Status);
-        Assert.Equal(503, targets.Answer("/feature-store/metrics", start.AddSeconds(239)).Status);
-        Assert.Equal(200, targets.Answer("/feature-store/metrics", start.AddSeconds(241)).Status);
+        Assert.Equal(200, targets.Answer("/feature-store/metrics", start.AddSeconds(10)).Status);
+        Assert.Equal(503, targets.Answer("/feature-store/metrics", start.AddSeconds(16)).Status);
+        Assert.Equal(503, targets.Answer("/feature-store/metrics", start.AddSeconds(164)).Status);
+        Assert.Equal(200, targets.Answer("/feature-store/metrics", start.AddSeconds(166)).Status);
         Assert.Equal(404, targets.Answer("/nothing", start).Status);
     }
 

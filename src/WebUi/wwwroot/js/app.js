@@ -46,7 +46,7 @@ const App = (() => {
       const flags = await Api.get("/api/v1/status/flags");
       if (flags["mlobs.demo"] !== "true") return;
       const banner = Dom.el("div", { className: "demo-banner", textContent:
-        "Demo: this is mlobs demo — a synthetic ML estate (two model servers, a feature store that goes down from minute 1 to 4, a nightly training DAG and dbt freshness pushed through the Pushgateway API, Airflow through StatsD, service logs). Nothing here is real data." });
+        "Demo: this is mlobs demo — a synthetic ML estate (two model servers, a feature store that is down from 15 s to 2 min 45 s after the start, a nightly training DAG and dbt freshness pushed through the Pushgateway API, Airflow through StatsD, service logs). Nothing here is real data." });
       document.querySelector("header").after(banner);
     } catch (e) {
       // a server still starting: no banner until the next load
