@@ -10,7 +10,7 @@ public static class CommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("mlobs: one binary for ML observability — a Prometheus-compatible scraper, time-series store, PromQL, rules and alerting (Alertmanager-style routing), log tailing and LogQL, HTTP APIs and a UI with Grafana dashboards")
+        var root = new RootCommand("mlobs: one binary for ML observability — a Prometheus-compatible scraper, time-series store, PromQL, rules and alerting (Alertmanager-style routing), log tailing and LogQL, a built-in Pushgateway and StatsD receiver, HTTP APIs and a UI with Grafana dashboards")
         {
             ServeCommand.Create(),
             CheckCommand.Create(),

@@ -16,31 +16,7 @@ public static class PushTextWriter
     {
         if (family.Help.Length > 0) sb.Append("# HELP ").Append(family.Name).Append(' ').Append(EscapeHelp(family.Help)).Append('\n');
         sb.Append("# TYPE ").Append(family.Name).Append(' ').Append(PushedFamily.KindName(family.Kind).ToLowerInvariant()).Append('\n');
-        foreach (var m in family.Metrics)
-        {
-            switch (family.Kind)
-            {
-                case MetricKind.Summary:
-                    foreach (var q in m.Quantiles) Sample(sb, family.Name, "", m, ("quantile", ValueFormat.GoG(q.Quantile)), q.Value);
-                    Sample(sb, family.Name, "_sum", m, null, m.Sum);
-                    Sample(sb, family.Name, "_count", m, null, m.Count);
-                    break;
-                case MetricKind.Histogram:
-                    bool sawInf = false;
-                    foreach (var b in m.Buckets)
-                    {
-                        Sample(sb, family.Name, "_bucket", m, ("le", ValueFormat.GoG(b.UpperBound)), b.CumulativeCount);
-                        sawInf |= double.IsPositiveInfinity(b.UpperBound);
-                    }
-                    if (!sawInf) Sample(sb, family.Name, "_bucket", m, ("le", "+Inf"), m.Count);
-                    Sample(sb, family.Name, "_sum", m, null, m.Sum);
-                    Sample(sb, family.Name, "_count", m, null, m.Count);
-                    break;
-                default:
-                    Sample(sb, family.Name, "", m, null, m.Value);
-                    break;
-            }
-        }
+        foreach (var (suffix, metric, extra, value) in family.Samples()) Sample(sb, family.Name, suffix, metric, extra, value);
     }
 
     public static string Write(IEnumerable<PushedFamily> families)

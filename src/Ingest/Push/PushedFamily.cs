@@ -1,4 +1,5 @@
 using Mlobs.Model.Labels;
+using Mlobs.Model.Strconv;
 
 namespace Mlobs.Ingest.Push;
 
@@ -29,6 +30,40 @@ public sealed record PushedMetric(Label[] Labels, MetricKind Payload)
 /// <summary>A pushed metric family (client_model's MetricFamily): name, help ("" when none), type and metrics.</summary>
 public sealed record PushedFamily(string Name, string Help, MetricKind Kind, IReadOnlyList<PushedMetric> Metrics)
 {
+    /// <summary>
+    /// The samples the family exposes, in the text format's order: a summary's quantiles, <c>_sum</c> and <c>_count</c>;
+    /// a histogram's <c>_bucket</c> lines ending in <c>+Inf</c>, <c>_sum</c> and <c>_count</c>; else one value per
+    /// metric. Both the exposition writer and the TSDB writer read a family through this.
+    /// </summary>
+    public IEnumerable<(string Suffix, PushedMetric Metric, (string Name, string Value)? Extra, double Value)> Samples()
+    {
+        foreach (var m in Metrics)
+        {
+            switch (Kind)
+            {
+                case MetricKind.Summary:
+                    foreach (var q in m.Quantiles) yield return ("", m, ("quantile", ValueFormat.GoG(q.Quantile)), q.Value);
+                    yield return ("_sum", m, null, m.Sum);
+                    yield return ("_count", m, null, m.Count);
+                    break;
+                case MetricKind.Histogram:
+                    bool sawInf = false;
+                    foreach (var b in m.Buckets)
+                    {
+                        yield return ("_bucket", m, ("le", ValueFormat.GoG(b.UpperBound)), b.CumulativeCount);
+                        sawInf |= double.IsPositiveInfinity(b.UpperBound);
+                    }
+                    if (!sawInf) yield return ("_bucket", m, ("le", "+Inf"), m.Count);
+                    yield return ("_sum", m, null, m.Sum);
+                    yield return ("_count", m, null, m.Count);
+                    break;
+                default:
+                    yield return ("", m, null, m.Value);
+                    break;
+            }
+        }
+    }
+
     public static string KindName(MetricKind kind) => kind switch
     {
         MetricKind.Counter => "COUNTER",

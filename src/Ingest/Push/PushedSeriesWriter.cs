@@ -1,6 +1,5 @@
 using Mlobs.Ingest.Scrape;
 using Mlobs.Model.Labels;
-using Mlobs.Model.Strconv;
 using Mlobs.Storage;
 
 namespace Mlobs.Ingest.Push;
@@ -46,34 +45,8 @@ public sealed class PushedSeriesWriter(IAppendable storage, MetadataStore? metad
     {
         var result = new List<FlatSeries>();
         foreach (var tf in group.AllFamilies())
-        {
-            var f = tf.Family;
-            foreach (var m in f.Metrics)
-            {
-                switch (f.Kind)
-                {
-                    case MetricKind.Summary:
-                        foreach (var q in m.Quantiles) result.Add(new(Series(f.Name, m, ("quantile", ValueFormat.GoG(q.Quantile))), q.Value));
-                        result.Add(new(Series(f.Name + "_sum", m, null), m.Sum));
-                        result.Add(new(Series(f.Name + "_count", m, null), m.Count));
-                        break;
-                    case MetricKind.Histogram:
-                        bool sawInf = false;
-                        foreach (var b in m.Buckets)
-                        {
-                            result.Add(new(Series(f.Name + "_bucket", m, ("le", ValueFormat.GoG(b.UpperBound))), b.CumulativeCount));
-                            sawInf |= double.IsPositiveInfinity(b.UpperBound);
-                        }
-                        if (!sawInf) result.Add(new(Series(f.Name + "_bucket", m, ("le", "+Inf")), m.Count));
-                        result.Add(new(Series(f.Name + "_sum", m, null), m.Sum));
-                        result.Add(new(Series(f.Name + "_count", m, null), m.Count));
-                        break;
-                    default:
-                        result.Add(new(Series(f.Name, m, null), m.Value));
-                        break;
-                }
-            }
-        }
+            foreach (var (suffix, metric, extra, value) in tf.Family.Samples())
+                result.Add(new(Series(tf.Family.Name + suffix, metric, extra), value));
         return [.. result];
     }
 
