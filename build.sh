@@ -39,6 +39,8 @@ ensure_test_deps() {
   /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || apt_install --no-install-recommends python3-prometheus-client || true
   # StatsD clients the receiver is tested with: Debian's pystatsd and npm's hot-shots (pinned in tests/EndToEnd.Tests/statsd).
   /usr/bin/python3 -c 'import statsd' 2>/dev/null || apt_install --no-install-recommends python3-statsd || true
+  # The drift statistics are checked against scipy (ks_2samp, chisquare, wasserstein_distance, jensenshannon).
+  /usr/bin/python3 -c 'import scipy' 2>/dev/null || apt_install --no-install-recommends python3-scipy || true
   if [ ! -f tests/EndToEnd.Tests/statsd/node_modules/.package-lock.json ] || [ tests/EndToEnd.Tests/statsd/package-lock.json -nt tests/EndToEnd.Tests/statsd/node_modules/.package-lock.json ]; then
     (cd tests/EndToEnd.Tests/statsd && npm ci --no-audit --no-fund --loglevel=error) || echo "warning: npm ci in tests/EndToEnd.Tests/statsd failed" >&2
   fi

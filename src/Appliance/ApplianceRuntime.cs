@@ -67,6 +67,9 @@ public sealed class ApplianceRuntime : IAsyncDisposable
     /// <summary>The config's <c>freshness_probes</c>, running.</summary>
     public Mlobs.Ingest.Freshness.FreshnessProber Freshness { get; private init; } = null!;
 
+    /// <summary>The config's <c>drift_monitors</c>, running, and the pinned baselines (<c>drift/</c> in the data dir).</summary>
+    public Mlobs.Drift.Monitors.DriftMonitorRunner Drift { get; private init; } = null!;
+
     /// <summary>Follows the config's <c>log_sources</c> into <see cref="Logs"/>.</summary>
     public Mlobs.Ingest.Tail.LogTailer Tailer { get; private init; } = null!;
 
@@ -153,6 +156,8 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         {
             Engine = engine, Metadata = metadata, Rules = rules, Notifier = notifier,
             Logs = logs, LogQl = logQl, Tailer = tailer, Push = push, Freshness = new Mlobs.Ingest.Freshness.FreshnessProber(tsdb),
+            Drift = new Mlobs.Drift.Monitors.DriftMonitorRunner(engine, tsdb, new Mlobs.Drift.Pinning.PinnedBaselineStore(Path.Combine(dataDir, "drift")),
+                (monitor, ex) => Log.Warning("Evaluating drift monitor {Monitor} failed: {Error}", monitor, ex.Message)),
         };
         runtimeRef.PushLoop = new Mlobs.Ingest.Push.PushAppendLoop(push, new Mlobs.Ingest.Push.PushedSeriesWriter(tsdb, metadata),
             () => new Mlobs.Ingest.Push.PushJobSettings(runtimeRef._config.Push.Interval ?? runtimeRef._config.Global.ScrapeInterval,
@@ -212,6 +217,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         ScrapeManager.Plan Scrape,
         IReadOnlyList<AlertmanagerEndpoint> Alertmanagers,
         Func<Mlobs.Model.Labels.LabelSet, Mlobs.Model.Labels.LabelSet?>? AlertRelabeling,
+        IReadOnlyList<Mlobs.Drift.Monitors.DriftMonitor> DriftMonitors,
         AlertRouter.PreparedConfig? Router,
         AlertRouter? NewRouter);
 
@@ -227,6 +233,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         var scrape = Scrape.Prepare(config);
         var endpoints = AlertmanagerDiscovery.Endpoints(config.Alerting, dir);
         var relabeling = AlertmanagerDiscovery.AlertRelabeling(config.Alerting);
+        var drift = Mlobs.Drift.Monitors.DriftMonitorRunner.Compile(config.DriftMonitors);
         AlertRouter.PreparedConfig? prepared = null;
         AlertRouter? created = null;
         if (config.Mlobs.Router is { } routerConfig)
@@ -235,7 +242,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
             if (_router is { } running) prepared = running.Prepare(routerConfig);
             else created = CreateRouter(routerConfig);
         }
-        return new ConfigPlan(config, groups, scrape, endpoints, relabeling, prepared, created);
+        return new ConfigPlan(config, groups, scrape, endpoints, relabeling, drift, prepared, created);
     }
 
     /// <summary>
@@ -254,6 +261,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         _config = plan.Config;
         await ApplyStatsdAsync(plan.Config.Statsd).ConfigureAwait(false);
         await Freshness.ApplyAsync(plan.Config.FreshnessProbes, plan.Config.Global.ScrapeInterval).ConfigureAwait(false);
+        await Drift.ApplyAsync(plan.DriftMonitors, plan.Config.Global.EvaluationInterval).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -346,6 +354,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         await PushLoop.DisposeAsync().ConfigureAwait(false);
         if (_statsdReceiver is { } statsd) await statsd.DisposeAsync().ConfigureAwait(false);
         await Freshness.DisposeAsync().ConfigureAwait(false);
+        await Drift.DisposeAsync().ConfigureAwait(false);
         Push.Dispose();
         await Tailer.DisposeAsync().ConfigureAwait(false);
         Tsdb.Dispose();

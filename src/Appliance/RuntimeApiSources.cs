@@ -19,9 +19,9 @@ namespace Mlobs.Appliance;
 /// </summary>
 public sealed class RuntimeApiSources(ReadinessGate gate) :
     ILifecycle, IStatusRetriever, ITargetRetriever, IRulesRetriever, IMetadataRetriever, IQueryableStorage, IQueryEngine,
-    ILogSource, IAlertmanagerSource, IDashboardSource, IPushSource
+    ILogSource, IAlertmanagerSource, IDashboardSource, IPushSource, IDriftSource
 {
-    public ApiSources All => new(this, this, this, this, this, this, this, this, this, this, this);
+    public ApiSources All => new(this, this, this, this, this, this, this, this, this, this, this, this);
 
     public bool IsReady => gate.IsReady;
     public Task<string?> ReloadAsync() => gate.Runtime.ReloadAsync();
@@ -79,4 +79,13 @@ public sealed class RuntimeApiSources(ReadinessGate gate) :
     public void ApplyPush(Mlobs.Ingest.Push.PushRequest request) => gate.Runtime.Push.Apply(request);
 
     public void WipePushGroups() => gate.Runtime.Push.Wipe(DateTimeOffset.UtcNow);
+
+    public IReadOnlyList<Mlobs.Drift.Monitors.DriftMonitorEvaluator> DriftMonitors => gate.Runtime.Drift.Monitors;
+
+    public Mlobs.Drift.Pinning.PinnedBaseline PinDriftBaseline(string monitor, DateTimeOffset? from, DateTimeOffset? to) =>
+        gate.Runtime.Drift.Pin(monitor, from, to, DateTimeOffset.UtcNow);
+
+    public bool UnpinDriftBaseline(string monitor) => gate.Runtime.Drift.Unpin(monitor);
+
+    public Mlobs.Drift.Pinning.PinnedBaseline? PinnedDriftBaseline(string monitor) => gate.Runtime.Drift.Pins.Load(monitor);
 }

@@ -52,7 +52,7 @@ public static class ConfigLoader
         return new PrometheusConfig
         {
             Global = global, RuleFiles = top.RuleFiles, ScrapeConfigs = scrapeConfigs, Alerting = top.Alerting, Mlobs = top.Mlobs,
-            LogSources = top.LogSources, Push = top.Push, Statsd = top.Statsd, FreshnessProbes = top.FreshnessProbes, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
+            LogSources = top.LogSources, Push = top.Push, Statsd = top.Statsd, FreshnessProbes = top.FreshnessProbes, DriftMonitors = top.DriftMonitors, IgnoredSections = ignored, SourcePath = file, OriginalYaml = yaml,
             Warnings = [.. r.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column)],
         };
     }
@@ -70,6 +70,7 @@ public static class ConfigLoader
         public PushConfig Push { get; init; } = new();
         public Statsd.StatsdConfig Statsd { get; init; } = new();
         public IReadOnlyList<FreshnessProbeConfig> FreshnessProbes { get; init; } = [];
+        public IReadOnlyList<Drift.DriftMonitorConfig> DriftMonitors { get; init; } = [];
     }
 
     private static string ListenAddress(YamlNodeReader r, YamlNode v, string what)
@@ -190,6 +191,7 @@ public static class ConfigLoader
         { "push", (r, v, t) => t with { Push = PushKeys.Read(r, v, "push config", new PushConfig()) } },
         { "statsd", (r, v, t) => t with { Statsd = StatsdKeys.Read(r, v, "statsd config", new Statsd.StatsdConfig()) } },
         { "freshness_probes", (r, v, t) => t with { FreshnessProbes = ReadFreshnessProbes(r, v) } },
+        { "drift_monitors", (r, v, t) => t with { DriftMonitors = Drift.DriftMonitorsReader.Read(r, v) } },
         { IgnoredTopLevel },
     };
 

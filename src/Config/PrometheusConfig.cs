@@ -20,6 +20,8 @@ public sealed record PrometheusConfig
 
     /// <summary>Sources no job reports on, probed for their last change (<c>freshness_probes</c>, mlobs's own section).</summary>
     public IReadOnlyList<FreshnessProbeConfig> FreshnessProbes { get; init; } = [];
+    /// <summary>Distributions compared between a baseline and a current window (<c>drift_monitors</c>, mlobs's own section).</summary>
+    public IReadOnlyList<Drift.DriftMonitorConfig> DriftMonitors { get; init; } = [];
 
     /// <summary>Prometheus sections that are accepted but not acted on yet (reported by <c>check config</c>).</summary>
     public IReadOnlyList<string> IgnoredSections { get; init; } = [];

@@ -19,7 +19,7 @@ public sealed class InitTests : IDisposable
         var (exit, output) = await MlobsProcess.RunAsync("init", target);
         Assert.True(exit == 0, output);
         foreach (var file in new[] { "mlobs.yml", "README.md", "rules/ml-models.yml", "rules/ml-models_test.yml", "rules/data-freshness.yml",
-                     "rules/data-freshness_test.yml", "dashboards/airflow-pipelines.json", "dashboards/model-serving.json", "statsd/airflow.yml" })
+                     "rules/data-freshness_test.yml", "rules/drift.yml", "rules/drift_test.yml", "dashboards/airflow-pipelines.json", "dashboards/model-serving.json", "statsd/airflow.yml" })
             Assert.True(File.Exists(Path.Combine(target, file)), file + "\n" + output);
 
         var config = Path.Combine(target, "mlobs.yml");

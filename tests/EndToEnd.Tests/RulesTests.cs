@@ -74,7 +74,7 @@ public sealed class RulesTests : IDisposable
         var dir = Path.Combine(Paths.RepoRoot, "config", "rules");
         var tests = Directory.GetFiles(dir, "*_test.yml").Order().ToArray();
         var rules = Directory.GetFiles(dir, "*.yml").Except(tests).Order().ToArray();
-        Assert.Equal(2, tests.Length);
+        Assert.Equal(3, tests.Length);
         var (exit, output) = await PeerProcess.RunAsync(MlobsProcess.BinaryPath, ["check", "rules", .. rules]);
         Assert.True(exit == 0, output);
         (exit, output) = await PeerProcess.RunAsync(MlobsProcess.BinaryPath, ["test", "rules", .. tests]);

@@ -28,6 +28,7 @@ public static class CheckCommand
             try
             {
                 var cfg = ConfigLoader.LoadFile(file);
+                var driftMonitors = Mlobs.Drift.Monitors.DriftMonitorRunner.Compile(cfg.DriftMonitors);
                 var dir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
                 var ruleFiles = cfg.RuleFiles.SelectMany(pattern => FilePatterns.Expand(dir, pattern)).ToList();
                 if (cfg.RuleFiles.Count > 0) Console.WriteLine($"  SUCCESS: {ruleFiles.Count} rule files found");
@@ -36,6 +37,8 @@ public static class CheckCommand
                 Console.WriteLine($"   {cfg.ScrapeConfigs.Count} scrape configs, {cfg.ScrapeConfigs.Sum(s => s.StaticConfigs.Sum(c => c.Targets.Count))} static targets");
                 if (cfg.LogSources.Count > 0)
                     Console.WriteLine($"   {cfg.LogSources.Count} log sources ({string.Join(", ", cfg.LogSources.Select(l => l.Name))})");
+                if (driftMonitors.Count > 0)
+                    Console.WriteLine($"   {driftMonitors.Count} drift monitors ({string.Join(", ", driftMonitors.Select(m => m.Name))})");
                 if (cfg.Alerting.Alertmanagers.Count > 0)
                     Console.WriteLine($"   alerts go to {cfg.Alerting.Alertmanagers.Sum(a => a.StaticConfigs.Sum(c => c.Targets.Count))} Alertmanager targets");
                 if (cfg.Mlobs.Router is { } router)

@@ -45,6 +45,7 @@ public static class WebServer
         DashboardsApi.Map(app, sources.Dashboards, sources.Status);
         LokiApi.Map(app, sources.Logs);
         PushgatewayApi.Map(app, sources.Push);
+        DriftApi.Map(app, sources.Drift);
         UiEndpoints.Map(app);
         return app;
     }

@@ -38,6 +38,7 @@ public sealed class ApiHost : IAsyncDisposable
     public LogStoreSource Logs { get; }
     public DashboardFolder Dashboards { get; }
     public PushStoreSource Push { get; }
+    public DriftRunnerSource Drift { get; }
     public HttpClient Http { get; }
 
     private ApiHost()
@@ -48,8 +49,9 @@ public sealed class ApiHost : IAsyncDisposable
         Logs = new LogStoreSource(LogStore.Open(Path.Combine(_dir.Path, "logstore.sqlite")), Engine);
         Dashboards = new DashboardFolder(Path.Combine(_dir.Path, "dashboards"), Path.Combine(_dir.Path, "imported"));
         Push = new PushStoreSource(new PushGroupStore(PushDatabase.Open(Path.Combine(_dir.Path, "pushgateway.sqlite"))));
+        Drift = new DriftRunnerSource(new Mlobs.Drift.Monitors.DriftMonitorRunner(Engine, Tsdb, new Mlobs.Drift.Pinning.PinnedBaselineStore(Path.Combine(_dir.Path, "drift"))));
         int port = FakeTarget.FreePort();
-        var sources = new ApiSources(Lifecycle, Status, Targets, Rules, Metadata, Tsdb, Engine, Logs, Alertmanager, Dashboards, Push);
+        var sources = new ApiSources(Lifecycle, Status, Targets, Rules, Metadata, Tsdb, Engine, Logs, Alertmanager, Dashboards, Push, Drift);
         _app = WebServer.Build(sources, new IPEndPoint(IPAddress.Loopback, port));
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -108,6 +110,7 @@ public sealed class ApiHost : IAsyncDisposable
         await _app.DisposeAsync();
         Logs.Store.Dispose();
         Push.Store.Dispose();
+        await Drift.Runner.DisposeAsync();
         Tsdb.Dispose();
         _dir.Dispose();
     }

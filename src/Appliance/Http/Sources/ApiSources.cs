@@ -18,4 +18,5 @@ public sealed record ApiSources(
     ILogSource Logs,
     IAlertmanagerSource Alertmanager,
     IDashboardSource Dashboards,
-    IPushSource Push);
+    IPushSource Push,
+    IDriftSource Drift);
