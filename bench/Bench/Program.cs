@@ -54,6 +54,34 @@ if (args.Length >= 4 && args[0] == "--statsd-load")
     Console.WriteLine($"sent {packets * load.EventsPerPacket} events in {packets} packets of {packet.Length} bytes");
     return;
 }
+// dotnet run -c Release --project bench/Bench -- --drift-csv PATH ROWS COLUMNS SEED SHIFT: writes a CSV for
+// bench/drift.sh: four in five columns numeric (normal, 4 decimals; SHIFT moves every third one), the rest categories.
+if (args.Length >= 6 && args[0] == "--drift-csv")
+{
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    int rows = int.Parse(args[2], inv), columns = int.Parse(args[3], inv);
+    var rng = new Random(int.Parse(args[4], inv));
+    double shift = double.Parse(args[5], inv);
+    string[] categories = ["alpha", "beta", "gamma", "delta", "epsilon"];
+    using var w = new StreamWriter(args[1], false, new System.Text.UTF8Encoding(false), 1 << 20);
+    w.Write(string.Join(",", Enumerable.Range(0, columns).Select(c => c % 5 == 4 ? $"cat_{c}" : $"num_{c}")) + "\n");
+    var line = new System.Text.StringBuilder();
+    for (int r = 0; r < rows; r++)
+    {
+        line.Clear();
+        for (int c = 0; c < columns; c++)
+        {
+            if (c > 0) line.Append(',');
+            if (c % 5 == 4) { line.Append(categories[Math.Min(4, (int)(rng.NextDouble() * (5 + shift)))]); continue; }
+            double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
+            double v = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2) + (c % 3 == 0 ? shift : 0);
+            line.Append(Math.Round(v * 100 + 500, 4).ToString("R", inv));
+        }
+        line.Append('\n');
+        w.Write(line);
+    }
+    return;
+}
 // dotnet run -c Release --project bench/Bench -- --push-load BASE_URL PUSHES GROUPS: PUTs the PushIntakeBench body
 // (200 series) PUSHES times over HTTP, round-robin into GROUPS groups, and prints pushes/s and latency percentiles.
 if (args.Length >= 4 && args[0] == "--push-load")

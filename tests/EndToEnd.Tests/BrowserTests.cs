@@ -17,9 +17,9 @@ public class BrowserTests
     public const string Serial = "browser (not in parallel)";
 
     private static readonly string BrowserDir = Path.Combine(Paths.RepoRoot, "tests", "EndToEnd.Tests", "browser");
-    private static string Artifacts(string name) => Path.Combine(Paths.RepoRoot, "TestResults", "ui-artifacts", name);
+    internal static string Artifacts(string name) => Path.Combine(Paths.RepoRoot, "TestResults", "ui-artifacts", name);
 
-    private static async Task<JsonElement> UiCheckAsync(string baseUrl, string artifacts, params string[] args)
+    internal static async Task<JsonElement> UiCheckAsync(string baseUrl, string artifacts, params string[] args)
     {
         Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is missing: ./build.sh test installs it");
         Assert.True(Directory.Exists(Path.Combine(BrowserDir, "node_modules", "playwright-core")), "playwright-core is missing: ./build.sh test runs npm ci in " + BrowserDir);

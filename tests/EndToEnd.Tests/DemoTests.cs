@@ -41,14 +41,14 @@ public sealed class DemoTests : IDisposable
         }, 30);
 
         var dashboards = Directory.GetFiles(Path.Combine(data, "demo-config", "dashboards"), "*.json").Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(6, dashboards.Length);
+        Assert.Equal(7, dashboards.Length);
         string output = "";
         await Wait.UntilAsync("every shipped dashboard with data", async () =>
         {
             (int exit, output) = await MlobsProcess.RunAsync(["check", "dashboard", "--server", baseUrl, "--from", "now-5m", .. dashboards]);
             return exit == 0;
-        }, 60);
-        Assert.Equal(6, output.Split('\n').Count(l => l.Contains("0 errors, 0 without data", StringComparison.Ordinal)));
+        }, 120); // the drift monitors score once their baseline window (offset 1m) holds data
+        Assert.Equal(7, output.Split('\n').Count(l => l.Contains("0 errors, 0 without data", StringComparison.Ordinal)));
 
         async Task<string?> FeatureStoreDownAsync()
         {
@@ -59,5 +59,21 @@ public sealed class DemoTests : IDisposable
         }
         await Wait.UntilAsync("FeatureStoreDown firing", async () => await FeatureStoreDownAsync() == "firing", 200);
         await Wait.UntilAsync("FeatureStoreDown resolved once the feature store is back", async () => await FeatureStoreDownAsync() is null, 60);
+        // The fraud model's "amount" drifts from 1m30s to 4m30s: the drift monitor flags it and the shipped PSI alert fires.
+        await Wait.UntilAsync("FeaturePsiDrift firing for fraud's amount", async () =>
+        {
+            using var alerts = JsonDocument.Parse(await _http.GetStringAsync(baseUrl + "/api/v1/alerts"));
+            return alerts.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray().Any(a =>
+                a.GetProperty("labels").GetProperty("alertname").GetString() == "FeaturePsiDrift" && a.GetProperty("state").GetString() == "firing"
+                && a.GetProperty("labels").GetProperty("feature").GetString() == "amount" && a.GetProperty("labels").GetProperty("model").GetString() == "fraud");
+        }, 90);
+        using (var drift = JsonDocument.Parse(await _http.GetStringAsync(baseUrl + "/api/v1/drift")))
+        {
+            var inputs = drift.RootElement.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "model_inputs");
+            var groups = inputs.GetProperty("lastEvaluation").GetProperty("groups").EnumerateArray().ToList();
+            Assert.Equal(4, groups.Count); // two models × two features
+            Assert.True(groups.Single(g => g.GetProperty("labels").GetProperty("model").GetString() == "churn"
+                && g.GetProperty("labels").GetProperty("feature").GetString() == "amount").GetProperty("drifted").GetBoolean() == false);
+        }
     }
 }

@@ -9,14 +9,17 @@ namespace Mlobs.EndToEnd.Tests;
 /// Drift monitors through the published binary: an exporter in the test serves a prediction-score histogram whose
 /// distribution shifts at a known moment; the monitor (over <c>increase()</c> of the buckets) scores no drift before
 /// and drift right after, the shipped drift rules fire and reach a webhook through the built-in router, the drift API
-/// shows both distributions, and a pinned baseline is kept in the data dir across a restart.
+/// shows both distributions and Chromium draws them on the Drift page, and a pinned baseline is kept in the data dir.
+/// In the browser tests' collection: Chromium and a loaded server share two cores.
 /// </summary>
+[Collection(BrowserTests.Serial)]
 public sealed class DriftTests : IDisposable
 {
     private static readonly string[] Bounds = ["0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1", "+Inf"];
-    // Observations added per 100 ms tick, per bucket: before the shift scores sit around 0.3, after it around 0.7.
+    // Observations added per 100 ms tick, per bucket: before the shift scores sit around 0.3; after it a new population
+    // arrives (three times the traffic, scores around 0.8), so even the first scrape after the shift moves PSI past 0.1.
     private static readonly int[] Before = [0, 2, 6, 6, 3, 2, 1, 0, 0, 0, 0];
-    private static readonly int[] After = [0, 0, 0, 1, 2, 3, 6, 6, 2, 0, 0];
+    private static readonly int[] After = [0, 0, 0, 1, 2, 6, 12, 24, 12, 3, 0];
 
     private readonly TempDir _dir = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -184,6 +187,18 @@ public sealed class DriftTests : IDisposable
                 Assert.True(currentShares[7] > baselineShares[7], "the 0.8 bucket gained share after the shift");
                 Assert.True(group.GetProperty("drifted").GetBoolean());
             }
+
+            // The Drift page in Chromium: the group drifted, both distributions drawn, the scores over time charted.
+            var ui = await BrowserTests.UiCheckAsync(mlobs.BaseUrl, BrowserTests.Artifacts("drift"), "--drift");
+            var page = ui.GetProperty("drift");
+            Assert.Equal(0, page.GetProperty("errors").GetArrayLength());
+            var text = page.GetProperty("text").GetString()!;
+            Assert.Contains("churn_scores", text);
+            Assert.Contains("DRIFT", text);
+            Assert.Contains("drifted", text);
+            var drawn = Assert.Single(page.GetProperty("distributions").EnumerateArray());
+            Assert.True(drawn.GetProperty("baseline").GetBoolean() && drawn.GetProperty("current").GetBoolean(), drawn.ToString());
+            Assert.Equal(1, page.GetProperty("historyCharts").GetInt32());
 
             // Pin the baseline window as it is now; the pin is a file in the data dir.
             var pin = await _http.PostAsync(mlobs.BaseUrl + "/api/v1/drift/churn_scores/pin?from=" + Uri.EscapeDataString("now-20s") + "&to=now", null);

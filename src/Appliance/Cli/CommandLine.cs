@@ -17,6 +17,7 @@ public static class CommandLine
             TestCommand.Create(),
             SilenceCommand.Create(),
             PushCommand.Create(),
+            DriftCommand.Create(),
             InitCommand.Create(),
             DemoCommand.Create(),
             ImportCommand.Create(),

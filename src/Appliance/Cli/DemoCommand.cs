@@ -35,7 +35,7 @@ public static class DemoCommand
         var config = Path.Combine(configDir, "mlobs.yml");
         await File.WriteAllTextAsync(config, template.Replace("{TARGETS}", $"127.0.0.1:{targets.Port}").Replace("{STATSD}", statsdPort.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
         Console.WriteLine($"mlobs demo: a synthetic ML estate served on http://{listen} — model servers, a feature store (down from 15 s to 2 min 45 s),");
-        Console.WriteLine($"a nightly training DAG and dbt freshness (pushed), Airflow (StatsD) and service logs. Config in {configDir}.");
+        Console.WriteLine($"a nightly training DAG and dbt freshness (pushed), Airflow (StatsD), service logs, and input drift (fraud's amount, from 1m30s). Config in {configDir}.");
         return await ServeCommand.RunAsync(config, dataDir, listen, ct, (runtime, baseUrl) => new DemoEstate(runtime, baseUrl));
     }
 }

@@ -81,7 +81,7 @@ public static class PushCommand
         return await SendAsync(HttpMethod.Put, server, key, body, ct);
     }
 
-    private static GroupingKey? Key(string job, string[] labelArgs)
+    internal static GroupingKey? Key(string job, string[] labelArgs)
     {
         var labels = new List<Label> { new("job", job) };
         foreach (var arg in labelArgs)
@@ -102,7 +102,7 @@ public static class PushCommand
         return GroupingKey.FromLabels(labels);
     }
 
-    private static async Task<int> SendAsync(HttpMethod method, string server, GroupingKey key, byte[]? body, CancellationToken ct)
+    internal static async Task<int> SendAsync(HttpMethod method, string server, GroupingKey key, byte[]? body, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var request = new HttpRequestMessage(method, server.TrimEnd('/') + key.ToPath());

@@ -133,9 +133,59 @@ public sealed class DemoTargets : IDisposable
         sb.Append("# HELP model_feature_drift_score Population stability of each input feature against training.\n# TYPE model_feature_drift_score gauge\n");
         foreach (var (feature, level) in new[] { ("amount", 0.08), ("merchant_category", 0.12), ("account_age_days", 0.05) })
             sb.Append($"model_feature_drift_score{{model=\"{model}\",feature=\"{feature}\"}} {F(level + 0.02 * _rng.NextDouble())}\n");
+        AppendDistributions(sb, model, served, now);
         sb.Append("# HELP process_resident_memory_bytes Resident memory size in bytes.\n# TYPE process_resident_memory_bytes gauge\n");
         sb.Append($"process_resident_memory_bytes {F(Math.Round((model == "fraud" ? 412e6 : 285e6) + 4e6 * _rng.NextDouble()))}\n");
         return sb.ToString();
+    }
+
+    private static readonly double[] AmountBounds = [10, 25, 50, 100, 250, 500, 1000, 2500];
+    private static readonly double[] AmountShares = [0.08, 0.17, 0.25, 0.24, 0.15, 0.07, 0.03, 0.008, 0.002];
+    private static readonly double[] AmountSharesDrifted = [0.02, 0.05, 0.09, 0.16, 0.24, 0.22, 0.14, 0.06, 0.02];
+    private static readonly double[] AgeBounds = [7, 30, 90, 180, 365, 730];
+    private static readonly double[] AgeShares = [0.05, 0.1, 0.2, 0.2, 0.2, 0.15, 0.1];
+    private static readonly double[] ScoreBounds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+    private static readonly double[] ScoreShares = [0.46, 0.2, 0.11, 0.07, 0.05, 0.04, 0.03, 0.02, 0.015, 0.005, 0];
+
+    /// <summary>
+    /// The fraud model's "amount" feature drifts towards larger amounts from 1 min 30 s to 4 min 30 s of every six
+    /// minutes after the start, so the demo's drift monitor (current 1m against the 5m before it) flags it, the shipped
+    /// drift alerts fire, and then it settles again.
+    /// </summary>
+    public static readonly (TimeSpan From, TimeSpan To, TimeSpan Period) AmountDrift = (TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(270), TimeSpan.FromMinutes(6));
+
+    private bool AmountDrifting(string model, DateTimeOffset now)
+    {
+        if (model != "fraud") return false;
+        var phase = TimeSpan.FromTicks((now - _started).Ticks % AmountDrift.Period.Ticks);
+        return phase >= AmountDrift.From && phase < AmountDrift.To;
+    }
+
+    /// <summary>What a model server exporting its input and score distributions as classic histograms writes.</summary>
+    private void AppendDistributions(StringBuilder sb, string model, double served, DateTimeOffset now)
+    {
+        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        void Histogram(string key, string labels, double[] bounds, double[] shares)
+        {
+            double total = 0;
+            for (int b = 0; b <= bounds.Length; b++)
+            {
+                total += Add($"{model}/{key}/{b}", served * shares[b]);
+                string le = b < bounds.Length ? F(bounds[b]) : "+Inf";
+                sb.Append($"{key}_bucket{{{labels},le=\"{le}\"}} {F(Math.Round(total))}\n");
+            }
+            // The sum as if each observation sat at its bucket's middle (the +Inf bucket at its lower bound).
+            double mean = 0;
+            for (int b = 0; b <= bounds.Length; b++)
+                mean += shares[b] * (b == bounds.Length ? bounds[^1] : (bounds[b] + (b == 0 ? 0 : bounds[b - 1])) / 2);
+            sb.Append($"{key}_sum{{{labels}}} {F(Add($"{model}/{key}/sum", served * mean))}\n");
+            sb.Append($"{key}_count{{{labels}}} {F(Math.Round(total))}\n");
+        }
+        sb.Append("# HELP feature_input_distribution Values of each input feature the model saw.\n# TYPE feature_input_distribution histogram\n");
+        Histogram("feature_input_distribution", $"model=\"{model}\",feature=\"amount\"", AmountBounds, AmountDrifting(model, now) ? AmountSharesDrifted : AmountShares);
+        Histogram("feature_input_distribution", $"model=\"{model}\",feature=\"account_age_days\"", AgeBounds, AgeShares);
+        sb.Append("# HELP prediction_score_distribution Scores the model predicted.\n# TYPE prediction_score_distribution histogram\n");
+        Histogram("prediction_score_distribution", $"model=\"{model}\"", ScoreBounds, ScoreShares);
     }
 
     private string FeatureStore(DateTimeOffset now)

@@ -126,7 +126,7 @@ public sealed class DriftMonitorEvaluator(DriftMonitor monitor, IQueryEngine eng
             _baselineAtMs = nowMs;
             return _baseline;
         }
-        if (_baseline is null || nowMs - _baselineAtMs >= (long)BaselineRefresh.TotalMilliseconds)
+        if (_baseline is null || _baselineAtMs == long.MinValue || nowMs - _baselineAtMs >= (long)BaselineRefresh.TotalMilliseconds)
         {
             _baseline = WindowDistributions.Read(Monitor, engine, nowMs, b.Window, b.Offset, ct);
             _baselineAtMs = nowMs;

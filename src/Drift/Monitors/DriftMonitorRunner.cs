@@ -15,6 +15,8 @@ public sealed class DriftMonitorRunner(IQueryEngine engine, IAppendable storage,
 {
     private sealed record Running(DriftMonitorConfig Config, TimeSpan Interval, DriftMonitorEvaluator Evaluator, AlignedIntervalLoop Loop);
 
+    private static readonly string[] NoLabels = [];
+    private static readonly Dictionary<string, double> NoThresholds = [];
     private readonly Lock _lock = new();
     private List<Running> _running = [];
 
@@ -92,7 +94,7 @@ public sealed class DriftMonitorRunner(IQueryEngine engine, IAppendable storage,
 
     /// <summary>Records compare lists by reference; a reload re-reads them, so compare what they hold.</summary>
     private static bool ConfigEquals(DriftMonitorConfig a, DriftMonitorConfig b) =>
-        a with { By = [], Methods = [], Thresholds = new Dictionary<string, double>(), Position = b.Position } == b with { By = [], Methods = [], Thresholds = new Dictionary<string, double>() }
+        a with { By = NoLabels, Methods = NoLabels, Thresholds = NoThresholds, Position = b.Position } == b with { By = NoLabels, Methods = NoLabels, Thresholds = NoThresholds }
         && a.By.SequenceEqual(b.By) && a.Methods.SequenceEqual(b.Methods)
         && a.Thresholds.Count == b.Thresholds.Count && a.Thresholds.All(kv => b.Thresholds.TryGetValue(kv.Key, out var v) && v == kv.Value);
 

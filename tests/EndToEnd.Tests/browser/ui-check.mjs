@@ -19,6 +19,7 @@ for (let i = 0; i < rest.length; i++) {
   else if (rest[i] === "--import") args.imports.push(rest[++i]);
   else if (rest[i] === "--silence") args.silence = true;
   else if (rest[i] === "--push-delete") args.pushDelete = rest[++i];
+  else if (rest[i] === "--drift") args.drift = true;
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
@@ -75,6 +76,28 @@ try {
       await s.context.close();
     }
   }
+  if (args.drift) {
+    // The Drift page: each monitor's groups, and the selected group's two distributions (canvas bars in the
+    // baseline and current colours) beside its scores over time (uPlot).
+    const s = await open(base + "/drift", "page-drift");
+    await s.page.waitForSelector("canvas.drift-distribution", { timeout: 20000 }).catch(() => {});
+    await s.page.waitForSelector(".drift-history .uplot, .drift-history .notice", { timeout: 20000 }).catch(() => {});
+    await settle(s.page);
+    const drawn = await s.page.evaluate(() => {
+      const has = (canvas, [r, g, b]) => {
+        const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < data.length; i += 4) if (data[i] === r && data[i + 1] === g && data[i + 2] === b) return true;
+        return false;
+      };
+      return [...document.querySelectorAll("canvas.drift-distribution")].map(c => ({ baseline: has(c, [0x8e, 0x8e, 0x8e]), current: has(c, [0xe0, 0x75, 0x2d]), width: c.width }));
+    });
+    const history = await s.page.locator(".drift-history .uplot").count();
+    const text = await s.page.evaluate(() => document.getElementById("page").innerText);
+    await s.shot();
+    report.drift = { errors: s.errors, text: text.slice(0, 3000), distributions: drawn, historyCharts: history };
+    await s.context.close();
+  }
+
   if (args.pushDelete) {
     // The Push page's Delete on the row holding the text: the group must be gone from /api/v1/metrics afterwards.
     const s = await open(base + "/push", "push-delete");

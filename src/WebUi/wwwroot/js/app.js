@@ -10,6 +10,7 @@ const App = (() => {
     [/^\/rules$/, root => Pages.rules(root)],
     [/^\/targets$/, root => Pages.targets(root)],
     [/^\/push$/, root => PushPage.page(root)],
+    [/^\/drift$/, root => DriftPage.page(root)],
     [/^\/dashboards$/, root => Pages.dashboards(root)],
     [/^\/d\/([^/]+)(?:\/[^/]*)?$/, (root, params, m) => Pages.dashboard(root, params, decodeURIComponent(m[1]))],
   ];
@@ -46,7 +47,7 @@ const App = (() => {
       const flags = await Api.get("/api/v1/status/flags");
       if (flags["mlobs.demo"] !== "true") return;
       const banner = Dom.el("div", { className: "demo-banner", textContent:
-        "Demo: this is mlobs demo — a synthetic ML estate (two model servers, a feature store that is down from 15 s to 2 min 45 s after the start, a nightly training DAG and dbt freshness pushed through the Pushgateway API, Airflow through StatsD, service logs). Nothing here is real data." });
+        "Demo: this is mlobs demo — a synthetic ML estate (two model servers, a feature store that is down from 15 s to 2 min 45 s after the start, a nightly training DAG and dbt freshness pushed through the Pushgateway API, Airflow through StatsD, service logs; the fraud model's \"amount\" input drifts from 1m30s to 4m30s of every six minutes — see Drift). Nothing here is real data." });
       document.querySelector("header").after(banner);
     } catch (e) {
       // a server still starting: no banner until the next load
