@@ -87,5 +87,11 @@ public sealed class RuntimeApiSources(ReadinessGate gate) :
 
     public bool UnpinDriftBaseline(string monitor) => gate.Runtime.Drift.Unpin(monitor);
 
+    public Mlobs.Drift.Pinning.PinnedBaseline UploadDriftReference(string monitor, TextReader body, bool jsonLines) =>
+        gate.Runtime.Drift.UploadReference(monitor, body, jsonLines, DateTimeOffset.UtcNow);
+
+    public Mlobs.Drift.Observations.ObservationResult ObserveDrift(string monitor, TextReader body, bool jsonLines) =>
+        gate.Runtime.Drift.Observe(monitor, body, jsonLines);
+
     public Mlobs.Drift.Pinning.PinnedBaseline? PinnedDriftBaseline(string monitor) => gate.Runtime.Drift.Pins.Load(monitor);
 }

@@ -93,6 +93,14 @@ public class ConfigLoaderTests
     [InlineData("freshness_probes:\n  - source: a\n    http: {url: ftp://x}\n", 3, 17, "url: \"ftp://x\" is not an http(s) URL")]
     [InlineData("freshness_probes:\n  - source: a\n    sqlite: {path: x.db}\n", 3, 13, "sqlite probe needs a path and a query")]
     [InlineData("freshness_probes:\n  - {source: a, files: [x]}\n  - {source: a, files: [y]}\n", 3, 5, "found multiple freshness probes with source \"a\"")]
+    [InlineData("drift_monitors:\n  - name: a\n    histogram: x\n    counter: y\n", 2, 5, "drift monitor \"a\" needs exactly one of histogram, counter and observations")]
+    [InlineData("drift_monitors:\n  - name: a\n    counter: y\n", 2, 5, "a counter needs category_label")]
+    [InlineData("drift_monitors:\n  - name: a\n    observations: {}\n    baseline: {window: 1h}\n", 2, 5, "observations are compared with their uploaded reference")]
+    [InlineData("drift_monitors:\n  - name: a\n    histogram: x\n    baseline: {window: 1h, pinned: true}\n", 4, 15, "baseline takes one of window/offset, from/to and pinned")]
+    [InlineData("drift_monitors:\n  - name: a\n    histogram: x\n    baseline: {from: 2026-01-02T00:00:00Z, to: 2026-01-01T00:00:00Z}\n", 4, 15, "baseline from must be before to")]
+    [InlineData("drift_monitors:\n  - name: a b\n    histogram: x\n", 2, 11, "drift monitor name \"a b\" must be")]
+    [InlineData("drift_monitors:\n  - name: a\n    histogram: x\n    drift_share: 2\n", 4, 18, "drift_share must be in (0, 1]")]
+    [InlineData("drift_monitors:\n  - {name: a, histogram: x}\n  - {name: a, histogram: y}\n", 3, 5, "found multiple drift monitors named \"a\"")]
     public void ErrorsNameLineAndColumn(string yaml, int line, int col, string message)
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "bad.yml"));

@@ -12,10 +12,11 @@ public class DashboardTests
 {
     /// <summary>
     /// The shipped dashboards over the ML exporter's metrics; "Airflow pipelines" reads Airflow's StatsD metrics and is
-    /// checked with them in StatsdTests.
+    /// checked with them in StatsdTests, and "Model drift" reads drift monitors' scores and is checked in DriftTests and
+    /// DemoTests.
     /// </summary>
     private static string[] Shipped => Directory.GetFiles(Path.Combine(Paths.RepoRoot, "config", "dashboards"), "*.json")
-        .Where(f => Path.GetFileName(f) != "airflow-pipelines.json").Order().ToArray();
+        .Where(f => Path.GetFileName(f) is not ("airflow-pipelines.json" or "model-drift.json")).Order().ToArray();
 
     /// <summary>A config scraping the ML exporter every second (and mlobs itself, given its port).</summary>
     internal static string MlConfig(TempDir dir, string exporter, string? dashboardsDir = null, int? selfPort = null, string? ruleFile = null)
@@ -59,7 +60,7 @@ public class DashboardTests
         // The shipped dashboards are built into the binary and listed by Grafana's search API.
         using var http = new HttpClient();
         var search = await http.GetFromJsonAsync<JsonElement>(mlobs.BaseUrl + "/api/search?type=dash-db");
-        Assert.Equal(["Airflow pipelines", "ML Pipeline Overview", "ML Service Logs", "ML Source Freshness", "mlobs self-monitoring", "Model Serving"],
+        Assert.Equal(["Airflow pipelines", "ML Pipeline Overview", "ML Service Logs", "ML Source Freshness", "mlobs self-monitoring", "Model drift", "Model Serving"],
             search.EnumerateArray().Select(d => d.GetProperty("title").GetString()!).Order(StringComparer.OrdinalIgnoreCase).ToArray());
         Assert.All(search.EnumerateArray(), d => Assert.Equal("embedded", d.GetProperty("source").GetString()));
 

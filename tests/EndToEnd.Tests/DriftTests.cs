@@ -188,6 +188,12 @@ public sealed class DriftTests : IDisposable
                 Assert.True(group.GetProperty("drifted").GetBoolean());
             }
 
+            // The shipped "Model drift" dashboard has data in every panel.
+            var dashboard = Path.Combine(Paths.RepoRoot, "config", "dashboards", "model-drift.json");
+            var (checkExit, checkOutput) = await MlobsProcess.RunAsync("check", "dashboard", "--server", mlobs.BaseUrl, "--from", "now-1m", dashboard);
+            Assert.True(checkExit == 0, checkOutput);
+            Assert.Contains("\"Model drift\" (uid model-drift): 9 panels, 9 queries ran, 0 errors, 0 without data", checkOutput);
+
             // The Drift page in Chromium: the group drifted, both distributions drawn, the scores over time charted.
             var ui = await BrowserTests.UiCheckAsync(mlobs.BaseUrl, BrowserTests.Artifacts("drift"), "--drift");
             var page = ui.GetProperty("drift");
@@ -204,9 +210,109 @@ public sealed class DriftTests : IDisposable
             var pin = await _http.PostAsync(mlobs.BaseUrl + "/api/v1/drift/churn_scores/pin?from=" + Uri.EscapeDataString("now-20s") + "&to=now", null);
             Assert.True(pin.IsSuccessStatusCode, await pin.Content.ReadAsStringAsync());
             Assert.True(File.Exists(Path.Combine(data, "drift", "churn_scores.json")));
+            var (listExit, list) = await MlobsProcess.RunAsync("drift", "list", "--server", mlobs.BaseUrl);
+            Assert.True(listExit == 0, list);
+            Assert.Contains("churn_scores  histogram prediction_score_distribution{job=\"model\"}  current 10s", list);
+            Assert.Contains("  pinned baseline: ", list);
+            Assert.Contains("{model=churn}  baseline n=", list);
             var missing = await _http.PostAsync(mlobs.BaseUrl + "/api/v1/drift/nope/pin", null);
             Assert.Equal(404, (int)missing.StatusCode);
             Assert.Contains("drift monitor \\\"nope\\\" not found", await missing.Content.ReadAsStringAsync());
+        }
+    }
+
+    /// <summary>Rows of (age, income, country); <paramref name="incomeShift"/> moves incomes up, as a new customer segment would.</summary>
+    private static string Rows(int n, int seed, double incomeShift, bool json)
+    {
+        var rng = new Random(seed);
+        string[] countries = ["de", "fr", "it"];
+        var sb = new StringBuilder(json ? "" : "age,income,country\n");
+        for (int i = 0; i < n; i++)
+        {
+            int age = 18 + rng.Next(60);
+            double income = Math.Round(40000 + 20000 * rng.NextDouble() + incomeShift, 2);
+            string country = countries[rng.Next(3)];
+            sb.Append(json
+                ? string.Create(CultureInfo.InvariantCulture, $"{{\"age\": {age}, \"income\": {income}, \"country\": \"{country}\", \"prediction\": 0.4}}\n")
+                : string.Create(CultureInfo.InvariantCulture, $"{age},{income},{country}\n"));
+        }
+        return sb.ToString();
+    }
+
+    private async Task<JsonElement> PostAsync(string url, string body, string type, int status = 200)
+    {
+        using var response = await _http.PostAsync(url, new StringContent(body, Encoding.UTF8, type));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task PostedObservationsAreBinnedOnTheReferenceAndScored()
+    {
+        var config = Path.Combine(_dir.Path, "mlobs.yml");
+        File.WriteAllText(config, """
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            drift_monitors:
+              - name: requests
+                observations: {columns: [age, income, country]}
+                current: 20s
+                methods: [psi, jensenshannon, ks]
+                min_samples: 50
+                interval: 1s
+            """);
+        var data = Path.Combine(_dir.Path, "data");
+        string url;
+        using (var mlobs = await MlobsProcess.ServeAsync(config, data))
+        {
+            url = mlobs.BaseUrl + "/api/v1/drift/requests";
+            var early = await PostAsync(url + "/observations", Rows(10, 1, 0, json: true), "application/x-ndjson", 400);
+            Assert.Contains("has no reference yet", early.GetProperty("error").GetString());
+
+            var reference = (await PostAsync(url + "/reference", Rows(2000, 2, 0, json: false), "text/csv")).GetProperty("data");
+            Assert.Equal(2000, reference.GetProperty("rows").GetInt64());
+            var columns = reference.GetProperty("columns").EnumerateArray().ToDictionary(c => c.GetProperty("column").GetString()!, c => (c.GetProperty("kind").GetString(), c.GetProperty("bins").GetInt32()));
+            Assert.Equal(("numeric", 13), columns["income"]); // Sturges over 2000 values: 12 bins, plus +Inf beyond the reference's range
+            Assert.Equal(("categorical", 3), columns["country"]);
+            Assert.True(File.Exists(Path.Combine(data, "drift", "requests.json")));
+
+            // The same population, with two broken rows: counted and reported by line, the rest kept.
+            var body = Rows(600, 3, 0, json: true) + "{\"age\": \"old\", \"income\": 1, \"country\": \"de\"}\nnot json\n";
+            var accepted = (await PostAsync(url + "/observations", body, "application/x-ndjson")).GetProperty("data");
+            Assert.Equal(600, accepted.GetProperty("accepted").GetInt64());
+            Assert.Equal(2, accepted.GetProperty("rejected").GetInt64());
+            var errors = accepted.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
+            Assert.Equal(2, errors.Count);
+            Assert.Equal("line 601: column \"age\": \"old\" is not a number", errors[0]);
+            Assert.StartsWith("line 602: invalid JSON", errors[1]);
+            await Wait.UntilAsync("scores per column", async () =>
+                (await QueryAsync(mlobs, "mlobs_drift_score{monitor=\"requests\",method=\"psi\"}")).Count == 3);
+            var calm = (await QueryAsync(mlobs, "mlobs_drift_detected{monitor=\"requests\",method=\"psi\"}")).ToDictionary(s => s.Labels["feature"], s => s.Value);
+            Assert.Equal(new Dictionary<string, double> { ["age"] = 0, ["country"] = 0, ["income"] = 0 }, calm);
+            Assert.Empty(await QueryAsync(mlobs, "mlobs_drift_score{monitor=\"requests\",method=\"ks\",feature=\"country\"}")); // KS needs order
+
+            // Incomes move up by 15,000: only income drifts.
+            await PostAsync(url + "/observations", Rows(3000, 4, 15000, json: false), "text/csv");
+            await Wait.UntilAsync("income drift detected", async () =>
+                (await QueryAsync(mlobs, "mlobs_drift_detected{monitor=\"requests\",method=\"psi\",feature=\"income\"} == 1")).Count == 1);
+            var after = (await QueryAsync(mlobs, "mlobs_drift_detected{monitor=\"requests\",method=\"psi\"}")).ToDictionary(s => s.Labels["feature"], s => s.Value);
+            Assert.Equal(0, after["country"]);
+            using var monitors = JsonDocument.Parse(await _http.GetStringAsync(mlobs.BaseUrl + "/api/v1/drift"));
+            var m = monitors.RootElement.GetProperty("data")[0];
+            Assert.Equal("observations", m.GetProperty("kind").GetString());
+            Assert.StartsWith("reference of 2000 rows uploaded ", m.GetProperty("lastEvaluation").GetProperty("baseline").GetString());
+        }
+
+        // After a restart the reference (and its bins) come back from the data dir: rows are taken at once.
+        using (var mlobs = await MlobsProcess.ServeAsync(config, data))
+        {
+            var file = Path.Combine(_dir.Path, "more.csv");
+            File.WriteAllText(file, Rows(100, 5, 0, json: false));
+            var (exit, output) = await MlobsProcess.RunAsync("drift", "observe", "requests", file, "--server", mlobs.BaseUrl);
+            Assert.True(exit == 0, output);
+            Assert.Contains("100 rows counted, 0 refused", output);
         }
     }
 

@@ -43,7 +43,12 @@ public static class DriftCommand
         pin.SetAction((parse, ct) => PinAsync(parse.GetValue(server)!, parse.GetValue(monitor)!, parse.GetValue(from), parse.GetValue(to), ct));
         var unpin = new Command("unpin", "Remove the monitor's pinned baseline") { monitor, server };
         unpin.SetAction((parse, ct) => UnpinAsync(parse.GetValue(server)!, parse.GetValue(monitor)!, ct));
+        var file = new Argument<string>("FILE") { Description = "rows as CSV with a header row, or JSON lines (- for standard input)" };
+        var asReference = new Option<bool>("--reference") { Description = "upload FILE as the monitor's reference (fits the bins, replaces the previous one)" };
+        var observe = new Command("observe", "Post rows to an observations drift monitor (or, with --reference, its reference)") { monitor, file, asReference, server };
+        observe.SetAction((parse, ct) => ObserveAsync(parse.GetValue(server)!, parse.GetValue(monitor)!, parse.GetValue(file)!, parse.GetValue(asReference), ct));
         cmd.Subcommands.Add(list);
+        cmd.Subcommands.Add(observe);
         cmd.Subcommands.Add(pin);
         cmd.Subcommands.Add(unpin);
         return cmd;
@@ -214,6 +219,60 @@ public static class DriftCommand
             Console.WriteLine($"pinned {monitor}: {d.GetProperty("from").GetString()} to {d.GetProperty("to").GetString()}, {d.GetProperty("groups").GetInt32()} groups, {Num(d.GetProperty("samples"))} samples");
         }
         return ExitCodes.Ok;
+    }
+
+    private static async Task<int> ObserveAsync(string server, string monitor, string file, bool reference, CancellationToken ct)
+    {
+        byte[] body;
+        try
+        {
+            if (file == "-")
+            {
+                using var stdin = Console.OpenStandardInput();
+                using var ms = new MemoryStream();
+                await stdin.CopyToAsync(ms, ct);
+                body = ms.ToArray();
+            }
+            else body = await File.ReadAllBytesAsync(file, ct);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"{file}: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        bool json = file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
+                    || file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || body.SkipWhile(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t').FirstOrDefault() == '{';
+        var url = $"{server.TrimEnd('/')}/api/v1/drift/{Uri.EscapeDataString(monitor)}/{(reference ? "reference" : "observations")}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        using var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", json ? "application/x-ndjson" : "text/csv");
+        try
+        {
+            using var response = await http.PostAsync(url, content, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            using var doc = JsonDocument.Parse(text);
+            if (!response.IsSuccessStatusCode)
+            {
+                Console.Error.WriteLine($"{url}: {(int)response.StatusCode}: {(doc.RootElement.TryGetProperty("error", out var e) ? e.GetString() : text)}");
+                return ExitCodes.Failure;
+            }
+            var d = doc.RootElement.GetProperty("data");
+            if (reference)
+            {
+                Console.WriteLine($"reference for {monitor}: {d.GetProperty("rows").GetInt64()} rows; "
+                    + string.Join(", ", d.GetProperty("columns").EnumerateArray().Select(c => $"{c.GetProperty("column").GetString()} ({c.GetProperty("kind").GetString()}, {c.GetProperty("bins").GetInt32()} bins)")));
+                return ExitCodes.Ok;
+            }
+            long rejected = d.GetProperty("rejected").GetInt64();
+            Console.WriteLine($"{d.GetProperty("accepted").GetInt64()} rows counted, {rejected} refused");
+            foreach (var error in d.GetProperty("errors").EnumerateArray()) Console.Error.WriteLine($"{file}: {error.GetString()}");
+            return rejected > 0 ? ExitCodes.Failure : ExitCodes.Ok;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            Console.Error.WriteLine($"{url}: {ex.Message}");
+            return ExitCodes.Failure;
+        }
     }
 
     private static async Task<int> UnpinAsync(string server, string monitor, CancellationToken ct)

@@ -170,7 +170,7 @@ public sealed class DemoTargets : IDisposable
             double total = 0;
             for (int b = 0; b <= bounds.Length; b++)
             {
-                total += Add($"{model}/{key}/{b}", served * shares[b]);
+                total += Add($"{model}/{key}/{labels}/{b}", served * shares[b]);
                 string le = b < bounds.Length ? F(bounds[b]) : "+Inf";
                 sb.Append($"{key}_bucket{{{labels},le=\"{le}\"}} {F(Math.Round(total))}\n");
             }
@@ -178,7 +178,7 @@ public sealed class DemoTargets : IDisposable
             double mean = 0;
             for (int b = 0; b <= bounds.Length; b++)
                 mean += shares[b] * (b == bounds.Length ? bounds[^1] : (bounds[b] + (b == 0 ? 0 : bounds[b - 1])) / 2);
-            sb.Append($"{key}_sum{{{labels}}} {F(Add($"{model}/{key}/sum", served * mean))}\n");
+            sb.Append($"{key}_sum{{{labels}}} {F(Add($"{model}/{key}/{labels}/sum", served * mean))}\n");
             sb.Append($"{key}_count{{{labels}}} {F(Math.Round(total))}\n");
         }
         sb.Append("# HELP feature_input_distribution Values of each input feature the model saw.\n# TYPE feature_input_distribution histogram\n");

@@ -40,6 +40,50 @@ public static class DriftApi
             catch (Mlobs.Query.PromQl.Engine.QueryException ex) { throw ApiException.From(ex); }
             return ApiResults.Json(w => Envelope(w, () => Pin(w, pinned)));
         }));
+        api.MapPost("/{monitor}/reference", (string monitor, HttpRequest req) => ApiResults.Guard(async () =>
+        {
+            Find(drift, monitor);
+            var (reader, json) = await BodyAsync(req);
+            PinnedBaseline reference;
+            try { reference = drift.UploadDriftReference(monitor, reader, json); }
+            catch (Exception ex) when (ex is ArgumentException or Mlobs.Drift.Columns.TabularFileException) { throw ApiException.BadData(ex.Message); }
+            return ApiResults.Json(w => Envelope(w, () =>
+            {
+                w.WriteStartObject();
+                w.WriteString("monitor", monitor);
+                w.WriteNumber("rows", reference.Rows);
+                w.WriteStartArray("columns");
+                foreach (var b in reference.Binning ?? [])
+                {
+                    w.WriteStartObject();
+                    w.WriteString("column", b.Column);
+                    w.WriteString("kind", b.Kind);
+                    w.WriteNumber("bins", b.IsNumeric ? b.Bounds.Length : b.Categories.Length);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }));
+        }));
+        api.MapPost("/{monitor}/observations", (string monitor, HttpRequest req) => ApiResults.Guard(async () =>
+        {
+            Find(drift, monitor);
+            var (reader, json) = await BodyAsync(req);
+            Mlobs.Drift.Observations.ObservationResult result;
+            try { result = drift.ObserveDrift(monitor, reader, json); }
+            catch (ArgumentException ex) { throw ApiException.BadData(ex.Message); }
+            catch (InvalidOperationException ex) { throw ApiException.BadData(ex.Message); }
+            return ApiResults.Json(w => Envelope(w, () =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("accepted", result.Accepted);
+                w.WriteNumber("rejected", result.Rejected);
+                w.WriteStartArray("errors");
+                foreach (var e in result.Errors) w.WriteStringValue(e);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }));
+        }));
         api.MapDelete("/{monitor}/pin", (string monitor) => ApiResults.Guard(() =>
         {
             Find(drift, monitor);
@@ -51,6 +95,28 @@ public static class DriftApi
                 w.WriteEndObject();
             }));
         }));
+    }
+
+    /// <summary>Rows may be large: up to 256 MiB decoded. JSON lines when the type says JSON or the body starts with '{', CSV otherwise.</summary>
+    private const int MaxBodyBytes = 256 << 20;
+
+    private static async Task<(TextReader Reader, bool JsonLines)> BodyAsync(HttpRequest req)
+    {
+        byte[]? body;
+        try { body = await RequestBody.ReadAsync(req, MaxBodyBytes, req.HttpContext.RequestAborted); }
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException) { throw ApiException.BadData(ex.Message); }
+        if (body is null) throw ApiException.BadData($"body larger than {MaxBodyBytes >> 20} MiB: post the rows in smaller batches");
+        var reader = new StreamReader(new MemoryStream(body), System.Text.Encoding.UTF8);
+        var type = req.ContentType ?? "";
+        bool json = type.Contains("json", StringComparison.OrdinalIgnoreCase)
+                    || (!type.Contains("csv", StringComparison.OrdinalIgnoreCase) && FirstNonSpace(body) == '{');
+        return (reader, json);
+    }
+
+    private static int FirstNonSpace(byte[] body)
+    {
+        foreach (byte b in body) if (b is not ((byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or 0xEF or 0xBB or 0xBF)) return b;
+        return -1;
     }
 
     private static DriftMonitorEvaluator Find(IDriftSource drift, string name) =>
@@ -82,7 +148,7 @@ public static class DriftApi
         var c = m.Config;
         w.WriteStartObject();
         w.WriteString("name", m.Name);
-        w.WriteString("kind", c.Kind == Mlobs.Config.Drift.DriftSeriesKind.Histogram ? "histogram" : "counter");
+        w.WriteString("kind", c.Kind.ToString().ToLowerInvariant());
         w.WriteString("selector", c.Selector);
         if (c.CategoryLabel is not null) w.WriteString("categoryLabel", c.CategoryLabel);
         w.WriteStartArray("by");

@@ -1,10 +1,14 @@
 namespace Mlobs.Config.Drift;
 
-/// <summary>What a drift monitor reads: a classic histogram's buckets, or a counter per category.</summary>
+/// <summary>
+/// What a drift monitor reads: a classic histogram's buckets, a counter per category, or raw observations posted to
+/// <c>/api/v1/drift/{monitor}/observations</c> (binned by mlobs with edges fitted on an uploaded reference).
+/// </summary>
 public enum DriftSeriesKind
 {
     Histogram,
     Counter,
+    Observations,
 }
 
 /// <summary>Where in the config file an entry stands, for errors found after loading (a selector's syntax).</summary>
@@ -53,4 +57,8 @@ public sealed record DriftMonitorConfig
     /// <summary>How often to evaluate; null: the global evaluation interval.</summary>
     public TimeSpan? Interval { get; init; }
     public ConfigPosition Position { get; init; } = new("", 0, 0);
+    /// <summary>For observations: the columns to monitor (none: every column of the reference).</summary>
+    public IReadOnlyList<string> Columns { get; init; } = [];
+    /// <summary>For observations: distinct values kept per categorical column beyond the reference's; more count as "__other__".</summary>
+    public int MaxCategories { get; init; } = 100;
 }

@@ -31,6 +31,7 @@ internal static class DriftMonitorsReader
         },
         { "histogram", (r, v, m) => m with { Kind = DriftSeriesKind.Histogram, Selector = NonEmpty(r, v, "histogram") } },
         { "counter", (r, v, m) => m with { Kind = DriftSeriesKind.Counter, Selector = NonEmpty(r, v, "counter") } },
+        { "observations", (r, v, m) => ReadObservations(r, v, m) },
         { "category_label", (r, v, m) => m with { CategoryLabel = NonEmpty(r, v, "category_label") } },
         { "by", (r, v, m) => m with { By = r.StringList(v, "by") } },
         { "current", (r, v, m) => m with { Current = Positive(r, v, "current") } },
@@ -64,8 +65,15 @@ internal static class DriftMonitorsReader
             var m = MonitorKeys.Read(r, item, "drift monitor", new DriftMonitorConfig { Name = "", Position = position });
             if (m.Name.Length == 0) throw r.Error(item, "drift monitor needs a name");
             var map = (YamlMappingNode)item;
-            bool histogram = map.Children.ContainsKey("histogram"), counter = map.Children.ContainsKey("counter");
-            if (histogram == counter) throw r.Error(item, $"drift monitor \"{m.Name}\" needs exactly one of histogram and counter");
+            bool histogram = map.Children.ContainsKey("histogram"), counter = map.Children.ContainsKey("counter"), observations = map.Children.ContainsKey("observations");
+            if ((histogram ? 1 : 0) + (counter ? 1 : 0) + (observations ? 1 : 0) != 1)
+                throw r.Error(item, $"drift monitor \"{m.Name}\" needs exactly one of histogram, counter and observations");
+            if (observations)
+            {
+                if (map.Children.ContainsKey("baseline")) throw r.Error(item, $"drift monitor \"{m.Name}\": observations are compared with their uploaded reference, not a baseline window");
+                if (m.By.Count > 0 || m.CategoryLabel is not null) throw r.Error(item, $"drift monitor \"{m.Name}\": observations are scored per column; by and category_label do not apply");
+                m = m with { By = ["feature"], Baseline = new DriftBaselineConfig { Pinned = true } };
+            }
             if (counter && m.CategoryLabel is null) throw r.Error(item, $"drift monitor \"{m.Name}\": a counter needs category_label (the label holding the category)");
             if (histogram && m.CategoryLabel is not null) throw r.Error(item, $"drift monitor \"{m.Name}\": category_label is for counters");
             if (m.By.Contains("le") || (m.CategoryLabel is { } c && m.By.Contains(c)))
@@ -75,6 +83,21 @@ internal static class DriftMonitorsReader
             monitors.Add(m);
         }
         return monitors;
+    }
+
+    private sealed record ObservationsDraft(IReadOnlyList<string> Columns, int MaxCategories);
+
+    private static readonly KeyTable<ObservationsDraft> ObservationKeys = new()
+    {
+        { "columns", (r, v, o) => o with { Columns = r.StringList(v, "columns") } },
+        { "max_categories", (r, v, o) => o with { MaxCategories = (int)r.Long(v, "max_categories", 1) } },
+    };
+
+    private static DriftMonitorConfig ReadObservations(YamlNodeReader r, YamlNode v, DriftMonitorConfig m)
+    {
+        // `observations: {}` or `observations:` (null) take the defaults.
+        var o = YamlNodeReader.IsNull(v) ? new ObservationsDraft([], 100) : ObservationKeys.Read(r, v, "drift observations", new ObservationsDraft([], 100));
+        return m with { Kind = DriftSeriesKind.Observations, Selector = "", Columns = o.Columns, MaxCategories = o.MaxCategories };
     }
 
     private static DriftBaselineConfig ReadBaseline(YamlNodeReader r, YamlNode v)

@@ -25,6 +25,15 @@ public sealed class TabularFile
 
     private TabularFile(string path) => Path = path;
 
+    /// <summary>Reads a posted body (<paramref name="name"/> names it in errors).</summary>
+    public static TabularFile Read(TextReader reader, string name, bool jsonLines, CancellationToken ct = default)
+    {
+        var table = new TabularFile(name);
+        if (jsonLines) table.ReadJsonLines(reader, ct);
+        else table.ReadCsv(reader, ct);
+        return table;
+    }
+
     /// <summary>Reads a file; JSON lines when the name ends in .jsonl/.ndjson/.json or the first character is '{'.</summary>
     public static TabularFile Read(string path, CancellationToken ct = default)
     {
@@ -55,7 +64,7 @@ public sealed class TabularFile
         return c;
     }
 
-    private void ReadCsv(StreamReader reader, CancellationToken ct)
+    private void ReadCsv(TextReader reader, CancellationToken ct)
     {
         var fields = new List<string>();
         var csv = new CsvRecordReader(reader);
@@ -84,7 +93,7 @@ public sealed class TabularFile
         }
     }
 
-    private void ReadJsonLines(StreamReader reader, CancellationToken ct)
+    private void ReadJsonLines(TextReader reader, CancellationToken ct)
     {
         long lineNumber = 0;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);

@@ -15,6 +15,8 @@ public static class BinnedDriftScorer
     public static DriftScore Score(DriftMethod method, BinnedDistribution reference, BinnedDistribution current, double? threshold = null)
     {
         (reference, current) = BinnedDistribution.Align(reference, current);
+        if (method.NeedsOrder() && !reference.IsHistogram)
+            throw new ArgumentException($"{method.Name()} needs ordered bins; these are categories");
         double limit = threshold ?? method.DefaultThreshold();
         double? statistic = null;
         double score;

@@ -50,7 +50,9 @@ public sealed class DriftMonitorEvaluator(DriftMonitor monitor, IQueryEngine eng
             {
                 // Pinned but never pinned: every group is reported, none scored.
                 foreach (var (key, cur) in current.OrderBy(g => g.Key))
-                    groups.Add(new DriftGroupResult(key, null, cur, 0, cur.Total, [], $"no pinned baseline yet: run `mlobs drift pin {Monitor.Name}`", []));
+                    groups.Add(new DriftGroupResult(key, null, cur, 0, cur.Total, [], Monitor.IsObservations
+                        ? $"no reference yet: POST the reference rows to /api/v1/drift/{Monitor.Name}/reference"
+                        : $"no pinned baseline yet: run `mlobs drift pin {Monitor.Name}`", []));
             }
             else
             {
@@ -112,7 +114,9 @@ public sealed class DriftMonitorEvaluator(DriftMonitor monitor, IQueryEngine eng
             if (_baselineAtMs != long.MinValue) return _baseline;
             var pinned = pins.Load(Monitor.Name);
             _baseline = pinned is null ? null : PinnedBaselineStore.Distributions(pinned);
-            _baselineDescription = pinned is null ? "pinned (nothing pinned yet)" : $"pinned {Range(pinned.From, pinned.To)}";
+            _baselineDescription = pinned is null ? (Monitor.IsObservations ? "reference (none uploaded yet)" : "pinned (nothing pinned yet)")
+                : pinned.Binning is not null ? $"reference of {pinned.Rows} rows uploaded {pinned.PinnedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"
+                : $"pinned {Range(pinned.From, pinned.To)}";
             _baselineAtMs = nowMs;
             return _baseline;
         }

@@ -1,6 +1,10 @@
 using Mlobs.Config.Drift;
+using Mlobs.Drift.Columns;
+using Mlobs.Drift.Distributions;
+using Mlobs.Drift.Observations;
 using Mlobs.Drift.Pinning;
 using Mlobs.Ingest;
+using Mlobs.Model.Labels;
 using Mlobs.Query.PromQl.Engine;
 using Mlobs.Storage;
 
@@ -19,6 +23,8 @@ public sealed class DriftMonitorRunner(IQueryEngine engine, IAppendable storage,
     private static readonly Dictionary<string, double> NoThresholds = [];
     private readonly Lock _lock = new();
     private List<Running> _running = [];
+    /// <summary>Observations monitors' running counts, by monitor (kept across reloads while the reference is the same).</summary>
+    private readonly Dictionary<string, ObservationCounter> _counters = new(StringComparer.Ordinal);
 
     public PinnedBaselineStore Pins { get; } = pins;
 
@@ -52,10 +58,23 @@ public sealed class DriftMonitorRunner(IQueryEngine engine, IAppendable storage,
     {
         var evaluator = new DriftMonitorEvaluator(monitor, engine, Pins, interval);
         var writer = new SeriesSnapshotWriter(storage);
+        var observationWriter = new SeriesSnapshotWriter(storage);
+        if (monitor.IsObservations) LoadCounter(monitor);
         var loop = new AlignedIntervalLoop(() => interval, () =>
         {
             long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             now -= now % (long)interval.TotalMilliseconds; // the round's own time, so restarts keep the spacing
+            // Posted rows become counters in the store first, so this round's window reads them.
+            if (Counter(monitor.Name) is { } counter)
+            {
+                var series = counter.Series();
+                if (!counter.ZeroWritten)
+                {
+                    observationWriter.Write(series.Select(x => (x.Labels, 0.0)), now - 1);
+                    counter.ZeroWritten = true;
+                }
+                observationWriter.Write(series, now);
+            }
             var evaluation = evaluator.Evaluate(now);
             if (evaluation.Error is not null) onError?.Invoke(monitor.Name, new InvalidOperationException(evaluation.Error));
             writer.Write(DriftSeries.Of(evaluation), now);
@@ -78,10 +97,77 @@ public sealed class DriftMonitorRunner(IQueryEngine engine, IAppendable storage,
         var groups = WindowDistributions.Read(monitor, engine, end.ToUnixTimeMilliseconds(), end - start, TimeSpan.Zero);
         if (groups.Count == 0 || groups.Values.All(g => g.Total <= 0))
             throw new ArgumentException($"no samples of {monitor.Config.Selector} between {start:yyyy-MM-ddTHH:mm:ssZ} and {end:yyyy-MM-ddTHH:mm:ssZ}; nothing pinned");
-        var pinned = PinnedBaselineStore.Create(name, monitor.Config.Kind == DriftSeriesKind.Histogram, start, end, groups);
+        if (monitor.IsObservations) throw new ArgumentException($"drift monitor \"{name}\" compares observations with an uploaded reference: POST the reference rows to /api/v1/drift/{name}/reference");
+        var pinned = PinnedBaselineStore.Create(name, start, end, groups);
         Pins.Save(pinned);
         evaluator.InvalidateBaseline();
         return pinned;
+    }
+
+    private ObservationCounter? Counter(string name) { lock (_lock) return _counters.GetValueOrDefault(name); }
+
+    /// <summary>An observations monitor's counts start from its stored reference's bins (none until one is uploaded).</summary>
+    private void LoadCounter(DriftMonitor monitor)
+    {
+        PinnedBaseline? reference;
+        try { reference = Pins.Load(monitor.Name); }
+        catch (PinnedBaselineException ex) { onError?.Invoke(monitor.Name, ex); return; }
+        lock (_lock)
+        {
+            if (reference?.Binning is not { } binning) { _counters.Remove(monitor.Name); return; }
+            if (_counters.TryGetValue(monitor.Name, out var running) && running.Binning.SequenceEqual(binning)) return;
+            _counters[monitor.Name] = new ObservationCounter(monitor.Name, binning, monitor.Config.MaxCategories);
+        }
+    }
+
+    /// <summary>
+    /// An observations monitor's reference: the rows are read, each column's bins fitted (Evidently's rule), their
+    /// counts stored as the monitor's pinned baseline with the bins, and counting starts afresh on those bins.
+    /// </summary>
+    public PinnedBaseline UploadReference(string name, TextReader body, bool jsonLines, DateTimeOffset now)
+    {
+        var evaluator = Find(name) ?? throw new DriftMonitorNotFoundException(name);
+        var monitor = evaluator.Monitor;
+        if (!monitor.IsObservations) throw new ArgumentException($"drift monitor \"{name}\" reads {monitor.Config.Kind.ToString().ToLowerInvariant()} series; only observations monitors take a reference upload");
+        var table = TabularFile.Read(body, "reference", jsonLines);
+        if (table.Rows == 0) throw new ArgumentException("the reference has no rows" + (table.Problems.Count > 0 ? ": " + string.Join("; ", table.Problems) : ""));
+        var columns = monitor.Config.Columns.Count > 0 ? monitor.Config.Columns : [.. table.Columns.Select(c => c.Name)];
+        var binning = new List<ColumnBinning>();
+        var groups = new Dictionary<LabelSet, BinnedDistribution>();
+        foreach (var name2 in columns)
+        {
+            var column = table.Columns.FirstOrDefault(c => c.Name == name2) ?? throw new ArgumentException($"column \"{name2}\" (in the monitor's columns) is not in the reference");
+            if (column.Count == 0) throw new ArgumentException($"column \"{name2}\" has no values in the reference");
+            var b = ColumnBinning.Fit(column, monitor.Config.MaxCategories);
+            binning.Add(b);
+            groups[LabelSet.From(("feature", b.Column))] = ReferenceDistribution(b, column);
+        }
+        var pinned = PinnedBaselineStore.Create(name, now, now, groups, table.Rows, binning);
+        Pins.Save(pinned);
+        lock (_lock) _counters[name] = new ObservationCounter(name, binning, monitor.Config.MaxCategories);
+        evaluator.InvalidateBaseline();
+        return pinned;
+    }
+
+    private static BinnedDistribution ReferenceDistribution(ColumnBinning b, ColumnValues column)
+    {
+        if (b.IsNumeric)
+        {
+            var counts = new double[b.Bounds.Length];
+            foreach (double v in column.Numbers) counts[b.Bucket(v)]++;
+            return BinnedDistribution.FromBins(b.NumericBounds, counts);
+        }
+        var kept = b.Categories.ToHashSet(StringComparer.Ordinal);
+        return BinnedDistribution.FromCategories(column.Categories.Select(c => (kept.Contains(c.Key) ? c.Key : ObservationSeries.Other, (double)c.Value)));
+    }
+
+    /// <summary>Counts posted rows into an observations monitor's bins.</summary>
+    public ObservationResult Observe(string name, TextReader body, bool jsonLines)
+    {
+        var evaluator = Find(name) ?? throw new DriftMonitorNotFoundException(name);
+        if (!evaluator.Monitor.IsObservations) throw new ArgumentException($"drift monitor \"{name}\" reads {evaluator.Monitor.Config.Kind.ToString().ToLowerInvariant()} series, not posted observations");
+        var counter = Counter(name) ?? throw new InvalidOperationException($"drift monitor \"{name}\" has no reference yet: POST the reference rows to /api/v1/drift/{name}/reference first");
+        return counter.Add(ObservationRows.Read(body, jsonLines));
     }
 
     public bool Unpin(string name)

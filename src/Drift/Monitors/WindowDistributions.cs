@@ -13,15 +13,24 @@ public static class WindowDistributions
 {
     public static Dictionary<LabelSet, BinnedDistribution> Read(DriftMonitor monitor, IQueryEngine engine, long atMs, TimeSpan window, TimeSpan offset, CancellationToken ct = default)
     {
-        var result = engine.Instant(monitor.WindowQuery(window, offset), atMs, ct: ct);
+        var distributions = new Dictionary<LabelSet, BinnedDistribution>();
+        foreach (var source in monitor.Sources)
+            foreach (var (key, d) in Read(monitor, source, engine, atMs, window, offset, ct))
+                distributions.TryAdd(key, d); // a group is one kind; the first source read keeps it
+        return distributions;
+    }
+
+    private static Dictionary<LabelSet, BinnedDistribution> Read(DriftMonitor monitor, DriftSeriesSource source, IQueryEngine engine, long atMs, TimeSpan window, TimeSpan offset, CancellationToken ct)
+    {
+        var result = engine.Instant(monitor.WindowQuery(source, window, offset), atMs, ct: ct);
         var samples = result.Value is VectorValue v ? v.Samples : [];
-        var histogram = monitor.Config.Kind == Config.Drift.DriftSeriesKind.Histogram;
+        var histogram = source.Histogram;
         var groups = new Dictionary<LabelSet, List<(string Bin, double Count)>>();
         foreach (var s in samples)
         {
-            var bin = s.Metric.Get(monitor.BinLabel);
+            var bin = s.Metric.Get(source.BinLabel);
             if (bin is null) continue; // series without the bin label say nothing about the distribution
-            var key = s.Metric.Without(monitor.BinLabel);
+            var key = s.Metric.Without(source.BinLabel);
             if (!groups.TryGetValue(key, out var bins)) groups[key] = bins = [];
             bins.Add((bin, s.F));
         }

@@ -59,9 +59,9 @@ public sealed class PinnedBaselineStore(string directory)
     public static Dictionary<LabelSet, BinnedDistribution> Distributions(PinnedBaseline baseline)
     {
         var result = new Dictionary<LabelSet, BinnedDistribution>();
-        bool histogram = baseline.Kind == "histogram";
         foreach (var g in baseline.Groups)
         {
+            bool histogram = g.Kind == "histogram";
             var labels = LabelSet.From(g.Labels.Select(kv => (kv.Key, kv.Value)).ToArray());
             if (g.Bins.Length != g.Counts.Length) throw new PinnedBaselineException($"pinned baseline of {baseline.Monitor}: {labels} has {g.Bins.Length} bins but {g.Counts.Length} counts");
             result[labels] = histogram
@@ -71,7 +71,9 @@ public sealed class PinnedBaselineStore(string directory)
         return result;
     }
 
-    public static PinnedBaseline Create(string monitor, bool histogram, DateTimeOffset from, DateTimeOffset to, IReadOnlyDictionary<LabelSet, BinnedDistribution> groups) =>
-        new(monitor, histogram ? "histogram" : "counter", from, to, DateTimeOffset.UtcNow,
-            [.. groups.OrderBy(g => g.Key).Select(g => new PinnedGroup(g.Key.ToDictionary(), g.Value.Bins, g.Value.Counts))]);
+    public static PinnedBaseline Create(string monitor, DateTimeOffset from, DateTimeOffset to, IReadOnlyDictionary<LabelSet, BinnedDistribution> groups,
+        long rows = 0, List<Observations.ColumnBinning>? binning = null) =>
+        new(monitor, from, to, DateTimeOffset.UtcNow,
+            [.. groups.OrderBy(g => g.Key).Select(g => new PinnedGroup(g.Key.ToDictionary(), g.Value.IsHistogram ? "histogram" : "categories", g.Value.Bins, g.Value.Counts))],
+            rows, binning);
 }

@@ -11,5 +11,7 @@ public sealed class DriftRunnerSource(DriftMonitorRunner runner) : IDriftSource
     public IReadOnlyList<DriftMonitorEvaluator> DriftMonitors => Runner.Monitors;
     public PinnedBaseline PinDriftBaseline(string monitor, DateTimeOffset? from, DateTimeOffset? to) => Runner.Pin(monitor, from, to, DateTimeOffset.UtcNow);
     public bool UnpinDriftBaseline(string monitor) => Runner.Unpin(monitor);
+    public PinnedBaseline UploadDriftReference(string monitor, TextReader body, bool jsonLines) => Runner.UploadReference(monitor, body, jsonLines, DateTimeOffset.UtcNow);
+    public Mlobs.Drift.Observations.ObservationResult ObserveDrift(string monitor, TextReader body, bool jsonLines) => Runner.Observe(monitor, body, jsonLines);
     public PinnedBaseline? PinnedDriftBaseline(string monitor) => Runner.Pins.Load(monitor);
 }

@@ -13,6 +13,12 @@ public interface IDriftSource
 
     bool UnpinDriftBaseline(string monitor);
 
+    /// <summary>An observations monitor's reference rows (CSV or JSON lines): bins fitted, counts stored as its baseline.</summary>
+    PinnedBaseline UploadDriftReference(string monitor, TextReader body, bool jsonLines);
+
+    /// <summary>Rows counted into an observations monitor's bins; throws <see cref="InvalidOperationException"/> before a reference exists.</summary>
+    Mlobs.Drift.Observations.ObservationResult ObserveDrift(string monitor, TextReader body, bool jsonLines);
+
     /// <summary>The monitor's pinned baseline, if any.</summary>
     PinnedBaseline? PinnedDriftBaseline(string monitor);
 }
