@@ -7,7 +7,7 @@ namespace Mlobs.Appliance.Tests.Http;
 /// <summary>Grafana's search, get and import calls over a real dashboard library in process, in Grafana's shapes.</summary>
 public sealed class DashboardsApiTests
 {
-    private const string Dashboard = """{"uid": "drift-a", "title": "Drift A", "tags": ["drift"], "panels": [{"type": "timeseries", "title": "PSI", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8}, "targets": [{"expr": "psi"}]}]}""";
+    private const string Dashboard = """{"uid": "drift-a", "title": "Drift A", "tags": ["psi-test"], "panels": [{"type": "timeseries", "title": "PSI", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8}, "targets": [{"expr": "psi"}]}]}""";
 
     [Fact]
     public async Task SearchGetAndImport()
@@ -22,7 +22,7 @@ public sealed class DashboardsApiTests
         Assert.Equal("success", result.GetProperty("status").GetString());
         Assert.Equal("/d/drift-a/drift-a", result.GetProperty("url").GetString());
 
-        var found = Assert.Single(JsonDocument.Parse(await host.Http.GetStringAsync("/api/search?tag=drift")).RootElement.EnumerateArray());
+        var found = Assert.Single(JsonDocument.Parse(await host.Http.GetStringAsync("/api/search?tag=psi-test")).RootElement.EnumerateArray());
         Assert.Equal("drift-a", found.GetProperty("uid").GetString());
         Assert.Equal("dash-db", found.GetProperty("type").GetString());
         Assert.Equal(1, found.GetProperty("panels").GetInt32());
