@@ -71,6 +71,9 @@ public class DriftMonitorBench
             throw new InvalidOperationException($"bench data: {first.Groups.Count} groups, {first.DriftedGroups} drifted; {first.Error}");
     }
 
+    /// <summary>The groups of the last evaluation (for profiling one method at a time).</summary>
+    public IReadOnlyList<DriftGroupResult> Groups() => _evaluator.Last!.Groups;
+
     [GlobalCleanup]
     public void Cleanup()
     {
@@ -81,6 +84,21 @@ public class DriftMonitorBench
     /// <summary>A round between baseline refreshes: the current hour read and every group scored four ways.</summary>
     [Benchmark]
     public DriftEvaluation EvaluateSteady() => _evaluator.Evaluate(_now);
+
+    /// <summary>The current window's read alone (the PromQL instant query and its split into groups).</summary>
+    [Benchmark]
+    public int ReadCurrentWindow() => WindowDistributions.Read(_monitor, _engine, _now, TimeSpan.FromHours(1), TimeSpan.Zero).Count;
+
+    /// <summary>Scoring alone: the four methods over the 100 groups of the last evaluation.</summary>
+    [Benchmark]
+    public double ScoreGroups()
+    {
+        double sum = 0;
+        foreach (var g in _evaluator.Last!.Groups)
+            foreach (var (m, _) in _monitor.Methods)
+                sum += Mlobs.Drift.Distributions.BinnedDriftScorer.Score(m, g.Baseline!, g.Current!).Score;
+        return sum;
+    }
 
     /// <summary>A round that also re-reads the baseline hour (once per refresh period).</summary>
     [Benchmark]

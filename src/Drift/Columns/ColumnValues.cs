@@ -35,14 +35,16 @@ public sealed class ColumnValues(string name)
 
     public void Add(ReadOnlySpan<char> text)
     {
-        text = text.Trim();
-        if (Missing.Contains(text)) { MissingCount++; return; }
+        // Numbers first: most values are, and the parse settles them without the NA lookup (NaN and infinities
+        // parse too, and count as missing).
         if (_categories is null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
         {
             if (!double.IsFinite(v)) { MissingCount++; return; }
             AddNumber(v);
             return;
         }
+        text = text.Trim();
+        if (Missing.Contains(text)) { MissingCount++; return; }
         if (_categories is null) ToCategories();
         AddCategory(text);
     }

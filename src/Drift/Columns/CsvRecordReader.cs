@@ -6,6 +6,7 @@ namespace Mlobs.Drift.Columns;
 /// </summary>
 internal sealed class CsvRecordReader(TextReader reader)
 {
+    private static readonly System.Buffers.SearchValues<char> Separators = System.Buffers.SearchValues.Create(",\n\r");
     private readonly char[] _read = new char[1 << 16];
     private int _pos, _len;
     private bool _eof;
@@ -28,6 +29,13 @@ internal sealed class CsvRecordReader(TextReader reader)
         {
             if (Length == Text.Length) Array.Resize(ref Text, Text.Length * 2);
             Text[Length++] = c;
+        }
+
+        internal void Append(ReadOnlySpan<char> chars)
+        {
+            if (Length + chars.Length > Text.Length) Array.Resize(ref Text, Math.Max(Text.Length * 2, Length + chars.Length));
+            chars.CopyTo(Text.AsSpan(Length));
+            Length += chars.Length;
         }
 
         internal void StartField()
@@ -103,7 +111,16 @@ internal sealed class CsvRecordReader(TextReader reader)
             }
             else
             {
-                while ((c = Peek()) >= 0 && c != ',' && c != '\n' && c != '\r') record.Append((char)Next());
+                // Unquoted: copy up to the next separator a buffer at a time rather than a character at a time.
+                while (Peek() >= 0)
+                {
+                    var rest = _read.AsSpan(_pos, _len - _pos);
+                    int end = rest.IndexOfAny(Separators);
+                    int take = end < 0 ? rest.Length : end;
+                    record.Append(rest[..take]);
+                    _pos += take;
+                    if (end >= 0) break;
+                }
             }
             record.EndField();
             c = Next();
