@@ -202,8 +202,15 @@ public static class DriftCommand
         return ExitCodes.Ok;
     }
 
-    private static string Num(JsonElement v) =>
-        v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("0.####", CultureInfo.InvariantCulture) : v.ToString();
+    /// <summary>Scores with four decimals, tiny ones in exponent form, window counts (fractional: increase() extrapolates) whole.</summary>
+    private static string Num(JsonElement v)
+    {
+        if (v.ValueKind != JsonValueKind.Number) return v.ToString();
+        double d = v.GetDouble();
+        if (Math.Abs(d) >= 100) return Math.Round(d).ToString(CultureInfo.InvariantCulture);
+        if (d != 0 && Math.Abs(d) < 1e-3) return d.ToString("0.##e+0", CultureInfo.InvariantCulture);
+        return d.ToString("0.####", CultureInfo.InvariantCulture);
+    }
 
     private static async Task<int> PinAsync(string server, string monitor, string? from, string? to, CancellationToken ct)
     {

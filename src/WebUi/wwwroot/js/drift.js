@@ -59,7 +59,10 @@ const DriftPage = (() => {
     return Math.min(86400, Math.max(900, (360 * ms) / 1000));
   }
 
-  const spanText = s => (s >= 3600 ? `${+(s / 3600).toFixed(1)} hours` : `${Math.round(s / 60)} minutes`);
+  const spanText = s => {
+    const [n, unit] = s >= 3600 ? [+(s / 3600).toFixed(1), "hour"] : [Math.round(s / 60), "minute"];
+    return n === 1 ? `${unit}` : `${n} ${unit}s`;
+  };
 
   /** The group's recent scores, one line per method, from the stored mlobs_drift_score series. */
   async function scoreHistory(host, monitor, group) {
