@@ -19,6 +19,10 @@ public class BrowserTests
     private static readonly string BrowserDir = Path.Combine(Paths.RepoRoot, "tests", "EndToEnd.Tests", "browser");
     internal static string Artifacts(string name) => Path.Combine(Paths.RepoRoot, "TestResults", "ui-artifacts", name);
 
+    /// <summary>The Model Serving dashboard over the last ten minutes and the next one, in Grafana's URL form (epoch ms).</summary>
+    private static string GrafanaLink(DateTimeOffset now) =>
+        $"/d/model-serving?from={now.AddMinutes(-10).ToUnixTimeMilliseconds()}&to={now.AddMinutes(1).ToUnixTimeMilliseconds()}";
+
     internal static async Task<JsonElement> UiCheckAsync(string baseUrl, string artifacts, params string[] args)
     {
         Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is missing: ./build.sh test installs it");
@@ -82,9 +86,10 @@ public class BrowserTests
         var logsSnapshot = Path.Combine(Artifacts("app"), "ml-service-logs-snapshot.html");
         (snapExit, snapOutput) = await MlobsProcess.RunAsync("snapshot", "ml-service-logs", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", logsSnapshot);
         Assert.True(snapExit == 0, snapOutput);
+        var grafanaLink = GrafanaLink(DateTimeOffset.UtcNow);
         var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"),
             ["--pages", "--explore", "model_predictions_total", "--logs", "{service=\"model-server\"}", "--snapshot", snapshot, "--snapshot", logsSnapshot, "--silence", "--push-delete", "scratch_run", "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
-             .. shipped.SelectMany(uid => new[] { "--dashboard", uid })]);
+             .. shipped.SelectMany(uid => new[] { "--dashboard", uid }), "--url", grafanaLink, "--url", "/explore?expr=up"]);
 
         foreach (var page in report.GetProperty("pages").EnumerateObject())
             Assert.True(page.Value.GetProperty("errors").GetArrayLength() == 0, $"{page.Name}: {page.Value}");
@@ -109,6 +114,11 @@ public class BrowserTests
         Assert.Contains("from=now-1h&to=now", explore.GetProperty("url").GetString());
 
         foreach (var uid in shipped) AssertEveryPanelDrawnWithData(report.GetProperty("dashboards").GetProperty(uid), uid);
+        // A dashboard link as Grafana writes it (epoch milliseconds) draws the same range, and /explore is Explore.
+        AssertEveryPanelDrawnWithData(report.GetProperty("urls").GetProperty(grafanaLink), "model-serving via a Grafana link");
+        var exploreAlias = report.GetProperty("urls").GetProperty("/explore?expr=up");
+        Assert.DoesNotContain("Page not found", exploreAlias.GetProperty("text").GetString());
+        Assert.Equal(0, exploreAlias.GetProperty("consoleErrors").GetArrayLength());
         // Logs page: lines newest first, a level histogram, a JSON line expanded, a pushed line shown live, errors with a caret.
         var logs = report.GetProperty("logs");
         Assert.True(logs.GetProperty("errors").GetArrayLength() == 0, logs.ToString());

@@ -20,6 +20,7 @@ for (let i = 0; i < rest.length; i++) {
   else if (rest[i] === "--silence") args.silence = true;
   else if (rest[i] === "--push-delete") args.pushDelete = rest[++i];
   else if (rest[i] === "--drift") args.drift = true;
+  else if (rest[i] === "--url") (args.urls ||= []).push(rest[++i]);
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
@@ -76,6 +77,17 @@ try {
       await s.context.close();
     }
   }
+  // Arbitrary paths (a dashboard in Grafana's URL form, /explore): panels as for dashboards, the page's text.
+  for (const [i, path] of (args.urls || []).entries()) {
+    const s = await open(base + path, "url-" + i);
+    await settle(s.page);
+    const stats = await panelStats(s.page);
+    const text = await s.page.evaluate(() => document.getElementById("page").innerText);
+    await s.shot();
+    (report.urls ||= {})[path] = { ...stats, consoleErrors: s.errors, text: text.slice(0, 1500) };
+    await s.context.close();
+  }
+
   if (args.drift) {
     // The Drift page: each monitor's groups, and the selected group's two distributions (canvas bars in the
     // baseline and current colours) beside its scores over time (uPlot).

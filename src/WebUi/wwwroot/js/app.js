@@ -4,7 +4,7 @@
 const App = (() => {
   const ROUTES = [
     [/^\/$/, root => Pages.overview(root)],
-    [/^\/graph$/, (root, params) => Explore.page(root, params)],
+    [/^\/(graph|explore)$/, (root, params) => Explore.page(root, params)],
     [/^\/logs$/, (root, params) => Logs.page(root, params)],
     [/^\/alerts$/, root => Pages.alerts(root)],
     [/^\/rules$/, root => Pages.rules(root)],
@@ -21,7 +21,7 @@ const App = (() => {
     const root = document.getElementById("page");
     root.replaceChildren();
     const path = location.pathname;
-    for (const a of document.querySelectorAll("header nav a")) a.classList.toggle("active", a.getAttribute("href") === path || (path.startsWith("/d/") && a.getAttribute("href") === "/dashboards"));
+    for (const a of document.querySelectorAll("header nav a")) a.classList.toggle("active", a.getAttribute("href") === path || (path.startsWith("/d/") && a.getAttribute("href") === "/dashboards") || (path === "/explore" && a.getAttribute("href") === "/graph"));
     for (const [re, page] of ROUTES) {
       const m = re.exec(path);
       if (m) { await page(root, new URLSearchParams(location.search), m); return; }

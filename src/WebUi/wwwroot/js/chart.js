@@ -70,6 +70,8 @@ const Charts = (() => {
     const buckets = series.filter(s => s.metric.le !== undefined)
       .map(s => ({ le: s.metric.le === "+Inf" ? Infinity : Number(s.metric.le), label: s.metric.le, values: s.values }))
       .sort((a, b) => a.le - b.le);
+    // No series at all is "No data" as for every panel; series without buckets are a query the heatmap cannot draw.
+    if (!series.length) { el.append(Dom.notice("No data")); return; }
     if (!buckets.length) { el.append(Dom.notice("unsupported: heatmap needs _bucket series with an le label")); return; }
     const { xs, ys } = align(buckets, opts.from, opts.to, opts.stepS);
     // Per-bucket counts from the cumulative ones.

@@ -102,7 +102,7 @@ const Explore = (() => {
       const p = new URLSearchParams({ expr, tab: tab.value, from: fromInput.value, to: toInput.value });
       if (step.value) p.set("step", step.value);
       if (stacked.checked) p.set("stacked", "1");
-      history.replaceState(null, "", "/graph?" + p);
+      history.replaceState(null, "", location.pathname + "?" + p); // /graph or Grafana's /explore
       if (!expr) { out.replaceChildren(); return; }
       const now = Date.now();
       const startMs = Templating.parseTime(fromInput.value, now), endMs = Templating.parseTime(toInput.value, now);

@@ -201,13 +201,33 @@ const Pages = (() => {
 
   let currentView = null;
 
+  /**
+   * A dashboard URL's from/to as Grafana writes them (links, shares, alert annotations): digits are epoch
+   * milliseconds, eight digits a UTC date (YYYYMMDD), fifteen a UTC date and time (YYYYMMDDTHHmmss); anything else
+   * (now-6h, RFC 3339) as typed. Returned in the form the time box and parseTime read (Unix seconds for numbers).
+   */
+  function urlTime(text) {
+    if (!text) return null;
+    let m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+    if (m) return `${m[1]}-${m[2]}-${m[3]}T00:00:00Z`;
+    m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/.exec(text);
+    if (m) return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`;
+    if (/^\d+$/.test(text)) return String(Number(text) / 1000);
+    return text;
+  }
+
+  /** The reverse for the URL: a number typed in the time box (Unix seconds) is written as Grafana's epoch milliseconds. */
+  function toUrlTime(text) {
+    return /^\d+(\.\d+)?$/.test(text) ? String(Math.round(Number(text) * 1000)) : text;
+  }
+
   async function dashboard(root, params, uid) {
     try {
       const res = await Api.getJson("/api/dashboards/uid/" + encodeURIComponent(uid));
       const dash = res.dashboard;
       const now = Date.now();
-      const fromText = params.get("from") || (dash.time && dash.time.from) || "now-6h";
-      const toText = params.get("to") || (dash.time && dash.time.to) || "now";
+      const fromText = urlTime(params.get("from")) || (dash.time && dash.time.from) || "now-6h";
+      const toText = urlTime(params.get("to")) || (dash.time && dash.time.to) || "now";
       const chosen = {};
       for (const [k, v] of params) if (k.startsWith("var-")) (chosen[k.slice(4)] ||= []).push(v);
       if (params.get("refresh")) chosen.__refresh = params.get("refresh");
@@ -217,7 +237,7 @@ const Pages = (() => {
         from, to, fromText, toText, chosen,
         onChange: change => {
           const p = new URLSearchParams(location.search);
-          if (change.from !== undefined) { p.set("from", change.from); p.set("to", change.to); }
+          if (change.from !== undefined) { p.set("from", toUrlTime(change.from)); p.set("to", toUrlTime(change.to)); }
           if (change.vars) for (const [name, values] of Object.entries(change.vars)) {
             if (name.startsWith("__")) continue;
             p.delete("var-" + name);
