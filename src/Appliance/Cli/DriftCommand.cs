@@ -233,14 +233,7 @@ public static class DriftCommand
         byte[] body;
         try
         {
-            if (file == "-")
-            {
-                using var stdin = Console.OpenStandardInput();
-                using var ms = new MemoryStream();
-                await stdin.CopyToAsync(ms, ct);
-                body = ms.ToArray();
-            }
-            else body = await File.ReadAllBytesAsync(file, ct);
+            body = file == "-" ? await PushCommand.ReadStdinAsync(ct) : await File.ReadAllBytesAsync(file, ct);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

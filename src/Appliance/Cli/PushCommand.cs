@@ -126,7 +126,7 @@ public static class PushCommand
         }
     }
 
-    private static async Task<byte[]> ReadStdinAsync(CancellationToken ct)
+    internal static async Task<byte[]> ReadStdinAsync(CancellationToken ct)
     {
         using var stdin = Console.OpenStandardInput();
         using var ms = new MemoryStream();

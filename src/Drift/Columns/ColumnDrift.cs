@@ -116,15 +116,7 @@ public static class ColumnDrift
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (double v in reference.Numbers) { if (v < min) min = v; if (v > max) max = v; }
         foreach (double v in current.Numbers) { if (v < min) min = v; if (v > max) max = v; }
-        long n = reference.NumberCount + current.NumberCount;
-        double first = min, last = max;
-        if (first == last) { first -= 0.5; last += 0.5; }
-        double width = (max - min) / (Math.Log2(n) + 1.0);
-        int bins = width > 0 ? (int)Math.Ceiling((last - first) / width) : 1;
-        var edges = new double[bins + 1];
-        double step = (last - first) / bins;
-        for (int i = 0; i <= bins; i++) edges[i] = i * step + first;
-        edges[bins] = last;
+        var edges = SturgesBins.Edges(min, max, reference.NumberCount + current.NumberCount);
         return (Histogram(reference.Numbers, edges), Histogram(current.Numbers, edges));
     }
 

@@ -58,13 +58,9 @@ public sealed record ColumnBinning(
         {
             double min = double.PositiveInfinity, max = double.NegativeInfinity;
             foreach (double v in values) { if (v < min) min = v; if (v > max) max = v; }
-            double width = (max - min) / (Math.Log2(values.Length) + 1.0);
-            int bins = width > 0 ? (int)Math.Ceiling((max - min) / width) : 1;
-            double step = (max - min) / bins;
-            bounds = new double[bins + 1];
-            for (int i = 1; i < bins; i++) bounds[i - 1] = i * step + min;
-            bounds[bins - 1] = max;
-            bounds[bins] = double.PositiveInfinity;
+            // The edges after the first are the upper bounds; +Inf takes values beyond the reference's range.
+            var edges = SturgesBins.Edges(min, max, values.Length);
+            bounds = [.. edges.AsSpan(1), double.PositiveInfinity];
         }
         return new ColumnBinning(column.Name, "numeric", [.. bounds.Select(Mlobs.Drift.Distributions.BinnedDistribution.FormatBound)], []);
     }
