@@ -23,18 +23,22 @@ public class BrowserTests
     private static string GrafanaLink(DateTimeOffset now) =>
         $"/d/model-serving?from={now.AddMinutes(-10).ToUnixTimeMilliseconds()}&to={now.AddMinutes(1).ToUnixTimeMilliseconds()}";
 
-    internal static async Task<JsonElement> UiCheckAsync(string baseUrl, string artifacts, params string[] args)
+    internal static Task<JsonElement> UiCheckAsync(string baseUrl, string artifacts, params string[] args) =>
+        RunScriptAsync("ui-check.mjs", baseUrl, artifacts, args);
+
+    /// <summary>Runs one of browser/*.mjs against a server; the script writes ARTIFACTS/report.json, returned parsed.</summary>
+    internal static async Task<JsonElement> RunScriptAsync(string script, string baseUrl, string artifacts, params string[] args)
     {
         Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is missing: ./build.sh test installs it");
         Assert.True(Directory.Exists(Path.Combine(BrowserDir, "node_modules", "playwright-core")), "playwright-core is missing: ./build.sh test runs npm ci in " + BrowserDir);
         var psi = new ProcessStartInfo("node") { WorkingDirectory = BrowserDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["ui-check.mjs", baseUrl, artifacts, .. args]) psi.ArgumentList.Add(a);
+        foreach (var a in (string[])[script, baseUrl, artifacts, .. args]) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await p.WaitForExitAsync(cts.Token);
-        Assert.True(p.ExitCode == 0, "ui-check failed: " + await stderr + await stdout);
+        Assert.True(p.ExitCode == 0, script + " failed: " + await stderr + await stdout);
         return JsonDocument.Parse(File.ReadAllText(Path.Combine(artifacts, "report.json"))).RootElement.Clone();
     }
 
@@ -48,6 +52,19 @@ public class BrowserTests
         Assert.True(d.GetProperty("unsupported").GetArrayLength() == 0, $"{name}: {d}");
         Assert.True(d.GetProperty("errors").GetArrayLength() == 0, $"{name}: {d}");
         Assert.True(d.GetProperty("consoleErrors").GetArrayLength() == 0, $"{name}: {d}");
+    }
+
+    internal static void AssertLayoutFits(JsonElement d, string name)
+    {
+        var layout = d.GetProperty("layout");
+        foreach (var size in new[] { "1280x800", "1920x1080" })
+        {
+            var l = layout.GetProperty(size);
+            Assert.True(l.GetProperty("panels").GetInt32() > 0, $"{name} {size}: {l}");
+            Assert.True(l.GetProperty("panels").GetInt32() == l.GetProperty("drawn").GetInt32(), $"{name} {size}: {l}");
+            Assert.True(l.GetProperty("problems").GetArrayLength() == 0, $"{name} {size}: {l}");
+            Assert.True(l.GetProperty("consoleErrors").GetArrayLength() == 0, $"{name} {size}: {l}");
+        }
     }
 
     [Fact]
@@ -78,6 +95,8 @@ public class BrowserTests
             Assert.True(pushed.IsSuccessStatusCode, await pushed.Content.ReadAsStringAsync());
         }
         string[] shipped = ["ml-pipeline-overview", "ml-service-logs", "ml-source-freshness", "model-serving", "mlobs-self"];
+        // The other shipped dashboards (their data comes from drift monitors and StatsD, tested elsewhere) for the layout only.
+        string[] layoutOnly = ["model-drift", "airflow-pipelines"];
         // A snapshot of a dashboard the server has, by uid: opened later from disk with the network off.
         Directory.CreateDirectory(Artifacts("app"));
         var snapshot = Path.Combine(Artifacts("app"), "model-serving-snapshot.html");
@@ -89,7 +108,7 @@ public class BrowserTests
         var grafanaLink = GrafanaLink(DateTimeOffset.UtcNow);
         var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("app"),
             ["--pages", "--explore", "model_predictions_total", "--logs", "{service=\"model-server\"}", "--snapshot", snapshot, "--snapshot", logsSnapshot, "--silence", "--push-delete", "scratch_run", "--import", Paths.Conformance("grafana", "node-exporter-full.json"),
-             .. shipped.SelectMany(uid => new[] { "--dashboard", uid }), "--url", grafanaLink, "--url", "/explore?expr=up"]);
+             .. shipped.Concat(layoutOnly).SelectMany(uid => new[] { "--dashboard", uid }), "--layout", "--url", grafanaLink, "--url", "/explore?expr=up"]);
 
         foreach (var page in report.GetProperty("pages").EnumerateObject())
             Assert.True(page.Value.GetProperty("errors").GetArrayLength() == 0, $"{page.Name}: {page.Value}");
@@ -114,6 +133,8 @@ public class BrowserTests
         Assert.Contains("from=now-1h&to=now", explore.GetProperty("url").GetString());
 
         foreach (var uid in shipped) AssertEveryPanelDrawnWithData(report.GetProperty("dashboards").GetProperty(uid), uid);
+        // Every shipped dashboard at 1280x800 and 1920x1080, every row open: nothing inside a panel scrolls or is cut off.
+        foreach (var uid in shipped.Concat(layoutOnly)) AssertLayoutFits(report.GetProperty("dashboards").GetProperty(uid), uid);
         // A dashboard link as Grafana writes it (epoch milliseconds) draws the same range, and /explore is Explore.
         AssertEveryPanelDrawnWithData(report.GetProperty("urls").GetProperty(grafanaLink), "model-serving via a Grafana link");
         var exploreAlias = report.GetProperty("urls").GetProperty("/explore?expr=up");
@@ -209,7 +230,7 @@ public class BrowserTests
         Assert.Contains("\"Node Exporter Full\" (uid rYdddlPWk): 125 panels, 275 queries ran, 0 errors", output);
         Assert.Contains("\"Node Exporter Full Old\" (uid node-exporter-full-old): 172 panels, 463 queries ran, 0 errors", output);
 
-        var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("node-exporter"), "--dashboard", "rYdddlPWk", "--dashboard", "node-exporter-full-old");
+        var report = await UiCheckAsync(mlobs.BaseUrl, Artifacts("node-exporter"), "--dashboard", "rYdddlPWk", "--dashboard", "node-exporter-full-old", "--layout");
         foreach (var uid in new[] { "rYdddlPWk", "node-exporter-full-old" })
         {
             var d = report.GetProperty("dashboards").GetProperty(uid);
@@ -221,6 +242,8 @@ public class BrowserTests
             var expanded = d.GetProperty("expanded");
             Assert.True(expanded.GetProperty("after").GetInt32() > expanded.GetProperty("before").GetInt32(), $"{uid}: {d}");
             Assert.Equal(expanded.GetProperty("after").GetInt32(), expanded.GetProperty("drawn").GetInt32());
+            // All 125 (172) panels laid out at both sizes, nothing inside any of them scrolling or cut off.
+            AssertLayoutFits(d, uid);
         }
         // The chained job → nodename → node variables resolve to this node_exporter.
         var full = report.GetProperty("dashboards").GetProperty("rYdddlPWk");

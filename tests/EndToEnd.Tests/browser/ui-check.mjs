@@ -4,6 +4,7 @@
 // panels drawn, with data, without data, unsupported, panel errors; then a collapsed row is expanded and a
 // variable changed (both must re-query). The .NET end-to-end tests assert on the report.
 import { chromium } from "playwright-core";
+import { launch, open as openPage, settle, panelStats, layoutProblems, expandAll } from "./lib.mjs";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -21,49 +22,13 @@ for (let i = 0; i < rest.length; i++) {
   else if (rest[i] === "--push-delete") args.pushDelete = rest[++i];
   else if (rest[i] === "--drift") args.drift = true;
   else if (rest[i] === "--url") (args.urls ||= []).push(rest[++i]);
+  else if (rest[i] === "--layout") args.layout = true;
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+const browser = await launch(chromium);
 const report = { pages: {}, explore: null, logs: null, dashboards: {}, snapshots: {}, imports: {}, silence: null, pushDelete: null };
 
-async function open(url, name, opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, offline: !!opts.offline });
-  const page = await context.newPage();
-  const errors = [], requests = [];
-  page.on("console", m => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", e => errors.push(String(e) + (e.stack ? " at " + e.stack.split("\n").slice(1, 3).join(" | ") : "")));
-  page.on("request", r => requests.push(r.url()));
-  page.on("requestfailed", r => { if (!opts.offline) errors.push("request failed: " + r.url()); });
-  await page.goto(url, { waitUntil: "load" });
-  return { page, context, errors, requests, shot: async suffix => page.screenshot({ path: join(artifacts, `${name}${suffix || ""}.png`), fullPage: true }) };
-}
-
-// Load states fire once, so after an action the page is watched instead: every panel drawn, nothing loading.
-async function settle(page) {
-  await page.waitForLoadState("networkidle", { timeout: 45000 }).catch(() => {});
-  await page.waitForTimeout(250);
-  await page.waitForFunction(() => !document.querySelector(".notice.loading") && [...document.querySelectorAll(".panel")].every(p => p.classList.contains("drawn")),
-    null, { timeout: 60000 }).catch(() => {});
-  await page.waitForTimeout(100);
-}
-
-async function panelStats(page) {
-  return page.evaluate(() => {
-    const panels = [...document.querySelectorAll(".panel")];
-    return {
-      panels: panels.length,
-      drawn: panels.filter(p => p.classList.contains("drawn")).length,
-      withData: panels.filter(p => p.querySelector(".uplot, .stat, svg, canvas, table, .bar-row, .text-panel, .log-row")).length,
-      noData: panels.filter(p => [...p.querySelectorAll(".notice")].some(n => n.textContent === "No data")).length,
-      unsupported: panels.filter(p => p.querySelector(".notice.unsupported")).map(p => p.getAttribute("data-type") + ": " + p.querySelector(".notice.unsupported").textContent),
-      errors: panels.filter(p => p.querySelector(".panel-error")).map(p => p.querySelector(".panel-title").textContent + ": " + p.querySelector(".panel-error").textContent),
-      blank: panels.filter(p => !p.querySelector(".panel-body").children.length).map(p => p.querySelector(".panel-title").textContent),
-      rows: document.querySelectorAll(".dash-row").length,
-      titles: panels.map(p => p.querySelector(".panel-title").textContent),
-      collapsedRows: document.querySelectorAll(".dash-row.collapsed").length,
-    };
-  });
-}
+const open = (url, name, opts = {}) => openPage(browser, artifacts, url, name, opts);
 
 try {
   if (args.pages) {
@@ -149,7 +114,7 @@ try {
     const s = await open(`${base}/logs?query=${encodeURIComponent(args.logs)}&from=now-15m`, "logs");
     const rows = await s.page.waitForSelector(".log-row", { timeout: 45000 }).then(() => s.page.$$eval(".log-row", r => r.length)).catch(() => 0);
     const histogram = await s.page.waitForSelector(".log-histogram .uplot canvas", { timeout: 30000 }).then(() => true).catch(() => false);
-    const legend = await s.page.$$eval(".log-histogram .u-legend .u-series .u-label", l => l.map(x => x.textContent)).catch(() => []);
+    const legend = await s.page.$$eval(".log-histogram .legend-item .legend-name", l => l.map(x => x.textContent)).catch(() => []);
     const times = await s.page.$$eval(".log-time", t => t.map(x => x.textContent));
     await s.page.click(".log-row .log-line");
     const json = await s.page.waitForSelector(".log-details pre.log-json", { timeout: 10000 }).then(e => e.textContent()).catch(() => null);
@@ -201,6 +166,21 @@ try {
     result.consoleErrors = s.errors;
     report.dashboards[uid] = result;
     await s.context.close();
+    if (args.layout) {
+      // The layout at the two common screen sizes, every row open.
+      result.layout = {};
+      for (const [w, h] of [[1280, 800], [1920, 1080]]) {
+        const l = await open(`${base}/d/${encodeURIComponent(uid)}`, `layout-${uid}-${w}x${h}`, { viewport: { width: w, height: h } });
+        await l.page.waitForSelector(".dash-grid", { timeout: 45000 });
+        await settle(l.page);
+        await expandAll(l.page);
+        await settle(l.page);
+        const stats = await panelStats(l.page);
+        result.layout[`${w}x${h}`] = { panels: stats.panels, drawn: stats.drawn, problems: await layoutProblems(l.page), consoleErrors: l.errors };
+        await l.shot();
+        await l.context.close();
+      }
+    }
   }
   // Silence the first firing alert from the Alerts page.
   if (args.silence) {

@@ -25,21 +25,75 @@ const Charts = (() => {
     return [min, max];
   }
 
+  /** Grafana's time-axis labels (24-hour clock): seconds when ticks are seconds apart, dates when days apart. */
+  function timeTicks(timeZone) {
+    const utc = timeZone === "utc";
+    const parts = d => {
+      const p = utc ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
+        : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
+      return p.map(n => String(n).padStart(2, "0"));
+    };
+    return (u, splits, axisIdx, space, incr) => splits.map(t => {
+      const [, mo, dd, hh, mi, ss] = parts(new Date(t * 1000));
+      if (incr < 60) return `${hh}:${mi}:${ss}`;
+      if (incr < 86400) return hh === "00" && mi === "00" ? `${mo}/${dd}` : `${hh}:${mi}`;
+      return `${mo}/${dd}`;
+    });
+  }
+
+  /** Axis, grid and text colours of the current theme (CSS custom properties), read at draw time. */
+  function themeColors() {
+    const css = getComputedStyle(document.documentElement);
+    const v = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+    return { axis: v("--chart-axis", "#666"), grid: v("--chart-grid", "#eee"), text: v("--text", "#1f2328") };
+  }
+
   /**
-   * Draws series [{name, values: [[t, "v"], ...]}] into el with uPlot. opts: unit, decimals, stacked, bars, min, max,
-   * colors (per series), height.
+   * Draws series [{name, values: [[t, "v"], ...]}] into el with uPlot and a legend (Legend). opts: unit, decimals,
+   * stacked, bars, min, max, colors (per series), from/to/stepS (seconds), legend ({mode, placement, calcs, ...} or
+   * false), tooltip ({mode, sort}), onZoom(fromS, toS) for a drag across the chart, fillOpacity, lineWidth.
+   * With opts.fit the chart and its legend take exactly el's box (a dashboard panel: nothing scrolls, the legend
+   * gives up entries rather than overflow); otherwise the plot is opts.height tall and the legend goes below it.
    */
   function timeSeries(el, series, opts) {
     el.replaceChildren();
-    const width = Math.max(120, el.clientWidth || 300), height = Math.max(60, opts.height || el.clientHeight || 200);
     if (!series.length) { el.append(Dom.notice("No data")); return null; }
+    const boxW = Math.max(120, el.clientWidth || 300), boxH = el.clientHeight;
     const { xs, ys } = align(series, opts.from, opts.to, opts.stepS);
     let data = ys;
     if (opts.stacked) {
       const acc = new Array(xs.length).fill(0);
-      data = ys.map(y => y.map((v, i) => (v === null ? null : (acc[i] += v))));
+      data = ys.map(y => { const out = y.map((v, i) => (v === null ? null : (acc[i] += v))); out.raw = y; return out; });
     }
     const fmt = v => Format.value(v, opts.unit, opts.decimals);
+    const colors = series.map((s, i) => (opts.colors && opts.colors[i]) || Format.seriesColor(i));
+    const lg = opts.legend === false ? { mode: "hidden" } : Object.assign({ mode: "list", placement: "bottom", calcs: [] }, opts.legend);
+    const wrap = Dom.el("div", { className: `viz legend-${lg.placement}` });
+    const plot = Dom.el("div", { className: "viz-plot" });
+    wrap.append(plot);
+    el.append(wrap);
+    let u = null;
+    let legend = null;
+    if (lg.mode !== "hidden" && lg.mode !== false) {
+      legend = Legend.build(series.map((s, i) => ({ index: i, name: s.name, color: colors[i], values: ys[i] })), lg, fmt,
+        shown => { if (u) shown.forEach((show, i) => u.setSeries(i + 1, { show })); });
+      wrap.append(legend);
+    }
+    // The plot's size: the box less the legend (bottom: at most 40% of the height; right: its width, at most 40%).
+    let width = boxW, height = Math.max(60, opts.height || 200);
+    if (opts.fit) {
+      height = boxH;
+      if (legend && lg.placement === "right") {
+        legend.style.width = Math.min(boxW * 0.4, Math.max(lg.width || 0, legend.offsetWidth)) + "px";
+        Legend.fit(legend, boxH);
+        width = boxW - legend.offsetWidth;
+      } else if (legend) {
+        Legend.fit(legend, Math.floor(boxH * 0.4));
+        height = boxH - legend.offsetHeight;
+      }
+      // Too small for both: the chart wins, as in Grafana.
+      if (legend && height < 70) { legend.remove(); legend = null; height = boxH; width = boxW; }
+    }
     // Tick labels get as many decimals as it takes to tell them apart (14.1, 14.2 rather than 14, 14).
     const tick = (u, vals) => {
       for (const d of opts.decimals !== undefined && opts.decimals !== null ? [opts.decimals] : [undefined, 0, 1, 2, 3, 4, 5, 6]) {
@@ -48,19 +102,46 @@ const Charts = (() => {
       }
       return vals.map(fmt);
     };
-    const axisSize = (u, values) => (values ? Math.max(40, ...values.map(v => String(v).length * 7.5 + 18)) : 50);
+    // The value axis is as wide as its longest label (measured in the axis font) plus ticks and gap.
+    const axisSize = (u, values, axisIdx) => {
+      if (!values) return 50;
+      const g = u.ctx;
+      g.save();
+      g.font = u.axes[axisIdx].font[0];
+      const widest = Math.max(...values.map(v => g.measureText(String(v)).width));
+      g.restore();
+      return Math.max(36, Math.ceil(widest / devicePixelRatio) + 18);
+    };
     const paths = opts.bars && uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8, 50] }) : undefined;
-    const u = new uPlot({
+    const theme = themeColors();
+    const alpha = Math.round(Math.max(0, Math.min(100, opts.fillOpacity ?? (opts.stacked || opts.bars ? 35 : 0))) * 2.55).toString(16).padStart(2, "0");
+    const hooks = {};
+    if (opts.onZoom) {
+      hooks.setSelect = [u => {
+        const s = u.select;
+        if (s.width < 4) return;
+        const a = u.posToVal(s.left, "x"), b = u.posToVal(s.left + s.width, "x");
+        u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        opts.onZoom(a, b);
+      }];
+    }
+    u = new uPlot({
       width, height,
-      legend: { show: opts.legend !== false, live: true },
-      cursor: { drag: { x: true, y: false } },
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false, setScale: !opts.onZoom }, points: { size: 6 } },
+      plugins: [Tooltip.plugin(opts.tooltip || { mode: "single" }, series.map(s => s.name), colors, fmt)],
+      hooks,
       scales: { x: { time: true, range: (u, lo, hi) => [opts.from ?? lo, opts.to ?? hi] }, y: { range: (u, lo, hi) => yRange(lo, hi, opts) } },
-      axes: [{ stroke: "#666", grid: { stroke: "#eee" } }, { stroke: "#666", grid: { stroke: "#eee" }, size: axisSize, values: tick }],
-      series: [{}, ...series.map((s, i) => {
-        const stroke = (opts.colors && opts.colors[i]) || Format.seriesColor(i);
-        return { label: s.name, stroke, width: 1.25, paths, fill: opts.stacked || opts.bars ? stroke + "55" : undefined, value: (u, v) => (v === null ? "" : fmt(v)), spanGaps: false };
-      })],
-    }, [xs, ...data], el);
+      axes: [
+        { stroke: theme.axis, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, values: timeTicks(opts.timeZone), space: 80, size: 30 },
+        { stroke: theme.axis, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, size: axisSize, values: tick },
+      ],
+      series: [{}, ...series.map((s, i) => ({
+        label: s.name, stroke: colors[i], width: opts.lineWidth ?? 1, paths, points: opts.bars ? { show: false } : {},
+        fill: alpha !== "00" && /^#[0-9a-f]{6}$/i.test(colors[i]) ? colors[i] + alpha : undefined, spanGaps: false,
+      }))],
+    }, [xs, ...data], plot);
+    wrap.chart = u; // what the browser tests read the shown series from
     return u;
   }
 
@@ -84,7 +165,8 @@ const Charts = (() => {
     el.append(canvas);
     const g = canvas.getContext("2d");
     g.font = "11px system-ui, sans-serif";
-    g.fillStyle = "#666";
+    const theme = themeColors();
+    g.fillStyle = theme.axis;
     // Cells sit at their time within the panel's range, one step wide.
     const from = opts.from ?? (xs[0] ?? 0), to = opts.to ?? (xs[xs.length - 1] ?? 1), span = Math.max(1, to - from);
     const px = t => left + ((t - from) / span) * (width - left);
@@ -97,33 +179,14 @@ const Charts = (() => {
         g.fillStyle = `rgba(${Math.round(255 * a)}, ${Math.round(80 + 120 * a)}, ${Math.round(200 * (1 - a))}, ${0.15 + 0.85 * a})`;
         g.fillRect(px(xs[i]) - cw, y, Math.ceil(cw), Math.ceil(ch));
       });
-      g.fillStyle = "#666";
+      g.fillStyle = theme.axis;
       g.fillText(Format.value(buckets[b].le, opts.unit, opts.decimals), 2, y + ch / 2 + 4);
     });
-    g.fillStyle = "#666";
+    g.fillStyle = theme.axis;
     g.fillText(new Date(from * 1000).toLocaleString(), left, height - 5);
     const last = new Date(to * 1000).toLocaleString();
     g.fillText(last, width - g.measureText(last).width - 2, height - 5);
   }
 
-  return { timeSeries, heatmap, align };
+  return { timeSeries, heatmap, align, themeColors, timeTicks };
 })();
-
-/** Small DOM helpers shared by every page. */
-const Dom = {
-  el(tag, props, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (k === "style" && typeof v === "object") Object.assign(e.style, v);
-      else if (k.startsWith("data-")) e.setAttribute(k, v);
-      else if (k.startsWith("on") && typeof v === "function") e.addEventListener(k.slice(2), v);
-      else e[k] = v;
-    }
-    for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
-    return e;
-  },
-  notice(text, cls = "notice") { return Dom.el("div", { className: cls, textContent: text }); },
-  labels(metric) {
-    return Object.entries(metric).filter(([k]) => k !== "__name__").map(([k, v]) => Dom.el("span", { className: "label", textContent: `${k}="${v}"` }));
-  },
-};

@@ -133,7 +133,8 @@ const DashboardView = (() => {
       await this.loadVariables();
       this.layout();
       let pending = null;
-      this.resizeHandler = () => { clearTimeout(pending); pending = setTimeout(() => this.layout(), 200); };
+      // A window resize lays the grid out again and redraws each panel from the data it already has.
+      this.resizeHandler = () => { clearTimeout(pending); pending = setTimeout(() => this.layout(true), 150); };
       window.addEventListener("resize", this.resizeHandler);
       const refresh = !this.snapshot && (this.chosen.__refresh || this.dash.refresh);
       const ms = refresh ? Templating.parseDuration(refresh) : null;
@@ -193,8 +194,15 @@ const DashboardView = (() => {
       this.layout();
     }
 
-    /** Places sections on the grid and (re)renders every visible panel. */
-    layout() {
+    /** A drag across a time series: the dashboard shows that range (a new history entry, so Back returns). */
+    zoom(fromS, toS) {
+      if (!(toS > fromS)) return;
+      this.onChange({ from: String(Math.round(fromS * 1000) / 1000), to: String(Math.round(toS * 1000) / 1000), push: true });
+    }
+
+    /** Places sections on the grid and (re)renders every visible panel; reuse draws from the data already loaded. */
+    layout(reuse = false) {
+      if (!reuse || !this.cache) this.cache = new Map();
       const width = this.grid.clientWidth || 1200;
       const col = width / 24;
       this.grid.replaceChildren();
@@ -242,18 +250,23 @@ const DashboardView = (() => {
     }
 
     async renderPanel(panel, box, body, widthPx, vars) {
+      const generation = this.generation;
       if (panel.type === "text" || !Panels.supported(panel.type)) {
         Panels.render(panel, body, [], {});
         box.classList.add("drawn");
         this.rendered++;
         return;
       }
-      body.replaceChildren(Dom.notice("Loading…", "notice loading"));
-      let result;
-      try {
-        result = await this.data.frames(panel, vars || this.vars, this.from, this.to, widthPx);
-      } catch (e) {
-        result = { frames: [{ refId: "A", error: e.message }], stepS: 60 };
+      let result = this.cache.get(String(panel.id));
+      if (!result) {
+        body.replaceChildren(Dom.notice("Loading…", "notice loading"));
+        try {
+          result = await this.data.frames(panel, vars || this.vars, this.from, this.to, widthPx);
+        } catch (e) {
+          result = { frames: [{ refId: "A", error: e.message }], stepS: 60 };
+        }
+        if (generation !== this.generation) return;
+        this.cache.set(String(panel.id), result);
       }
       const errors = result.frames.filter(f => f.error);
       // What the panel asks for that mlobs does not do is said, not silently dropped.
@@ -263,7 +276,8 @@ const DashboardView = (() => {
       const foreign = (panel.targets || []).filter(t => !t.hide && typeof t.expr !== "string");
       if (foreign.length) notes.push(`${foreign.length} non-PromQL ${foreign.length === 1 ? "query" : "queries"} (${foreign.map(t => t.refId || "?").join(", ")})`);
       try {
-        Panels.render(panel, body, result.frames.filter(f => !f.error), { from: this.from / 1000, to: this.to / 1000, stepS: result.stepS });
+        Panels.render(panel, body, result.frames.filter(f => !f.error), { from: this.from / 1000, to: this.to / 1000, stepS: result.stepS,
+          onZoom: this.snapshot ? undefined : (a, b) => this.zoom(a, b) });
       } catch (e) {
         body.replaceChildren(Dom.notice("unsupported: " + e.message, "notice unsupported"));
       }

@@ -137,23 +137,38 @@ const Format = (() => {
     return out;
   }
 
-  /** Reducers of Grafana's reduceOptions.calcs (and legacy valueName). */
+  /** Reducers of Grafana's reduceOptions.calcs and legend calcs (and legacy valueName). Loops, not spreads: long series. */
   function reduce(points, calc) {
     const vals = points.map(p => p[1]);
-    const finite = vals.filter(v => v !== null && !Number.isNaN(v));
+    const finite = vals.filter(v => v !== null && v !== undefined && !Number.isNaN(v));
+    const n = finite.length;
+    let min = Infinity, max = -Infinity, sum = 0;
+    for (const v of finite) { if (v < min) min = v; if (v > max) max = v; sum += v; }
+    const mean = n ? sum / n : null;
+    const variance = () => { let s2 = 0; for (const v of finite) s2 += (v - mean) * (v - mean); return s2 / n; };
     switch (calc) {
-      case "last": case "current": return vals.length ? vals[vals.length - 1] : null;
-      case "lastNotNull": return finite.length ? finite[finite.length - 1] : null;
-      case "first": return vals.length ? vals[0] : null;
-      case "firstNotNull": return finite.length ? finite[0] : null;
-      case "mean": case "avg": return finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : null;
-      case "max": return finite.length ? Math.max(...finite) : null;
-      case "min": return finite.length ? Math.min(...finite) : null;
-      case "sum": case "total": return finite.reduce((a, b) => a + b, 0);
+      case "last": case "current": return vals.length ? vals[vals.length - 1] ?? null : null;
+      case "lastNotNull": return n ? finite[n - 1] : null;
+      case "first": return vals.length ? vals[0] ?? null : null;
+      case "firstNotNull": return n ? finite[0] : null;
+      case "mean": case "avg": return mean;
+      case "max": return n ? max : null;
+      case "min": return n ? min : null;
+      case "logmin": { let m = Infinity; for (const v of finite) if (v > 0 && v < m) m = v; return m === Infinity ? null : m; }
+      case "sum": case "total": return sum;
       case "count": return vals.length;
-      case "range": return finite.length ? Math.max(...finite) - Math.min(...finite) : null;
-      case "delta": case "diff": return finite.length ? finite[finite.length - 1] - finite[0] : null;
-      default: return finite.length ? finite[finite.length - 1] : null;
+      case "range": return n ? max - min : null;
+      case "delta": { let d = 0; for (let i = 1; i < n; i++) d += finite[i] >= finite[i - 1] ? finite[i] - finite[i - 1] : finite[i]; return n ? d : null; }
+      case "diff": return n ? finite[n - 1] - finite[0] : null;
+      case "diffperc": return n && finite[0] !== 0 ? ((finite[n - 1] - finite[0]) / Math.abs(finite[0])) * 100 : null;
+      case "median": { if (!n) return null; const s = [...finite].sort((x, y) => x - y); return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; }
+      case "variance": return n ? variance() : null;
+      case "stdDev": return n ? Math.sqrt(variance()) : null;
+      case "distinctCount": return new Set(finite).size;
+      case "changeCount": { let c = 0; for (let i = 1; i < n; i++) if (finite[i] !== finite[i - 1]) c++; return c; }
+      case "allIsNull": return n === 0 ? 1 : 0;
+      case "allIsZero": return n > 0 && finite.every(v => v === 0) ? 1 : 0;
+      default: return n ? finite[n - 1] : null;
     }
   }
 

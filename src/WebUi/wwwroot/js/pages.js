@@ -243,7 +243,8 @@ const Pages = (() => {
             p.delete("var-" + name);
             for (const v of values) p.append("var-" + name, v);
           }
-          history.replaceState(null, "", location.pathname + "?" + p);
+          if (change.push) history.pushState(null, "", location.pathname + "?" + p);
+          else history.replaceState(null, "", location.pathname + "?" + p);
           if (change.from !== undefined) App.route();
         },
       });

@@ -69,12 +69,49 @@ const Panels = (() => {
       }
       return null;
     });
-    const height = body.clientHeight;
+    const legacyFill = panel.type === "graph" && panel.fill !== undefined ? panel.fill * 10 : undefined;
     Charts.timeSeries(body, series, {
       unit: d.unit, decimals: d.decimals, min: d.min, max: d.max, stacked: ctx.stackedOverride ?? stacked, bars,
       colors: overrideColors.map((c, i) => c || Format.seriesColor(i)), from: ctx.from, to: ctx.to, stepS: ctx.stepS,
-      height: Math.max(60, height - 28), legend: !(panel.options && panel.options.legend && panel.options.legend.showLegend === false),
+      fit: true, legend: Legend.options(panel), tooltip: Tooltip.options(panel), onZoom: ctx.onZoom,
+      fillOpacity: custom.fillOpacity ?? legacyFill, lineWidth: custom.lineWidth ?? (panel.type === "graph" ? panel.linewidth : undefined),
     });
+  }
+
+  /**
+   * Rows × columns for n equal cells in a W × H box, the cells as close to the given aspect (width / height) as
+   * possible, as Grafana lays out a stat or gauge panel's values ("auto" orientation).
+   */
+  function cellGrid(n, W, H, aspect) {
+    let best = { cols: 1, rows: n, score: -1 };
+    for (let cols = 1; cols <= n; cols++) {
+      const rows = Math.ceil(n / cols), w = W / cols, h = H / rows;
+      const score = Math.min(w, h * aspect) - (cols * rows - n) * 0.01;
+      if (score > best.score) best = { cols, rows, score };
+    }
+    return best;
+  }
+
+  function gridBox(n, W, H, aspect) {
+    const { cols, rows } = cellGrid(n, W, H, aspect);
+    const wrap = Dom.el("div", { className: "stat-grid", style: { gridTemplateColumns: `repeat(${cols}, 1fr)`, gridTemplateRows: `repeat(${rows}, 1fr)` } });
+    return { wrap, cellW: W / cols, cellH: H / rows };
+  }
+
+  /** A stat's sparkline (options.graphMode "area", Grafana's default): the series as a filled line under the value. */
+  function sparkline(values, color) {
+    const pts = values.map(([t, v]) => [Number(t), Number(v)]).filter(([, v]) => Number.isFinite(v));
+    if (pts.length < 2) return null;
+    let lo = Infinity, hi = -Infinity;
+    for (const [, v] of pts) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    const t0 = pts[0][0], t1 = pts[pts.length - 1][0], span = t1 - t0 || 1, range = hi - lo || 1;
+    // A flat series is a line across the middle, as in Grafana.
+    const y = v => (hi === lo ? 50 : 100 - ((v - lo) / range) * 90 - 5);
+    const line = pts.map(([t, v]) => `${(((t - t0) / span) * 100).toFixed(2)},${y(v).toFixed(2)}`).join(" ");
+    const g = svg("svg", { class: "sparkline", viewBox: "0 0 100 100", preserveAspectRatio: "none", "aria-hidden": "true" });
+    g.append(svg("polygon", { points: `0,100 ${line} 100,100`, fill: color, "fill-opacity": 0.18, stroke: "none" }));
+    g.append(svg("polyline", { points: line, fill: "none", stroke: color, "stroke-width": 1.5, "vector-effect": "non-scaling-stroke" }));
+    return g;
   }
 
   function stat(panel, body, frames) {
@@ -83,21 +120,25 @@ const Panels = (() => {
     const values = reduced(panel, frames);
     body.replaceChildren();
     if (!values.length) { body.append(Dom.notice("No data")); return; }
-    const wrap = Dom.el("div", { className: "stat-grid" });
     // options.colorMode: "value" (the default) colors the number, "background" the cell, "none" neither.
-    const mode = (panel.options && panel.options.colorMode) || (panel.type === "singlestat" ? (panel.colorBackground ? "background" : panel.colorValue ? "value" : "none") : "value");
+    const o = panel.options || {};
+    const mode = o.colorMode || (panel.type === "singlestat" ? (panel.colorBackground ? "background" : panel.colorValue ? "value" : "none") : "value");
+    const graph = panel.type === "singlestat" ? !!(panel.sparkline && panel.sparkline.show) : (o.graphMode || "area") === "area";
     const width = body.clientWidth || 200, height = body.clientHeight || 100;
+    const { wrap, cellW, cellH } = gridBox(values.length, width, height, 2.5);
     for (const s of values) {
       const { text, color } = display(d, s.value);
       const shown = (panel.prefix || "") + text + (panel.postfix || "");
+      const named = values.length > 1 || o.textMode === "value_and_name";
       const style = mode === "background" ? { background: color, color: "#fff" } : mode === "none" ? {} : { color };
-      // Grafana fits the number to the panel: as large as the cell allows.
-      const cellWidth = width / values.length, cellHeight = values.length > 1 ? height - 16 : height;
-      const size = Math.max(10, Math.min(cellHeight * 0.7, (cellWidth * 0.9) / Math.max(2, shown.length * 0.6), 64));
-      const cell = Dom.el("div", { className: "stat", style },
+      // Grafana fits the number to the cell: as large as it allows, leaving room for the name and the sparkline.
+      const room = cellH - (named ? 16 : 0) - 6;
+      const size = Math.max(10, Math.min(room * (graph ? 0.55 : 0.7), (cellW * 0.9) / Math.max(2, shown.length * 0.6), 64));
+      const spark = graph && s.values.length > 1 ? sparkline(s.values, mode === "background" ? "#ffffff" : color) : null;
+      wrap.append(Dom.el("div", { className: "stat" + (spark ? " with-graph" : ""), style },
+        spark,
         Dom.el("div", { className: "stat-value", textContent: shown, style: { fontSize: size.toFixed(0) + "px" } }),
-        values.length > 1 ? Dom.el("div", { className: "stat-name", textContent: s.name }) : null);
-      wrap.append(cell);
+        named ? Dom.el("div", { className: "stat-name", textContent: s.name, title: s.name }) : null));
     }
     body.append(wrap);
   }
@@ -121,18 +162,19 @@ const Panels = (() => {
     const values = reduced(panel, frames);
     body.replaceChildren();
     if (!values.length) { body.append(Dom.notice("No data")); return; }
-    const wrap = Dom.el("div", { className: "stat-grid" });
+    const { wrap } = gridBox(values.length, body.clientWidth || 200, body.clientHeight || 100, 1.5);
     for (const s of values) {
       const { text, color } = display(d, s.value);
-      const g = svg("svg", { viewBox: "0 0 200 130", class: "gauge" });
+      const g = svg("svg", { viewBox: "0 0 200 152", class: "gauge" });
+      const track = getComputedStyle(document.documentElement).getPropertyValue("--gauge-track").trim() || "#eee";
       const start = Math.PI * 0.75, span = Math.PI * 1.5;
-      g.append(svg("path", { d: arc(100, 90, 70, start, start + span), stroke: "#eee", "stroke-width": 18, fill: "none" }));
+      g.append(svg("path", { d: arc(100, 90, 70, start, start + span), stroke: track, "stroke-width": 18, fill: "none" }));
       const frac = s.value === null ? 0 : Math.max(0, Math.min(1, (s.value - min) / ((max - min) || 1)));
       if (frac > 0) g.append(svg("path", { d: arc(100, 90, 70, start, start + span * frac), stroke: color, "stroke-width": 18, fill: "none" }));
       const t = svg("text", { x: 100, y: 98, "text-anchor": "middle", "font-size": 24, fill: color });
       t.textContent = text;
       g.append(t);
-      wrap.append(Dom.el("div", { className: "stat" }, g, values.length > 1 ? Dom.el("div", { className: "stat-name", textContent: s.name }) : null));
+      wrap.append(Dom.el("div", { className: "stat gauge-cell" }, g, values.length > 1 ? Dom.el("div", { className: "stat-name", textContent: s.name, title: s.name }) : null));
     }
     body.append(wrap);
   }
@@ -144,7 +186,13 @@ const Panels = (() => {
     if (!values.length) { body.append(Dom.notice("No data")); return; }
     const min = d.min ?? 0;
     const max = d.max ?? Math.max(...values.map(s => s.value ?? 0), 1);
-    const list = Dom.el("div", { className: "bargauge" });
+    // A narrow panel puts each name above its bar, as Grafana's bar gauge does when the text would crowd the bar.
+    const narrow = body.clientWidth < 280;
+    const list = Dom.el("div", { className: "bargauge" + (narrow ? " narrow" : "") });
+    body.append(list);
+    // Rows share the height (Grafana shrinks them); below the minimum the last ones are counted instead.
+    const rowH = Math.max(narrow ? 26 : 12, Math.min(narrow ? 48 : 40, (body.clientHeight - 4) / values.length - 4));
+    list.style.setProperty("--bar-height", rowH.toFixed(0) + "px");
     for (const s of values) {
       const { text, color } = display(d, s.value);
       const frac = s.value === null ? 0 : Math.max(0, Math.min(1, (s.value - min) / ((max - min) || 1)));
@@ -153,24 +201,44 @@ const Panels = (() => {
         Dom.el("span", { className: "bar-track" }, Dom.el("span", { className: "bar-fill", style: { width: (frac * 100).toFixed(1) + "%", background: color } })),
         Dom.el("span", { className: "bar-value", textContent: text, style: { color } })));
     }
-    body.append(list);
+    Dom.trim(list, [...list.children], () => list.scrollHeight > body.clientHeight + 0.5, Dom.el("div", { className: "legend-more muted" }));
   }
 
+  /** A table of the series' labels and last values; rows that do not fit are paged (Grafana's footer pagination). */
   function table(panel, body, frames) {
     const d = fieldDefaults(panel);
     const rows = reduced({ ...panel, options: { reduceOptions: { calcs: ["lastNotNull"] } } }, frames);
     body.replaceChildren();
     if (!rows.length) { body.append(Dom.notice("No data")); return; }
     const names = [...new Set(rows.flatMap(r => Object.keys(r.metric)))].sort();
-    const t = Dom.el("table", { className: "data" });
+    const row = r => {
+      const { text, color } = display(d, r.value);
+      return Dom.el("tr", {}, ...names.map(n => Dom.el("td", { textContent: r.metric[n] ?? "" })), Dom.el("td", { textContent: text, style: { color } }));
+    };
+    const t = Dom.el("table", { className: "data panel-table" });
     t.append(Dom.el("thead", {}, Dom.el("tr", {}, ...names.map(n => Dom.el("th", { textContent: n })), Dom.el("th", { textContent: "Value" }))));
     const tb = Dom.el("tbody");
-    for (const r of rows) {
-      const { text, color } = display(d, r.value);
-      tb.append(Dom.el("tr", {}, ...names.map(n => Dom.el("td", { textContent: r.metric[n] ?? "" })), Dom.el("td", { textContent: text, style: { color } })));
-    }
     t.append(tb);
     body.append(t);
+    tb.append(...rows.map(row));
+    if (t.offsetHeight <= body.clientHeight) return;
+    const pager = Dom.el("div", { className: "table-pager" });
+    body.append(pager);
+    let perPage = rows.length, page = 0;
+    const show = () => {
+      const pages = Math.ceil(rows.length / perPage);
+      tb.replaceChildren(...rows.slice(page * perPage, (page + 1) * perPage).map(row));
+      pager.replaceChildren(
+        Dom.el("button", { textContent: "‹", disabled: page === 0, "aria-label": "previous page", onclick: () => { page--; show(); } }),
+        ` ${page + 1} / ${pages} (${rows.length} rows) `,
+        Dom.el("button", { textContent: "›", disabled: page === pages - 1, "aria-label": "next page", onclick: () => { page++; show(); } }));
+    };
+    // As many rows a page as fit above the pager.
+    show();
+    const rowH = tb.firstChild.offsetHeight || 24;
+    perPage = Math.max(1, Math.floor((body.clientHeight - pager.offsetHeight - t.tHead.offsetHeight) / rowH));
+    show();
+    while (perPage > 1 && body.scrollHeight > body.clientHeight + 0.5) { perPage--; show(); }
   }
 
   function piechart(panel, body, frames) {
@@ -197,6 +265,7 @@ const Panels = (() => {
       Dom.el("span", { className: "swatch", style: { background: Format.seriesColor(i) } }),
       `${s.name}: ${Format.value(s.value, d.unit, d.decimals)} (${((s.value / total) * 100).toFixed(1)}%)`)));
     body.append(Dom.el("div", { className: "pie-wrap" }, g, legend));
+    Dom.trim(legend, [...legend.children], () => legend.scrollHeight > body.clientHeight + 0.5, Dom.el("li", { className: "legend-more muted" }));
   }
 
   function heatmap(panel, body, frames, ctx) {

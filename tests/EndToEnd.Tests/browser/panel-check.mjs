@@ -1,0 +1,89 @@
+// A dashboard's panels as a person uses them, in Debian's Chromium:
+//   node panel-check.mjs BASE_URL ARTIFACTS_DIR UID
+// Legends (mode, headers, rows, "+N more"), click to isolate and shift-click to add a series (read back from the
+// chart), the tooltip of each time series at its middle, stat sparklines, a drag across a chart that zooms the
+// dashboard (and Back), and the layout at 1280x800 and 1920x1080 (nothing in a panel scrolls or is cut off).
+// Prints nothing; writes ARTIFACTS_DIR/report.json for the .NET test to assert on.
+import { chromium } from "playwright-core";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { launch, open, settle, panelStats, layoutProblems } from "./lib.mjs";
+
+const [base, artifacts, uid] = process.argv.slice(2);
+mkdirSync(artifacts, { recursive: true });
+const browser = await launch(chromium);
+const report = { layout: {} };
+const panel = title => `.panel:has(> .panel-title:text-is("${title}"))`;
+
+try {
+  const s = await open(browser, artifacts, `${base}/d/${uid}`, "panels", { viewport: { width: 1280, height: 800 } });
+  await s.page.waitForSelector(".dash-grid", { timeout: 45000 });
+  await settle(s.page);
+  report.stats = await panelStats(s.page);
+  report.legends = await s.page.evaluate(() => Object.fromEntries([...document.querySelectorAll(".panel")].map(p => {
+    const legend = p.querySelector(".viz-legend");
+    return [p.querySelector(".panel-title").textContent, legend ? {
+      className: legend.className,
+      headers: [...legend.querySelectorAll("th")].map(th => th.textContent),
+      rows: [...legend.querySelectorAll(".legend-item")].map(r => r.innerText.replace(/\s+/g, " ").trim()),
+      more: legend.querySelector(".legend-more")?.textContent ?? null,
+    } : null];
+  })));
+  report.sparklines = await s.page.$$eval(".stat svg.sparkline polyline", l => l.length);
+  const shown = title => s.page.$eval(`${panel(title)} .viz`, v => v.chart.series.slice(1).map(x => x.show));
+  const item = (title, name) => s.page.locator(`${panel(title)} .legend-item`, { hasText: name }).first();
+  const clicks = [];
+  await item("Legend table", "a").click();
+  clicks.push({ action: "click a", shown: await shown("Legend table") });
+  await item("Legend table", "b").click({ modifiers: ["Shift"] });
+  clicks.push({ action: "shift-click b", shown: await shown("Legend table") });
+  await item("Legend table", "a").click({ modifiers: ["Shift"] });
+  clicks.push({ action: "shift-click a", shown: await shown("Legend table") });
+  await item("Legend table", "b").click();
+  clicks.push({ action: "click b (the only one shown)", shown: await shown("Legend table") });
+  report.clicks = clicks;
+  report.hiddenRows = await s.page.$$eval(`${panel("Legend table")} .legend-item.series-hidden`, l => l.length);
+
+  // The tooltip at the middle of each chart.
+  report.tooltips = {};
+  for (const title of ["Legend table", "Legend right", "Legend hidden"]) {
+    const over = await s.page.locator(`${panel(title)} .u-over`).boundingBox();
+    await s.page.mouse.move(over.x + over.width * 0.9, over.y + over.height / 2);
+    await s.page.waitForTimeout(150);
+    report.tooltips[title] = await s.page.evaluate(() => {
+      const t = document.querySelector(".chart-tooltip");
+      return !t || t.hidden ? null : [...t.querySelectorAll(".tooltip-row")].map(r => r.innerText.replace(/\s+/g, " ").trim());
+    });
+  }
+  await s.page.mouse.move(2, 2);
+  await s.shot();
+
+  // Drag across "Legend table" from 50% to 80% of its width: the dashboard's range becomes that stretch.
+  const before = s.page.url();
+  const over = await s.page.locator(`${panel("Legend table")} .u-over`).boundingBox();
+  await s.page.mouse.move(over.x + over.width * 0.5, over.y + over.height / 2);
+  await s.page.mouse.down();
+  await s.page.mouse.move(over.x + over.width * 0.65, over.y + over.height / 2, { steps: 5 });
+  await s.page.mouse.move(over.x + over.width * 0.8, over.y + over.height / 2, { steps: 5 });
+  await s.page.mouse.up();
+  await s.page.waitForFunction(u => location.href !== u, before, { timeout: 10000 }).catch(() => {});
+  await settle(s.page);
+  const zoomed = s.page.url();
+  const timeBox = await s.page.$eval(".time-from", i => i.value).catch(() => null);
+  await s.page.goBack();
+  await settle(s.page);
+  report.zoom = { before, zoomed, timeBox, back: s.page.url(), errors: s.errors };
+  await s.context.close();
+
+  for (const [w, h] of [[1280, 800], [1920, 1080]]) {
+    const l = await open(browser, artifacts, `${base}/d/${uid}`, `panels-${w}x${h}`, { viewport: { width: w, height: h } });
+    await l.page.waitForSelector(".dash-grid", { timeout: 45000 });
+    await settle(l.page);
+    report.layout[`${w}x${h}`] = { problems: await layoutProblems(l.page), errors: l.errors };
+    await l.shot();
+    await l.context.close();
+  }
+} finally {
+  await browser.close();
+}
+writeFileSync(join(artifacts, "report.json"), JSON.stringify(report, null, 2));
