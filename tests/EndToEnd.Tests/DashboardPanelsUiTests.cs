@@ -15,7 +15,7 @@ public class DashboardPanelsUiTests
     private static readonly string Fixture = Path.Combine(Paths.RepoRoot, "tests", "EndToEnd.Tests", "browser", "fixtures", "panel-features.json");
 
     [Fact]
-    public async Task LegendsTooltipsSparklinesAndZoomWorkAsInGrafanaAndNothingInAPanelScrolls()
+    public async Task LegendsTooltipsZoomPickersAndThemeWorkAsInGrafanaAndNothingInAPanelScrolls()
     {
         using var dir = new TempDir();
         // Three constant series a=1, b=2, c=3 (so every calc is known) and forty more than a small legend can show.
@@ -79,6 +79,49 @@ public class DashboardPanelsUiTests
         Assert.InRange(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - to, 0, 180_000);
         Assert.Equal(zoom.GetProperty("before").GetString(), zoom.GetProperty("back").GetString());
         Assert.Equal(0, zoom.GetProperty("errors").GetArrayLength());
+
+        // Variable picker: the selection as the button's text, a search that narrows the list, Enter picks, checkboxes
+        // add values and Escape applies them; the panels query again with the choice (the table legend shows b and c).
+        var chrome = report.GetProperty("chrome");
+        Assert.Equal("All", chrome.GetProperty("variableButton").GetString());
+        Assert.Equal(["All", "a", "b", "c"], Strings(chrome.GetProperty("variableOptions")));
+        Assert.Equal(["b"], Strings(chrome.GetProperty("variableSearch")));
+        Assert.EndsWith("?var-series=b", chrome.GetProperty("afterEnter").GetProperty("url").GetString());
+        Assert.Equal(["b", "c"], Strings(chrome.GetProperty("checked")));
+        var afterEscape = chrome.GetProperty("afterEscape");
+        Assert.EndsWith("?var-series=b&var-series=c", afterEscape.GetProperty("url").GetString());
+        Assert.Equal("b + c", afterEscape.GetProperty("button").GetString());
+        Assert.Equal(["b", "c"], Strings(afterEscape.GetProperty("legend")));
+        // Time picker: Grafana's quick ranges (searchable), absolute fields, a calendar, the zone, the refresh picker.
+        Assert.Equal(26, chrome.GetProperty("quickRanges").GetInt32());
+        Assert.Equal(["Last 15 minutes"], Strings(chrome.GetProperty("quickSearch")));
+        Assert.EndsWith("from=now-15m&to=now", chrome.GetProperty("quick").GetProperty("url").GetString());
+        Assert.EndsWith("Last 15 minutes", chrome.GetProperty("quick").GetProperty("button").GetString());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} 00:00:00$", chrome.GetProperty("calendar").GetProperty("from").GetString());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} 23:59:59$", chrome.GetProperty("calendar").GetProperty("to").GetString());
+        var absolute = chrome.GetProperty("absolute");
+        var typed = Strings(absolute.GetProperty("typed"));
+        Assert.EndsWith($"{typed[0]} to {typed[1]}", absolute.GetProperty("button").GetString());
+        var typedFrom = DateTimeOffset.Parse(typed[0] + "Z", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"from={typedFrom.ToUnixTimeMilliseconds()}&", absolute.GetProperty("url").GetString());
+        Assert.Equal(6, absolute.GetProperty("stats").GetProperty("withData").GetInt32());
+        var tokyo = chrome.GetProperty("timeZone");
+        Assert.EndsWith("timezone=Asia%2FTokyo", tokyo.GetProperty("url").GetString());
+        // The browser runs in UTC (the context says so): the tooltip's time is nine hours ahead of the typed range.
+        var tooltipTime = DateTime.ParseExact(tokyo.GetProperty("tooltipTime").GetString()!, "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var typedTo = DateTime.ParseExact(typed[1], "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(tooltipTime, typedFrom.UtcDateTime.AddHours(9), typedTo.AddHours(9));
+        Assert.EndsWith("refresh=5s", chrome.GetProperty("refresh").GetProperty("url").GetString());
+        Assert.True(chrome.GetProperty("refresh").GetProperty("queries").GetInt32() > 0, chrome.ToString());
+        Assert.Equal(0, chrome.GetProperty("errors").GetArrayLength());
+        // Theme: dark when the browser prefers it (Grafana's dark canvas), the toggle's choice kept across a reload.
+        var theme = report.GetProperty("theme");
+        Assert.Equal("dark", theme.GetProperty("preferredDark").GetString());
+        Assert.Equal("rgb(17, 18, 23)", theme.GetProperty("background").GetString());
+        Assert.Equal("light", theme.GetProperty("afterToggle").GetString());
+        Assert.Equal("light", theme.GetProperty("afterReload").GetString());
+        Assert.Equal("Switch to the dark theme", theme.GetProperty("toggleLabel").GetString());
+        Assert.Equal(0, theme.GetProperty("errors").GetArrayLength());
 
         foreach (var size in report.GetProperty("layout").EnumerateObject())
         {

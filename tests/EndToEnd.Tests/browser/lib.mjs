@@ -8,7 +8,7 @@ export async function launch(chromium) {
 
 /** A page in a fresh context, collecting console errors and requests; shot(suffix) saves a full-page screenshot. */
 export async function open(browser, artifacts, url, name, opts = {}) {
-  const context = await browser.newContext({ viewport: opts.viewport || { width: 1600, height: 1000 }, offline: !!opts.offline, colorScheme: opts.colorScheme || "light" });
+  const context = await browser.newContext({ viewport: opts.viewport || { width: 1600, height: 1000 }, offline: !!opts.offline, colorScheme: opts.colorScheme || "light", timezoneId: opts.timezoneId });
   const page = await context.newPage();
   const errors = [], requests = [];
   page.on("console", m => { if (m.type() === "error") errors.push(m.text()); });

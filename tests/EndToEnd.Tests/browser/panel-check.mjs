@@ -75,6 +75,86 @@ try {
   report.zoom = { before, zoomed, timeBox, back: s.page.url(), errors: s.errors };
   await s.context.close();
 
+  // The dashboard's chrome: variable picker (search, checkboxes, applied on Escape), time picker (quick range,
+  // absolute fields, calendar, time zone), refresh picker, theme.
+  const c = await open(browser, artifacts, `${base}/d/${uid}`, "chrome", { viewport: { width: 1280, height: 800 }, timezoneId: "UTC" });
+  await c.page.waitForSelector(".dash-grid", { timeout: 45000 });
+  await settle(c.page);
+  const chrome = {};
+  const picker = c.page.locator('.var-picker[data-var="series"]');
+  chrome.variableButton = await picker.locator(".var-value").textContent();
+  await picker.locator(".var-value").click();
+  chrome.variableOptions = await picker.locator(".var-option").allTextContents();
+  await c.page.keyboard.type("b");
+  chrome.variableSearch = await picker.locator(".var-option").allTextContents();
+  await c.page.keyboard.press("Enter"); // picks b (the only match) and applies
+  await settle(c.page);
+  chrome.afterEnter = { url: c.page.url(), button: await c.page.locator('.var-picker[data-var="series"] .var-value').textContent() };
+  await c.page.locator('.var-picker[data-var="series"] .var-value').click();
+  await c.page.locator('.var-picker[data-var="series"] .var-option[data-value="c"]').click();
+  chrome.checked = await c.page.locator('.var-picker[data-var="series"] .var-option[aria-selected="true"]').allTextContents();
+  await c.page.keyboard.press("Escape");
+  await settle(c.page);
+  chrome.afterEscape = { url: c.page.url(), button: await c.page.locator('.var-picker[data-var="series"] .var-value').textContent(),
+    legend: await c.page.locator(`${panel("Legend table")} .legend-item .legend-name`).allTextContents() };
+
+  await c.page.locator(".time-button").click();
+  chrome.quickRanges = await c.page.locator(".quick-range").count();
+  await c.page.locator(".quick-search").fill("15 min");
+  chrome.quickSearch = await c.page.locator(".quick-range").allTextContents();
+  await c.page.locator(".quick-range", { hasText: "Last 15 minutes" }).click();
+  await settle(c.page);
+  chrome.quick = { url: c.page.url(), button: await c.page.locator(".time-button").textContent() };
+  // Two days on the calendar fill From (start of the first) and To (end of the second).
+  await c.page.locator(".time-button").click();
+  const days = c.page.locator(".calendar-day");
+  await days.nth(2).click();
+  await days.nth(4).click();
+  chrome.calendar = { from: await c.page.locator(".time-from").inputValue(), to: await c.page.locator(".time-to").inputValue() };
+  // Absolute times typed in: the range of the last ten minutes written out.
+  const fmt = d => d.toISOString().slice(0, 19).replace("T", " ");
+  const now = new Date(), start = new Date(now.getTime() - 10 * 60000);
+  await c.page.locator(".time-from").fill(fmt(start));
+  await c.page.locator(".time-to").fill(fmt(now));
+  await c.page.locator(".apply-time").click();
+  await settle(c.page);
+  chrome.absolute = { typed: [fmt(start), fmt(now)], url: c.page.url(), button: await c.page.locator(".time-button").textContent(), stats: await panelStats(c.page) };
+  // Time zone: Asia/Tokyo (UTC+9, no summer time): the tooltip's time is nine hours ahead of UTC's.
+  await c.page.locator(".time-button").click();
+  await c.page.locator(".time-zone").selectOption("Asia/Tokyo");
+  await settle(c.page);
+  const box = await c.page.locator(`${panel("Legend table")} .u-over`).boundingBox();
+  await c.page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await c.page.waitForTimeout(150);
+  chrome.timeZone = { url: c.page.url(), tooltipTime: await c.page.locator(".chart-tooltip .tooltip-time").textContent().catch(() => null) };
+  // Refresh picker: every 5 s re-queries the panels.
+  await c.page.locator(".refresh-interval").selectOption("5s");
+  const requestsBefore = c.requests.length;
+  await c.page.waitForTimeout(6500);
+  chrome.refresh = { url: c.page.url(), queries: c.requests.slice(requestsBefore).filter(u => u.includes("/api/v1/query")).length };
+  await c.page.locator(".refresh-interval").selectOption("");
+  chrome.errors = c.errors;
+  await c.shot();
+  await c.context.close();
+  report.chrome = chrome;
+
+  // Theme: the browser's preference first, then the toggle's choice, remembered across a reload.
+  const t = await open(browser, artifacts, `${base}/d/${uid}`, "theme-dark", { viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+  await settle(t.page);
+  const theme = { preferredDark: await t.page.evaluate(() => document.documentElement.getAttribute("data-theme")),
+    background: await t.page.evaluate(() => getComputedStyle(document.body).backgroundColor) };
+  await t.shot();
+  await t.page.locator(".theme-toggle").click();
+  await settle(t.page);
+  theme.afterToggle = await t.page.evaluate(() => document.documentElement.getAttribute("data-theme"));
+  await t.page.reload();
+  await settle(t.page);
+  theme.afterReload = await t.page.evaluate(() => document.documentElement.getAttribute("data-theme"));
+  theme.toggleLabel = await t.page.locator(".theme-toggle").getAttribute("aria-label");
+  theme.errors = t.errors;
+  await t.context.close();
+  report.theme = theme;
+
   for (const [w, h] of [[1280, 800], [1920, 1080]]) {
     const l = await open(browser, artifacts, `${base}/d/${uid}`, `panels-${w}x${h}`, { viewport: { width: w, height: h } });
     await l.page.waitForSelector(".dash-grid", { timeout: 45000 });

@@ -141,7 +141,7 @@ try {
     await settle(s.page);
     const initial = await panelStats(s.page);
     await s.shot();
-    const variables = await s.page.$$eval("select[data-var]", list => Object.fromEntries(list.map(x => [x.getAttribute("data-var"), { selected: [...x.selectedOptions].map(o => o.value), options: [...x.options].map(o => o.value) }])));
+    const variables = await s.page.$$eval(".var-picker[data-options]", list => Object.fromEntries(list.map(x => [x.getAttribute("data-var"), { selected: JSON.parse(x.getAttribute("data-values")), options: JSON.parse(x.getAttribute("data-options")) }])));
     const result = { ...initial, variables, expanded: null, variableChange: null };
     // Expand the first collapsed row: its panels appear and are drawn.
     const rows = s.page.locator(".dash-row.collapsed");
@@ -153,11 +153,15 @@ try {
       await s.shot("-expanded");
     }
     // Change a variable with more than one choice: the panels query again with the new value.
-    const select = await s.page.$$eval("select[data-var]", list => list.filter(x => x.options.length > 1).map(x => ({ name: x.getAttribute("data-var"), values: [...x.options].map(o => o.value), current: x.value }))[0]);
+    // Through the picker as a person would: open it, click another value (a multi-value picker applies on Escape).
+    const select = Object.entries(variables).filter(([, v]) => v.options.length > 1).map(([name, v]) => ({ name, values: v.options, current: v.selected[0] }))[0];
     if (select) {
       const next = select.values.find(v => v !== select.current && v !== "$__all") || select.values.find(v => v !== select.current);
       const before = s.requests.length;
-      await s.page.selectOption(`select[data-var="${select.name}"]`, next);
+      const picker = s.page.locator(`.var-picker[data-var="${select.name}"]`);
+      await picker.locator(".var-value").click();
+      await picker.locator(`.var-option[data-value="${next}"]`).click();
+      if (await picker.locator(".var-menu:not([hidden])").count()) await s.page.keyboard.press("Escape");
       await settle(s.page);
       const queried = s.requests.slice(before).filter(u => u.includes("/api/v1/query")).length;
       result.variableChange = { name: select.name, to: next, queries: queried, url: s.page.url() };

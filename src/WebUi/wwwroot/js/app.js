@@ -56,6 +56,7 @@ const App = (() => {
 
   async function start() {
     if (window.MLOBS_SNAPSHOT) { Snapshot.show(window.MLOBS_SNAPSHOT); return; }
+    document.querySelector("header").append(Theme.toggle(() => route()));
     await loadSettings();
     await demoBanner();
     document.addEventListener("click", e => {

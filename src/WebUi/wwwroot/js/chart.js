@@ -25,19 +25,18 @@ const Charts = (() => {
     return [min, max];
   }
 
-  /** Grafana's time-axis labels (24-hour clock): seconds when ticks are seconds apart, dates when days apart. */
+  /**
+   * Grafana's time-axis labels (24-hour clock): seconds when ticks are seconds apart, dates when days apart; in
+   * the dashboard's zone ("browser", "utc" or an IANA name).
+   */
   function timeTicks(timeZone) {
-    const utc = timeZone === "utc";
-    const parts = d => {
-      const p = utc ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
-        : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
-      return p.map(n => String(n).padStart(2, "0"));
-    };
+    const fmt = new Intl.DateTimeFormat("en-CA", { timeZone: TimePicker.zoneName(timeZone), month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+    const parts = d => Object.fromEntries(fmt.formatToParts(d).map(x => [x.type, x.value]));
     return (u, splits, axisIdx, space, incr) => splits.map(t => {
-      const [, mo, dd, hh, mi, ss] = parts(new Date(t * 1000));
-      if (incr < 60) return `${hh}:${mi}:${ss}`;
-      if (incr < 86400) return hh === "00" && mi === "00" ? `${mo}/${dd}` : `${hh}:${mi}`;
-      return `${mo}/${dd}`;
+      const p = parts(new Date(t * 1000));
+      if (incr < 60) return `${p.hour}:${p.minute}:${p.second}`;
+      if (incr < 86400) return p.hour === "00" && p.minute === "00" ? `${p.month}/${p.day}` : `${p.hour}:${p.minute}`;
+      return `${p.month}/${p.day}`;
     });
   }
 
@@ -129,7 +128,7 @@ const Charts = (() => {
       width, height,
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: !opts.onZoom }, points: { size: 6 } },
-      plugins: [Tooltip.plugin(opts.tooltip || { mode: "single" }, series.map(s => s.name), colors, fmt)],
+      plugins: [Tooltip.plugin(opts.tooltip || { mode: "single" }, series.map(s => s.name), colors, fmt, opts.timeZone)],
       hooks,
       scales: { x: { time: true, range: (u, lo, hi) => [opts.from ?? lo, opts.to ?? hi] }, y: { range: (u, lo, hi) => yRange(lo, hi, opts) } },
       axes: [
@@ -137,7 +136,7 @@ const Charts = (() => {
         { stroke: theme.axis, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid }, size: axisSize, values: tick },
       ],
       series: [{}, ...series.map((s, i) => ({
-        label: s.name, stroke: colors[i], width: opts.lineWidth ?? 1, paths, points: opts.bars ? { show: false } : {},
+        label: s.name, stroke: colors[i], width: opts.lineWidth ?? 1, paths, points: opts.bars ? { show: false } : { fill: colors[i], size: 4 },
         fill: alpha !== "00" && /^#[0-9a-f]{6}$/i.test(colors[i]) ? colors[i] + alpha : undefined, spanGaps: false,
       }))],
     }, [xs, ...data], plot);

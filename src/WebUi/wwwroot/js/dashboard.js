@@ -118,6 +118,9 @@ const DashboardView = (() => {
       this.fromText = opts.fromText;
       this.toText = opts.toText;
       this.chosen = opts.chosen || {};
+      this.timeZone = opts.timeZone || dash.timezone || "browser";
+      Templating.settings.timeZone = this.timeZone;
+      this.refreshEvery = this.chosen.__refresh ?? (dash.refresh || "");
       this.sections = sections(dash.panels || []);
       this.collapsed = new Map(this.sections.filter(s => s.row).map(s => [s.row.id, !!s.row.collapsed]));
       this.onChange = opts.onChange || (() => {});
@@ -136,9 +139,7 @@ const DashboardView = (() => {
       // A window resize lays the grid out again and redraws each panel from the data it already has.
       this.resizeHandler = () => { clearTimeout(pending); pending = setTimeout(() => this.layout(true), 150); };
       window.addEventListener("resize", this.resizeHandler);
-      const refresh = !this.snapshot && (this.chosen.__refresh || this.dash.refresh);
-      const ms = refresh ? Templating.parseDuration(refresh) : null;
-      if (ms && ms >= 5000) this.timer = setInterval(() => this.refreshTimes(), ms);
+      if (!this.snapshot) this.startTimer();
     }
 
     stop() {
@@ -147,18 +148,25 @@ const DashboardView = (() => {
     }
 
     timeControls() {
-      const from = Dom.el("input", { className: "time-from", value: this.fromText, size: 12, title: "from: now-6h, Unix seconds or RFC 3339" });
-      const to = Dom.el("input", { className: "time-to", value: this.toText, size: 8, title: "to" });
-      const presets = Dom.el("select", { className: "time-preset", title: "quick ranges", onchange: () => { if (presets.value) { from.value = presets.value; to.value = "now"; apply(); } } },
-        Dom.el("option", { value: "", textContent: "Quick range" }), ...["now-5m", "now-15m", "now-1h", "now-6h", "now-24h", "now-7d"].map(v => Dom.el("option", { value: v, textContent: "Last " + v.slice(4) })));
-      const apply = () => this.onChange({ from: from.value, to: to.value });
-      return Dom.el("form", { className: "time-range", onsubmit: e => { e.preventDefault(); apply(); } }, presets, from, " to ", to, Dom.el("button", { textContent: "Apply" }));
+      return TimePicker.create({ fromText: this.fromText, toText: this.toText, timeZone: this.timeZone, refresh: this.refreshEvery }, {
+        onApply: range => this.onChange(range),
+        onZone: zone => this.onChange({ timeZone: zone }),
+        onRefresh: every => { this.refreshEvery = every; this.startTimer(); this.onChange({ refresh: every }); },
+        onRefreshNow: () => this.refreshTimes(),
+      });
+    }
+
+    /** The refresh picker's interval (the URL's refresh=, else the dashboard's `refresh`), at least 5 s as Grafana's minimum. */
+    startTimer() {
+      clearInterval(this.timer);
+      const ms = this.refreshEvery ? Templating.parseDuration(this.refreshEvery) : null;
+      if (ms && ms >= 5000) this.timer = setInterval(() => this.refreshTimes(), ms);
     }
 
     refreshTimes() {
       const now = Date.now();
       this.from = Templating.parseTime(this.fromText, now);
-      this.to = Templating.parseTime(this.toText, now);
+      this.to = Templating.parseTime(this.toText, now, true);
       this.layout();
     }
 
@@ -171,20 +179,16 @@ const DashboardView = (() => {
 
     variableControl(r) {
       const v = r.variable;
-      const label = Dom.el("label", { className: "var" }, v.hide === 1 ? "" : (v.label || v.name) + " ");
-      if (r.error) { label.append(Dom.el("span", { className: "error", textContent: r.error })); return label; }
+      const labelText = v.hide === 1 ? "" : v.label || v.name;
+      const simple = (...children) => Dom.el("div", { className: "var-picker", "data-var": v.name }, labelText ? Dom.el("span", { className: "var-label", textContent: labelText }) : "", ...children);
+      if (r.error) return simple(Dom.el("span", { className: "error", textContent: r.error }));
       if (v.type === "textbox") {
-        const input = Dom.el("input", { value: r.value.values[0] || "", onchange: () => this.choose(v.name, [input.value]) });
-        label.append(input);
-        return label;
+        const input = Dom.el("input", { className: "var-text", value: r.value.values[0] || "", "aria-label": labelText || v.name, onchange: () => this.choose(v.name, [input.value]) });
+        return simple(input);
       }
-      if (v.type === "datasource" || v.type === "adhoc") { label.append(Dom.el("span", { className: "muted", textContent: v.type === "datasource" ? "mlobs" : "(ad hoc filters not supported)" })); return label; }
-      const select = Dom.el("select", { multiple: !!v.multi, "data-var": v.name, size: v.multi ? Math.min(4, r.options.length + 1) : 1 });
-      if (v.includeAll) select.append(Dom.el("option", { value: "$__all", textContent: "All", selected: r.value.isAll }));
-      for (const o of r.options) select.append(Dom.el("option", { value: o.value, textContent: o.text, selected: !r.value.isAll && r.value.values.includes(o.value) }));
-      select.addEventListener("change", () => this.choose(v.name, [...select.selectedOptions].map(o => o.value)));
-      label.append(select);
-      return label;
+      if (v.type === "datasource") return simple(Dom.el("span", { className: "var-static", textContent: "mlobs" }));
+      if (v.type === "adhoc") return simple(Dom.el("span", { className: "muted", textContent: "(ad hoc filters not supported)" }));
+      return VariablePicker.create(v, r.options, r.value, values => this.choose(v.name, values));
     }
 
     async choose(name, values) {
@@ -276,7 +280,7 @@ const DashboardView = (() => {
       const foreign = (panel.targets || []).filter(t => !t.hide && typeof t.expr !== "string");
       if (foreign.length) notes.push(`${foreign.length} non-PromQL ${foreign.length === 1 ? "query" : "queries"} (${foreign.map(t => t.refId || "?").join(", ")})`);
       try {
-        Panels.render(panel, body, result.frames.filter(f => !f.error), { from: this.from / 1000, to: this.to / 1000, stepS: result.stepS,
+        Panels.render(panel, body, result.frames.filter(f => !f.error), { from: this.from / 1000, to: this.to / 1000, stepS: result.stepS, timeZone: this.timeZone,
           onZoom: this.snapshot ? undefined : (a, b) => this.zoom(a, b) });
       } catch (e) {
         body.replaceChildren(Dom.notice("unsupported: " + e.message, "notice unsupported"));

@@ -6,7 +6,7 @@ const Dom = {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(props || {})) {
       if (k === "style" && typeof v === "object") Object.assign(e.style, v);
-      else if (k.startsWith("data-")) e.setAttribute(k, v);
+      else if (k.startsWith("data-") || k.startsWith("aria-") || k === "role") e.setAttribute(k, v);
       else if (k.startsWith("on") && typeof v === "function") e.addEventListener(k.slice(2), v);
       else e[k] = v;
     }

@@ -25,9 +25,10 @@ const DriftPage = (() => {
     const stepShare = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25].find(st => top0 / st <= 5) || 0.25;
     const ticks = Math.ceil(top0 / stepShare), max = ticks * stepShare;
     const plotW = width - left - 8, plotH = height - top - bottom, slot = plotW / Math.max(1, bins.length);
+    const theme = Charts.themeColors();
     g.font = "11px system-ui, sans-serif";
-    g.strokeStyle = "#ddd";
-    g.fillStyle = "#666";
+    g.strokeStyle = theme.grid;
+    g.fillStyle = theme.axis;
     for (let i = 0; i <= ticks; i++) {
       const y = top + plotH - (plotH * i) / ticks;
       g.beginPath(); g.moveTo(left, y); g.lineTo(width - 8, y); g.stroke();
@@ -38,7 +39,7 @@ const DriftPage = (() => {
       const hb = (baseline[i] / max) * plotH, hc = (current[i] / max) * plotH;
       g.fillStyle = BASELINE; g.fillRect(x + slot * 0.1, top + plotH - hb, w, hb);
       g.fillStyle = CURRENT; g.fillRect(x + slot * 0.1 + w, top + plotH - hc, w, hc);
-      g.fillStyle = "#555";
+      g.fillStyle = theme.axis;
       // Every bin's label when they fit, else every n-th.
       const every = Math.ceil((bins.length * 34) / plotW);
       if (i % every === 0) {
@@ -47,10 +48,10 @@ const DriftPage = (() => {
       }
     });
     g.fillStyle = BASELINE; g.fillRect(left, 6, 10, 10);
-    g.fillStyle = "#333"; g.fillText("baseline", left + 14, 15);
+    g.fillStyle = theme.text; g.fillText("baseline", left + 14, 15);
     g.fillStyle = CURRENT; g.fillRect(left + 80, 6, 10, 10);
-    g.fillStyle = "#333"; g.fillText("current", left + 94, 15);
-    g.fillStyle = "#666"; g.fillText("bin (le or category)", left, height - 6);
+    g.fillStyle = theme.text; g.fillText("current", left + 94, 15);
+    g.fillStyle = theme.axis; g.fillText("bin (le or category)", left, height - 6);
   }
 
   /** How far back the score chart looks: 360 evaluations, at least 15 minutes and at most a day. */

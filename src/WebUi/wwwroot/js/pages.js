@@ -230,14 +230,18 @@ const Pages = (() => {
       const toText = urlTime(params.get("to")) || (dash.time && dash.time.to) || "now";
       const chosen = {};
       for (const [k, v] of params) if (k.startsWith("var-")) (chosen[k.slice(4)] ||= []).push(v);
-      if (params.get("refresh")) chosen.__refresh = params.get("refresh");
-      const from = Templating.parseTime(fromText, now), to = Templating.parseTime(toText, now);
+      if (params.has("refresh")) chosen.__refresh = params.get("refresh"); // refresh= (empty) is Off
+      const timeZone = params.get("timezone") || dash.timezone || "browser";
+      Templating.settings.timeZone = timeZone;
+      const from = Templating.parseTime(fromText, now), to = Templating.parseTime(toText, now, true);
       if (from === null || to === null) throw new Error(`invalid time range ${fromText} to ${toText}`);
       currentView = new DashboardView.View(root, dash, {
-        from, to, fromText, toText, chosen,
+        from, to, fromText, toText, chosen, timeZone,
         onChange: change => {
           const p = new URLSearchParams(location.search);
           if (change.from !== undefined) { p.set("from", toUrlTime(change.from)); p.set("to", toUrlTime(change.to)); }
+          if (change.timeZone !== undefined) p.set("timezone", change.timeZone);
+          if (change.refresh !== undefined) { if (change.refresh) p.set("refresh", change.refresh); else p.set("refresh", ""); }
           if (change.vars) for (const [name, values] of Object.entries(change.vars)) {
             if (name.startsWith("__")) continue;
             p.delete("var-" + name);
@@ -245,7 +249,7 @@ const Pages = (() => {
           }
           if (change.push) history.pushState(null, "", location.pathname + "?" + p);
           else history.replaceState(null, "", location.pathname + "?" + p);
-          if (change.from !== undefined) App.route();
+          if (change.from !== undefined || change.timeZone !== undefined) App.route();
         },
       });
       await currentView.start();

@@ -73,7 +73,7 @@ const Panels = (() => {
     Charts.timeSeries(body, series, {
       unit: d.unit, decimals: d.decimals, min: d.min, max: d.max, stacked: ctx.stackedOverride ?? stacked, bars,
       colors: overrideColors.map((c, i) => c || Format.seriesColor(i)), from: ctx.from, to: ctx.to, stepS: ctx.stepS,
-      fit: true, legend: Legend.options(panel), tooltip: Tooltip.options(panel), onZoom: ctx.onZoom,
+      fit: true, legend: Legend.options(panel), tooltip: Tooltip.options(panel), onZoom: ctx.onZoom, timeZone: ctx.timeZone,
       fillOpacity: custom.fillOpacity ?? legacyFill, lineWidth: custom.lineWidth ?? (panel.type === "graph" ? panel.linewidth : undefined),
     });
   }

@@ -23,7 +23,7 @@ const Tooltip = (() => {
   }
 
   /** A uPlot plugin drawing the tooltip for names[i]/colors[i] with fmt(value). */
-  function plugin(tooltip, names, colors, fmt) {
+  function plugin(tooltip, names, colors, fmt, timeZone) {
     const mode = tooltip.mode || "single";
     return {
       hooks: {
@@ -43,7 +43,7 @@ const Tooltip = (() => {
           else if (tooltip.sort === "asc") rows.sort((a, b) => a.raw - b.raw);
           else if (tooltip.sort === "desc") rows.sort((a, b) => b.raw - a.raw);
           const t = element();
-          t.replaceChildren(Dom.el("div", { className: "tooltip-time", textContent: new Date(u.data[0][idx] * 1000).toLocaleString() }),
+          t.replaceChildren(Dom.el("div", { className: "tooltip-time", textContent: TimePicker.format(u.data[0][idx] * 1000, timeZone) }),
             ...rows.map(r => Dom.el("div", { className: "tooltip-row" },
               Dom.el("span", { className: "legend-swatch", style: { background: colors[r.i - 1] } }),
               Dom.el("span", { className: "tooltip-name", textContent: names[r.i - 1] }),

@@ -6,30 +6,49 @@ const Templating = (() => {
   const UNIT_MS = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000, w: 604800000, M: 2592000000, y: 31536000000 };
 
   /** now, now-6h, now/d, Unix seconds, RFC 3339 → ms since the epoch (null if unreadable). */
-  function parseTime(text, now = Date.now()) {
+  /**
+   * Grafana's time expressions: now[±N unit][/unit], Unix seconds, RFC 3339 or "YYYY-MM-DD HH:mm:ss". Rounding
+   * (/d, /w, ...) goes to the start of the unit, or its end when roundUp (a range's "to": now/d is the end of today),
+   * in the dashboard's time zone (settings.timeZone "utc", else the browser's).
+   */
+  function parseTime(text, now = Date.now(), roundUp = false) {
     text = String(text).trim();
     const m = /^now(?:([+-])(\d+)(ms|s|m|h|d|w|M|y))?(?:\/([smhdwMy]))?$/.exec(text);
+    const utc = settings.timeZone === "utc";
     if (m) {
       const d = new Date(now);
+      const get = f => d[(utc ? "getUTC" : "get") + f]();
+      const set = (f, ...a) => d[(utc ? "setUTC" : "set") + f](...a);
       if (m[2]) {
         const n = Number(m[2]) * (m[1] === "-" ? -1 : 1);
-        if (m[3] === "M") d.setUTCMonth(d.getUTCMonth() + n);
-        else if (m[3] === "y") d.setUTCFullYear(d.getUTCFullYear() + n);
+        if (m[3] === "M") set("Month", get("Month") + n);
+        else if (m[3] === "y") set("FullYear", get("FullYear") + n);
         else d.setTime(d.getTime() + n * UNIT_MS[m[3]]);
       }
       if (m[4]) {
         const r = m[4];
-        if (r === "y") d.setUTCMonth(0, 1);
-        if (r === "M" || r === "y") d.setUTCDate(1);
-        if (r === "w") d.setUTCDate(d.getUTCDate() - d.getUTCDay());
-        if ("dwMy".includes(r)) d.setUTCHours(0, 0, 0, 0);
-        if (r === "h") d.setUTCMinutes(0, 0, 0);
-        if (r === "m") d.setUTCSeconds(0, 0);
-        if (r === "s") d.setUTCMilliseconds(0);
+        if (r === "y") set("Month", 0, 1);
+        if (r === "M" || r === "y") set("Date", 1);
+        if (r === "w") set("Date", get("Date") - get("Day"));
+        if ("dwMy".includes(r)) set("Hours", 0, 0, 0, 0);
+        if (r === "h") set("Minutes", 0, 0, 0);
+        if (r === "m") set("Seconds", 0, 0);
+        if (r === "s") set("Milliseconds", 0);
+        if (roundUp) {
+          if (r === "y") set("FullYear", get("FullYear") + 1);
+          else if (r === "M") set("Month", get("Month") + 1);
+          else if (r === "w") set("Date", get("Date") + 7);
+          else if (r === "d") set("Date", get("Date") + 1);
+          else d.setTime(d.getTime() + UNIT_MS[r]);
+          d.setTime(d.getTime() - 1);
+        }
       }
       return d.getTime();
     }
     if (/^-?\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+    // "2026-12-07 18:00:00" as Grafana's absolute fields show it: in the dashboard's zone.
+    const plain = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/.exec(text);
+    if (plain) return Date.parse(`${plain[1]}T${plain[2]}${utc ? "Z" : ""}`);
     const t = Date.parse(text);
     return Number.isNaN(t) ? null : t;
   }
