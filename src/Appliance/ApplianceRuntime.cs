@@ -102,6 +102,7 @@ public sealed class ApplianceRuntime : IAsyncDisposable
         hooks.Add(CollectHooks.Add(() =>
         {
             ApplianceMetrics.StorageBytes.Set(tsdb.DiskBytes());
+            ApplianceMetrics.UpdateDataDir(dataDir);
             ApplianceMetrics.HeadSeries.Set(tsdb.SeriesCount);
             ApplianceMetrics.SeriesToCold.IncTo(tsdb.Stats.SeriesToColdTotal);
             ApplianceMetrics.SeriesRestored.IncTo(tsdb.Stats.SeriesRestoredTotal);

@@ -112,7 +112,17 @@ public class BrowserTests
 
         foreach (var page in report.GetProperty("pages").EnumerateObject())
             Assert.True(page.Value.GetProperty("errors").GetArrayLength() == 0, $"{page.Name}: {page.Value}");
-        Assert.Contains("targets up", report.GetProperty("pages").GetProperty("overview").GetProperty("text").GetString());
+        // The Overview home page: ingestion, series and store size charts (mlobs scrapes itself), targets by health,
+        // alerts with their age, disk against retention, error log lines and links.
+        var overview = report.GetProperty("pages").GetProperty("overview");
+        var overviewText = overview.GetProperty("text").GetString()!;
+        foreach (var part in new[] { "Samples ingested / s", "Active series", "Store size", "Targets", "Alerts", "Disk and retention", "Newest error log lines", "Go to", "ML Pipeline Overview" })
+            Assert.Contains(part, overviewText);
+        Assert.Matches(@"\d+ up\s+\d+ down", overviewText);
+        Assert.Matches(@"\d+ firing\s+\d+ pending", overviewText);
+        Assert.Contains("error event", overviewText); // the pushed level="error" lines
+        Assert.Contains("Data directory's filesystem", overviewText);
+        Assert.True(overview.GetProperty("charts").GetInt32() == 3, overview.ToString());
         Assert.Contains("model-server", report.GetProperty("pages").GetProperty("targets").GetProperty("text").GetString());
         Assert.Contains("ML Pipeline Overview", report.GetProperty("pages").GetProperty("dashboards").GetProperty("text").GetString());
         var push = report.GetProperty("pages").GetProperty("push").GetProperty("text").GetString();
@@ -131,6 +141,23 @@ public class BrowserTests
         Assert.Contains("model_predictions_total", explore.GetProperty("suggested").EnumerateArray().Select(x => x.GetString()));
         Assert.Contains("/graph?expr=", explore.GetProperty("url").GetString());
         Assert.Contains("from=now-1h&to=now", explore.GetProperty("url").GetString());
+        // Several queries on one chart (legend names carry their query's letter), each in the URL.
+        var multi = explore.GetProperty("multi");
+        var legend = multi.GetProperty("legend").EnumerateArray().Select(x => x.GetString()!).ToList();
+        Assert.Contains(legend, n => n.StartsWith("A: ", StringComparison.Ordinal));
+        Assert.Equal(["B: {}"], legend.Where(n => n.StartsWith("B: ", StringComparison.Ordinal)));
+        Assert.Contains("expr=model_predictions_total&expr=sum%28model_predictions_total%29", multi.GetProperty("url").GetString());
+        // Split: LogQL lines beside the PromQL chart, over the same range.
+        var split = explore.GetProperty("split");
+        Assert.True(split.GetProperty("rows").GetInt32() > 0, split.ToString());
+        Assert.Equal(1, split.GetProperty("metricsChart").GetInt32());
+        Assert.Contains("logs=%7Bservice%3D%22model-server%22%7D", split.GetProperty("url").GetString());
+        // Query history kept in the browser across a reload; an entry runs again.
+        var history = explore.GetProperty("history").EnumerateArray().Select(x => x.GetString()).ToList();
+        Assert.Contains("sum(model_predictions_total)", history);
+        Assert.Contains("{service=\"model-server\"}", history);
+        Assert.Equal(1, explore.GetProperty("fromHistory").GetProperty("chart").GetInt32());
+        Assert.Equal(0, explore.GetProperty("laterErrors").GetArrayLength());
 
         foreach (var uid in shipped) AssertEveryPanelDrawnWithData(report.GetProperty("dashboards").GetProperty(uid), uid);
         // Every shipped dashboard at 1280x800 and 1920x1080, every row open: nothing inside a panel scrolls or is cut off.
@@ -152,6 +179,17 @@ public class BrowserTests
         Assert.True(logs.GetProperty("live").GetBoolean(), logs.ToString());
         Assert.Contains("^", logs.GetProperty("caret").GetString());
         Assert.Contains("/logs?query=", logs.GetProperty("url").GetString());
+        // Fields sidebar: stream labels and parsed JSON fields, each value's share of the lines; a click filters.
+        var fields = logs.GetProperty("fields");
+        var names = fields.GetProperty("names").EnumerateArray().Select(x => x.GetString()).ToList();
+        Assert.Contains("level", names);
+        Assert.Contains("model", names);
+        Assert.Contains("latency_ms", names);
+        Assert.All(fields.GetProperty("levelShares").EnumerateArray(), x => Assert.Matches(@"^(error|warn|info) \d+(\.\d)?%$", x.GetString()));
+        Assert.Equal("{service=\"model-server\", level=\"error\"}", fields.GetProperty("afterLabel").GetProperty("query").GetString());
+        Assert.Equal(["error"], fields.GetProperty("afterLabel").GetProperty("levels").EnumerateArray().Select(x => x.GetString()));
+        Assert.Matches(@"^\{service=""model-server"", level=""error""\} \| json \| model=""\w+""$", fields.GetProperty("afterField").GetProperty("query").GetString());
+        Assert.True(fields.GetProperty("afterField").GetProperty("rows").GetInt32() > 0, fields.ToString());
         // mlobs self-monitoring keeps runtime details in a collapsed row: expanding it draws its panels.
         var expanded = report.GetProperty("dashboards").GetProperty("mlobs-self").GetProperty("expanded");
         Assert.Equal(expanded.GetProperty("before").GetInt32() + 2, expanded.GetProperty("after").GetInt32());
@@ -176,6 +214,23 @@ public class BrowserTests
         Assert.Equal("Node Exporter Full", imported.GetProperty("link").GetString());
         Assert.Contains("Node Exporter Full", imported.GetProperty("listed").EnumerateArray().Select(x => x.GetString()));
         Assert.True(imported.GetProperty("consoleErrors").GetArrayLength() == 0, imported.ToString());
+        // Accessibility: axe-core over every page and every shipped dashboard, light and dark: no serious or critical
+        // violation; every control on each is reached with Tab. Its screenshots (both themes) are the artifacts.
+        string[] pages = ["/", "/explore?expr=up", "/logs?query=%7Bservice%3D%22model-server%22%7D", "/dashboards", "/alerts", "/rules", "/targets", "/push", "/drift"];
+        var a11y = await RunScriptAsync("a11y-check.mjs", mlobs.BaseUrl, Artifacts("a11y"), [.. pages, .. shipped.Concat(layoutOnly).Select(uid => "/d/" + uid)]);
+        foreach (var page in a11y.EnumerateObject())
+        {
+            foreach (var scheme in new[] { "light", "dark" })
+            {
+                Assert.True(page.Value.GetProperty(scheme).GetProperty("violations").GetArrayLength() == 0, $"{page.Name} ({scheme}): {page.Value.GetProperty(scheme)}");
+                Assert.True(page.Value.GetProperty(scheme).GetProperty("errors").GetArrayLength() == 0, $"{page.Name} ({scheme}): {page.Value.GetProperty(scheme)}");
+            }
+            var keyboard = page.Value.GetProperty("keyboard");
+            Assert.True(keyboard.GetProperty("total").GetInt32() > 0, page.Name);
+            Assert.True(keyboard.GetProperty("unreached").GetArrayLength() == 0, $"{page.Name}: {keyboard}");
+        }
+        Assert.Equal(pages.Length + shipped.Length + layoutOnly.Length, a11y.EnumerateObject().Count());
+
         // The snapshot draws every panel from the data inside it, with no request leaving the file.
         var snap = report.GetProperty("snapshots").GetProperty(snapshot);
         AssertEveryPanelDrawnWithData(snap, "snapshot");

@@ -24,22 +24,33 @@ public class DashboardPanelsUiTests
             Body = "demo_value{series=\"a\"} 1\ndemo_value{series=\"b\"} 2\ndemo_value{series=\"c\"} 3\n"
                 + string.Concat(Enumerable.Range(0, 40).Select(i => $"demo_many{{i=\"{i}\"}} {i}\n")),
         };
+        // In a sub-folder of the dashboards dir: the folder "Tests/UI" in the dashboard list.
         var dashboards = Path.Combine(dir.Path, "dashboards");
-        Directory.CreateDirectory(dashboards);
-        File.Copy(Fixture, Path.Combine(dashboards, "panel-features.json"));
+        Directory.CreateDirectory(Path.Combine(dashboards, "Tests", "UI"));
+        File.Copy(Fixture, Path.Combine(dashboards, "Tests", "UI", "panel-features.json"));
+        // An alert that fires at once on series c, for the built-in "Annotations & Alerts" source.
+        var rules = Path.Combine(dir.Path, "demo.rules.yml");
+        File.WriteAllText(rules, "groups:\n  - name: demo\n    interval: 1s\n    rules:\n      - alert: DemoHigh\n        expr: demo_value > 2\n");
         var config = Path.Combine(dir.Path, "mlobs.yml");
-        File.WriteAllText(config, $"global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: demo\n    static_configs: [{{targets: [\"{target.Address}\"]}}]\nmlobs:\n  dashboards_dir: {dashboards}\n");
+        File.WriteAllText(config, $"global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files: [\"{rules}\"]\nscrape_configs:\n  - job_name: demo\n    static_configs: [{{targets: [\"{target.Address}\"]}}]\nmlobs:\n  dashboards_dir: {dashboards}\n");
         using var mlobs = await MlobsProcess.ServeAsync(config, Path.Combine(dir.Path, "data"));
         await Wait.UntilAsync("a few scrapes", async () =>
         {
             var (_, output) = await MlobsProcess.RunAsync("query", "count_over_time(demo_value{series=\"a\"}[1m]) > 4", "--server", mlobs.BaseUrl);
             return output.Contains("demo", StringComparison.Ordinal);
         });
+        await Wait.UntilAsync("DemoHigh in ALERTS", async () =>
+        {
+            var (_, output) = await MlobsProcess.RunAsync("query", "ALERTS{alertname=\"DemoHigh\"}", "--server", mlobs.BaseUrl);
+            return output.Contains("DemoHigh", StringComparison.Ordinal);
+        });
 
         var report = await BrowserTests.RunScriptAsync("panel-check.mjs", mlobs.BaseUrl, BrowserTests.Artifacts("panels"), "panel-features");
 
         var stats = report.GetProperty("stats");
-        Assert.True(stats.GetProperty("withData").GetInt32() == 6, stats.ToString());
+        Assert.True(stats.GetProperty("withData").GetInt32() == 10, stats.ToString());
+        // Only what mlobs does not do is marked: the one transformation it lacks, by name.
+        Assert.Equal(["table: unsupported: transformations (groupBy)"], Strings(stats.GetProperty("unsupported")));
         var legends = report.GetProperty("legends");
         // Table mode: Grafana's calc names as headers, one row per series with its calcs.
         var table = legends.GetProperty("Legend table");
@@ -55,6 +66,62 @@ public class DashboardPanelsUiTests
         int listed = forty.GetProperty("rows").GetArrayLength();
         Assert.True(listed is > 0 and < 40, forty.ToString());
         Assert.Equal($"+{40 - listed} more", forty.GetProperty("more").GetString());
+
+        // Transformations, applied in the page: reduce (series to rows) + sortBy + limit + organize ...
+        var tables = report.GetProperty("tables");
+        Assert.Equal(["Series", "Max", "Mean"], Strings(tables.GetProperty("Reduced table").GetProperty("headers")));
+        Assert.Equal(["c 3 3", "b 2 2"], Rows(tables.GetProperty("Reduced table")));
+        // ... joinByField on Time + calculateField (row sum) + filterByValue + sortBy + limit + renameByRegex ...
+        var joined = tables.GetProperty("Joined and summed");
+        Assert.Equal(["Time", "series a", "series b", "series c", "Total"], Strings(joined.GetProperty("headers")));
+        var joinedRows = Rows(joined);
+        Assert.Equal(3, joinedRows.Length);
+        Assert.All(joinedRows, r => Assert.EndsWith(" 1 2 3 6", r));
+        // ... seriesToRows + filterByValue (regex on Metric) + calculateField (binary, Value * 10) ...
+        var toRows = tables.GetProperty("Series to rows");
+        Assert.Equal(["Time", "Metric", "Value", "Value x 10"], Strings(toRows.GetProperty("headers")));
+        Assert.All(Rows(toRows), r => Assert.Matches(@" (a 1 10|b 2 20)$", r));
+        // ... merge of two instant queries + organize (exclude Time, reorder); groupBy is not done and says so.
+        Assert.Equal(["b", "a"], Strings(tables.GetProperty("Merged").GetProperty("headers")));
+        Assert.Equal(["2 1"], Rows(tables.GetProperty("Merged")));
+        Assert.Equal("unsupported: transformations (groupBy)", tables.GetProperty("Merged").GetProperty("unsupported").GetString());
+
+        // The panel menu: View, Inspect (Data / Query / Panel JSON), Download CSV (Grafana's columns: Time, each series).
+        var menu = report.GetProperty("menu");
+        Assert.Equal(["View", "Inspect", "Download CSV"], Strings(menu.GetProperty("items")));
+        var csv = menu.GetProperty("csv");
+        Assert.StartsWith("Legend table-data-", csv.GetProperty("file").GetString());
+        Assert.Equal("Time,a,b,c", csv.GetProperty("lines")[0].GetString());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},1,2,3$", csv.GetProperty("lines")[1].GetString());
+        Assert.True(csv.GetProperty("rows").GetInt32() >= 5, csv.ToString()); // at least the five scrapes waited for
+        var inspect = menu.GetProperty("inspect");
+        Assert.Equal(["Data", "Query", "Panel JSON"], Strings(inspect.GetProperty("tabs")));
+        Assert.Equal(["Time", "a", "b", "c"], Strings(inspect.GetProperty("dataHeaders")));
+        Assert.Equal(csv.GetProperty("rows").GetInt32(), inspect.GetProperty("dataRows").GetInt32());
+        Assert.Equal(["demo_value{series=~\"(a|b|c)\"}"], Strings(inspect.GetProperty("query"))); // All, interpolated as Grafana does
+        Assert.Equal("Legend table", inspect.GetProperty("json").GetString());
+        Assert.True(inspect.GetProperty("closed").GetBoolean());
+        var view = menu.GetProperty("view");
+        Assert.EndsWith("?viewPanel=1", view.GetProperty("url").GetString());
+        Assert.Equal(1, view.GetProperty("drawn").GetInt32());
+        Assert.True(view.GetProperty("width").GetDouble() > 1200, view.ToString()); // the whole 1280-wide page
+        Assert.EndsWith("/d/panel-features", view.GetProperty("after").GetProperty("url").GetString());
+        Assert.Equal(0, view.GetProperty("after").GetProperty("open").GetInt32());
+
+        // Annotations: the Prometheus annotation query (title, text and tags from its formats) and the built-in
+        // alert states (DemoHigh firing for series c), as markers with what they were.
+        var links = report.GetProperty("links");
+        var markers = Strings(links.GetProperty("markers"));
+        Assert.Contains(markers, m => m.StartsWith("marker a\n", StringComparison.Ordinal) && m.Contains("job demo", StringComparison.Ordinal) && m.EndsWith("tags: a, demo", StringComparison.Ordinal));
+        Assert.Contains(markers, m => m.StartsWith("DemoHigh firing\n", StringComparison.Ordinal) && m.Contains("series=c", StringComparison.Ordinal));
+        // Panel links (keepTime adds the range; targetBlank opens a new tab) and data links, interpolated.
+        var panelLinks = links.GetProperty("panel");
+        Assert.Equal("Explore demo", panelLinks[0].GetProperty("text").GetString());
+        Assert.Matches(@"^/explore\?expr=demo_value&from=\d{13}&to=\d{13}$", panelLinks[0].GetProperty("href").GetString());
+        Assert.Equal("_blank", panelLinks[1].GetProperty("target").GetString());
+        // A click at the middle of the chart picks the nearest series (b, value 2): its label and value in the link.
+        Assert.Matches(@"^/explore\?expr=demo_value%7Bseries%3D%22b%22%7D&v=2&from=\d{13}&to=\d{13}$", links.GetProperty("point")[0].GetProperty("href").GetString());
+        Assert.Equal("/explore?expr=sum(demo_value)&total=6", links.GetProperty("stat")[0].GetProperty("href").GetString());
 
         // Click isolates, shift-click adds or removes, clicking the only series shown shows them all again.
         var clicks = report.GetProperty("clicks").EnumerateArray().Select(c => Bools(c.GetProperty("shown"))).ToList();
@@ -78,6 +145,7 @@ public class DashboardPanelsUiTests
         Assert.InRange(to - from, 80_000, 100_000);
         Assert.InRange(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - to, 0, 180_000);
         Assert.Equal(zoom.GetProperty("before").GetString(), zoom.GetProperty("back").GetString());
+        Assert.EndsWith("/d/panel-features", zoom.GetProperty("back").GetString());
         Assert.Equal(0, zoom.GetProperty("errors").GetArrayLength());
 
         // Variable picker: the selection as the button's text, a search that narrows the list, Enter picks, checkboxes
@@ -104,7 +172,7 @@ public class DashboardPanelsUiTests
         Assert.EndsWith($"{typed[0]} to {typed[1]}", absolute.GetProperty("button").GetString());
         var typedFrom = DateTimeOffset.Parse(typed[0] + "Z", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains($"from={typedFrom.ToUnixTimeMilliseconds()}&", absolute.GetProperty("url").GetString());
-        Assert.Equal(6, absolute.GetProperty("stats").GetProperty("withData").GetInt32());
+        Assert.Equal(10, absolute.GetProperty("stats").GetProperty("withData").GetInt32());
         var tokyo = chrome.GetProperty("timeZone");
         Assert.EndsWith("timezone=Asia%2FTokyo", tokyo.GetProperty("url").GetString());
         // The browser runs in UTC (the context says so): the tooltip's time is nine hours ahead of the typed range.
@@ -123,6 +191,29 @@ public class DashboardPanelsUiTests
         Assert.Equal("Switch to the dark theme", theme.GetProperty("toggleLabel").GetString());
         Assert.Equal(0, theme.GetProperty("errors").GetArrayLength());
 
+        // The dashboard list: the shipped ones under General, the fixture in its folder; search and tags narrow it.
+        var browse = report.GetProperty("browse");
+        var all = browse.GetProperty("all").EnumerateArray().ToDictionary(f => f.GetProperty("folder").GetString()!, f => Strings(f.GetProperty("titles")));
+        Assert.Equal(["Panel features"], all["Tests/UI"]);
+        Assert.Contains("Model Serving", all["General"]);
+        Assert.Equal("Tests/UI", Assert.Single(browse.GetProperty("search").EnumerateArray()).GetProperty("folder").GetString());
+        var tagged = Assert.Single(browse.GetProperty("tag").GetProperty("folders").EnumerateArray());
+        Assert.Equal(["Panel features"], Strings(tagged.GetProperty("titles")));
+        Assert.EndsWith("/dashboards?tag=fixture", browse.GetProperty("tag").GetProperty("url").GetString());
+        var collapsed = browse.GetProperty("collapsed").EnumerateArray().ToDictionary(f => f.GetProperty("folder").GetString()!, f => Strings(f.GetProperty("titles")));
+        Assert.Empty(collapsed["General"]); // a folder closes when its header is clicked
+        Assert.Equal(0, browse.GetProperty("errors").GetArrayLength());
+
+        // A snapshot applies the same transformations from the data inside it (no server, no network).
+        var snapshot = Path.Combine(BrowserTests.Artifacts("panels"), "panel-features-snapshot.html");
+        var (exit, output) = await MlobsProcess.RunAsync("snapshot", "panel-features", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", snapshot);
+        Assert.True(exit == 0, output);
+        var snap = (await BrowserTests.UiCheckAsync(mlobs.BaseUrl, BrowserTests.Artifacts("panels-snapshot"), "--snapshot", snapshot)).GetProperty("snapshots").GetProperty(snapshot);
+        Assert.True(snap.GetProperty("withData").GetInt32() == 10, snap.ToString());
+        Assert.Equal(["table: unsupported: transformations (groupBy)"], Strings(snap.GetProperty("unsupported")));
+        Assert.Equal(0, snap.GetProperty("network").GetArrayLength());
+        Assert.Equal(0, snap.GetProperty("consoleErrors").GetArrayLength());
+
         foreach (var size in report.GetProperty("layout").EnumerateObject())
         {
             Assert.True(size.Value.GetProperty("problems").GetArrayLength() == 0, $"{size.Name}: {size.Value}");
@@ -131,6 +222,9 @@ public class DashboardPanelsUiTests
     }
 
     private static string[] Strings(JsonElement a) => a.EnumerateArray().Select(x => x.GetString()!).ToArray();
+
+    private static string[] Rows(JsonElement table) =>
+        table.GetProperty("rows").EnumerateArray().Select(r => string.Join(' ', r.EnumerateArray().Select(c => c.GetString()))).ToArray();
 
     private static bool[] Bools(JsonElement a) => a.EnumerateArray().Select(x => x.GetBoolean()).ToArray();
 }

@@ -18,7 +18,7 @@ public static class DashboardsApi
     {
         app.MapGet("/api/datasources", () => ApiResults.Guard(() => Datasources(status)));
         app.MapGet("/api/search", (HttpRequest req) => ApiResults.Guard(() =>
-            Search(source.Dashboards, req.Query["query"].ToString(), req.Query["tag"].Where(t => t is not null).Select(t => t!).ToList())));
+            Search(source.Dashboards, req.Query["query"].ToString(), req.Query["tag"].Where(t => t is not null).Select(t => t!).ToList(), req.Query["type"].ToString())));
         app.MapGet("/api/dashboards/uid/{uid}", (string uid) => ApiResults.Guard(() => Get(source.Dashboards, uid)));
         app.MapPost("/api/dashboards/db", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(source.Dashboards, req)));
         app.MapPost("/api/dashboards/import", (HttpRequest req) => ApiResults.Guard(() => ImportAsync(source.Dashboards, req)));
@@ -58,36 +58,71 @@ public static class DashboardsApi
         });
     }
 
-    private static IResult Search(DashboardLibrary library, string query, List<string> tags)
+    /// <summary>
+    /// Grafana's search: folders (type=dash-folder) and dashboards (type=dash-db), both when no type is given, by
+    /// title (query) and tags; a dashboard in a sub-folder of the dashboards dir carries folderUid/folderTitle/folderUrl.
+    /// </summary>
+    private static IResult Search(DashboardLibrary library, string query, List<string> tags, string type)
     {
         return ApiResults.Json(w =>
         {
             w.WriteStartArray();
             int id = 1;
-            foreach (var d in library.All())
+            var all = library.All();
+            if (type is "" or "dash-folder" && tags.Count == 0)
             {
-                var m = d.Model;
-                if (query.Length > 0 && !m.Title.Contains(query, StringComparison.OrdinalIgnoreCase)) { id++; continue; }
-                if (tags.Count > 0 && !tags.All(t => m.Tags.Contains(t))) { id++; continue; }
-                w.WriteStartObject();
-                w.WriteNumber("id", id++);
-                w.WriteString("uid", m.Uid);
-                w.WriteString("title", m.Title);
-                w.WriteString("uri", "db/" + DashboardParser.Slug(m.Title));
-                w.WriteString("url", $"/d/{m.Uid}/{DashboardParser.Slug(m.Title)}");
-                w.WriteString("slug", "");
-                w.WriteString("type", "dash-db");
-                w.WriteStartArray("tags");
-                foreach (var t in m.Tags) w.WriteStringValue(t);
-                w.WriteEndArray();
-                w.WriteBoolean("isStarred", false);
-                w.WriteString("source", d.Source);
-                w.WriteNumber("panels", m.DrawnPanels.Count());
-                w.WriteEndObject();
+                foreach (var folder in library.Folders())
+                {
+                    if (query.Length > 0 && !folder.Contains(query, StringComparison.OrdinalIgnoreCase)) continue;
+                    w.WriteStartObject();
+                    w.WriteNumber("id", 100000 + id++);
+                    w.WriteString("uid", FolderUid(folder));
+                    w.WriteString("title", folder);
+                    w.WriteString("url", $"/dashboards/f/{FolderUid(folder)}/");
+                    w.WriteString("type", "dash-folder");
+                    w.WriteStartArray("tags");
+                    w.WriteEndArray();
+                    w.WriteBoolean("isStarred", false);
+                    w.WriteEndObject();
+                }
+            }
+            id = 1;
+            if (type is "" or "dash-db")
+            {
+                foreach (var d in all)
+                {
+                    var m = d.Model;
+                    if (query.Length > 0 && !m.Title.Contains(query, StringComparison.OrdinalIgnoreCase)) { id++; continue; }
+                    if (tags.Count > 0 && !tags.All(t => m.Tags.Contains(t))) { id++; continue; }
+                    w.WriteStartObject();
+                    w.WriteNumber("id", id++);
+                    w.WriteString("uid", m.Uid);
+                    w.WriteString("title", m.Title);
+                    w.WriteString("uri", "db/" + DashboardParser.Slug(m.Title));
+                    w.WriteString("url", $"/d/{m.Uid}/{DashboardParser.Slug(m.Title)}");
+                    w.WriteString("slug", "");
+                    w.WriteString("type", "dash-db");
+                    w.WriteStartArray("tags");
+                    foreach (var t in m.Tags) w.WriteStringValue(t);
+                    w.WriteEndArray();
+                    w.WriteBoolean("isStarred", false);
+                    if (d.Folder is { } folder)
+                    {
+                        w.WriteString("folderUid", FolderUid(folder));
+                        w.WriteString("folderTitle", folder);
+                        w.WriteString("folderUrl", $"/dashboards/f/{FolderUid(folder)}/");
+                    }
+                    w.WriteString("source", d.Source);
+                    w.WriteNumber("panels", m.DrawnPanels.Count());
+                    w.WriteEndObject();
+                }
             }
             w.WriteEndArray();
         });
     }
+
+    /// <summary>A folder's uid: its path as a slug ("team/ml" → "team-ml"), stable across restarts.</summary>
+    private static string FolderUid(string folder) => DashboardParser.Slug(folder.Replace('/', '-'));
 
     private static IResult Get(DashboardLibrary library, string uid)
     {

@@ -23,6 +23,27 @@ public static class ApplianceMetrics
     public static readonly Gauge StorageBytes = Metrics.CreateGauge(
         "mlobs_tsdb_storage_bytes", "Bytes used by the TSDB files in the data directory.");
 
+    public static readonly Gauge DataDirFreeBytes = Metrics.CreateGauge(
+        "mlobs_data_dir_free_bytes", "Bytes free for mlobs on the filesystem holding the data directory (node_filesystem_avail_bytes of that mount).");
+
+    public static readonly Gauge DataDirCapacityBytes = Metrics.CreateGauge(
+        "mlobs_data_dir_capacity_bytes", "Size of the filesystem holding the data directory (node_filesystem_size_bytes of that mount).");
+
+    /// <summary>The data directory's filesystem: what retention and a filling disk are measured against (Overview).</summary>
+    public static void UpdateDataDir(string dataDir)
+    {
+        try
+        {
+            var drive = new DriveInfo(Path.GetFullPath(dataDir));
+            DataDirFreeBytes.Set(drive.AvailableFreeSpace);
+            DataDirCapacityBytes.Set(drive.TotalSize);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // A filesystem that cannot be asked: the gauges keep their last value.
+        }
+    }
+
     public static readonly Gauge HeadSeries = Metrics.CreateGauge(
         "mlobs_tsdb_head_series", "Series in the TSDB's head (in memory); series without recent samples are answered from disk.");
 

@@ -1,7 +1,10 @@
 namespace Mlobs.WebUi.Dashboards;
 
-/// <summary>A dashboard the library serves: the model, its JSON (the dashboard object itself) and where it came from.</summary>
-public sealed record LoadedDashboard(Dashboard Model, string Json, string Source, string? Path);
+/// <summary>
+/// A dashboard the library serves: the model, its JSON (the dashboard object itself), where it came from, and its
+/// folder (the sub-folder of the dashboards dir it was found in, "a/b" for nested ones; null at the top: General).
+/// </summary>
+public sealed record LoadedDashboard(Dashboard Model, string Json, string Source, string? Path, string? Folder = null);
 
 /// <summary>Import refused because a dashboard with the uid exists and overwrite was not asked for (Grafana's 412).</summary>
 public sealed class DashboardExistsException(string message) : Exception(message);
@@ -26,8 +29,8 @@ public sealed class DashboardLibrary(string? folder, string importDir)
     {
         var byUid = new Dictionary<string, LoadedDashboard>(StringComparer.Ordinal);
         foreach (var d in Embedded.Value) byUid[d.Model.Uid] = d;
-        foreach (var d in Scan(folder, "file")) byUid[d.Model.Uid] = d;
-        foreach (var d in Scan(importDir, "imported")) byUid[d.Model.Uid] = d;
+        foreach (var d in Scan(folder, "file", recursive: true)) byUid[d.Model.Uid] = d;
+        foreach (var d in Scan(importDir, "imported", recursive: false)) byUid[d.Model.Uid] = d;
         return byUid.Values.OrderBy(d => d.Model.Title, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
@@ -64,11 +67,19 @@ public sealed class DashboardLibrary(string? folder, string importDir)
         return new LoadedDashboard(model, inner, "imported", path);
     }
 
-    private IEnumerable<LoadedDashboard> Scan(string? dir, string source)
+    /// <summary>The folders dashboards were found in (sub-folders of the dashboards dir), sorted.</summary>
+    public IReadOnlyList<string> Folders() =>
+        All().Select(d => d.Folder).Where(f => f is not null).Select(f => f!).Distinct(StringComparer.Ordinal).Order(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private IEnumerable<LoadedDashboard> Scan(string? dir, string source, bool recursive)
     {
         if (dir is null || !Directory.Exists(dir)) return [];
         var result = new List<LoadedDashboard>();
-        foreach (var path in Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal))
+        // Sub-folders are Grafana's folders (as a provisioning provider with foldersFromFilesStructure); hidden ones are skipped.
+        var files = recursive
+            ? Directory.EnumerateFiles(dir, "*.json", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = true })
+            : Directory.EnumerateFiles(dir, "*.json");
+        foreach (var path in files.Order(StringComparer.Ordinal))
         {
             FileInfo info;
             try { info = new FileInfo(path); } catch (IOException) { continue; }
@@ -79,7 +90,11 @@ public sealed class DashboardLibrary(string? folder, string importDir)
                     cached = Load(path, info, source);
                     _files[path] = cached;
                 }
-                if (cached.Loaded is not null) result.Add(cached.Loaded);
+                if (cached.Loaded is not null)
+                {
+                    var relative = System.IO.Path.GetDirectoryName(System.IO.Path.GetRelativePath(dir, path));
+                    result.Add(string.IsNullOrEmpty(relative) ? cached.Loaded : cached.Loaded with { Folder = relative.Replace('\\', '/') });
+                }
             }
         }
         return result;

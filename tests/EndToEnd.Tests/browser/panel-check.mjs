@@ -13,7 +13,7 @@ const [base, artifacts, uid] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const browser = await launch(chromium);
 const report = { layout: {} };
-const panel = title => `.panel:has(> .panel-title:text-is("${title}"))`;
+const panel = title => `.panel:has(.panel-title:text-is("${title}"))`;
 
 try {
   const s = await open(browser, artifacts, `${base}/d/${uid}`, "panels", { viewport: { width: 1280, height: 800 } });
@@ -29,6 +29,13 @@ try {
       more: legend.querySelector(".legend-more")?.textContent ?? null,
     } : null];
   })));
+  // Tables drawn from transformed frames: their headers and rows as shown.
+  report.tables = await s.page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.panel[data-type="table"]')].map(p => [
+    p.querySelector(".panel-title").textContent, {
+      headers: [...p.querySelectorAll("thead th")].map(th => th.textContent),
+      rows: [...p.querySelectorAll("tbody tr")].map(tr => [...tr.children].map(td => td.textContent)),
+      unsupported: p.querySelector(".notice.unsupported")?.textContent ?? null,
+    }])));
   report.sparklines = await s.page.$$eval(".stat svg.sparkline polyline", l => l.length);
   const shown = title => s.page.$eval(`${panel(title)} .viz`, v => v.chart.series.slice(1).map(x => x.show));
   const item = (title, name) => s.page.locator(`${panel(title)} .legend-item`, { hasText: name }).first();
@@ -57,6 +64,50 @@ try {
   }
   await s.page.mouse.move(2, 2);
   await s.shot();
+
+  // The panel menu: View (full screen, Escape returns), Inspect (data, query, JSON), Download CSV.
+  const menu = {};
+  const openMenu = async title => { await s.page.locator(`${panel(title)} .panel-menu-button`).click(); return s.page.locator(".panel-menu-list:not([hidden])"); };
+  menu.items = await (await openMenu("Legend table")).locator(".panel-menu-item span").allTextContents();
+  const [download] = await Promise.all([s.page.waitForEvent("download"), s.page.locator('.panel-menu-list .panel-menu-item[data-action="download-csv"]').click()]);
+  const { readFile } = await import("node:fs/promises");
+  const csvText = await readFile(await download.path(), "utf8");
+  menu.csv = { file: download.suggestedFilename(), lines: csvText.split("\r\n").slice(0, 2), rows: csvText.split("\r\n").filter(Boolean).length - 1 };
+  await (await openMenu("Legend table")).locator('.panel-menu-item[data-action="inspect"]').click();
+  const drawer = s.page.locator(".inspect-drawer");
+  menu.inspect = { tabs: await drawer.locator(".inspect-tab").allTextContents(), dataHeaders: await drawer.locator(".inspect-table th").allTextContents(),
+    dataRows: await drawer.locator(".inspect-table tbody tr").count() };
+  await drawer.locator('.inspect-tab[data-tab="query"]').click();
+  menu.inspect.query = await drawer.locator(".inspect-query pre").allTextContents();
+  await drawer.locator('.inspect-tab[data-tab="json"]').click();
+  menu.inspect.json = JSON.parse(await drawer.locator("pre.inspect-json").textContent()).title;
+  await s.page.keyboard.press("Escape");
+  menu.inspect.closed = (await s.page.locator(".inspect-drawer").count()) === 0;
+  await (await openMenu("Legend table")).locator('.panel-menu-item[data-action="view"]').click();
+  await s.page.waitForSelector(".panel-view .panel-viewed .uplot", { timeout: 10000 }).catch(() => {});
+  const viewBox = await s.page.locator(".panel-view .panel-viewed").boundingBox();
+  menu.view = { url: s.page.url(), drawn: await s.page.locator(".panel-view .panel-viewed .uplot").count(), width: viewBox && viewBox.width, height: viewBox && viewBox.height };
+  await s.page.keyboard.press("Escape");
+  menu.view.after = { url: s.page.url(), open: await s.page.locator(".panel-view").count() };
+  report.menu = menu;
+
+  // Annotations (a Prometheus annotation query, and the built-in alert states) on the time series; panel links;
+  // data links from a click on a point and on a stat.
+  const links = {};
+  links.markers = await s.page.$$eval(`${panel("Legend table")} .annotation-marker`, l => l.map(m => m.getAttribute("title")));
+  await s.page.locator(`${panel("Legend right")} .panel-link`).click();
+  links.panel = await s.page.$$eval(".link-menu a", l => l.map(a => ({ text: a.textContent, href: a.getAttribute("href"), target: a.target })));
+  await s.page.keyboard.press("Escape");
+  const plot = await s.page.locator(`${panel("Legend table")} .u-over`).boundingBox();
+  await s.page.mouse.click(plot.x + plot.width * 0.9, plot.y + plot.height / 2);
+  await s.page.waitForSelector(".link-menu a", { timeout: 5000 }).catch(() => {});
+  links.point = await s.page.$$eval(".link-menu a", l => l.map(a => ({ text: a.textContent, href: a.getAttribute("href") })));
+  await s.page.keyboard.press("Escape");
+  await s.page.locator(`${panel("Stat sparkline")} .stat.has-links`).click();
+  await s.page.waitForSelector(".link-menu a", { timeout: 5000 }).catch(() => {});
+  links.stat = await s.page.$$eval(".link-menu a", l => l.map(a => ({ text: a.textContent, href: a.getAttribute("href") })));
+  await s.page.keyboard.press("Escape");
+  report.links = links;
 
   // Drag across "Legend table" from 50% to 80% of its width: the dashboard's range becomes that stretch.
   const before = s.page.url();
@@ -154,6 +205,24 @@ try {
   theme.errors = t.errors;
   await t.context.close();
   report.theme = theme;
+
+  // The dashboard list: folders from the dashboards dir's sub-folders, a search, tag filters.
+  const b = await open(browser, artifacts, `${base}/dashboards`, "dashboards", { viewport: { width: 1280, height: 800 } });
+  await b.page.waitForSelector(".dash-folder", { timeout: 20000 }).catch(() => {});
+  const listed = () => b.page.$$eval(".dash-folder", l => l.map(f => ({ folder: f.getAttribute("data-folder"), titles: [...f.querySelectorAll(".dash-list li > a")].map(a => a.textContent) })));
+  const browse = { all: await listed() };
+  await b.page.fill(".dash-search", "panel feat");
+  browse.search = await listed();
+  await b.page.fill(".dash-search", "");
+  await b.page.locator(".tag-filter button.tag", { hasText: "fixture" }).click();
+  browse.tag = { folders: await listed(), url: b.page.url() };
+  await b.page.locator(".tag-filter button.tag", { hasText: "fixture" }).click();
+  await b.page.locator('.dash-folder[data-folder="General"] .folder-head').click();
+  browse.collapsed = await listed();
+  browse.errors = b.errors;
+  await b.shot();
+  await b.context.close();
+  report.browse = browse;
 
   for (const [w, h] of [[1280, 800], [1920, 1080]]) {
     const l = await open(browser, artifacts, `${base}/d/${uid}`, `panels-${w}x${h}`, { viewport: { width: w, height: h } });

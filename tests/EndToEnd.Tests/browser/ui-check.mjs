@@ -36,9 +36,11 @@ try {
       const s = await open(base + path, "page-" + name);
       await settle(s.page);
       await s.page.waitForTimeout(300);
+      if (name === "overview") await s.page.waitForFunction(() => document.querySelectorAll(".ov-plot .uplot, .ov-plot .notice").length >= 3, null, { timeout: 20000 }).catch(() => {});
       const text = await s.page.evaluate(() => document.getElementById("page").innerText);
+      const charts = await s.page.locator("#page .uplot").count();
       await s.shot();
-      report.pages[name] = { errors: s.errors, text: text.slice(0, 2000) };
+      report.pages[name] = { errors: s.errors, text: text.slice(0, 3000), charts };
       await s.context.close();
     }
   }
@@ -107,6 +109,28 @@ try {
     const suggested = await s.page.$$eval("ul.suggestions li", l => l.map(x => x.textContent));
     await s.shot("-error");
     report.explore = { chart, caret, suggested, url: s.page.url(), errors: errorsBeforeBadQuery };
+    // Several queries on one chart: A is the expression, B its sum.
+    await s.page.fill("textarea.expr-input", args.explore);
+    await s.page.click(".add-query");
+    await s.page.fill('.query-row[data-ref="B"] textarea', `sum(${args.explore})`);
+    await s.page.click("form.explore button[type=submit]");
+    await s.page.waitForFunction(() => [...document.querySelectorAll(".explore-chart .legend-name")].some(n => n.textContent.startsWith("B: ")), null, { timeout: 30000 }).catch(() => {});
+    report.explore.multi = { legend: await s.page.$$eval(".explore-chart .legend-name", l => l.map(x => x.textContent)), url: s.page.url() };
+    // Split: a LogQL query beside, over the same range.
+    await s.page.click(".split-toggle");
+    await s.page.fill(".logql-input", args.logs || '{job=~".+"}');
+    await s.page.click("form.explore button[type=submit]");
+    await s.page.waitForSelector(".logs-pane .log-row", { timeout: 30000 }).catch(() => {});
+    report.explore.split = { rows: await s.page.locator(".logs-pane .log-row").count(), url: s.page.url(), metricsChart: await s.page.locator(".explore-chart .uplot").count() };
+    await s.shot("-split");
+    // History survives a reload (it is kept in the browser) and runs a query again when clicked.
+    await s.page.goto(base + "/explore");
+    await s.page.click(".history-toggle");
+    report.explore.history = await s.page.$$eval(".query-history .history-item code", l => l.map(x => x.textContent));
+    await s.page.locator(".query-history .history-item", { hasText: `sum(${args.explore})` }).first().click();
+    await s.page.waitForSelector(".explore-chart .uplot", { timeout: 30000 }).catch(() => {});
+    report.explore.fromHistory = { url: s.page.url(), chart: await s.page.locator(".explore-chart .uplot").count() };
+    report.explore.laterErrors = s.errors.slice(errorsBeforeBadQuery.length).filter(e => !e.includes("400"));
     await s.context.close();
   }
   // Logs page: the query's lines newest first, the level histogram, a JSON line expanded, then a live line.
@@ -127,12 +151,25 @@ try {
     const live = await s.page.waitForFunction(m => document.querySelector(".log-row .log-text")?.textContent.includes(m), marker, { timeout: 30000 }).then(() => true).catch(() => false);
     await s.page.click("button.live");
     await s.shot("-live");
+    // The fields sidebar: labels and parsed JSON fields with their top values; clicking a value adds it to the query.
+    await s.page.waitForSelector(".log-fields .field-value", { timeout: 20000 }).catch(() => {});
+    const fieldNames = await s.page.$$eval(".log-fields .field-name", l => l.map(x => x.textContent));
+    const levelShares = await s.page.$$eval('.log-fields .field-value[data-field="level"]', l => l.map(x => x.innerText.replace(/\s+/g, " ").trim()));
+    await s.page.click('.log-fields .field-value[data-field="level"][data-value="error"]');
+    await s.page.waitForFunction(() => document.querySelector("textarea.expr-input").value.includes('level="error"'), null, { timeout: 10000 }).catch(() => {});
+    await settle(s.page);
+    const afterLabel = { query: await s.page.inputValue("textarea.expr-input"), levels: await s.page.$$eval(".log-row .log-labels", l => [...new Set(l.map(x => /level="([^"]*)"/.exec(x.textContent)?.[1]))]) };
+    await s.page.click('.log-fields .field-value[data-field="model"]');
+    await s.page.waitForFunction(() => document.querySelector("textarea.expr-input").value.includes("| json |"), null, { timeout: 10000 }).catch(() => {});
+    await settle(s.page);
+    const afterField = { query: await s.page.inputValue("textarea.expr-input"), rows: await s.page.locator(".log-row").count() };
+    const fields = { names: fieldNames, levelShares, afterLabel, afterField };
     // A broken query shows Loki's error with a caret (its 400 is the one console error expected).
     const errorsBeforeBadQuery = [...s.errors];
     await s.page.fill("textarea.expr-input", '{service="model-server"} | latency_ms >');
     await s.page.click("form.logs-form button[type=submit]");
     const caret = await s.page.waitForSelector(".query-error pre.caret", { timeout: 30000 }).then(e => e.textContent()).catch(() => null);
-    report.logs = { rows, histogram, legend, times, json, live, caret, url: s.page.url(), errors: errorsBeforeBadQuery };
+    report.logs = { rows, histogram, legend, times, json, live, caret, fields, url: s.page.url(), errors: errorsBeforeBadQuery };
     await s.context.close();
   }
   for (const uid of args.dashboards) {

@@ -3,7 +3,7 @@
 
 const App = (() => {
   const ROUTES = [
-    [/^\/$/, root => Pages.overview(root)],
+    [/^\/$/, root => Overview.page(root)],
     [/^\/(graph|explore)$/, (root, params) => Explore.page(root, params)],
     [/^\/logs$/, (root, params) => Logs.page(root, params)],
     [/^\/alerts$/, root => Pages.alerts(root)],
@@ -11,7 +11,7 @@ const App = (() => {
     [/^\/targets$/, root => Pages.targets(root)],
     [/^\/push$/, root => PushPage.page(root)],
     [/^\/drift$/, root => DriftPage.page(root)],
-    [/^\/dashboards$/, root => Pages.dashboards(root)],
+    [/^\/dashboards(?:\/f\/[^/]+\/?)?$/, (root, params) => Pages.dashboards(root, params)],
     [/^\/d\/([^/]+)(?:\/[^/]*)?$/, (root, params, m) => Pages.dashboard(root, params, decodeURIComponent(m[1]))],
   ];
 

@@ -115,6 +115,26 @@ const Charts = (() => {
     const theme = themeColors();
     const alpha = Math.round(Math.max(0, Math.min(100, opts.fillOpacity ?? (opts.stacked || opts.bars ? 35 : 0))) * 2.55).toString(16).padStart(2, "0");
     const hooks = {};
+    // A click (not a drag) on the plot: the series nearest the pointer at that time, for data links.
+    if (opts.onPointClick) {
+      hooks.init = [u => {
+        let down = null;
+        u.over.addEventListener("mousedown", e => { down = [e.clientX, e.clientY]; });
+        u.over.addEventListener("click", e => {
+          if (!down || Math.abs(e.clientX - down[0]) > 3 || Math.abs(e.clientY - down[1]) > 3) return;
+          const idx = u.cursor.idx;
+          if (idx === null || idx === undefined) return;
+          let best = null;
+          for (let i = 1; i < u.series.length; i++) {
+            const v = u.data[i][idx];
+            if (!u.series[i].show || v === null || v === undefined) continue;
+            const d = Math.abs(u.valToPos(v, "y") - u.cursor.top);
+            if (!best || d < best.d) best = { i, d };
+          }
+          if (best) opts.onPointClick(best.i - 1, idx, e.clientX, e.clientY);
+        });
+      }];
+    }
     if (opts.onZoom) {
       hooks.setSelect = [u => {
         const s = u.select;
@@ -128,7 +148,9 @@ const Charts = (() => {
       width, height,
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: !opts.onZoom }, points: { size: 6 } },
-      plugins: [Tooltip.plugin(opts.tooltip || { mode: "single" }, series.map(s => s.name), colors, fmt, opts.timeZone)],
+      plugins: [Tooltip.plugin(opts.tooltip || { mode: "single" }, series.map(s => s.name), colors, fmt, opts.timeZone),
+        ...(opts.annotations && opts.annotations.length ? [Annotations.plugin(opts.annotations, opts.timeZone)] : []),
+        ...(opts.plugins || [])],
       hooks,
       scales: { x: { time: true, range: (u, lo, hi) => [opts.from ?? lo, opts.to ?? hi] }, y: { range: (u, lo, hi) => yRange(lo, hi, opts) } },
       axes: [
@@ -182,8 +204,8 @@ const Charts = (() => {
       g.fillText(Format.value(buckets[b].le, opts.unit, opts.decimals), 2, y + ch / 2 + 4);
     });
     g.fillStyle = theme.axis;
-    g.fillText(new Date(from * 1000).toLocaleString(), left, height - 5);
-    const last = new Date(to * 1000).toLocaleString();
+    g.fillText(TimePicker.format(from * 1000, opts.timeZone), left, height - 5);
+    const last = TimePicker.format(to * 1000, opts.timeZone);
     g.fillText(last, width - g.measureText(last).width - 2, height - 5);
   }
 

@@ -124,6 +124,7 @@ const DashboardView = (() => {
       this.sections = sections(dash.panels || []);
       this.collapsed = new Map(this.sections.filter(s => s.row).map(s => [s.row.id, !!s.row.collapsed]));
       this.onChange = opts.onChange || (() => {});
+      this.opts = opts;
       this.rendered = 0;
     }
 
@@ -135,6 +136,7 @@ const DashboardView = (() => {
       this.root.append(Dom.el("div", { className: "dash-head" }, title, this.snapshot ? Dom.el("span", { className: "muted", textContent: `snapshot ${new Date(this.from).toLocaleString()} – ${new Date(this.to).toLocaleString()}` }) : this.timeControls()), this.bar, this.grid);
       await this.loadVariables();
       this.layout();
+      if (this.opts.viewPanel) this.view(this.opts.viewPanel, false);
       let pending = null;
       // A window resize lays the grid out again and redraws each panel from the data it already has.
       this.resizeHandler = () => { clearTimeout(pending); pending = setTimeout(() => this.layout(true), 150); };
@@ -143,6 +145,8 @@ const DashboardView = (() => {
     }
 
     stop() {
+      this.closeView(false);
+      document.querySelector(".inspect-drawer")?.remove();
       clearInterval(this.timer);
       window.removeEventListener("resize", this.resizeHandler);
     }
@@ -206,7 +210,17 @@ const DashboardView = (() => {
 
     /** Places sections on the grid and (re)renders every visible panel; reuse draws from the data already loaded. */
     layout(reuse = false) {
-      if (!reuse || !this.cache) this.cache = new Map();
+      if (!reuse || !this.cache) {
+        this.cache = new Map();
+        // Annotations load beside the panels' queries; each time series waits for them before drawing.
+        this.annotationsReady = this.snapshot ? Promise.resolve({ events: [], skipped: [] })
+          : Annotations.load(this.dash, this.from, this.to, this.vars).catch(e => ({ events: [], skipped: [e.message] }));
+        this.annotationsReady.then(a => {
+          this.bar.querySelector(".annotations-note")?.remove();
+          if (a.skipped.length) this.bar.append(Dom.el("span", { className: "notice unsupported annotations-note", textContent: "unsupported: annotations (" + a.skipped.join("; ") + ")" }));
+        });
+      }
+      this.placed = [];
       const width = this.grid.clientWidth || 1200;
       const col = width / 24;
       this.grid.replaceChildren();
@@ -228,11 +242,11 @@ const DashboardView = (() => {
         let bottom = 0;
         for (const { panel: p, g } of compact(repeated(s.panels, this.vars))) {
           const vars = p.__vars ? Object.assign({}, this.vars, p.__vars) : this.vars;
+          this.placed.push({ panel: p, vars });
           const box = Dom.el("div", { className: "panel", "data-panel": p.id, "data-type": p.type,
             style: { left: g.x * col + "px", top: (cursor + g.y) * UNIT + "px", width: g.w * col - GAP + "px", height: g.h * UNIT - GAP + "px" } });
-          const header = Dom.el("div", { className: "panel-title", textContent: Templating.interpolate(p.title || "", vars), title: p.description || "" });
           const body = Dom.el("div", { className: "panel-body" });
-          box.append(header, body);
+          box.append(this.panelHeader(p, vars), body);
           this.grid.append(box);
           bottom = Math.max(bottom, g.y + g.h);
           jobs.push(() => this.renderPanel(p, box, body, g.w * col, vars));
@@ -241,6 +255,49 @@ const DashboardView = (() => {
       }
       this.grid.style.height = cursor * UNIT + "px";
       this.run(jobs, 6);
+    }
+
+    /** The title bar: the title (its description as a tooltip) and the panel menu (View, Inspect, Download CSV). */
+    panelHeader(p, vars) {
+      const title = Templating.interpolate(p.title || "", vars);
+      return Dom.el("div", { className: "panel-header" },
+        Dom.el("div", { className: "panel-title", textContent: title, title: p.description || "" }),
+        DataLinks.panelLinks(p, { vars, from: this.from, to: this.to }),
+        p.type === "text" ? null : PanelMenu.button({ title, panel: p, timeZone: this.timeZone, onView: () => this.view(p.id, true), data: () => this.panelData(p) }));
+    }
+
+    /** What a panel drew: its series and the frames they came from (null before its queries returned). */
+    panelData(p) {
+      const result = this.cache && this.cache.get(String(p.id));
+      if (!result) return null;
+      const frames = result.frames.filter(f => !f.error);
+      return { series: Panels.seriesOf(frames, p), frames: result.frames };
+    }
+
+    /** View: the panel alone over the whole page (Grafana's viewPanel=; Escape or Back returns to the grid). */
+    view(id, push) {
+      const found = this.placed && this.placed.find(x => String(x.panel.id) === String(id));
+      if (!found) return;
+      if (push) this.onChange({ viewPanel: String(id), push: true });
+      this.closeView();
+      const { panel: p, vars } = found;
+      const body = Dom.el("div", { className: "panel-body" });
+      const box = Dom.el("div", { className: "panel panel-viewed", "data-panel": p.id, "data-type": p.type }, this.panelHeader(p, vars), body);
+      const overlay = Dom.el("div", { className: "panel-view", role: "dialog", "aria-label": `View: ${p.title || "panel"}` },
+        Dom.el("button", { type: "button", className: "panel-view-back", textContent: "← Back to dashboard", onclick: () => this.closeView(true) }), box);
+      document.body.append(overlay);
+      this.viewKey = e => { if (e.key === "Escape" && !document.querySelector(".inspect-drawer")) this.closeView(true); };
+      document.addEventListener("keydown", this.viewKey);
+      overlay.querySelector(".panel-view-back").focus();
+      this.renderPanel(p, box, body, body.clientWidth, vars);
+    }
+
+    closeView(navigate) {
+      const overlay = document.querySelector(".panel-view");
+      if (!overlay) return;
+      overlay.remove();
+      document.removeEventListener("keydown", this.viewKey);
+      if (navigate) this.onChange({ viewPanel: null });
     }
 
     /** Runs panel loads a few at a time, so a 100-panel dashboard does not open 300 requests at once. */
@@ -275,12 +332,13 @@ const DashboardView = (() => {
       const errors = result.frames.filter(f => f.error);
       // What the panel asks for that mlobs does not do is said, not silently dropped.
       const notes = [];
-      if (Array.isArray(panel.transformations) && panel.transformations.length)
-        notes.push("transformations (" + panel.transformations.map(t => t.id).join(", ") + ")");
+      const skipped = (panel.transformations || []).filter(t => !t.disabled && !Transforms.SUPPORTED.includes(t.id)).map(t => t.id);
+      if (skipped.length) notes.push("transformations (" + skipped.join(", ") + ")");
       const foreign = (panel.targets || []).filter(t => !t.hide && typeof t.expr !== "string");
       if (foreign.length) notes.push(`${foreign.length} non-PromQL ${foreign.length === 1 ? "query" : "queries"} (${foreign.map(t => t.refId || "?").join(", ")})`);
+      const annotations = (await this.annotationsReady).events;
       try {
-        Panels.render(panel, body, result.frames.filter(f => !f.error), { from: this.from / 1000, to: this.to / 1000, stepS: result.stepS, timeZone: this.timeZone,
+        Panels.render(panel, body, result.frames.filter(f => !f.error), { annotations, vars: vars || this.vars, from: this.from / 1000, to: this.to / 1000, stepS: result.stepS, timeZone: this.timeZone,
           onZoom: this.snapshot ? undefined : (a, b) => this.zoom(a, b) });
       } catch (e) {
         body.replaceChildren(Dom.notice("unsupported: " + e.message, "notice unsupported"));

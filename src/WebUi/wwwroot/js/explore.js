@@ -1,5 +1,6 @@
-// Explore: a PromQL box with autocomplete (metric names, functions, label names and values), instant table and
-// range chart, time range (relative like now-1h, or absolute) and step, stacked/lines, errors shown at their position, and a shareable URL.
+// Explore: PromQL boxes with autocomplete (metric names, functions, label names and values), several queries on one
+// chart or as instant tables, Grafana's time picker, step, stacked/lines, errors shown at their position, query
+// history kept in the browser, a split with a LogQL query beside, and a shareable URL.
 "use strict";
 
 const Explore = (() => {
@@ -44,23 +45,10 @@ const Explore = (() => {
     return box;
   }
 
-  async function page(root, params) {
-    const input = el("textarea", { className: "expr-input", rows: 2, placeholder: 'Expression (press Shift+Enter for newlines)', value: params.get("expr") || "", spellcheck: false });
+  /** A PromQL box with autocomplete (metric names, functions, label names and values); Enter runs, Shift+Enter is a newline. */
+  function queryEditor(refId, value, run, remove) {
+    const input = el("textarea", { className: "expr-input", rows: 2, placeholder: "Expression (press Shift+Enter for newlines)", value, spellcheck: false, "aria-label": `Query ${refId}` });
     const list = el("ul", { className: "suggestions", hidden: true });
-    const fromInput = el("input", { className: "from", value: params.get("from") || "now-1h", size: 14, title: "from: now-1h, Unix seconds or RFC 3339" });
-    const toInput = el("input", { className: "to", value: params.get("to") || "now", size: 14, title: "to: now, Unix seconds or RFC 3339" });
-    const presets = el("select", { className: "time-preset", title: "quick ranges", onchange: () => { if (presets.value) { fromInput.value = presets.value; toInput.value = "now"; presets.value = ""; form.requestSubmit(); } } },
-      el("option", { value: "", textContent: "Quick range" }), ...["now-5m", "now-15m", "now-1h", "now-6h", "now-24h", "now-7d"].map(v => el("option", { value: v, textContent: "Last " + v.slice(4) })));
-    const step = el("input", { className: "step", value: params.get("step") || "", size: 5, placeholder: "auto", title: "step: 15s, 1m" });
-    const stacked = el("input", { type: "checkbox", className: "stacked", checked: params.get("stacked") === "1" });
-    const tab = el("select", { className: "tab" }, el("option", { value: "graph", textContent: "Graph" }), el("option", { value: "table", textContent: "Table" }));
-    tab.value = params.get("tab") === "table" ? "table" : "graph";
-    const out = el("div", { className: "explore-out" });
-    const form = el("form", { className: "explore" },
-      el("div", { className: "expr-wrap" }, input, list),
-      el("div", { className: "controls" }, tab, presets, " from ", fromInput, " to ", toInput, " step ", step, el("label", {}, stacked, " stacked"), el("button", { type: "submit", textContent: "Execute" })));
-    root.append(el("h2", { textContent: "Explore" }), form, out);
-
     let active = -1, current = { prefix: "", items: [] };
     const close = () => { list.hidden = true; active = -1; };
     const accept = item => {
@@ -93,43 +81,162 @@ const Explore = (() => {
         e.preventDefault();
         accept(items[Math.max(0, active)].textContent);
       } else if (e.key === "Escape") close();
-      else if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); close(); form.requestSubmit(); }
+      else if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); close(); run(); }
     });
     input.addEventListener("blur", () => setTimeout(close, 100));
+    const row = el("div", { className: "query-row", "data-ref": refId },
+      el("span", { className: "query-ref", textContent: refId }),
+      el("div", { className: "expr-wrap" }, input, list),
+      remove ? el("button", { type: "button", className: "remove-query", textContent: "×", "aria-label": `Remove query ${refId}`, onclick: remove }) : null);
+    return { row, input };
+  }
 
-    const run = async () => {
-      const expr = input.value.trim();
-      const p = new URLSearchParams({ expr, tab: tab.value, from: fromInput.value, to: toInput.value });
-      if (step.value) p.set("step", step.value);
-      if (stacked.checked) p.set("stacked", "1");
-      history.replaceState(null, "", location.pathname + "?" + p); // /graph or Grafana's /explore
-      if (!expr) { out.replaceChildren(); return; }
-      const now = Date.now();
-      const startMs = Templating.parseTime(fromInput.value, now), endMs = Templating.parseTime(toInput.value, now);
-      if (startMs === null || endMs === null || endMs <= startMs) { out.replaceChildren(Dom.notice(`invalid time range ${fromInput.value} to ${toInput.value}`, "notice error")); return; }
+  // Query history, kept in this browser (Grafana Explore's Query history): newest first, at most 50.
+  const HISTORY_KEY = "mlobs.explore.history";
+  function history() { try { return JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]"); } catch { return []; } }
+  function remember(exprs, kind) {
+    let h = history();
+    for (const expr of exprs) { h = h.filter(x => !(x.expr === expr && x.kind === kind)); h.unshift({ expr, kind, at: Date.now() }); }
+    try { localStorage.setItem(HISTORY_KEY, JSON.stringify(h.slice(0, 50))); } catch { /* private mode: not kept */ }
+  }
+
+  /**
+   * Explore: several PromQL queries on one chart (A, B, ...), Graph or Table, Grafana's time picker, the query
+   * history, and a split view with a LogQL query beside over the same time range. URL: expr= (one per query),
+   * tab, from, to, step, stacked, logs= (the split's LogQL).
+   */
+  async function page(root, params) {
+    const state = { fromText: params.get("from") || "now-1h", toText: params.get("to") || "now", timeZone: params.get("timezone") || "browser", refresh: "" };
+    Templating.settings.timeZone = state.timeZone;
+    const exprs = params.getAll("expr");
+    const step = el("input", { className: "step", value: params.get("step") || "", size: 5, placeholder: "auto", title: "step: 15s, 1m", "aria-label": "Step" });
+    const stacked = el("input", { type: "checkbox", className: "stacked", checked: params.get("stacked") === "1" });
+    const tab = el("select", { className: "tab", "aria-label": "Result as" }, el("option", { value: "graph", textContent: "Graph" }), el("option", { value: "table", textContent: "Table" }));
+    tab.value = params.get("tab") === "table" ? "table" : "graph";
+    const queries = el("div", { className: "queries" });
+    const editors = [];
+    const form = el("form", { className: "explore" });
+    const run = () => form.requestSubmit();
+    const addQuery = value => {
+      const refId = String.fromCharCode(65 + editors.length);
+      const editor = queryEditor(refId, value, run, editors.length ? () => { editors.splice(editors.indexOf(editor), 1); editor.row.remove(); relabel(); run(); } : null);
+      editors.push(editor);
+      queries.append(editor.row);
+      return editor;
+    };
+    const relabel = () => editors.forEach((e, i) => { const r = String.fromCharCode(65 + i); e.row.dataset.ref = r; e.row.querySelector(".query-ref").textContent = r; e.input.setAttribute("aria-label", `Query ${r}`); });
+    for (const x of exprs.length ? exprs : [""]) addQuery(x);
+    const timeSlot = el("div", { className: "explore-time" });
+    const historyBox = el("div", { className: "query-history" });
+    historyBox.hidden = true;
+    const historyButton = el("button", { type: "button", className: "history-toggle", textContent: "Query history", "aria-expanded": "false",
+      onclick: () => { historyBox.hidden = !historyBox.hidden; historyButton.setAttribute("aria-expanded", String(!historyBox.hidden)); drawHistory(); } });
+    const splitButton = el("button", { type: "button", className: "split-toggle", textContent: params.has("logs") ? "Close split" : "Split: logs beside" });
+    form.append(queries,
+      el("div", { className: "controls" },
+        el("button", { type: "button", className: "add-query", textContent: "+ Add query", onclick: () => { addQuery("").input.focus(); } }),
+        tab, " step ", step, el("label", {}, stacked, " stacked"), el("button", { type: "submit", textContent: "Run query" }), historyButton, splitButton, timeSlot),
+      historyBox);
+    const out = el("div", { className: "explore-out" });
+    const metricsPane = el("div", { className: "explore-pane" }, form, out);
+    const panes = el("div", { className: "explore-split" }, metricsPane);
+    root.append(el("h2", { textContent: "Explore" }), panes);
+
+    // The split: a LogQL query over the same time range, its level histogram and lines.
+    let logsPane = null;
+    const logsInput = el("textarea", { className: "expr-input logql-input", rows: 2, spellcheck: false, value: params.get("logs") || "", placeholder: '{service="model-server"} |= "error"', "aria-label": "LogQL query" });
+    logsInput.addEventListener("keydown", e => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); run(); } });
+    const openSplit = () => {
+      logsPane = el("div", { className: "explore-pane logs-pane" },
+        el("form", { className: "explore", onsubmit: e => { e.preventDefault(); run(); } }, el("div", { className: "query-row" }, el("span", { className: "query-ref", textContent: "Logs" }), el("div", { className: "expr-wrap" }, logsInput))),
+        el("div", { className: "log-histogram" }), el("div", { className: "log-status muted" }), el("div", { className: "log-out" }));
+      panes.append(logsPane);
+      panes.classList.add("split");
+      splitButton.textContent = "Close split";
+    };
+    splitButton.addEventListener("click", () => {
+      if (logsPane) { logsPane.remove(); logsPane = null; panes.classList.remove("split"); splitButton.textContent = "Split: logs beside"; logsInput.value = ""; run(); }
+      else { openSplit(); logsInput.focus(); }
+    });
+    if (params.has("logs")) openSplit();
+
+    const drawHistory = () => {
+      const h = history();
+      historyBox.replaceChildren(el("h4", { textContent: "Query history (this browser)" }), h.length ? el("ul", {}, ...h.map(x => el("li", {},
+        el("button", { type: "button", className: "history-item", title: "Run this query", onclick: () => {
+          if (x.kind === "logql") { if (!logsPane) openSplit(); logsInput.value = x.expr; } else editors[0].input.value = x.expr;
+          historyBox.hidden = true; historyButton.setAttribute("aria-expanded", "false"); run();
+        } }, el("code", { textContent: x.expr })),
+        el("span", { className: "muted", textContent: ` ${x.kind === "logql" ? "LogQL" : "PromQL"} · ${Overview.age(Date.now() - x.at)} ago` })))) : Dom.notice("No queries run yet."));
+    };
+
+    let timer = null;
+    const drawTime = () => timeSlot.replaceChildren(TimePicker.create(state, {
+      onApply: r => { state.fromText = r.from; state.toText = r.to; run(); },
+      onZone: z => { state.timeZone = z; Templating.settings.timeZone = z; run(); },
+      onRefresh: every => { state.refresh = every; clearInterval(timer); const ms = every && Templating.parseDuration(every); timer = ms ? Pages.every(ms, run) : null; },
+      onRefreshNow: run,
+    }));
+
+    const runMetrics = async (list, now) => {
+      const startMs = Templating.parseTime(state.fromText, now), endMs = Templating.parseTime(state.toText, now, true);
+      if (startMs === null || endMs === null || endMs <= startMs) { out.replaceChildren(Dom.notice(`invalid time range ${state.fromText} to ${state.toText}`, "notice error")); return; }
+      if (!list.length) { out.replaceChildren(); return; }
       const rangeMs = endMs - startMs;
       out.replaceChildren(Dom.notice("Loading…", "notice loading"));
-      try {
-        if (tab.value === "table") {
-          const data = await Api.instant(expr, endMs / 1000);
-          out.replaceChildren(instantTable(data));
-        } else {
-          const stepS = step.value ? Templating.parseDuration(step.value) / 1000 : Math.max(1, Math.round(rangeMs / 1000 / 250));
-          const data = await Api.range(expr, (endMs - rangeMs) / 1000, endMs / 1000, stepS);
-          const series = data.result.map(s => ({ name: Format.legend(s.metric), metric: s.metric, values: s.values }));
-          const chart = el("div", { className: "explore-chart" });
-          out.replaceChildren(chart);
-          Charts.timeSeries(chart, series, { stacked: stacked.checked, height: 360, from: (endMs - rangeMs) / 1000, to: endMs / 1000, stepS });
-          if (!series.length) out.append(Dom.notice("Empty query result"));
-        }
-      } catch (e) {
-        out.replaceChildren(errorAt(expr, e.message));
-      }
+      const stepS = step.value ? Templating.parseDuration(step.value) / 1000 : Math.max(1, Math.round(rangeMs / 1000 / 250));
+      const results = await Promise.all(list.map(async q => {
+        try { return { ...q, data: tab.value === "table" ? await Api.instant(q.expr, endMs / 1000) : await Api.range(q.expr, startMs / 1000, endMs / 1000, stepS) }; }
+        catch (e) { return { ...q, error: e.message }; }
+      }));
+      out.replaceChildren();
+      for (const r of results.filter(r => r.error)) out.append(el("div", { className: "query-failed", "data-ref": r.refId }, list.length > 1 ? el("strong", { textContent: `Query ${r.refId}` }) : null, errorAt(r.expr, r.error)));
+      const ok = results.filter(r => r.data);
+      if (tab.value === "table") { for (const r of ok) out.append(list.length > 1 ? el("h4", { textContent: `Query ${r.refId}` }) : "", instantTable(r.data)); return; }
+      if (!ok.length) return;
+      const series = ok.flatMap(r => r.data.result.map(s => ({ name: (list.length > 1 ? r.refId + ": " : "") + Format.legend(s.metric), metric: s.metric, values: s.values })));
+      const chart = el("div", { className: "explore-chart" });
+      out.prepend(chart);
+      Charts.timeSeries(chart, series, { stacked: stacked.checked, height: 360, from: startMs / 1000, to: endMs / 1000, stepS, tooltip: { mode: "multi", sort: "desc" }, timeZone: state.timeZone,
+        onZoom: (a, b) => { state.fromText = String(Math.round(a)); state.toText = String(Math.round(b)); run(); } });
+      if (!series.length) out.append(Dom.notice("Empty query result"));
     };
-    form.addEventListener("submit", e => { e.preventDefault(); run(); });
+
+    const runLogs = async (query, now) => {
+      if (!logsPane) return;
+      const [chart, status, lines] = [...logsPane.children].slice(1);
+      if (!query) { chart.replaceChildren(); status.textContent = ""; lines.replaceChildren(); return; }
+      const fromMs = Templating.parseTime(state.fromText, now), toMs = Templating.parseTime(state.toText, now, true);
+      try {
+        const entries = await Logs.lines(query, fromMs, toMs, 100, false);
+        status.textContent = `${entries.length} lines${entries.length >= 100 ? " (limit reached)" : ""}, newest first`;
+        lines.replaceChildren(Logs.list(entries, { showLabels: true }));
+        await Logs.histogram(chart, query, fromMs, toMs).catch(e => chart.replaceChildren(Dom.notice(e.message, "notice error")));
+      } catch (e) { chart.replaceChildren(); status.textContent = ""; lines.replaceChildren(errorAt(query, e.message)); }
+    };
+
+    form.addEventListener("submit", async e => {
+      e.preventDefault();
+      const list = editors.map((ed, i) => ({ refId: String.fromCharCode(65 + i), expr: ed.input.value.trim() })).filter(q => q.expr);
+      const logs = logsPane ? logsInput.value.trim() : null;
+      const p = new URLSearchParams();
+      for (const q of list.length ? list : [{ expr: "" }]) p.append("expr", q.expr);
+      p.set("tab", tab.value); p.set("from", state.fromText); p.set("to", state.toText);
+      if (step.value) p.set("step", step.value);
+      if (stacked.checked) p.set("stacked", "1");
+      if (state.timeZone !== "browser") p.set("timezone", state.timeZone);
+      if (logs !== null) p.set("logs", logs);
+      window.history.replaceState(null, "", location.pathname + "?" + p); // /graph or Grafana's /explore
+      drawTime();
+      if (list.length) remember(list.map(q => q.expr).reverse(), "promql");
+      if (logs) remember([logs], "logql");
+      const now = Date.now();
+      await Promise.all([runMetrics(list, now), runLogs(logs, now)]);
+    });
     tab.addEventListener("change", run);
     stacked.addEventListener("change", run);
-    if (input.value) await run();
+    drawTime();
+    if (exprs.some(Boolean) || params.get("logs")) run();
   }
 
   function instantTable(data) {

@@ -28,6 +28,42 @@ const Format = (() => {
 
   function seriesColor(i) { return SERIES[i % SERIES.length]; }
 
+  function rgb(c) {
+    let m = /^#([0-9a-f]{3})$/i.exec(c);
+    if (m) return [...m[1]].map(h => parseInt(h + h, 16));
+    m = /^#([0-9a-f]{6})/i.exec(c);
+    if (m) return [0, 2, 4].map(i => parseInt(m[1].slice(i, i + 2), 16));
+    m = /^rgba?\(\s*(\d+)[ ,]+(\d+)[ ,]+(\d+)/i.exec(c);
+    return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+  }
+
+  function luminance([r, g, b]) {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  }
+
+  /** WCAG contrast ratio of two colours (1 to 21). */
+  function contrast(a, b) {
+    const x = luminance(a), y = luminance(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  }
+
+  /**
+   * A value colour made readable on a background: Grafana's hue, darkened (light theme) or lightened (dark theme)
+   * in small steps until its contrast reaches min (3 for large text, 4.5 for small), so the light theme's yellow
+   * and green numbers stay legible. Colours that cannot be read (names, "transparent") come back unchanged.
+   */
+  function readable(color, background, min = 3) {
+    const c = rgb(color), bg = rgb(background || getComputedStyle(document.documentElement).getPropertyValue("--panel").trim() || "#ffffff");
+    if (!c || !bg || contrast(c, bg) >= min) return color;
+    const toward = luminance(bg) > 0.4 ? 0 : 255;
+    for (let t = 0.05; t <= 1; t += 0.05) {
+      const mixed = c.map(v => Math.round(v + (toward - v) * t));
+      if (contrast(mixed, bg) >= min) return "#" + mixed.map(v => v.toString(16).padStart(2, "0")).join("");
+    }
+    return toward ? "#ffffff" : "#000000";
+  }
+
   const SI = ["", "k", "M", "G", "T", "P", "E"];
   function scaled(v, base, units, decimals) {
     let i = 0;
@@ -187,5 +223,5 @@ const Format = (() => {
     return labels ? `${name}{${labels}}` : name || "{}";
   }
 
-  return { color, seriesColor, value, legacyUnit, thresholdColor, mapValue, legacyMappings, reduce, legend, fixed };
+  return { color, seriesColor, readable, contrast, value, legacyUnit, thresholdColor, mapValue, legacyMappings, reduce, legend, fixed };
 })();

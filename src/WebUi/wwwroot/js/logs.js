@@ -97,18 +97,19 @@ const Logs = (() => {
 
   async function page(root, params) {
     const input = el("textarea", { className: "expr-input", rows: 2, spellcheck: false, value: params.get("query") || "", placeholder: '{service="model-server"} |= "timeout" | json | latency_ms > 500' });
-    const fromInput = el("input", { className: "from", value: params.get("from") || "now-1h", size: 14 });
-    const toInput = el("input", { className: "to", value: params.get("to") || "now", size: 10 });
-    const presets = el("select", { className: "time-preset", onchange: () => { if (presets.value) { fromInput.value = presets.value; toInput.value = "now"; presets.value = ""; form.requestSubmit(); } } },
+    const fromInput = el("input", { className: "from", value: params.get("from") || "now-1h", size: 14, "aria-label": "From" });
+    const toInput = el("input", { className: "to", value: params.get("to") || "now", size: 10, "aria-label": "To" });
+    const presets = el("select", { className: "time-preset", "aria-label": "Quick range", onchange: () => { if (presets.value) { fromInput.value = presets.value; toInput.value = "now"; presets.value = ""; form.requestSubmit(); } } },
       el("option", { value: "", textContent: "Quick range" }), ...["now-5m", "now-15m", "now-1h", "now-6h", "now-24h", "now-7d"].map(v => el("option", { value: v, textContent: "Last " + v.slice(4) })));
-    const limit = el("input", { className: "limit", value: params.get("limit") || "100", size: 5, title: "most lines shown" });
+    const limit = el("input", { className: "limit", value: params.get("limit") || "100", size: 5, title: "most lines shown", "aria-label": "Line limit" });
     const live = el("button", { type: "button", className: "live", textContent: "▶ Live" });
     const form = el("form", { className: "explore logs-form" }, el("div", { className: "expr-wrap" }, input),
       el("div", { className: "controls" }, presets, " from ", fromInput, " to ", toInput, " limit ", limit, el("button", { type: "submit", textContent: "Run query" }), live));
     const chart = el("div", { className: "log-histogram" });
     const status = el("div", { className: "log-status muted" });
     const out = el("div", { className: "log-out" });
-    root.append(el("h2", { textContent: "Logs" }), form, chart, status, out);
+    const fields = el("div", { className: "log-fields-slot" });
+    root.append(el("h2", { textContent: "Logs" }), form, chart, status, el("div", { className: "log-body" }, fields, out));
 
     // Label names and values to start a selector from.
     const hint = el("div", { className: "log-hint muted" });
@@ -138,10 +139,12 @@ const Logs = (() => {
         const entries = await lines(query, fromMs, toMs, Number(limit.value) || 100, false);
         status.textContent = `${entries.length} lines${entries.length >= (Number(limit.value) || 100) ? " (limit reached)" : ""}, newest first`;
         out.replaceChildren(list(entries, { showLabels: true, wrap: true }));
+        fields.replaceChildren(LogFields.sidebar(entries, query, q => { input.value = q; form.requestSubmit(); }));
         await histogram(chart, query, fromMs, toMs).catch(e => chart.replaceChildren(Dom.notice(e.message, "notice error")));
       } catch (e) {
         chart.replaceChildren();
         status.textContent = "";
+        fields.replaceChildren();
         out.replaceChildren(Explore.errorAt(query, e.message));
       }
     };
@@ -165,5 +168,5 @@ const Logs = (() => {
     if (input.value) await run();
   }
 
-  return { page, stop, lines, list, levelOf };
+  return { page, stop, lines, list, levelOf, histogram };
 })();

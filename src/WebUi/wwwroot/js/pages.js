@@ -5,7 +5,8 @@
 const Pages = (() => {
   const el = Dom.el;
   let timers = [];
-  const every = (ms, fn) => timers.push(setInterval(fn, ms));
+  /** An interval cleared when the page is left; returns its id. */
+  const every = (ms, fn) => { const id = setInterval(fn, ms); timers.push(id); return id; };
   function stopTimers() { timers.forEach(clearInterval); timers = []; }
 
   function ago(iso) {
@@ -15,50 +16,6 @@ const Pages = (() => {
   }
 
   function failure(root, e) { root.append(Dom.notice(e.message, "notice error")); }
-
-  /** The process's own /metrics (text format): value of a family, summed over its series. */
-  async function selfMetrics() {
-    const text = await (await fetch("/metrics")).text();
-    const sums = {};
-    for (const line of text.split("\n")) {
-      if (!line || line.startsWith("#")) continue;
-      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
-      if (m) sums[m[1]] = (sums[m[1]] || 0) + Number(m[3]);
-    }
-    return sums;
-  }
-
-  async function overview(root) {
-    const cards = el("div", { className: "cards" });
-    root.append(el("h2", { textContent: "Overview" }), cards);
-    let last = null;
-    const card = (label, value, cls = "") => el("div", { className: "card " + cls }, el("div", { className: "card-value", textContent: value }), el("div", { className: "card-label", textContent: label }));
-    const draw = async () => {
-      try {
-        const [targets, alerts, build, runtime, metrics] = await Promise.all([
-          Api.get("/api/v1/targets"), Api.get("/api/v1/alerts"), Api.get("/api/v1/status/buildinfo"), Api.get("/api/v1/status/runtimeinfo"), selfMetrics()]);
-        const up = targets.activeTargets.filter(t => t.health === "up").length;
-        const down = targets.activeTargets.length - up;
-        const firing = alerts.alerts.filter(a => a.state === "firing").length;
-        const now = Date.now(), appended = metrics.mlobs_tsdb_samples_appended_total || 0;
-        const rate = last ? (appended - last.appended) / ((now - last.time) / 1000) : null;
-        last = { appended, time: now };
-        cards.replaceChildren(
-          card("targets up", `${up} / ${targets.activeTargets.length}`, down ? "warn" : "ok"),
-          card("targets down", String(down), down ? "bad" : "ok"),
-          card("firing alerts", String(firing), firing ? "bad" : "ok"),
-          card("samples/s ingested", rate === null ? "measuring…" : Format.value(rate, "short", 1)),
-          card("active series", Format.value(metrics.mlobs_tsdb_head_series || 0, "short")),
-          card("store size", Format.value(metrics.mlobs_tsdb_storage_bytes || 0, "bytes")),
-          card("retention", runtime.storageRetention),
-          card("version", build.version));
-      } catch (e) {
-        cards.replaceChildren(Dom.notice(e.message, "notice error"));
-      }
-    };
-    await draw();
-    every(5000, draw);
-  }
 
   async function targets(root) {
     const body = el("div");
@@ -171,10 +128,18 @@ const Pages = (() => {
     every(10000, draw);
   }
 
-  async function dashboards(root) {
-    const list = el("ul", { className: "dash-list" });
+  /**
+   * Grafana's dashboard browser: a search box, tag filters, folders (the dashboards dir's sub-folders; General for
+   * the rest) that open and close, each dashboard with its tags and panel count; and importing a JSON export.
+   */
+  async function dashboards(root, params) {
     const status = el("div");
-    const file = el("input", { type: "file", accept: ".json,application/json", className: "import-file" });
+    const file = el("input", { type: "file", accept: ".json,application/json", className: "import-file", "aria-label": "Import Grafana JSON" });
+    const search = el("input", { type: "search", className: "dash-search", placeholder: "Search dashboards", "aria-label": "Search dashboards", value: params.get("query") || "" });
+    const chosenTags = new Set(params.getAll("tag"));
+    const tagBar = el("div", { className: "tag-filter" });
+    const list = el("div", { className: "dash-browse" });
+    const closed = new Set();
     file.addEventListener("change", async () => {
       const f = file.files[0];
       if (!f) return;
@@ -187,15 +152,41 @@ const Pages = (() => {
         await draw();
       } catch (e) { status.replaceChildren(Dom.notice(e.message, "notice error")); }
     });
-    root.append(el("h2", { textContent: "Dashboards" }), el("label", { className: "import" }, "Import Grafana JSON: ", file), status, list);
-    const draw = async () => {
-      try {
-        const found = await Api.getJson("/api/search?type=dash-db");
-        list.replaceChildren(...found.map(d => el("li", {}, el("a", { href: d.url, textContent: d.title }),
-          el("span", { className: "muted", textContent: ` ${d.panels} panels · ${d.source}` }), ...d.tags.map(t => el("span", { className: "label", textContent: t })))));
-        if (!found.length) list.replaceChildren(Dom.notice("No dashboards. Put Grafana JSON files in config/dashboards or import one."));
-      } catch (e) { list.replaceChildren(Dom.notice(e.message, "notice error")); }
+    root.append(el("h2", { textContent: "Dashboards" }), el("div", { className: "dash-tools" }, search, el("label", { className: "import" }, "Import Grafana JSON: ", file)), tagBar, status, list);
+    let all = [];
+    const keep = () => {
+      const p = new URLSearchParams();
+      if (search.value) p.set("query", search.value);
+      for (const t of chosenTags) p.append("tag", t);
+      history.replaceState(null, "", "/dashboards" + (p.toString() ? "?" + p : ""));
     };
+    const render = () => {
+      keep();
+      const q = search.value.trim().toLowerCase();
+      const shown = all.filter(d => (!q || d.title.toLowerCase().includes(q) || (d.folderTitle || "").toLowerCase().includes(q)) && [...chosenTags].every(t => d.tags.includes(t)));
+      const tags = [...new Set(all.flatMap(d => d.tags))].sort();
+      tagBar.replaceChildren(...(tags.length ? [el("span", { className: "muted", textContent: "Tags: " })] : []), ...tags.map(t => el("button", { type: "button", className: "tag" + (chosenTags.has(t) ? " chosen" : ""), textContent: t, "aria-pressed": String(chosenTags.has(t)),
+        onclick: () => { if (chosenTags.has(t)) chosenTags.delete(t); else chosenTags.add(t); render(); } })));
+      const folders = new Map();
+      for (const d of shown) { const f = d.folderTitle || "General"; if (!folders.has(f)) folders.set(f, []); folders.get(f).push(d); }
+      const order = [...folders.keys()].sort((a, b) => (a === "General") - (b === "General") || a.localeCompare(b));
+      list.replaceChildren(...order.map(f => {
+        const open = !closed.has(f) || !!q || chosenTags.size > 0;
+        const head = el("button", { type: "button", className: "folder-head", "aria-expanded": String(open), onclick: () => { if (closed.has(f)) closed.delete(f); else closed.add(f); render(); } },
+          el("span", { className: "chevron", textContent: open ? "▾" : "▸" }), " ", f, el("span", { className: "muted", textContent: ` (${folders.get(f).length})` }));
+        return el("section", { className: "dash-folder", "data-folder": f }, head, open ? el("ul", { className: "dash-list" }, ...folders.get(f).map(d => el("li", {},
+          el("a", { href: d.url, textContent: d.title }),
+          el("span", { className: "muted", textContent: ` ${d.panels} panels · ${d.source}` }),
+          ...d.tags.map(t => el("button", { type: "button", className: "tag" + (chosenTags.has(t) ? " chosen" : ""), textContent: t, onclick: () => { chosenTags.add(t); render(); } }))))) : null);
+      }));
+      if (!all.length) list.replaceChildren(Dom.notice("No dashboards. Put Grafana JSON files in config/dashboards (sub-folders become folders) or import one."));
+      else if (!shown.length) list.replaceChildren(Dom.notice("No dashboards match."));
+    };
+    const draw = async () => {
+      try { all = await Api.getJson("/api/search?type=dash-db"); render(); }
+      catch (e) { list.replaceChildren(Dom.notice(e.message, "notice error")); }
+    };
+    search.addEventListener("input", render);
     await draw();
   }
 
@@ -236,19 +227,21 @@ const Pages = (() => {
       const from = Templating.parseTime(fromText, now), to = Templating.parseTime(toText, now, true);
       if (from === null || to === null) throw new Error(`invalid time range ${fromText} to ${toText}`);
       currentView = new DashboardView.View(root, dash, {
-        from, to, fromText, toText, chosen, timeZone,
+        from, to, fromText, toText, chosen, timeZone, viewPanel: params.get("viewPanel"),
         onChange: change => {
           const p = new URLSearchParams(location.search);
           if (change.from !== undefined) { p.set("from", toUrlTime(change.from)); p.set("to", toUrlTime(change.to)); }
           if (change.timeZone !== undefined) p.set("timezone", change.timeZone);
+          if (change.viewPanel !== undefined) { if (change.viewPanel) p.set("viewPanel", change.viewPanel); else p.delete("viewPanel"); }
           if (change.refresh !== undefined) { if (change.refresh) p.set("refresh", change.refresh); else p.set("refresh", ""); }
           if (change.vars) for (const [name, values] of Object.entries(change.vars)) {
             if (name.startsWith("__")) continue;
             p.delete("var-" + name);
             for (const v of values) p.append("var-" + name, v);
           }
-          if (change.push) history.pushState(null, "", location.pathname + "?" + p);
-          else history.replaceState(null, "", location.pathname + "?" + p);
+          const url = location.pathname + (p.toString() ? "?" + p : "");
+          if (change.push) history.pushState(null, "", url);
+          else history.replaceState(null, "", url);
           if (change.from !== undefined || change.timeZone !== undefined) App.route();
         },
       });
@@ -261,5 +254,5 @@ const Pages = (() => {
     if (currentView) { currentView.stop(); currentView = null; }
   }
 
-  return { overview, targets, rules, alerts, dashboards, dashboard, stop, every };
+  return { targets, rules, alerts, dashboards, dashboard, stop, every };
 })();

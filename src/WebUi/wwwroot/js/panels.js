@@ -24,8 +24,22 @@ const Panels = (() => {
     return d;
   }
 
-  /** Every series of every frame as {name, metric, values: [[t, v]...]} (instant results become one point). */
-  function seriesOf(frames) {
+  const legendOf = (metric, f) => Format.legend(metric, f.legendFormat);
+  const transformed = panel => Array.isArray(panel && panel.transformations) && panel.transformations.some(t => !t.disabled);
+
+  /** The panel's data frames after its transformations (Transforms), or null when it has none. */
+  function dataFrames(frames, panel) {
+    if (!transformed(panel)) return null;
+    return Transforms.apply(Transforms.fromQueries(frames, legendOf), panel.transformations).frames;
+  }
+
+  /**
+   * Every series of every frame as {name, metric, values: [[t, v]...]} (instant results become one point); with
+   * transformations, the series of the transformed frames.
+   */
+  function seriesOf(frames, panel) {
+    const tf = dataFrames(frames, panel);
+    if (tf) return Transforms.toSeries(tf);
     const out = [];
     for (const f of frames) {
       if (!f.data) continue;
@@ -45,7 +59,7 @@ const Panels = (() => {
 
   function reduced(panel, frames) {
     const calc = calcOf(panel);
-    return seriesOf(frames).map(s => ({ ...s, value: Format.reduce(s.values.map(([t, v]) => [t, Number(v)]), calc) }));
+    return seriesOf(frames, panel).map(s => ({ ...s, value: Format.reduce(s.values.map(([t, v]) => [t, Number(v)]), calc) }));
   }
 
   /** A value's text and color: mapping first, then unit and thresholds. */
@@ -61,7 +75,7 @@ const Panels = (() => {
     const custom = d.custom || {};
     const stacked = (custom.stacking && custom.stacking.mode && custom.stacking.mode !== "none") || panel.stack === true;
     const bars = custom.drawStyle === "bars" || (panel.type === "graph" && panel.bars === true && panel.lines !== true);
-    const series = seriesOf(frames).filter(s => s.values.length);
+    const series = seriesOf(frames, panel).filter(s => s.values.length);
     const overrideColors = series.map(s => {
       for (const o of (panel.fieldConfig && panel.fieldConfig.overrides) || []) {
         if (o.matcher && o.matcher.id === "byName" && o.matcher.options === s.name)
@@ -70,12 +84,27 @@ const Panels = (() => {
       return null;
     });
     const legacyFill = panel.type === "graph" && panel.fill !== undefined ? panel.fill * 10 : undefined;
+    const links = fieldLinks(d);
     Charts.timeSeries(body, series, {
       unit: d.unit, decimals: d.decimals, min: d.min, max: d.max, stacked: ctx.stackedOverride ?? stacked, bars,
       colors: overrideColors.map((c, i) => c || Format.seriesColor(i)), from: ctx.from, to: ctx.to, stepS: ctx.stepS,
-      fit: true, legend: Legend.options(panel), tooltip: Tooltip.options(panel), onZoom: ctx.onZoom, timeZone: ctx.timeZone,
+      fit: true, legend: Legend.options(panel), tooltip: Tooltip.options(panel), onZoom: ctx.onZoom, timeZone: ctx.timeZone, annotations: ctx.annotations,
+      onPointClick: links.length ? (si, idx, x, y) => {
+        // idx is the chart's aligned time index: the series' own sample at that time is the value.
+        const s = series[si];
+        const t = body.querySelector(".viz").chart.data[0][idx];
+        const raw = (s.values.find(p => Number(p[0]) === t) || [t, null])[1];
+        DataLinks.menu(links.map(l => DataLinks.anchor(l, linkContext(ctx, s, raw, t * 1000), "data-link")), x, y);
+      } : undefined,
       fillOpacity: custom.fillOpacity ?? legacyFill, lineWidth: custom.lineWidth ?? (panel.type === "graph" ? panel.linewidth : undefined),
     });
+  }
+
+  /** fieldConfig.defaults.links (data links) that have somewhere to go. */
+  function fieldLinks(d) { return (d.links || []).filter(l => l && l.url); }
+
+  function linkContext(ctx, s, raw, timeMs) {
+    return { vars: ctx.vars || {}, from: Math.round(ctx.from * 1000), to: Math.round(ctx.to * 1000), series: { name: s.name, labels: s.metric || {} }, field: { name: s.name }, value: { raw, time: timeMs } };
   }
 
   /**
@@ -114,7 +143,7 @@ const Panels = (() => {
     return g;
   }
 
-  function stat(panel, body, frames) {
+  function stat(panel, body, frames, ctx) {
     const d = fieldDefaults(panel);
     if (panel.type === "singlestat" && panel.gauge && panel.gauge.show) return gauge(panel, body, frames);
     const values = reduced(panel, frames);
@@ -130,12 +159,17 @@ const Panels = (() => {
       const { text, color } = display(d, s.value);
       const shown = (panel.prefix || "") + text + (panel.postfix || "");
       const named = values.length > 1 || o.textMode === "value_and_name";
-      const style = mode === "background" ? { background: color, color: "#fff" } : mode === "none" ? {} : { color };
+      // In background mode the cell darkens until white text reads on it; in value mode the number is made readable on the panel.
+      const style = mode === "background" ? { background: Format.readable(color, "#ffffff", 4.5), color: "#fff" } : mode === "none" ? {} : { color: Format.readable(color) };
       // Grafana fits the number to the cell: as large as it allows, leaving room for the name and the sparkline.
       const room = cellH - (named ? 16 : 0) - 6;
       const size = Math.max(10, Math.min(room * (graph ? 0.55 : 0.7), (cellW * 0.9) / Math.max(2, shown.length * 0.6), 64));
       const spark = graph && s.values.length > 1 ? sparkline(s.values, mode === "background" ? "#ffffff" : color) : null;
-      wrap.append(Dom.el("div", { className: "stat" + (spark ? " with-graph" : ""), style },
+      const links = fieldLinks(d);
+      // With data links the value is a control: a click (or Enter) offers the links, as Grafana's stat does.
+      const open = e => { const r = e.currentTarget.getBoundingClientRect(); DataLinks.menu(links.map(l => DataLinks.anchor(l, linkContext(ctx || {}, s, s.value, Date.now()), "data-link")), r.left + r.width / 2, r.top + r.height / 2); };
+      wrap.append(Dom.el("div", { className: "stat" + (spark ? " with-graph" : "") + (links.length ? " has-links" : "") + (mode === "background" ? " colored" : ""), style,
+        ...(links.length ? { tabIndex: 0, role: "button", "aria-label": `${s.name}: ${shown}, links`, onclick: open, onkeydown: e => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(e); } } } : {}) },
         spark,
         Dom.el("div", { className: "stat-value", textContent: shown, style: { fontSize: size.toFixed(0) + "px" } }),
         named ? Dom.el("div", { className: "stat-name", textContent: s.name, title: s.name }) : null));
@@ -171,7 +205,7 @@ const Panels = (() => {
       g.append(svg("path", { d: arc(100, 90, 70, start, start + span), stroke: track, "stroke-width": 18, fill: "none" }));
       const frac = s.value === null ? 0 : Math.max(0, Math.min(1, (s.value - min) / ((max - min) || 1)));
       if (frac > 0) g.append(svg("path", { d: arc(100, 90, 70, start, start + span * frac), stroke: color, "stroke-width": 18, fill: "none" }));
-      const t = svg("text", { x: 100, y: 98, "text-anchor": "middle", "font-size": 24, fill: color });
+      const t = svg("text", { x: 100, y: 98, "text-anchor": "middle", "font-size": 24, fill: Format.readable(color) });
       t.textContent = text;
       g.append(t);
       wrap.append(Dom.el("div", { className: "stat gauge-cell" }, g, values.length > 1 ? Dom.el("div", { className: "stat-name", textContent: s.name, title: s.name }) : null));
@@ -199,36 +233,71 @@ const Panels = (() => {
       list.append(Dom.el("div", { className: "bar-row" },
         Dom.el("span", { className: "bar-name", textContent: s.name }),
         Dom.el("span", { className: "bar-track" }, Dom.el("span", { className: "bar-fill", style: { width: (frac * 100).toFixed(1) + "%", background: color } })),
-        Dom.el("span", { className: "bar-value", textContent: text, style: { color } })));
+        Dom.el("span", { className: "bar-value", textContent: text, style: { color: Format.readable(color, null, 4.5) } })));
     }
     Dom.trim(list, [...list.children], () => list.scrollHeight > body.clientHeight + 0.5, Dom.el("div", { className: "legend-more muted" }));
   }
 
   /** A table of the series' labels and last values; rows that do not fit are paged (Grafana's footer pagination). */
-  function table(panel, body, frames) {
+  function table(panel, body, frames, ctx) {
     const d = fieldDefaults(panel);
-    const rows = reduced({ ...panel, options: { reduceOptions: { calcs: ["lastNotNull"] } } }, frames);
+    const tf = dataFrames(frames, panel);
+    if (tf) return frameTable(panel, body, tf, d, ctx);
+    const rows = reduced({ ...panel, transformations: undefined, options: { reduceOptions: { calcs: ["lastNotNull"] } } }, frames);
     body.replaceChildren();
     if (!rows.length) { body.append(Dom.notice("No data")); return; }
     const names = [...new Set(rows.flatMap(r => Object.keys(r.metric)))].sort();
     const row = r => {
       const { text, color } = display(d, r.value);
-      return Dom.el("tr", {}, ...names.map(n => Dom.el("td", { textContent: r.metric[n] ?? "" })), Dom.el("td", { textContent: text, style: { color } }));
+      return Dom.el("tr", {}, ...names.map(n => Dom.el("td", { textContent: r.metric[n] ?? "" })), Dom.el("td", { textContent: text, style: { color: Format.readable(color, null, 4.5) } }));
     };
+    pagedTable(body, [...names, "Value"], rows, row);
+  }
+
+  /** Transformed frames as Grafana's table shows them: the fields as columns (a choice of frame when several). */
+  function frameTable(panel, body, tf, d, ctx) {
+    body.replaceChildren();
+    const frames = tf.filter(f => f.fields.length && f.fields[0].values.length);
+    if (!frames.length) { body.append(Dom.notice("No data")); return; }
+    let chosen = 0;
+    const drawFrame = () => {
+      const fr = frames[chosen];
+      const n = fr.fields[0].values.length;
+      const cell = (f, i) => {
+        const v = f.values[i];
+        if (f.type === "time") return Dom.el("td", { textContent: TimePicker.format(v, ctx && ctx.timeZone) });
+        if (f.type === "number") { const { text, color } = display(d, v); return Dom.el("td", { textContent: text, style: { color: Format.readable(color, null, 4.5) } }); }
+        return Dom.el("td", { textContent: v ?? "" });
+      };
+      const picker = frames.length > 1 ? Dom.el("select", { className: "frame-select", "aria-label": "Series to show", onchange: e => { chosen = Number(e.target.value); drawFrame(); } },
+        ...frames.map((f, i) => Dom.el("option", { value: i, textContent: f.name || f.refId || `frame ${i + 1}`, selected: i === chosen }))) : null;
+      body.replaceChildren();
+      // A time column keeps its full width when the panel has room for it; the other columns share the rest.
+      const widths = body.clientWidth > 360 ? fr.fields.map(f => (f.type === "time" ? "10.5rem" : null)) : null;
+      pagedTable(body, fr.fields.map(f => f.name), [...Array(n).keys()], i => Dom.el("tr", {}, ...fr.fields.map(f => cell(f, i))), picker, widths);
+    };
+    drawFrame();
+  }
+
+  /** A table of rows in the panel's body; rows that do not fit are paged (Grafana's footer pagination). */
+  function pagedTable(body, headers, rows, row, extra, widths) {
     const t = Dom.el("table", { className: "data panel-table" });
-    t.append(Dom.el("thead", {}, Dom.el("tr", {}, ...names.map(n => Dom.el("th", { textContent: n })), Dom.el("th", { textContent: "Value" }))));
+    if (widths) t.append(Dom.el("colgroup", {}, ...widths.map(w => Dom.el("col", { style: w ? { width: w } : {} }))));
+    t.append(Dom.el("thead", {}, Dom.el("tr", {}, ...headers.map(n => Dom.el("th", { textContent: n })))));
     const tb = Dom.el("tbody");
     t.append(tb);
     body.append(t);
     tb.append(...rows.map(row));
-    if (t.offsetHeight <= body.clientHeight) return;
+    for (const cell of t.querySelectorAll("td, th")) cell.title = cell.textContent;
+    if (t.offsetHeight <= body.clientHeight && !extra) return;
     const pager = Dom.el("div", { className: "table-pager" });
     body.append(pager);
     let perPage = rows.length, page = 0;
     const show = () => {
       const pages = Math.ceil(rows.length / perPage);
       tb.replaceChildren(...rows.slice(page * perPage, (page + 1) * perPage).map(row));
-      pager.replaceChildren(
+      for (const cell of tb.querySelectorAll("td")) cell.title = cell.textContent;
+      pager.replaceChildren(extra || "",
         Dom.el("button", { textContent: "‹", disabled: page === 0, "aria-label": "previous page", onclick: () => { page--; show(); } }),
         ` ${page + 1} / ${pages} (${rows.length} rows) `,
         Dom.el("button", { textContent: "›", disabled: page === pages - 1, "aria-label": "next page", onclick: () => { page++; show(); } }));
@@ -270,9 +339,9 @@ const Panels = (() => {
 
   function heatmap(panel, body, frames, ctx) {
     const d = fieldDefaults(panel);
-    const series = seriesOf(frames);
+    const series = seriesOf(frames, panel);
     Charts.heatmap(body, series.map(s => ({ metric: s.metric, values: s.values })), {
-      unit: (panel.yAxis && panel.yAxis.format) || d.unit, decimals: d.decimals, from: ctx.from, to: ctx.to, stepS: ctx.stepS, height: body.clientHeight,
+      unit: (panel.yAxis && panel.yAxis.format) || d.unit, decimals: d.decimals, from: ctx.from, to: ctx.to, stepS: ctx.stepS, height: body.clientHeight, timeZone: ctx.timeZone,
     });
   }
 
@@ -326,5 +395,5 @@ const Panels = (() => {
     RENDERERS[panel.type](panel, body, frames, ctx);
   }
 
-  return { render, supported, markdown, seriesOf };
+  return { render, supported, markdown, seriesOf, dataFrames };
 })();
