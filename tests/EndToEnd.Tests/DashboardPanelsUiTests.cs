@@ -67,6 +67,11 @@ public class DashboardPanelsUiTests
         Assert.True(listed is > 0 and < 40, forty.ToString());
         Assert.Equal($"+{40 - listed} more", forty.GetProperty("more").GetString());
 
+        // "No data" for every panel type when its query returns nothing (and nothing else: no "unsupported").
+        var empty = report.GetProperty("empty");
+        foreach (var type in new[] { "timeseries", "stat", "gauge", "bargauge", "table", "piechart", "heatmap", "logs" })
+            Assert.Equal("No data", empty.GetProperty(type).GetString());
+
         // Transformations, applied in the page: reduce (series to rows) + sortBy + limit + organize ...
         var tables = report.GetProperty("tables");
         Assert.Equal(["Series", "Max", "Mean"], Strings(tables.GetProperty("Reduced table").GetProperty("headers")));

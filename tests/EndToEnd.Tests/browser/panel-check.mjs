@@ -109,6 +109,14 @@ try {
   await s.page.keyboard.press("Escape");
   report.links = links;
 
+  // The collapsed "Empty results" row: a panel of every type over a query that returns nothing says "No data".
+  await s.page.locator(".dash-row.collapsed", { hasText: "Empty results" }).click();
+  await settle(s.page);
+  report.empty = await s.page.evaluate(() => Object.fromEntries([...document.querySelectorAll(".panel")].filter(p => p.querySelector(".panel-title").textContent.startsWith("Empty "))
+    .map(p => [p.getAttribute("data-type"), [...p.querySelectorAll(".panel-body .notice")].map(n => n.textContent).join(" | ")])));
+  await s.page.locator(".dash-row", { hasText: "Empty results" }).click();
+  await settle(s.page);
+
   // Drag across "Legend table" from 50% to 80% of its width: the dashboard's range becomes that stretch.
   const before = s.page.url();
   const over = await s.page.locator(`${panel("Legend table")} .u-over`).boundingBox();

@@ -382,6 +382,7 @@ const Panels = (() => {
     const o = panel.options || {};
     const ascending = o.sortOrder === "Ascending";
     const entries = frames.flatMap(f => f.logs || []);
+    if (!entries.length) { body.replaceChildren(Dom.notice("No data")); return; }
     entries.sort((a, b) => (BigInt(a.ns) < BigInt(b.ns) ? -1 : BigInt(a.ns) > BigInt(b.ns) ? 1 : 0) * (ascending ? 1 : -1));
     body.replaceChildren(Logs.list(entries, { showTime: o.showTime !== false, wrap: !!o.wrapLogMessage, details: o.enableLogDetails !== false, showLabels: !!o.showLabels }));
   }
