@@ -209,6 +209,12 @@ public class DashboardPanelsUiTests
         Assert.Empty(collapsed["General"]); // a folder closes when its header is clicked
         Assert.Equal(0, browse.GetProperty("errors").GetArrayLength());
 
+        // A window resize (1280 to 1920 wide) redraws every panel at its new size from the data it has.
+        var resize = report.GetProperty("resize");
+        Assert.True(resize.GetProperty("widthAfter").GetDouble() > resize.GetProperty("widthBefore").GetDouble() * 1.3, resize.ToString());
+        Assert.Equal(0, resize.GetProperty("newQueries").GetInt32());
+        Assert.Equal(0, resize.GetProperty("problems").GetArrayLength());
+
         // A snapshot applies the same transformations from the data inside it (no server, no network).
         var snapshot = Path.Combine(BrowserTests.Artifacts("panels"), "panel-features-snapshot.html");
         var (exit, output) = await MlobsProcess.RunAsync("snapshot", "panel-features", "--server", mlobs.BaseUrl, "--from", "now-5m", "--to", "now", "--out", snapshot);

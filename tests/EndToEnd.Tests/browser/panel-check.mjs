@@ -132,6 +132,14 @@ try {
   await s.page.goBack();
   await settle(s.page);
   report.zoom = { before, zoomed, timeBox, back: s.page.url(), errors: s.errors };
+  // A window resize lays the panels out again from the data they have: wider charts, no new queries, nothing cut.
+  const widthBefore = (await s.page.locator(`${panel("Legend table")} .uplot`).boundingBox()).width;
+  const queriesBefore = s.requests.filter(u => u.includes("/api/v1/query")).length;
+  await s.page.setViewportSize({ width: 1920, height: 1080 });
+  await s.page.waitForTimeout(600);
+  await settle(s.page);
+  report.resize = { widthBefore, widthAfter: (await s.page.locator(`${panel("Legend table")} .uplot`).boundingBox()).width,
+    newQueries: s.requests.filter(u => u.includes("/api/v1/query")).length - queriesBefore, problems: await layoutProblems(s.page) };
   await s.context.close();
 
   // The dashboard's chrome: variable picker (search, checkboxes, applied on Escape), time picker (quick range,

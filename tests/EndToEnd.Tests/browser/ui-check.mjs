@@ -1,8 +1,11 @@
 // Drives Debian's Chromium (headless, via playwright-core) against a running mlobs and prints a JSON report:
-//   node ui-check.mjs BASE_URL ARTIFACTS_DIR [--dashboard UID]... [--explore EXPR] [--logs QUERY] [--pages] [--snapshot FILE]
+//   node ui-check.mjs BASE_URL ARTIFACTS_DIR [--dashboard UID]... [--layout] [--explore EXPR] [--logs QUERY] [--pages]
+//     [--snapshot FILE]... [--import FILE]... [--silence] [--push-delete TEXT] [--drift] [--url PATH]...
 // For every page: console errors and a screenshot. Explore: runs EXPR and waits for a chart. Each dashboard:
 // panels drawn, with data, without data, unsupported, panel errors; then a collapsed row is expanded and a
-// variable changed (both must re-query). The .NET end-to-end tests assert on the report.
+// variable changed (both must re-query); with --layout each is loaded again at 1280x800 and 1920x1080 with every
+// row open and checked for anything in a panel that scrolls or is cut off. Explore: several queries, the LogQL
+// split, the query history. Logs: the fields sidebar. The .NET end-to-end tests assert on the report.
 import { chromium } from "playwright-core";
 import { launch, open as openPage, settle, panelStats, layoutProblems, expandAll } from "./lib.mjs";
 import { mkdirSync, writeFileSync } from "node:fs";
