@@ -1,14 +1,15 @@
-"""The UI benchmark's data: 300 counters (30 panels x 10 series) sampled every 15 s between START and END (Unix
-seconds) as an OpenMetrics file for `mlobs import`, and the 30-panel dashboard that graphs their rates."""
+"""The UI benchmark's data: 30 panels x SERIES counters (default 10) sampled every 15 s between START and END
+(Unix seconds) as an OpenMetrics file for `mlobs import`, and the 30-panel dashboard that graphs their rates."""
 import json
 import math
 import sys
 
 work, start, end = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+per_panel = int(sys.argv[4]) if len(sys.argv) > 4 else 10
 with open(f"{work}/history.om", "w") as out:
     out.write("# TYPE bench_requests counter\n")
     for panel in range(30):
-        for s in range(10):
+        for s in range(per_panel):
             total = 0.0
             for t in range(start, end + 1, 15):
                 total += 15 * (5 + 4 * math.sin((t / 900.0) + panel + s) + s)

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # UI speed benchmark, with Chromium's own timings: how long a dashboard takes to draw completely (every panel
 # drawn, nothing loading), measured from the navigation's start (performance.now() in the page), median of RUNS.
-#   bench/ui/ui.sh [RUNS]   (default 5)
-# 1. A 30-panel dashboard (time series, ten series each) over 6 hours of 15-second samples, backfilled with
-#    `mlobs import` (300 series x 1,440 samples).
+#   bench/ui/ui.sh [RUNS] [SERIES]   (default 5 runs, 10 series a panel)
+# 1. A 30-panel dashboard (time series, SERIES series each) over 6 hours of 15-second samples, backfilled with
+#    `mlobs import` (30 x SERIES series x 1,440 samples).
 # 2. Node Exporter Full (../shared/conformance/grafana, as it opens) over the last 15 minutes of a real
 #    node_exporter scraped every second (Debian's prometheus-node-exporter, started on loopback for the run).
 # Loopback only, bounded in time; needs dist/mlobs, chromium and tests/EndToEnd.Tests/browser/node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
+series=${2:-10}
 listen=127.0.0.1:19390; node_port=19391
 work=$(mktemp -d /tmp/mlobs-ui-bench.XXXXXX)
 [ -x dist/mlobs ] || ./build.sh >/dev/null
@@ -17,7 +18,7 @@ mkdir -p "$work/dashboards"
 
 end_s=$(( $(date +%s) / 15 * 15 ))
 start_s=$(( end_s - 6 * 3600 ))
-/usr/bin/python3 bench/ui/generate.py "$work" "$start_s" "$end_s"
+/usr/bin/python3 bench/ui/generate.py "$work" "$start_s" "$end_s" "$series"
 dist/mlobs import "$work/history.om" --data "$work/data" >"$work/import.log"
 cp ../shared/conformance/grafana/node-exporter-full.json "$work/dashboards/"
 

@@ -48,12 +48,11 @@ export async function panelStats(page) {
 
 // Panels never scroll and never cut off what they draw: every element inside a panel that could scroll has no
 // overflow, and nothing is drawn past the panel's body except inside an element that clips it on purpose (an
-// ellipsis). A logs panel's lines are the one exception: they scroll, as in Grafana.
+// ellipsis). A logs panel too: it shows the newest lines that fit and links to the Logs page for the rest.
 export async function layoutProblems(page) {
   return page.evaluate(() => {
     const problems = [];
     for (const panel of document.querySelectorAll(".panel")) {
-      if (panel.getAttribute("data-type") === "logs") continue;
       const title = panel.querySelector(".panel-title").textContent;
       const body = panel.querySelector(".panel-body");
       const limit = body.getBoundingClientRect();

@@ -54,11 +54,15 @@ const App = (() => {
     }
   }
 
+  let settingsReady = Promise.resolve();
+
   async function start() {
     if (window.MLOBS_SNAPSHOT) { Snapshot.show(window.MLOBS_SNAPSHOT); return; }
     document.querySelector("header").append(Theme.toggle(() => route()));
-    await loadSettings();
-    await demoBanner();
+    // Settings and the demo banner load beside the first page: a dashboard waits for the settings (its intervals
+    // need the scrape interval) only after fetching its own JSON.
+    settingsReady = loadSettings();
+    demoBanner();
     document.addEventListener("click", e => {
       const a = e.target.closest && e.target.closest("a");
       if (!a || a.target || e.ctrlKey || e.metaKey || e.shiftKey || a.origin !== location.origin) return;
@@ -72,7 +76,7 @@ const App = (() => {
     route();
   }
 
-  return { route, start };
+  return { route, start, settings: () => settingsReady };
 })();
 
 /** A file written by `mlobs snapshot`: one dashboard with its data inlined, no network. */

@@ -4,6 +4,12 @@
 const Charts = (() => {
   /** Aligns range-query series on one time axis (seconds); missing points are null (gaps). */
   function align(series, from, to, stepS) {
+    // A range query's series usually share their timestamps: then they are the axis as they are.
+    const first = series[0] ? series[0].values : [];
+    if (series.every(s => s.values.length === first.length && s.values.every((p, i) => p[0] === first[i][0]))) {
+      const finite = v => { const n = Number(v); return Number.isFinite(n) ? n : null; };
+      return { xs: first.map(p => p[0]), ys: series.map(s => s.values.map(p => finite(p[1]))) };
+    }
     const times = new Set();
     for (const s of series) for (const [t] of s.values) times.add(t);
     const xs = [...times].sort((a, b) => a - b);
@@ -30,10 +36,8 @@ const Charts = (() => {
    * the dashboard's zone ("browser", "utc" or an IANA name).
    */
   function timeTicks(timeZone) {
-    const fmt = new Intl.DateTimeFormat("en-CA", { timeZone: TimePicker.zoneName(timeZone), month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
-    const parts = d => Object.fromEntries(fmt.formatToParts(d).map(x => [x.type, x.value]));
     return (u, splits, axisIdx, space, incr) => splits.map(t => {
-      const p = parts(new Date(t * 1000));
+      const p = TimePicker.parts(t * 1000, timeZone);
       if (incr < 60) return `${p.hour}:${p.minute}:${p.second}`;
       if (incr < 86400) return p.hour === "00" && p.minute === "00" ? `${p.month}/${p.day}` : `${p.hour}:${p.minute}`;
       return `${p.month}/${p.day}`;
@@ -102,12 +106,18 @@ const Charts = (() => {
       return vals.map(fmt);
     };
     // The value axis is as wide as its longest label (measured in the axis font) plus ticks and gap.
+    const widths = new Map();
     const axisSize = (u, values, axisIdx) => {
       if (!values) return 50;
       const g = u.ctx;
       g.save();
       g.font = u.axes[axisIdx].font[0];
-      const widest = Math.max(...values.map(v => g.measureText(String(v)).width));
+      let widest = 0;
+      for (const v of values) {
+        const text = String(v);
+        if (!widths.has(text)) widths.set(text, g.measureText(text).width);
+        widest = Math.max(widest, widths.get(text));
+      }
       g.restore();
       return Math.max(36, Math.ceil(widest / devicePixelRatio) + 18);
     };

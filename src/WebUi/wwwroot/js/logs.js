@@ -47,7 +47,7 @@ const Logs = (() => {
     if (opts.details === false) return box;
     head.addEventListener("click", () => {
       const open = box.querySelector(".log-details");
-      if (open) { open.remove(); box.classList.remove("open"); return; }
+      if (open) { open.remove(); box.classList.remove("open"); if (opts.onToggle) opts.onToggle(); return; }
       box.classList.add("open");
       const details = el("div", { className: "log-details" },
         el("div", {}, ...Object.entries(entry.labels).map(([k, v]) => el("span", { className: "label", textContent: `${k}=${v}` }))));
@@ -55,14 +55,26 @@ const Logs = (() => {
       try { parsed = JSON.parse(entry.line); } catch { /* not JSON */ }
       if (parsed && typeof parsed === "object") details.append(el("pre", { className: "log-json", textContent: JSON.stringify(parsed, null, 2) }));
       box.append(details);
+      if (opts.onToggle) opts.onToggle();
     });
     return box;
   }
 
   function list(entries, opts = {}) {
     const box = el("div", { className: "log-list" });
-    for (const e of entries) box.append(row(e, opts));
+    const rows = entries.map(e => row(e, { ...opts, onToggle: () => fit() }));
+    box.append(...rows);
     if (!entries.length) box.append(Dom.notice("No log lines"));
+    // In a dashboard panel (opts.fitTo) the list never scrolls: the newest lines that fit, then "+N more" linking
+    // to the Logs page with the query and range; opening a line's details fits again.
+    const fit = () => {
+      if (!opts.fitTo) return;
+      box.querySelector(".log-more")?.remove();
+      box.append(...rows);
+      const more = el("a", { className: "log-more muted", href: opts.moreHref || "/logs" });
+      if (Dom.trim(box, rows, () => box.offsetHeight > opts.fitTo.clientHeight + 0.5, more)) more.textContent += " lines: open in Logs";
+    };
+    box.fit = fit;
     return box;
   }
 

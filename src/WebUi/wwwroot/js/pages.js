@@ -215,6 +215,7 @@ const Pages = (() => {
   async function dashboard(root, params, uid) {
     try {
       const res = await Api.getJson("/api/dashboards/uid/" + encodeURIComponent(uid));
+      await App.settings();
       const dash = res.dashboard;
       const now = Date.now();
       const fromText = urlTime(params.get("from")) || (dash.time && dash.time.from) || "now-6h";

@@ -378,13 +378,17 @@ const Panels = (() => {
   }
 
   /** Grafana's logs panel: every target's lines merged, with showTime, wrapLogMessage, sortOrder and enableLogDetails. */
-  function logs(panel, body, frames) {
+  function logs(panel, body, frames, ctx) {
     const o = panel.options || {};
     const ascending = o.sortOrder === "Ascending";
     const entries = frames.flatMap(f => f.logs || []);
     if (!entries.length) { body.replaceChildren(Dom.notice("No data")); return; }
     entries.sort((a, b) => (BigInt(a.ns) < BigInt(b.ns) ? -1 : BigInt(a.ns) > BigInt(b.ns) ? 1 : 0) * (ascending ? 1 : -1));
-    body.replaceChildren(Logs.list(entries, { showTime: o.showTime !== false, wrap: !!o.wrapLogMessage, details: o.enableLogDetails !== false, showLabels: !!o.showLabels }));
+    const query = (frames.find(f => f.logs) || {}).expr || "";
+    const moreHref = `/logs?${new URLSearchParams({ query, from: String(ctx ? ctx.from : ""), to: String(ctx ? ctx.to : "") })}`;
+    const list = Logs.list(entries, { showTime: o.showTime !== false, wrap: !!o.wrapLogMessage, details: o.enableLogDetails !== false, showLabels: !!o.showLabels, fitTo: body, moreHref });
+    body.replaceChildren(list);
+    list.fit();
   }
 
   const RENDERERS = { timeseries, graph: timeseries, stat, singlestat: stat, gauge, bargauge, table, piechart, heatmap, text, logs };

@@ -37,9 +37,24 @@ const TimePicker = (() => {
     return ms === null ? text : format(ms, timeZone);
   }
 
+  // Intl formatters are costly to build: one per zone, reused (a CSV or a table formats thousands of times).
+  const formatters = new Map();
+  function formatter(timeZone) {
+    const key = timeZone || "browser";
+    if (!formatters.has(key)) formatters.set(key, new Intl.DateTimeFormat("en-CA", { timeZone: zoneName(timeZone), year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }));
+    return formatters.get(key);
+  }
+
+  /** "YYYY-MM-DD HH:mm:ss" in the zone; .parts gives {year, month, day, hour, minute, second}. */
+  function parts(ms, timeZone) {
+    const p = {};
+    for (const x of formatter(timeZone).formatToParts(new Date(ms))) p[x.type] = x.value;
+    return p;
+  }
+
   function format(ms, timeZone) {
-    const p = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: zoneName(timeZone), year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).formatToParts(new Date(ms)).map(x => [x.type, x.value]));
+    const p = parts(ms, timeZone);
     return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
   }
 
@@ -104,26 +119,30 @@ const TimePicker = (() => {
       const keep = (text, ms) => (/^now/.test(text.trim()) ? text.trim() : String(ms / 1000));
       handlers.onApply({ from: keep(from.value, a), to: keep(to.value, b) });
     };
-    const cal = calendar((a, b) => { from.value = a; if (b) to.value = b; }, state.timeZone);
-    const search = el("input", { type: "search", className: "quick-search", placeholder: "Search quick ranges", "aria-label": "Search quick ranges" });
-    const quick = el("ul", { className: "quick-ranges" });
-    const drawQuick = () => quick.replaceChildren(...QUICK.filter(q => q[2].toLowerCase().includes(search.value.toLowerCase())).map(([f, t, label]) =>
-      el("li", {}, el("button", { type: "button", className: "quick-range" + (f === state.fromText && t === state.toText ? " active" : ""), textContent: label,
-        onclick: () => { close(); handlers.onApply({ from: f, to: t }); } }))));
-    search.addEventListener("input", drawQuick);
-    drawQuick();
-    const zones = ["browser", "utc", ...(Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : [])];
-    const zone = el("select", { className: "time-zone", "aria-label": "Time zone", onchange: () => { close(); handlers.onZone(zone.value); } },
-      ...zones.map(z => el("option", { value: z, textContent: z === "browser" ? `Browser time (${Intl.DateTimeFormat().resolvedOptions().timeZone})` : z === "utc" ? "Coordinated Universal Time (UTC)" : z, selected: z === (state.timeZone || "browser") })));
-    menu.append(
-      el("div", { className: "time-absolute" },
-        el("h4", { textContent: "Absolute time range" }),
-        el("label", {}, "From", from), el("label", {}, "To", to), error,
-        el("button", { type: "button", className: "primary apply-time", textContent: "Apply time range", onclick: apply }),
-        cal),
-      el("div", { className: "time-quick" }, search, quick, el("label", { className: "zone-label" }, "Time zone", zone)));
+    // The menu's contents (a calendar, the quick ranges, some 400 time zones) are built when it first opens.
+    const build = () => {
+      if (menu.childElementCount) return;
+      const cal = calendar((a, b) => { from.value = a; if (b) to.value = b; }, state.timeZone);
+      const search = el("input", { type: "search", className: "quick-search", placeholder: "Search quick ranges", "aria-label": "Search quick ranges" });
+      const quick = el("ul", { className: "quick-ranges" });
+      const drawQuick = () => quick.replaceChildren(...QUICK.filter(q => q[2].toLowerCase().includes(search.value.toLowerCase())).map(([f, t, label]) =>
+        el("li", {}, el("button", { type: "button", className: "quick-range" + (f === state.fromText && t === state.toText ? " active" : ""), textContent: label,
+          onclick: () => { close(); handlers.onApply({ from: f, to: t }); } }))));
+      search.addEventListener("input", drawQuick);
+      drawQuick();
+      const zones = ["browser", "utc", ...(Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : [])];
+      const zone = el("select", { className: "time-zone", "aria-label": "Time zone", onchange: () => { close(); handlers.onZone(zone.value); } },
+        ...zones.map(z => el("option", { value: z, textContent: z === "browser" ? `Browser time (${Intl.DateTimeFormat().resolvedOptions().timeZone})` : z === "utc" ? "Coordinated Universal Time (UTC)" : z, selected: z === (state.timeZone || "browser") })));
+      menu.append(
+        el("div", { className: "time-absolute" },
+          el("h4", { textContent: "Absolute time range" }),
+          el("label", {}, "From", from), el("label", {}, "To", to), error,
+          el("button", { type: "button", className: "primary apply-time", textContent: "Apply time range", onclick: apply }),
+          cal),
+        el("div", { className: "time-quick" }, search, quick, el("label", { className: "zone-label" }, "Time zone", zone)));
+    };
     for (const input of [from, to]) input.addEventListener("keydown", e => { if (e.key === "Enter") { e.preventDefault(); apply(); } });
-    const open = () => { menu.hidden = false; button.setAttribute("aria-expanded", "true"); from.focus(); document.addEventListener("mousedown", outside); };
+    const open = () => { build(); menu.hidden = false; button.setAttribute("aria-expanded", "true"); from.focus(); document.addEventListener("mousedown", outside); };
     const close = () => { menu.hidden = true; button.setAttribute("aria-expanded", "false"); document.removeEventListener("mousedown", outside); };
     const outside = e => { if (!wrap.contains(e.target)) close(); };
     menu.addEventListener("keydown", e => { if (e.key === "Escape") { close(); button.focus(); } });
@@ -146,5 +165,5 @@ const TimePicker = (() => {
     return el("div", { className: "refresh-picker" }, now, every);
   }
 
-  return { create, describe, format, zoneName, QUICK };
+  return { create, describe, format, parts, zoneName, QUICK };
 })();
