@@ -84,7 +84,13 @@ public class TemplateInterpolatorTests
         var index = File.ReadAllText(Path.Combine(Paths.RepoRoot, "src", "WebUi", "wwwroot", "index.html"));
         var scripts = System.Text.RegularExpressions.Regex.Matches(index, "<script src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         Assert.Contains("/js/variables.js", scripts);
-        Assert.Equal(scripts, DashboardSnapshot.Scripts);
+        // The snapshot inlines what the page is served: the head's theme script, then the bundle of all the others,
+        // which holds every one of index.html's body scripts in its order.
+        Assert.Equal(["/js/theme.js", "/js/bundle.js"], DashboardSnapshot.Scripts);
+        var bundle = System.Text.Encoding.UTF8.GetString(UiAssets.Find("/js/bundle.js")!.Content);
+        var at = scripts.Skip(1).Select(s => bundle.IndexOf("// " + s + "\n", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(-1, at);
+        Assert.Equal(at.Order(), at);
         Assert.Equal(["/vendor/uPlot.min.css", "/app.css"], DashboardSnapshot.Styles);
     }
 
