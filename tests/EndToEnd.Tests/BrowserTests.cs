@@ -179,6 +179,7 @@ public class BrowserTests
         Assert.True(logs.GetProperty("live").GetBoolean(), logs.ToString());
         Assert.Contains("^", logs.GetProperty("caret").GetString());
         Assert.Contains("/logs?query=", logs.GetProperty("url").GetString());
+        Assert.Contains("&from=now-15m&to=now&", logs.GetProperty("url").GetString()); // the time picker's range, kept in the URL
         // Fields sidebar: stream labels and parsed JSON fields, each value's share of the lines; a click filters.
         var fields = logs.GetProperty("fields");
         var names = fields.GetProperty("names").EnumerateArray().Select(x => x.GetString()).ToList();

@@ -28,11 +28,10 @@ const Logs = (() => {
     return LEVEL_COLORS[l] ? l : "unknown";
   }
 
+  /** A line's time to the millisecond, in the page's time zone (the time picker's). */
   function time(ns) {
     const ms = Number(BigInt(ns) / 1000000n);
-    const d = new Date(ms);
-    const pad = (n, w = 2) => String(n).padStart(w, "0");
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+    return `${TimePicker.format(ms, Templating.settings.timeZone)}.${String(((ms % 1000) + 1000) % 1000).padStart(3, "0")}`;
   }
 
   /** One line as a row: time, level, the line; a click opens its labels and, for JSON, the fields pretty-printed. */
@@ -109,14 +108,22 @@ const Logs = (() => {
 
   async function page(root, params) {
     const input = el("textarea", { className: "expr-input", rows: 2, spellcheck: false, value: params.get("query") || "", placeholder: '{service="model-server"} |= "timeout" | json | latency_ms > 500' });
-    const fromInput = el("input", { className: "from", value: params.get("from") || "now-1h", size: 14, "aria-label": "From" });
-    const toInput = el("input", { className: "to", value: params.get("to") || "now", size: 10, "aria-label": "To" });
-    const presets = el("select", { className: "time-preset", "aria-label": "Quick range", onchange: () => { if (presets.value) { fromInput.value = presets.value; toInput.value = "now"; presets.value = ""; form.requestSubmit(); } } },
-      el("option", { value: "", textContent: "Quick range" }), ...["now-5m", "now-15m", "now-1h", "now-6h", "now-24h", "now-7d"].map(v => el("option", { value: v, textContent: "Last " + v.slice(4) })));
+    // Grafana's time picker, as on dashboards and in Explore (the zone shows in the lines' times too).
+    const state = { fromText: params.get("from") || "now-1h", toText: params.get("to") || "now", timeZone: params.get("timezone") || "browser", refresh: "" };
+    Templating.settings.timeZone = state.timeZone;
+    const timeSlot = el("span", { className: "logs-time" });
     const limit = el("input", { className: "limit", value: params.get("limit") || "100", size: 5, title: "most lines shown", "aria-label": "Line limit" });
     const live = el("button", { type: "button", className: "live", textContent: "▶ Live" });
     const form = el("form", { className: "explore logs-form" }, el("div", { className: "expr-wrap" }, input),
-      el("div", { className: "controls" }, presets, " from ", fromInput, " to ", toInput, " limit ", limit, el("button", { type: "submit", textContent: "Run query" }), live));
+      el("div", { className: "controls" }, " limit ", limit, el("button", { type: "submit", textContent: "Run query" }), live, timeSlot));
+    let timer = null;
+    const drawTime = () => timeSlot.replaceChildren(TimePicker.create(state, {
+      onApply: r => { state.fromText = r.from; state.toText = r.to; form.requestSubmit(); },
+      onZone: z => { state.timeZone = z; Templating.settings.timeZone = z; form.requestSubmit(); },
+      onRefresh: every => { state.refresh = every; clearInterval(timer); const ms = every && Templating.parseDuration(every); timer = ms ? Pages.every(ms, () => form.requestSubmit()) : null; },
+      onRefreshNow: () => form.requestSubmit(),
+    }));
+    drawTime();
     const chart = el("div", { className: "log-histogram" });
     const status = el("div", { className: "log-status muted" });
     const out = el("div", { className: "log-out" });
@@ -140,12 +147,14 @@ const Logs = (() => {
       stop();
       live.textContent = "▶ Live";
       const query = input.value.trim();
-      const p = new URLSearchParams({ query, from: fromInput.value, to: toInput.value, limit: limit.value });
+      const p = new URLSearchParams({ query, from: state.fromText, to: state.toText, limit: limit.value });
+      if (state.timeZone !== "browser") p.set("timezone", state.timeZone);
       history.replaceState(null, "", "/logs?" + p);
       if (!query) { out.replaceChildren(); chart.replaceChildren(); return; }
       const now = Date.now();
-      const fromMs = Templating.parseTime(fromInput.value, now), toMs = Templating.parseTime(toInput.value, now);
-      if (fromMs === null || toMs === null || toMs <= fromMs) { out.replaceChildren(Dom.notice(`invalid time range ${fromInput.value} to ${toInput.value}`, "notice error")); return; }
+      drawTime();
+      const fromMs = Templating.parseTime(state.fromText, now), toMs = Templating.parseTime(state.toText, now, true);
+      if (fromMs === null || toMs === null || toMs <= fromMs) { out.replaceChildren(Dom.notice(`invalid time range ${state.fromText} to ${state.toText}`, "notice error")); return; }
       out.replaceChildren(Dom.notice("Loading…", "notice loading"));
       try {
         const entries = await lines(query, fromMs, toMs, Number(limit.value) || 100, false);
