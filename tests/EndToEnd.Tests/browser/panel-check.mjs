@@ -86,9 +86,11 @@ try {
   await (await openMenu("Legend table")).locator('.panel-menu-item[data-action="view"]').click();
   await s.page.waitForSelector(".panel-view .panel-viewed .uplot", { timeout: 10000 }).catch(() => {});
   const viewBox = await s.page.locator(".panel-view .panel-viewed").boundingBox();
-  menu.view = { url: s.page.url(), drawn: await s.page.locator(".panel-view .panel-viewed .uplot").count(), width: viewBox && viewBox.width, height: viewBox && viewBox.height };
+  menu.view = { url: (await s.page.evaluate(() => location.href)), drawn: await s.page.locator(".panel-view .panel-viewed .uplot").count(), width: viewBox && viewBox.width, height: viewBox && viewBox.height };
   await s.page.keyboard.press("Escape");
-  menu.view.after = { url: s.page.url(), open: await s.page.locator(".panel-view").count() };
+  // The page's own URL (Playwright learns of history.replaceState a moment later).
+  await s.page.waitForFunction(() => !location.search.includes("viewPanel"), null, { timeout: 5000 }).catch(() => {});
+  menu.view.after = { url: await s.page.evaluate(() => location.href), open: await s.page.locator(".panel-view").count() };
   report.menu = menu;
 
   // Annotations (a Prometheus annotation query, and the built-in alert states) on the time series; panel links;
@@ -118,7 +120,7 @@ try {
   await settle(s.page);
 
   // Drag across "Legend table" from 50% to 80% of its width: the dashboard's range becomes that stretch.
-  const before = s.page.url();
+  const before = (await s.page.evaluate(() => location.href));
   const over = await s.page.locator(`${panel("Legend table")} .u-over`).boundingBox();
   await s.page.mouse.move(over.x + over.width * 0.5, over.y + over.height / 2);
   await s.page.mouse.down();
@@ -127,11 +129,11 @@ try {
   await s.page.mouse.up();
   await s.page.waitForFunction(u => location.href !== u, before, { timeout: 10000 }).catch(() => {});
   await settle(s.page);
-  const zoomed = s.page.url();
+  const zoomed = (await s.page.evaluate(() => location.href));
   const timeBox = await s.page.$eval(".time-from", i => i.value).catch(() => null);
   await s.page.goBack();
   await settle(s.page);
-  report.zoom = { before, zoomed, timeBox, back: s.page.url(), errors: s.errors };
+  report.zoom = { before, zoomed, timeBox, back: (await s.page.evaluate(() => location.href)), errors: s.errors };
   // A window resize lays the panels out again from the data they have: wider charts, no new queries, nothing cut.
   const widthBefore = (await s.page.locator(`${panel("Legend table")} .uplot`).boundingBox()).width;
   const queriesBefore = s.requests.filter(u => u.includes("/api/v1/query")).length;
@@ -156,13 +158,13 @@ try {
   chrome.variableSearch = await picker.locator(".var-option").allTextContents();
   await c.page.keyboard.press("Enter"); // picks b (the only match) and applies
   await settle(c.page);
-  chrome.afterEnter = { url: c.page.url(), button: await c.page.locator('.var-picker[data-var="series"] .var-value').textContent() };
+  chrome.afterEnter = { url: (await c.page.evaluate(() => location.href)), button: await c.page.locator('.var-picker[data-var="series"] .var-value').textContent() };
   await c.page.locator('.var-picker[data-var="series"] .var-value').click();
   await c.page.locator('.var-picker[data-var="series"] .var-option[data-value="c"]').click();
   chrome.checked = await c.page.locator('.var-picker[data-var="series"] .var-option[aria-selected="true"]').allTextContents();
   await c.page.keyboard.press("Escape");
   await settle(c.page);
-  chrome.afterEscape = { url: c.page.url(), button: await c.page.locator('.var-picker[data-var="series"] .var-value').textContent(),
+  chrome.afterEscape = { url: (await c.page.evaluate(() => location.href)), button: await c.page.locator('.var-picker[data-var="series"] .var-value').textContent(),
     legend: await c.page.locator(`${panel("Legend table")} .legend-item .legend-name`).allTextContents() };
 
   await c.page.locator(".time-button").click();
@@ -171,7 +173,7 @@ try {
   chrome.quickSearch = await c.page.locator(".quick-range").allTextContents();
   await c.page.locator(".quick-range", { hasText: "Last 15 minutes" }).click();
   await settle(c.page);
-  chrome.quick = { url: c.page.url(), button: await c.page.locator(".time-button").textContent() };
+  chrome.quick = { url: (await c.page.evaluate(() => location.href)), button: await c.page.locator(".time-button").textContent() };
   // Two days on the calendar fill From (start of the first) and To (end of the second).
   await c.page.locator(".time-button").click();
   const days = c.page.locator(".calendar-day");
@@ -185,7 +187,7 @@ try {
   await c.page.locator(".time-to").fill(fmt(now));
   await c.page.locator(".apply-time").click();
   await settle(c.page);
-  chrome.absolute = { typed: [fmt(start), fmt(now)], url: c.page.url(), button: await c.page.locator(".time-button").textContent(), stats: await panelStats(c.page) };
+  chrome.absolute = { typed: [fmt(start), fmt(now)], url: (await c.page.evaluate(() => location.href)), button: await c.page.locator(".time-button").textContent(), stats: await panelStats(c.page) };
   // Time zone: Asia/Tokyo (UTC+9, no summer time): the tooltip's time is nine hours ahead of UTC's.
   await c.page.locator(".time-button").click();
   await c.page.locator(".time-zone").selectOption("Asia/Tokyo");
@@ -193,12 +195,12 @@ try {
   const box = await c.page.locator(`${panel("Legend table")} .u-over`).boundingBox();
   await c.page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
   await c.page.waitForTimeout(150);
-  chrome.timeZone = { url: c.page.url(), tooltipTime: await c.page.locator(".chart-tooltip .tooltip-time").textContent().catch(() => null) };
+  chrome.timeZone = { url: (await c.page.evaluate(() => location.href)), tooltipTime: await c.page.locator(".chart-tooltip .tooltip-time").textContent().catch(() => null) };
   // Refresh picker: every 5 s re-queries the panels.
   await c.page.locator(".refresh-interval").selectOption("5s");
   const requestsBefore = c.requests.length;
   await c.page.waitForTimeout(6500);
-  chrome.refresh = { url: c.page.url(), queries: c.requests.slice(requestsBefore).filter(u => u.includes("/api/v1/query")).length };
+  chrome.refresh = { url: (await c.page.evaluate(() => location.href)), queries: c.requests.slice(requestsBefore).filter(u => u.includes("/api/v1/query")).length };
   await c.page.locator(".refresh-interval").selectOption("");
   chrome.errors = c.errors;
   await c.shot();
@@ -231,7 +233,7 @@ try {
   browse.search = await listed();
   await b.page.fill(".dash-search", "");
   await b.page.locator(".tag-filter button.tag", { hasText: "fixture" }).click();
-  browse.tag = { folders: await listed(), url: b.page.url() };
+  browse.tag = { folders: await listed(), url: (await b.page.evaluate(() => location.href)) };
   await b.page.locator(".tag-filter button.tag", { hasText: "fixture" }).click();
   await b.page.locator('.dash-folder[data-folder="General"] .folder-head').click();
   browse.collapsed = await listed();
