@@ -209,6 +209,15 @@ public class DashboardPanelsUiTests
         Assert.Empty(collapsed["General"]); // a folder closes when its header is clicked
         Assert.Equal(0, browse.GetProperty("errors").GetArrayLength());
 
+        // Lazy loading: on a 400-pixel-high screen, only the panels in view are drawn and queried; scrolling draws the rest.
+        var lazy = report.GetProperty("lazy");
+        int panelCount = lazy.GetProperty("before").GetProperty("panels").GetInt32();
+        int drawnBefore = lazy.GetProperty("before").GetProperty("drawn").GetInt32();
+        Assert.True(drawnBefore > 0 && drawnBefore < panelCount / 2, lazy.ToString());
+        Assert.True(lazy.GetProperty("queriesBefore").GetInt32() < lazy.GetProperty("queriesAfter").GetInt32(), lazy.ToString());
+        Assert.Equal(panelCount, lazy.GetProperty("after").GetProperty("drawn").GetInt32());
+        Assert.Equal(0, lazy.GetProperty("errors").GetArrayLength());
+
         // A window resize (1280 to 1920 wide) redraws every panel at its new size from the data it has.
         var resize = report.GetProperty("resize");
         Assert.True(resize.GetProperty("widthAfter").GetDouble() > resize.GetProperty("widthBefore").GetDouble() * 1.3, resize.ToString());

@@ -13,11 +13,15 @@ public abstract class StreamedJsonResult : IResult
 
     public async Task ExecuteAsync(HttpContext context)
     {
+        context.Response.StatusCode = StatusCode;
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.Body, Options);
         WriteBody(writer);
         await writer.FlushAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The HTTP status the body is sent with.</summary>
+    protected virtual int StatusCode => StatusCodes.Status200OK;
 
     protected abstract void WriteBody(Utf8JsonWriter writer);
 }

@@ -41,6 +41,7 @@ public static class WebServer
         RulesApi.Map(app, sources.Rules);
         AlertmanagerApi.Map(app, sources.Alertmanager, sources.Lifecycle, sources.Status);
         QueryApi.Map(app, sources.Engine, sources.Metadata, sources.Status);
+        DataSourceQueryApi.Map(app, sources.Engine, sources.Status);
         FederateEndpoint.Map(app, sources.Storage, sources.Engine, sources.Status);
         DashboardsApi.Map(app, sources.Dashboards, sources.Status);
         LokiApi.Map(app, sources.Logs);

@@ -19,10 +19,26 @@ export async function open(browser, artifacts, url, name, opts = {}) {
   return { page, context, errors, requests, shot: async suffix => page.screenshot({ path: join(artifacts, `${name}${suffix || ""}.png`), fullPage: true }) };
 }
 
+/** A request for query data: the Prometheus API's, or Grafana's /api/ds/query the dashboards ask. */
+export const isQuery = url => /\/api\/(v1\/query|ds\/query)/.test(url);
+
 // Load states fire once, so after an action the page is watched instead: every panel drawn, nothing loading.
+// Panels load as they come into view (as in Grafana), so each one not yet loaded is scrolled to, as a person
+// scrolling down the dashboard would, and the page is put back where it was.
 export async function settle(page) {
   await page.waitForLoadState("networkidle", { timeout: 45000 }).catch(() => {});
   await page.waitForTimeout(250);
+  const scrollY = await page.evaluate(() => window.scrollY).catch(() => 0);
+  for (const deadline = Date.now() + 60000; Date.now() < deadline;) {
+    const waiting = await page.evaluate(() => {
+      const next = [...document.querySelectorAll(".dash-grid .panel")].find(p => !p.classList.contains("drawn") && !p.querySelector(".notice.loading"));
+      next?.scrollIntoView({ block: "nearest" });
+      return !!next;
+    }).catch(() => false);
+    if (!waiting) break;
+    await page.waitForTimeout(50);
+  }
+  await page.evaluate(y => window.scrollTo(0, y), scrollY).catch(() => {});
   await page.waitForFunction(() => !document.querySelector(".notice.loading") && [...document.querySelectorAll(".panel")].every(p => p.classList.contains("drawn")),
     null, { timeout: 60000 }).catch(() => {});
   await page.waitForTimeout(100);

@@ -7,7 +7,7 @@
 import { chromium } from "playwright-core";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch, open, settle, panelStats, layoutProblems } from "./lib.mjs";
+import { launch, open, settle, panelStats, layoutProblems, isQuery } from "./lib.mjs";
 
 const [base, artifacts, uid] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
@@ -136,12 +136,12 @@ try {
   report.zoom = { before, zoomed, timeBox, back: (await s.page.evaluate(() => location.href)), errors: s.errors };
   // A window resize lays the panels out again from the data they have: wider charts, no new queries, nothing cut.
   const widthBefore = (await s.page.locator(`${panel("Legend table")} .uplot`).boundingBox()).width;
-  const queriesBefore = s.requests.filter(u => u.includes("/api/v1/query")).length;
+  const queriesBefore = s.requests.filter(isQuery).length;
   await s.page.setViewportSize({ width: 1920, height: 1080 });
   await s.page.waitForTimeout(600);
   await settle(s.page);
   report.resize = { widthBefore, widthAfter: (await s.page.locator(`${panel("Legend table")} .uplot`).boundingBox()).width,
-    newQueries: s.requests.filter(u => u.includes("/api/v1/query")).length - queriesBefore, problems: await layoutProblems(s.page) };
+    newQueries: s.requests.filter(isQuery).length - queriesBefore, problems: await layoutProblems(s.page) };
   await s.context.close();
 
   // The dashboard's chrome: variable picker (search, checkboxes, applied on Escape), time picker (quick range,
@@ -200,7 +200,7 @@ try {
   await c.page.locator(".refresh-interval").selectOption("5s");
   const requestsBefore = c.requests.length;
   await c.page.waitForTimeout(6500);
-  chrome.refresh = { url: (await c.page.evaluate(() => location.href)), queries: c.requests.slice(requestsBefore).filter(u => u.includes("/api/v1/query")).length };
+  chrome.refresh = { url: (await c.page.evaluate(() => location.href)), queries: c.requests.slice(requestsBefore).filter(isQuery).length };
   await c.page.locator(".refresh-interval").selectOption("");
   chrome.errors = c.errors;
   await c.shot();
@@ -241,6 +241,18 @@ try {
   await b.shot();
   await b.context.close();
   report.browse = browse;
+
+  // Panels load as they come into view, as in Grafana: on a short screen the panels below stay unqueried until the
+  // page is scrolled to them.
+  const z = await open(browser, artifacts, `${base}/d/${uid}`, "panels-lazy", { viewport: { width: 1280, height: 400 } });
+  await z.page.waitForSelector(".dash-grid .panel.drawn", { timeout: 45000 });
+  await z.page.waitForLoadState("networkidle", { timeout: 45000 }).catch(() => {});
+  await z.page.waitForTimeout(500);
+  const lazy = { before: await panelStats(z.page), queriesBefore: z.requests.filter(u => u.includes("/api/ds/query")).length };
+  await settle(z.page);
+  Object.assign(lazy, { after: await panelStats(z.page), queriesAfter: z.requests.filter(u => u.includes("/api/ds/query")).length, errors: z.errors });
+  await z.context.close();
+  report.lazy = lazy;
 
   for (const [w, h] of [[1280, 800], [1920, 1080]]) {
     const l = await open(browser, artifacts, `${base}/d/${uid}`, `panels-${w}x${h}`, { viewport: { width: w, height: h } });

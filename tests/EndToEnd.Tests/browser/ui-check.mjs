@@ -7,7 +7,7 @@
 // row open and checked for anything in a panel that scrolls or is cut off. Explore: several queries, the LogQL
 // split, the query history. Logs: the fields sidebar. The .NET end-to-end tests assert on the report.
 import { chromium } from "playwright-core";
-import { launch, open as openPage, settle, panelStats, layoutProblems, expandAll } from "./lib.mjs";
+import { launch, open as openPage, settle, panelStats, layoutProblems, expandAll, isQuery } from "./lib.mjs";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -203,7 +203,7 @@ try {
       await picker.locator(`.var-option[data-value="${next}"]`).click();
       if (await picker.locator(".var-menu:not([hidden])").count()) await s.page.keyboard.press("Escape");
       await settle(s.page);
-      const queried = s.requests.slice(before).filter(u => u.includes("/api/v1/query")).length;
+      const queried = s.requests.slice(before).filter(isQuery).length;
       result.variableChange = { name: select.name, to: next, queries: queried, url: s.page.url() };
       await s.shot("-variable");
     }

@@ -62,4 +62,16 @@ const Api = {
   labelNames: (match, start, end) => Api.get("/api/v1/labels", { "match[]": match || undefined, start, end }),
   instant: (query, time) => Api.post("/api/v1/query", { query, time }),
   range: (query, start, end, step) => Api.post("/api/v1/query_range", { query, start, end, step }),
+
+  /**
+   * Grafana's /api/ds/query: several queries in one request, answered with data frames (values in columns) under
+   * results[refId]; a failed query has results[refId].error. from/to are epoch milliseconds.
+   */
+  async dsQuery(queries, from, to) {
+    const res = await fetch("/api/ds/query", { method: "POST", body: JSON.stringify({ queries, from: String(from), to: String(to) }), headers: { "Content-Type": "application/json" } });
+    let body;
+    try { body = await res.json(); } catch { throw new ApiError(res.statusText || "invalid response", "http", res.status); }
+    if (!body.results) throw new ApiError(body.message || res.statusText, "http", res.status);
+    return body.results;
+  },
 };

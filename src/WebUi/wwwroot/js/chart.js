@@ -4,7 +4,12 @@
 const Charts = (() => {
   /** Aligns range-query series on one time axis (seconds); missing points are null (gaps). */
   function align(series, from, to, stepS) {
-    // A range query's series usually share their timestamps: then they are the axis as they are.
+    // A range query's series usually share their timestamps: then they are the axis as they are. Series over
+    // columns (Frames) give them without [t, "v"] pairs.
+    if (series.length && series.every(s => s.times)) {
+      const xs = series[0].times;
+      if (series.every(s => s.times.length === xs.length && s.times.every((t, i) => t === xs[i]))) return { xs, ys: series.map(s => s.nums) };
+    }
     const first = series[0] ? series[0].values : [];
     if (series.every(s => s.values.length === first.length && s.values.every((p, i) => p[0] === first[i][0]))) {
       const finite = v => { const n = Number(v); return Number.isFinite(n) ? n : null; };
@@ -44,11 +49,35 @@ const Charts = (() => {
     });
   }
 
-  /** Axis, grid and text colours of the current theme (CSS custom properties), read at draw time. */
+  /**
+   * Axis, grid and text colours of the current theme (CSS custom properties), read once per theme: reading them
+   * makes the browser compute styles, and a dashboard draws dozens of charts in a row.
+   */
+  const themeCache = new Map();
   function themeColors() {
+    const key = document.documentElement.dataset.theme || "";
+    if (themeCache.has(key)) return themeCache.get(key);
     const css = getComputedStyle(document.documentElement);
     const v = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
-    return { axis: v("--chart-axis", "#666"), grid: v("--chart-grid", "#eee"), text: v("--text", "#1f2328") };
+    const colors = { axis: v("--chart-axis", "#666"), grid: v("--chart-grid", "#eee"), text: v("--text", "#1f2328") };
+    themeCache.set(key, colors);
+    return colors;
+  }
+
+  /** A label's width in a canvas font, measured once per font and text for every chart of the page. */
+  const widths = new Map();
+  let measure = null;
+  function textWidth(font, text) {
+    const key = font + "|" + text;
+    let w = widths.get(key);
+    if (w === undefined) {
+      measure ??= document.createElement("canvas").getContext("2d");
+      if (measure.font !== font) measure.font = font;
+      w = measure.measureText(text).width;
+      if (widths.size > 10000) widths.clear();
+      widths.set(key, w);
+    }
+    return w;
   }
 
   /**
@@ -106,19 +135,10 @@ const Charts = (() => {
       return vals.map(fmt);
     };
     // The value axis is as wide as its longest label (measured in the axis font) plus ticks and gap.
-    const widths = new Map();
     const axisSize = (u, values, axisIdx) => {
       if (!values) return 50;
-      const g = u.ctx;
-      g.save();
-      g.font = u.axes[axisIdx].font[0];
       let widest = 0;
-      for (const v of values) {
-        const text = String(v);
-        if (!widths.has(text)) widths.set(text, g.measureText(text).width);
-        widest = Math.max(widest, widths.get(text));
-      }
-      g.restore();
+      for (const v of values) widest = Math.max(widest, textWidth(u.axes[axisIdx].font[0], String(v)));
       return Math.max(36, Math.ceil(widest / devicePixelRatio) + 18);
     };
     const paths = opts.bars && uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.8, 50] }) : undefined;

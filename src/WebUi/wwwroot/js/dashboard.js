@@ -8,28 +8,44 @@ const DashboardView = (() => {
   /** Where a dashboard's data comes from: the live API, or what `mlobs snapshot` embedded. */
   const LiveData = {
     resolveVariables: (dash, from, to, chosen) => Templating.resolve(dash, from, to, chosen),
+    /**
+     * A panel's queries: its Prometheus targets in one /api/ds/query request (as Grafana's front end asks), each
+     * with the step its interval gives; Loki targets through Loki's API. Frames come back in the targets' order.
+     */
     async frames(panel, vars, from, to, widthPx) {
-      const interval = Templating.panelInterval(to - from, panel.maxDataPoints || Math.max(100, widthPx), panel.interval);
+      const points = panel.maxDataPoints || Math.max(100, widthPx);
+      const interval = Templating.panelInterval(to - from, points, panel.interval);
       const out = [];
+      const queries = [];
       let stepS = interval / 1000;
       for (const t of panel.targets || []) {
         if (t.hide || typeof t.expr !== "string") continue;
         let targetInterval = interval;
-        if (t.interval) targetInterval = Templating.panelInterval(to - from, panel.maxDataPoints || Math.max(100, widthPx), Templating.interpolate(t.interval, vars));
+        if (t.interval) targetInterval = Templating.panelInterval(to - from, points, Templating.interpolate(t.interval, vars));
         if (t.intervalFactor > 1) targetInterval *= t.intervalFactor;
-        if (Templating.isLokiTarget(panel, t)) { out.push(await lokiFrame(panel, t, vars, from, to, targetInterval)); continue; }
+        if (Templating.isLokiTarget(panel, t)) { out.push(lokiFrame(panel, t, vars, from, to, targetInterval)); continue; }
         const all = Object.assign({}, vars, Templating.builtIns(from, to, targetInterval));
         const expr = Templating.interpolate(t.expr, all);
         const step = Templating.queryStepS(to - from, targetInterval);
         stepS = step;
+        const frame = { refId: t.refId, legendFormat: t.legendFormat, expr };
+        queries.push({ refId: "q" + queries.length, expr, instant: !!t.instant, range: !t.instant, intervalMs: step * 1000, maxDataPoints: points, legendFormat: t.legendFormat || "", frame });
+        out.push(frame);
+      }
+      if (queries.length) {
         try {
-          const data = t.instant ? await Api.instant(expr, to / 1000) : await Api.range(expr, from / 1000, to / 1000, step);
-          out.push({ refId: t.refId, legendFormat: t.legendFormat, expr, data });
+          const results = await Api.dsQuery(queries.map(({ frame, ...q }) => q), Math.round(from), Math.round(to));
+          for (const q of queries) {
+            const answer = results[q.refId];
+            if (!answer) q.frame.error = "no answer for this query";
+            else if (answer.error) q.frame.error = answer.error;
+            else q.frame.data = Frames.toPrometheus(answer, q.instant);
+          }
         } catch (e) {
-          out.push({ refId: t.refId, legendFormat: t.legendFormat, expr, error: e.message });
+          for (const q of queries) q.frame.error = e.message;
         }
       }
-      return { frames: out, stepS };
+      return { frames: await Promise.all(out), stepS };
     },
   };
 
@@ -149,6 +165,7 @@ const DashboardView = (() => {
       document.querySelector(".inspect-drawer")?.remove();
       clearInterval(this.timer);
       window.removeEventListener("resize", this.resizeHandler);
+      this.observer?.disconnect();
     }
 
     timeControls() {
@@ -249,12 +266,12 @@ const DashboardView = (() => {
           box.append(this.panelHeader(p, vars), body);
           this.grid.append(box);
           bottom = Math.max(bottom, g.y + g.h);
-          jobs.push(() => this.renderPanel(p, box, body, g.w * col, vars));
+          jobs.push({ box, load: () => this.renderPanel(p, box, body, g.w * col, vars) });
         }
         cursor += bottom;
       }
       this.grid.style.height = cursor * UNIT + "px";
-      this.run(jobs, 12);
+      this.loadInView(jobs, 12);
     }
 
     /** The title bar: the title (its description as a tooltip) and the panel menu (View, Inspect, Download CSV). */
@@ -301,17 +318,33 @@ const DashboardView = (() => {
     }
 
     /**
-     * Runs panel loads a few at a time, so a 100-panel dashboard does not open 300 requests at once; more than the
-     * browser's six connections per host, so the next queries wait at the server while a panel draws (measured in
-     * bench/ui: the server is never idle and the page is done sooner).
+     * Loads each panel as it comes into view, as Grafana does: what is on screen first, the rest when the page is
+     * scrolled to it (a 100-panel dashboard asks only for what a person looks at; bench/ui measured it). A few load
+     * at a time — more than the browser's six connections per host, so the next queries wait at the server while a
+     * panel draws.
      */
-    async run(jobs, parallel) {
+    loadInView(jobs, parallel) {
+      this.observer?.disconnect();
       const generation = (this.generation = (this.generation || 0) + 1);
-      let next = 0;
-      const worker = async () => {
-        while (next < jobs.length && generation === this.generation) await jobs[next++]();
+      const queue = [];
+      let active = 0;
+      const pump = () => {
+        while (active < parallel && queue.length && generation === this.generation) {
+          active++;
+          queue.shift()().finally(() => { active--; pump(); });
+        }
       };
-      await Promise.all(Array.from({ length: parallel }, worker));
+      const load = new Map(jobs.map(j => [j.box, j.load]));
+      this.observer = new IntersectionObserver(entries => {
+        for (const e of entries) {
+          if (!e.isIntersecting || !load.has(e.target)) continue;
+          this.observer.unobserve(e.target);
+          queue.push(load.get(e.target));
+          load.delete(e.target);
+        }
+        pump();
+      }, { rootMargin: "50px 0px" });
+      for (const j of jobs) this.observer.observe(j.box);
     }
 
     async renderPanel(panel, box, body, widthPx, vars) {

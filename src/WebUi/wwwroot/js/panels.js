@@ -44,12 +44,20 @@ const Panels = (() => {
     for (const f of frames) {
       if (!f.data) continue;
       const { resultType, result } = f.data;
-      if (resultType === "matrix") for (const s of result) out.push({ name: Format.legend(s.metric, f.legendFormat), metric: s.metric, values: s.values });
+      if (resultType === "matrix") for (const s of result) out.push(named(s, Format.legend(s.metric, f.legendFormat)));
       else if (resultType === "vector") for (const s of result) out.push({ name: Format.legend(s.metric, f.legendFormat), metric: s.metric, values: [s.value] });
       else if (resultType === "scalar") out.push({ name: f.refId, metric: {}, values: [result] });
     }
     return out;
   }
+
+  /** A matrix series under its legend name; one over columns (Frames) keeps them, its pairs still made on demand. */
+  function named(s, name) {
+    return s.times ? { name, metric: s.metric, times: s.times, nums: s.nums, get values() { return s.values; } } : { name, metric: s.metric, values: s.values };
+  }
+
+  /** How many points a series has, without making pairs of a series over columns. */
+  const pointCount = s => (s.times || s.values).length;
 
   function calcOf(panel) {
     const calcs = panel.options && panel.options.reduceOptions && panel.options.reduceOptions.calcs;
@@ -75,7 +83,7 @@ const Panels = (() => {
     const custom = d.custom || {};
     const stacked = (custom.stacking && custom.stacking.mode && custom.stacking.mode !== "none") || panel.stack === true;
     const bars = custom.drawStyle === "bars" || (panel.type === "graph" && panel.bars === true && panel.lines !== true);
-    const series = seriesOf(frames, panel).filter(s => s.values.length);
+    const series = seriesOf(frames, panel).filter(pointCount);
     const overrideColors = series.map(s => {
       for (const o of (panel.fieldConfig && panel.fieldConfig.overrides) || []) {
         if (o.matcher && o.matcher.id === "byName" && o.matcher.options === s.name)

@@ -48,10 +48,17 @@ const TimePicker = (() => {
 
   /** "YYYY-MM-DD HH:mm:ss" in the zone; .parts gives {year, month, day, hour, minute, second}. */
   function parts(ms, timeZone) {
-    const p = {};
+    // Every chart of a dashboard labels the same tick times: each is formatted once (Intl is slow to call).
+    const key = (timeZone || "") + "|" + ms;
+    let p = partsCache.get(key);
+    if (p) return p;
+    p = {};
     for (const x of formatter(timeZone).formatToParts(new Date(ms))) p[x.type] = x.value;
+    if (partsCache.size > 5000) partsCache.clear();
+    partsCache.set(key, Object.freeze(p));
     return p;
   }
+  const partsCache = new Map();
 
   function format(ms, timeZone) {
     const p = parts(ms, timeZone);
