@@ -47,7 +47,11 @@ public static class DataSourceQueryApi
         }
         catch (JsonException ex)
         {
-            return BadRequest("invalid JSON: " + ex.Message);
+            // System.Text.Json ends its message with "LineNumber: 0 | BytePositionInLine: 36.": said as line:column.
+            var message = ex.Message;
+            int at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (at > 0) message = message[..at];
+            return BadRequest($"invalid JSON at {(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: {message}");
         }
         catch (FormatException ex)
         {

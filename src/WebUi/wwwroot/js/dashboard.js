@@ -266,7 +266,7 @@ const DashboardView = (() => {
           box.append(this.panelHeader(p, vars), body);
           this.grid.append(box);
           bottom = Math.max(bottom, g.y + g.h);
-          jobs.push({ box, load: () => this.renderPanel(p, box, body, g.w * col, vars) });
+          jobs.push({ box, top: (cursor + g.y) * UNIT, bottom: (cursor + g.y + g.h) * UNIT, load: () => this.renderPanel(p, box, body, g.w * col, vars) });
         }
         cursor += bottom;
       }
@@ -334,7 +334,13 @@ const DashboardView = (() => {
           queue.shift()().finally(() => { active--; pump(); });
         }
       };
-      const load = new Map(jobs.map(j => [j.box, j.load]));
+      // Panels on screen now start at once (the observer would first wait for a frame to be drawn); the grid's
+      // place on screen costs one layout, which that first frame needs anyway.
+      const gridTop = this.grid.getBoundingClientRect().top, margin = 50;
+      const onScreen = j => gridTop + j.top < window.innerHeight + margin && gridTop + j.bottom > -margin;
+      for (const j of jobs) if (onScreen(j)) queue.push(j.load);
+      pump();
+      const load = new Map(jobs.filter(j => !onScreen(j)).map(j => [j.box, j.load]));
       this.observer = new IntersectionObserver(entries => {
         for (const e of entries) {
           if (!e.isIntersecting || !load.has(e.target)) continue;
@@ -343,8 +349,8 @@ const DashboardView = (() => {
           load.delete(e.target);
         }
         pump();
-      }, { rootMargin: "50px 0px" });
-      for (const j of jobs) this.observer.observe(j.box);
+      }, { rootMargin: `${margin}px 0px` });
+      for (const box of load.keys()) this.observer.observe(box);
     }
 
     async renderPanel(panel, box, body, widthPx, vars) {
