@@ -98,6 +98,8 @@ public static class DataSourceQueryApi
             if (q.ValueKind != JsonValueKind.Object) throw new FormatException("each query must be a JSON object");
             if (q.TryGetProperty("hide", out var hide) && hide.ValueKind == JsonValueKind.True) continue;
             string refId = Text(q, "refId") ?? "A";
+            // Answers are keyed by refId, so two queries cannot share one (Grafana's editor never lets them).
+            if (queries.Exists(other => other.RefId == refId)) throw new FormatException($"refId {refId} is used by more than one query");
             string expr = Text(q, "expr") ?? "";
             bool instant = Flag(q, "instant") && !Flag(q, "range");
             string legend = Text(q, "legendFormat") ?? "";

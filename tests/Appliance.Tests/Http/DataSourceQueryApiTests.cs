@@ -151,6 +151,9 @@ public sealed class DataSourceQueryApiTests
         var (noQueries, error2) = await PostAsync(host, """{"from": "now-1h"}""");
         Assert.Equal(HttpStatusCode.BadRequest, noQueries);
         Assert.StartsWith("queries is required", error2.GetProperty("message").GetString());
+        var (twice, error4) = await PostAsync(host, """{"queries": [{"refId": "A", "expr": "up"}, {"expr": "up"}]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, twice);
+        Assert.Equal("refId A is used by more than one query", error4.GetProperty("message").GetString());
         var (badTime, error3) = await PostAsync(host, """{"queries": [], "from": "yesterday"}""");
         Assert.Equal(HttpStatusCode.BadRequest, badTime);
         Assert.Equal("invalid \"from\": cannot parse \"yesterday\" as epoch milliseconds or a relative time", error3.GetProperty("message").GetString());
