@@ -21,7 +21,13 @@ public static class ApiResults
 
     public static IResult Error(ApiException ex)
     {
-        var (code, status) = ex.Type switch
+        var (code, status) = Describe(ex.Type);
+        return Results.Json(new ApiResponse<object>("error", null, code, ex.Message), ApiJsonContext.Api.ApiResponseObject, statusCode: status);
+    }
+
+    /// <summary>An error type's name in the Prometheus API (errorType) and its HTTP status: the one mapping of both.</summary>
+    public static (string Code, int Status) Describe(ApiErrorType type) =>
+        type switch
         {
             ApiErrorType.BadData => ("bad_data", 400),
             ApiErrorType.Execution => ("execution", 422),
@@ -31,8 +37,6 @@ public static class ApiResults
             ApiErrorType.Unavailable => ("unavailable", 503),
             _ => ("internal", 500),
         };
-        return Results.Json(new ApiResponse<object>("error", null, code, ex.Message), ApiJsonContext.Api.ApiResponseObject, statusCode: status);
-    }
 
     /// <summary>Runs a handler body, turning <see cref="ApiException"/> into its envelope.</summary>
     public static async Task<IResult> Guard(Func<Task<IResult>> handler)

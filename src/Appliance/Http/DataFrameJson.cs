@@ -54,28 +54,13 @@ public sealed class DataFrameJson(IReadOnlyList<DataFrameJson.Response> response
         switch (result.Value)
         {
             case MatrixValue m:
-                foreach (var s in m.Series)
-                {
-                    Schema(w, q, result, "matrix", s.Metric);
-                    w.WriteStartObject("data");
-                    w.WriteStartArray("values");
-                    w.WriteStartArray();
-                    foreach (var p in s.Points) w.WriteNumberValue(p.T);
-                    w.WriteEndArray();
-                    w.WriteStartArray();
-                    foreach (var p in s.Points) WriteFinite(w, p.F);
-                    w.WriteEndArray();
-                    w.WriteEndArray();
-                    Entities(w, s.Points.Count, i => s.Points[i].F);
-                    w.WriteEndObject();
-                    w.WriteEndObject();
-                }
+                foreach (var s in m.Series) Frame(w, q, result, "matrix", s.Metric, s.Points.Count, i => s.Points[i].T, i => s.Points[i].F);
                 break;
             case VectorValue v:
-                foreach (var sample in v.Samples) OnePoint(w, q, result, "vector", sample.Metric, sample.T, sample.F);
+                foreach (var sample in v.Samples) Frame(w, q, result, "vector", sample.Metric, 1, _ => sample.T, _ => sample.F);
                 break;
             case ScalarValue sc:
-                OnePoint(w, q, result, "scalar", LabelSet.Empty, sc.T, sc.F);
+                Frame(w, q, result, "scalar", LabelSet.Empty, 1, _ => sc.T, _ => sc.F);
                 break;
             case StringValue st:
                 Schema(w, q, result, "string", null);
@@ -94,19 +79,20 @@ public sealed class DataFrameJson(IReadOnlyList<DataFrameJson.Response> response
         }
     }
 
-    private static void OnePoint(Utf8JsonWriter w, DataSourceQuery q, QueryResult result, string resultType, LabelSet metric, long t, double f)
+    /// <summary>One series' frame: its schema, then the time and value columns and where NaN and ±Inf sit.</summary>
+    private static void Frame(Utf8JsonWriter w, DataSourceQuery q, QueryResult result, string resultType, LabelSet metric, int count, Func<int, long> time, Func<int, double> value)
     {
         Schema(w, q, result, resultType, metric);
         w.WriteStartObject("data");
         w.WriteStartArray("values");
         w.WriteStartArray();
-        w.WriteNumberValue(t);
+        for (int i = 0; i < count; i++) w.WriteNumberValue(time(i));
         w.WriteEndArray();
         w.WriteStartArray();
-        WriteFinite(w, f);
+        for (int i = 0; i < count; i++) WriteFinite(w, value(i));
         w.WriteEndArray();
         w.WriteEndArray();
-        Entities(w, 1, _ => f);
+        Entities(w, count, value);
         w.WriteEndObject();
         w.WriteEndObject();
     }

@@ -72,8 +72,8 @@ public static class DataSourceQueryApi
         }
         catch (QueryException ex)
         {
-            int code = ex.Kind switch { QueryErrorKind.BadData => 400, QueryErrorKind.Timeout => 503, QueryErrorKind.Canceled => 499, _ => 422 };
-            return new DataFrameJson.Response(q, null, ex.Message, code);
+            // The status the Prometheus API answers the same failure with (bad_data 400, execution 422, timeout 503...).
+            return new DataFrameJson.Response(q, null, ex.Message, ApiResults.Describe(ApiException.From(ex).Type).Status);
         }
     }
 
